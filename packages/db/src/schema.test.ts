@@ -1,0 +1,150 @@
+import { randomUUID } from "node:crypto";
+
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { type DatabaseHandle, openDatabase } from "./client";
+import * as schema from "./schema";
+import { createTestDatabase, type TestDatabase } from "./test-database";
+
+/** Drizzle wraps driver errors; the constraint name sits on the cause. */
+async function violation(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    const cause = (error as { cause?: { constraint_name?: string; constraint?: string } }).cause;
+    return cause?.constraint_name ?? cause?.constraint ?? String(error);
+  }
+  throw new Error("expected a constraint violation");
+}
+
+function describeSchema(name: string, open: () => Promise<DatabaseHandle & { drop?: () => Promise<void> }>) {
+  describe(`schema on ${name}`, () => {
+    let handle: DatabaseHandle & { drop?: () => Promise<void> };
+    let alice: number;
+    let bob: number;
+
+    beforeAll(async () => {
+      handle = await open();
+      const inserted = await handle.db
+        .insert(schema.users)
+        .values([
+          { phoneNumber: "+14155550101", passwordHash: "x", fullName: "Alice" },
+          { phoneNumber: "+14155550102", passwordHash: "x", fullName: "Bob" },
+        ])
+        .returning({ id: schema.users.id });
+      [alice, bob] = inserted.map((row) => row.id) as [number, number];
+    });
+
+    afterAll(async () => {
+      if (handle.drop) await handle.drop();
+      else await handle.close();
+    });
+
+    it("has all eight tables of the spec plus sessions", async () => {
+      const result = await handle.db.execute<{ table_name: string }>(
+        sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+      );
+      const rows = Array.isArray(result) ? result : (result as { rows: { table_name: string }[] }).rows;
+      expect(rows.map((row) => row.table_name)).toEqual([
+        "blocked_users",
+        "chats",
+        "contacts",
+        "group_members",
+        "groups",
+        "message_status",
+        "messages",
+        "sessions",
+        "users",
+      ]);
+    });
+
+    it("refuses a duplicate phone number", async () => {
+      expect(
+        await violation(handle.db.insert(schema.users).values({ phoneNumber: "+14155550101", passwordHash: "y" })),
+      ).toBe("users_phone_number_unique");
+    });
+
+    it("keeps one chat per pair and no self chat", async () => {
+      const [chat] = await handle.db.insert(schema.chats).values({ user1Id: alice, user2Id: bob }).returning();
+      expect(chat?.lastSeq).toBe(0);
+      expect(await violation(handle.db.insert(schema.chats).values({ user1Id: alice, user2Id: bob }))).toBe(
+        "chats_user_pair_unique",
+      );
+      // Reversed order would be a second row for the same pair without the ordering check.
+      expect(await violation(handle.db.insert(schema.chats).values({ user1Id: bob, user2Id: alice }))).toBe(
+        "chats_user_order",
+      );
+      expect(await violation(handle.db.insert(schema.chats).values({ user1Id: alice, user2Id: alice }))).toMatch(
+        /no_self_chat|chats_user_order/,
+      );
+    });
+
+    it("puts a message in a chat or a group, never both or neither", async () => {
+      const [chat] = await handle.db
+        .insert(schema.chats)
+        .values({ user1Id: Math.min(alice, bob), user2Id: Math.max(alice, bob) })
+        .onConflictDoNothing()
+        .returning();
+      const chatId =
+        chat?.id ??
+        (await handle.db.select({ id: schema.chats.id }).from(schema.chats))[0]?.id ??
+        Number.NaN;
+      const [group] = await handle.db.insert(schema.groups).values({ name: "G", createdBy: alice }).returning();
+      expect(
+        await violation(handle.db.insert(schema.messages).values({ senderId: alice, seq: 1, content: "x" })),
+      ).toBe("chat_or_group");
+      expect(
+        await violation(
+          handle.db.insert(schema.messages).values({ chatId, groupId: group?.id, senderId: alice, seq: 1, content: "x" }),
+        ),
+      ).toBe("chat_or_group");
+
+      const clientMsgId = randomUUID();
+      const [message] = await handle.db
+        .insert(schema.messages)
+        .values({ chatId, senderId: alice, seq: 1, clientMsgId, content: "hi", locationLongitude: "-179.12345678" })
+        .returning();
+      expect(message?.locationLongitude).toBe("-179.12345678");
+      expect(
+        await violation(handle.db.insert(schema.messages).values({ chatId, senderId: bob, seq: 1, content: "dup seq" })),
+      ).toBe("messages_chat_seq_unique");
+      expect(
+        await violation(
+          handle.db.insert(schema.messages).values({ chatId, senderId: alice, seq: 2, clientMsgId, content: "retry" }),
+        ),
+      ).toBe("messages_sender_client_msg_unique");
+
+      const messageId = message?.id ?? Number.NaN;
+      await handle.db.insert(schema.messageStatus).values({ messageId, userId: bob });
+      expect(
+        await violation(handle.db.insert(schema.messageStatus).values({ messageId, userId: bob, status: "read" })),
+      ).toBe("message_status_message_user_unique");
+      expect(
+        await violation(
+          handle.db.insert(schema.messageStatus).values({ messageId, userId: alice, status: "seen" as "read" }),
+        ),
+      ).toBe("message_status_status");
+    });
+
+    it("refuses self blocks and duplicate memberships", async () => {
+      expect(await violation(handle.db.insert(schema.blockedUsers).values({ blockerId: alice, blockedId: alice }))).toBe(
+        "no_self_block",
+      );
+      const [group] = await handle.db.insert(schema.groups).values({ name: "H", createdBy: alice }).returning();
+      const groupId = group?.id ?? Number.NaN;
+      await handle.db.insert(schema.groupMembers).values({ groupId, userId: alice, role: "admin" });
+      expect(await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: alice }))).toBe(
+        "group_members_group_user_unique",
+      );
+    });
+  });
+}
+
+describeSchema("PostgreSQL", async () => createTestDatabase() as Promise<TestDatabase>);
+
+describeSchema("PGlite", async () => {
+  const handle = await openDatabase({ kind: "pglite", dataDir: null });
+  await handle.migrate();
+  return handle;
+});

@@ -1,0 +1,292 @@
+import { relations, sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+const updatedAt = () =>
+  timestamp({ withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());
+
+export const messageTypes = ["text", "image", "video", "audio", "document", "location"] as const;
+export const messageStatuses = ["sent", "delivered", "read"] as const;
+export const groupRoles = ["admin", "member"] as const;
+
+export const users = pgTable(
+  "users",
+  {
+    id: serial().primaryKey(),
+    phoneNumber: varchar({ length: 20 }).notNull().unique("users_phone_number_unique"),
+    username: varchar({ length: 50 }).unique(),
+    email: varchar({ length: 255 }).unique(),
+    passwordHash: varchar({ length: 255 }).notNull(),
+    fullName: varchar({ length: 255 }),
+    profilePictureUrl: text(),
+    statusMessage: text(),
+    lastSeen: timestamp({ withTimezone: true }),
+    isOnline: boolean().notNull().default(false),
+    isActive: boolean().notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("idx_users_is_active").on(t.isActive), index("idx_users_is_online").on(t.isOnline)],
+);
+
+/**
+ * One row per login (a device). Tokens carry the session id, so logging out
+ * revokes one device and "log out everywhere" revokes them all.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    userAgent: varchar({ length: 512 }),
+    ipAddress: varchar({ length: 64 }),
+    createdAt: createdAt(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index("idx_sessions_user_id").on(t.userId)],
+);
+
+export const chats = pgTable(
+  "chats",
+  {
+    id: serial().primaryKey(),
+    // Always user1Id < user2Id, so a pair has exactly one row whatever the order.
+    user1Id: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    user2Id: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    lastMessageId: bigint({ mode: "number" }).references((): AnyPgColumn => messages.id, { onDelete: "set null" }),
+    lastMessageAt: timestamp({ withTimezone: true }),
+    user1UnreadCount: integer().notNull().default(0),
+    user2UnreadCount: integer().notNull().default(0),
+    // Last allocated message seq: incremented under the row lock, so seqs are gap-free.
+    lastSeq: integer().notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique("chats_user_pair_unique").on(t.user1Id, t.user2Id),
+    check("no_self_chat", sql`${t.user1Id} <> ${t.user2Id}`),
+    check("chats_user_order", sql`${t.user1Id} < ${t.user2Id}`),
+    index("idx_chats_user2_id").on(t.user2Id),
+    index("idx_chats_last_message_at").on(t.lastMessageAt.desc()),
+    index("idx_chats_user1_last_msg").on(t.user1Id, t.lastMessageAt.desc()),
+    index("idx_chats_user2_last_msg").on(t.user2Id, t.lastMessageAt.desc()),
+  ],
+);
+
+export const groups = pgTable(
+  "groups",
+  {
+    id: serial().primaryKey(),
+    name: varchar({ length: 255 }).notNull(),
+    description: text(),
+    profilePictureUrl: text(),
+    createdBy: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    lastMessageId: bigint({ mode: "number" }).references((): AnyPgColumn => messages.id, { onDelete: "set null" }),
+    lastMessageAt: timestamp({ withTimezone: true }),
+    lastSeq: integer().notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("idx_groups_created_by").on(t.createdBy)],
+);
+
+export const groupMembers = pgTable(
+  "group_members",
+  {
+    id: serial().primaryKey(),
+    groupId: integer()
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: varchar({ length: 20, enum: groupRoles }).notNull().default("member"),
+    unreadCount: integer().notNull().default(0),
+    joinedAt: createdAt(),
+  },
+  (t) => [
+    unique("group_members_group_user_unique").on(t.groupId, t.userId),
+    check("group_members_role", sql`${t.role} in ('admin', 'member')`),
+    index("idx_group_members_user_id").on(t.userId),
+  ],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    chatId: integer().references(() => chats.id, { onDelete: "cascade" }),
+    groupId: integer().references(() => groups.id, { onDelete: "cascade" }),
+    senderId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // Position in its conversation: 1, 2, 3… with no holes (see chats.lastSeq).
+    seq: integer().notNull(),
+    // Made by the sending client; a retry with the same id returns the first message.
+    clientMsgId: uuid(),
+    content: text(),
+    messageType: varchar({ length: 20, enum: messageTypes }).notNull().default("text"),
+    mediaUrl: text(),
+    mediaThumbnailUrl: text(),
+    mediaSize: integer(),
+    mediaDuration: integer(),
+    // The spec's DECIMAL(10, 8) cannot hold a longitude past ±99.99999999; longitudes need 11 digits.
+    locationLatitude: numeric({ precision: 10, scale: 8 }),
+    locationLongitude: numeric({ precision: 11, scale: 8 }),
+    replyToMessageId: bigint({ mode: "number" }).references((): AnyPgColumn => messages.id, { onDelete: "set null" }),
+    isForwarded: boolean().notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check(
+      "chat_or_group",
+      sql`(${t.chatId} is not null and ${t.groupId} is null) or (${t.chatId} is null and ${t.groupId} is not null)`,
+    ),
+    check("messages_type", sql`${t.messageType} in ('text', 'image', 'video', 'audio', 'document', 'location')`),
+    check("messages_seq_positive", sql`${t.seq} > 0`),
+    // History is read and gap-filled by (conversation, seq): these serve the
+    // spec's (chat_id, created_at) / (group_id, created_at) indexes' purpose.
+    uniqueIndex("messages_chat_seq_unique").on(t.chatId, t.seq).where(sql`${t.chatId} is not null`),
+    uniqueIndex("messages_group_seq_unique").on(t.groupId, t.seq).where(sql`${t.groupId} is not null`),
+    unique("messages_sender_client_msg_unique").on(t.senderId, t.clientMsgId),
+    index("idx_messages_created_at").on(t.createdAt.desc()),
+    index("idx_messages_reply_to_message_id").on(t.replyToMessageId),
+  ],
+);
+
+export const messageStatus = pgTable(
+  "message_status",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    messageId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    status: varchar({ length: 20, enum: messageStatuses }).notNull().default("sent"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique("message_status_message_user_unique").on(t.messageId, t.userId),
+    check("message_status_status", sql`${t.status} in ('sent', 'delivered', 'read')`),
+    index("idx_message_status_user_id").on(t.userId),
+  ],
+);
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: serial().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    contactPhoneNumber: varchar({ length: 20 }).notNull(),
+    contactName: varchar({ length: 255 }),
+    isBlocked: boolean().notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique("contacts_user_phone_unique").on(t.userId, t.contactPhoneNumber),
+    index("idx_contacts_phone_number").on(t.contactPhoneNumber),
+  ],
+);
+
+export const blockedUsers = pgTable(
+  "blocked_users",
+  {
+    id: serial().primaryKey(),
+    blockerId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blockedId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique("blocked_users_pair_unique").on(t.blockerId, t.blockedId),
+    check("no_self_block", sql`${t.blockerId} <> ${t.blockedId}`),
+    index("idx_blocked_users_blocked_id").on(t.blockedId),
+  ],
+);
+
+export const usersRelations = relations(users, ({ many }) => ({
+  sessions: many(sessions),
+  groupMemberships: many(groupMembers),
+  contacts: many(contacts),
+}));
+
+export const sessionsRelations = relations(sessions, ({ one }) => ({
+  user: one(users, { fields: [sessions.userId], references: [users.id] }),
+}));
+
+export const chatsRelations = relations(chats, ({ one, many }) => ({
+  user1: one(users, { fields: [chats.user1Id], references: [users.id], relationName: "chat_user1" }),
+  user2: one(users, { fields: [chats.user2Id], references: [users.id], relationName: "chat_user2" }),
+  lastMessage: one(messages, { fields: [chats.lastMessageId], references: [messages.id], relationName: "chat_last_message" }),
+  messages: many(messages, { relationName: "chat_messages" }),
+}));
+
+export const groupsRelations = relations(groups, ({ one, many }) => ({
+  creator: one(users, { fields: [groups.createdBy], references: [users.id] }),
+  members: many(groupMembers),
+  messages: many(messages, { relationName: "group_messages" }),
+}));
+
+export const groupMembersRelations = relations(groupMembers, ({ one }) => ({
+  group: one(groups, { fields: [groupMembers.groupId], references: [groups.id] }),
+  user: one(users, { fields: [groupMembers.userId], references: [users.id] }),
+}));
+
+export const messagesRelations = relations(messages, ({ one, many }) => ({
+  chat: one(chats, { fields: [messages.chatId], references: [chats.id], relationName: "chat_messages" }),
+  group: one(groups, { fields: [messages.groupId], references: [groups.id], relationName: "group_messages" }),
+  sender: one(users, { fields: [messages.senderId], references: [users.id] }),
+  replyTo: one(messages, { fields: [messages.replyToMessageId], references: [messages.id], relationName: "message_reply" }),
+  statuses: many(messageStatus),
+}));
+
+export const messageStatusRelations = relations(messageStatus, ({ one }) => ({
+  message: one(messages, { fields: [messageStatus.messageId], references: [messages.id] }),
+  user: one(users, { fields: [messageStatus.userId], references: [users.id] }),
+}));
+
+export const contactsRelations = relations(contacts, ({ one }) => ({
+  owner: one(users, { fields: [contacts.userId], references: [users.id] }),
+}));
+
+export const blockedUsersRelations = relations(blockedUsers, ({ one }) => ({
+  blocker: one(users, { fields: [blockedUsers.blockerId], references: [users.id], relationName: "blocker" }),
+  blocked: one(users, { fields: [blockedUsers.blockedId], references: [users.id], relationName: "blocked" }),
+}));

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+import { fullNameSchema } from "./common";
+
+/** The public face of a user: what anyone who may see them gets. */
+export const userSummaryOutput = z.object({
+  id: z.number().int(),
+  phone_number: z.string(),
+  full_name: z.string().nullable(),
+});
+
+/** The caller's own profile. */
+export const meOutput = userSummaryOutput.extend({
+  username: z.string().nullable(),
+  profile_picture_url: z.string().nullable(),
+  status_message: z.string().nullable(),
+  last_seen: z.iso.datetime().nullable(),
+  is_online: z.boolean(),
+  created_at: z.iso.datetime(),
+});
+
+const optionalUrl = z
+  .url({ protocol: /^https?$/, error: "Profile picture must be an http(s) URL" })
+  .max(2048, "Profile picture URL is at most 2048 characters");
+
+export const updateMeInput = z
+  .object({
+    full_name: fullNameSchema.optional(),
+    status_message: z.string().trim().max(139, "Status message is at most 139 characters").nullable().optional(),
+    profile_picture_url: optionalUrl.nullable().optional(),
+  })
+  .strict()
+  .refine((input) => Object.values(input).some((value) => value !== undefined), {
+    message: "Give at least one of full_name, status_message or profile_picture_url",
+  });
+
+export type UserSummary = z.infer<typeof userSummaryOutput>;
+export type Me = z.infer<typeof meOutput>;
+export type UpdateMeInput = z.infer<typeof updateMeInput>;
