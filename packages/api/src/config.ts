@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import type { ServerEnv } from "./env";
+
+export type OtpTestNumber = { prefix: string; exact: boolean; code: string };
+
+export type AuthConfig = {
+  jwtSecret: Uint8Array;
+  sessionTtlSeconds: number;
+  otpTestNumbers: OtpTestNumber[];
+};
+
+export type ServerConfig = {
+  env: ServerEnv;
+  shape: "embedded" | "scaled";
+  auth: AuthConfig;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * `+14155550100:123456` gives that number a fixed code; `+1415555*:123456`
+ * gives every number starting with +1415555 one (handy for test suites that
+ * make fresh users per test). Firebase's test-number convention.
+ */
+export function parseOtpTestNumbers(value: string | undefined): OtpTestNumber[] {
+  if (!value) return [];
+  return value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const match = /^(\+\d{4,15})(\*?):(\d{6})$/.exec(entry);
+      if (!match?.[1] || !match[3]) {
+        throw new ConfigError(`OTP_TEST_NUMBERS entry "${entry}" must look like +14155550100:123456 or +1415555*:123456`);
+      }
+      return { prefix: match[1], exact: match[2] !== "*", code: match[3] };
+    });
+}
+
+/** Embedded installs get a random secret on first start, kept in the data dir. */
+function persistentSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, name);
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(32).toString("base64url");
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  }
+}
+
+export function buildServerConfig(env: ServerEnv): ServerConfig {
+  const shape = env.DATABASE_URL ? "scaled" : "embedded";
+  if (shape === "scaled" && !env.REDIS_URL) {
+    throw new ConfigError("REDIS_URL is required when DATABASE_URL is set (the scaled shape shares state through Redis)");
+  }
+  if (shape === "scaled" && !env.JWT_SECRET) {
+    throw new ConfigError("JWT_SECRET is required when DATABASE_URL is set: every instance must sign with the same key");
+  }
+  const otpTestNumbers = parseOtpTestNumbers(env.OTP_TEST_NUMBERS);
+  if (otpTestNumbers.length > 0 && env.NODE_ENV === "production" && !env.OTP_TEST_NUMBERS_IN_PRODUCTION) {
+    throw new ConfigError(
+      "OTP_TEST_NUMBERS is set in production: anyone could sign in as those numbers. Remove it, or set OTP_TEST_NUMBERS_IN_PRODUCTION=true if you really mean it",
+    );
+  }
+  if (env.SMS_PROVIDER === "twilio" && !(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM_NUMBER)) {
+    throw new ConfigError("SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER");
+  }
+  const jwtSecret = env.JWT_SECRET ?? persistentSecret(env.DATA_DIR, "jwt-secret");
+  return {
+    env,
+    shape,
+    auth: {
+      jwtSecret: new TextEncoder().encode(jwtSecret),
+      sessionTtlSeconds: env.SESSION_TTL_DAYS * 24 * 60 * 60,
+      otpTestNumbers,
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { createEnv } from "@t3-oss/env-core";
+import { z } from "zod";
+
+const booleanString = z
+  .enum(["true", "false", "1", "0"])
+  .optional()
+  .transform((value) => value === "true" || value === "1");
+
+/**
+ * Server configuration shared by every process that runs the API (web, ws).
+ * Read once at start; invalid configuration stops the process with a message.
+ */
+export function readServerEnv(runtimeEnv: Record<string, string | undefined> = process.env) {
+  return createEnv({
+    server: {
+      NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+      LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+      DATABASE_URL: z.url().optional(),
+      DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+      REDIS_URL: z.url().optional(),
+      REDIS_KEY_PREFIX: z.string().default("parley:"),
+      DATA_DIR: z.string().default(".data"),
+      JWT_SECRET: z.string().min(32, "JWT_SECRET must be at least 32 characters").optional(),
+      SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+      SMS_PROVIDER: z.enum(["console", "twilio"]).default("console"),
+      TWILIO_ACCOUNT_SID: z.string().optional(),
+      TWILIO_AUTH_TOKEN: z.string().optional(),
+      TWILIO_FROM_NUMBER: z.string().optional(),
+      TWILIO_API_URL: z.url().default("https://api.twilio.com"),
+      OTP_TEST_NUMBERS: z.string().optional(),
+      OTP_TEST_NUMBERS_IN_PRODUCTION: booleanString,
+    },
+    runtimeEnv,
+    emptyStringAsUndefined: true,
+  });
+}
+
+export type ServerEnv = ReturnType<typeof readServerEnv>;

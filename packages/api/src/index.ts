@@ -1,0 +1,10 @@
+export { appRouter, createCaller, type AppRouter } from "./root";
+export { createContext, bearerToken, type Context } from "./trpc";
+export { createRuntime, type Deps, type Runtime } from "./runtime";
+export { ConfigError, buildServerConfig, parseOtpTestNumbers, type ServerConfig } from "./config";
+export { readServerEnv, type ServerEnv } from "./env";
+export { createLogger, type Logger } from "./logger";
+export { createOpenApiDocument } from "./openapi";
+export { createApiHttpHandler, checkHealth, handleHealth, MAX_BODY_BYTES } from "./transport/http";
+export { createWebSocketEndpoint, type WebSocketEndpoint } from "./transport/ws";
+export type { SmsSender } from "./services/sms";

@@ -1,0 +1,68 @@
+import { join } from "node:path";
+
+import { type Database, type DatabaseHandle, openDatabase } from "@parley/db";
+import { createMemoryStore, createRedisStore, type EphemeralStore } from "@parley/realtime";
+
+import { buildServerConfig, type ServerConfig } from "./config";
+import { readServerEnv } from "./env";
+import { createLogger, type Logger } from "./logger";
+import { createConsoleSmsSender, createTwilioSmsSender, type SmsSender } from "./services/sms";
+
+/**
+ * Everything a service needs, chosen once at start by the runtime shape:
+ * PGlite + in-memory state (embedded) or PostgreSQL + Redis (scaled).
+ */
+export type Runtime = {
+  config: ServerConfig;
+  db: Database;
+  database: DatabaseHandle;
+  store: EphemeralStore;
+  sms: SmsSender;
+  log: Logger;
+  close(): Promise<void>;
+};
+
+/** The parts of a runtime the services use; tests build one directly. */
+export type Deps = Pick<Runtime, "db" | "store" | "sms" | "log"> & { config: Pick<ServerConfig, "auth"> };
+
+export async function createRuntime(options: {
+  name: string;
+  env?: Record<string, string | undefined>;
+  migrate?: boolean;
+}): Promise<Runtime> {
+  const config = buildServerConfig(readServerEnv(options.env));
+  const { env } = config;
+  const log = createLogger({ name: options.name, level: env.LOG_LEVEL });
+
+  const database = env.DATABASE_URL
+    ? await openDatabase({ kind: "postgres", url: env.DATABASE_URL, maxConnections: env.DATABASE_POOL_SIZE })
+    : await openDatabase({ kind: "pglite", dataDir: join(env.DATA_DIR, "pglite") });
+  if (options.migrate ?? true) await database.migrate();
+
+  const store = env.REDIS_URL ? createRedisStore({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX }) : createMemoryStore();
+
+  const sms =
+    env.SMS_PROVIDER === "twilio" && env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM_NUMBER
+      ? createTwilioSmsSender({
+          accountSid: env.TWILIO_ACCOUNT_SID,
+          authToken: env.TWILIO_AUTH_TOKEN,
+          from: env.TWILIO_FROM_NUMBER,
+          apiUrl: env.TWILIO_API_URL,
+        })
+      : createConsoleSmsSender(log);
+
+  log.info({ shape: config.shape, database: database.kind, store: env.REDIS_URL ? "redis" : "memory" }, "runtime ready");
+
+  return {
+    config,
+    db: database.db,
+    database,
+    store,
+    sms,
+    log,
+    close: async () => {
+      await store.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
+
+import { schema, type Transaction } from "@parley/db";
+
+import type { Deps } from "../runtime";
+
+export type SessionAuth = { userId: number; sessionId: string };
+export type ClientInfo = { ipAddress: string | null; userAgent: string | null };
+
+// How long a positive session check is trusted before asking Postgres again.
+// Revocation deletes the cached entry, so logout takes effect at once.
+const SESSION_CACHE_SECONDS = 60;
+const sessionCacheKey = (sessionId: string) => `session:${sessionId}`;
+
+/** Creates a session row (inside the caller's transaction) and its token. */
+export async function createSession(
+  deps: Deps,
+  tx: Transaction,
+  userId: number,
+  client: ClientInfo,
+): Promise<{ token: string; sessionId: string }> {
+  const expiresAt = new Date(Date.now() + deps.config.auth.sessionTtlSeconds * 1000);
+  const [session] = await tx
+    .insert(schema.sessions)
+    .values({
+      userId,
+      expiresAt,
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      ipAddress: client.ipAddress?.slice(0, 64) ?? null,
+    })
+    .returning({ id: schema.sessions.id });
+  if (!session) throw new Error("session insert returned nothing");
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(String(userId))
+    .setJti(session.id)
+    .setIssuedAt()
+    .setExpirationTime(expiresAt)
+    .sign(deps.config.auth.jwtSecret);
+  return { token, sessionId: session.id };
+}
+
+/**
+ * Resolves a bearer token to a live session, or null for anything else:
+ * malformed, forged, expired, revoked, or belonging to a deactivated user.
+ */
+export async function authenticateToken(deps: Deps, token: string): Promise<SessionAuth | null> {
+  let sessionId: string;
+  let userId: number;
+  try {
+    const { payload } = await jwtVerify(token, deps.config.auth.jwtSecret, { algorithms: ["HS256"] });
+    if (!payload.jti || !payload.sub || !/^\d+$/.test(payload.sub)) return null;
+    sessionId = payload.jti;
+    userId = Number(payload.sub);
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
+    throw error;
+  }
+  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return null;
+
+  const cached = await deps.store.get(sessionCacheKey(sessionId));
+  if (cached === String(userId)) return { userId, sessionId };
+
+  const [row] = await deps.db
+    .select({ userId: schema.sessions.userId, expiresAt: schema.sessions.expiresAt })
+    .from(schema.sessions)
+    .innerJoin(schema.users, eq(schema.users.id, schema.sessions.userId))
+    .where(
+      and(
+        eq(schema.sessions.id, sessionId),
+        isNull(schema.sessions.revokedAt),
+        gt(schema.sessions.expiresAt, new Date()),
+        eq(schema.users.isActive, true),
+      ),
+    )
+    .limit(1);
+  if (!row || row.userId !== userId) return null;
+  const ttl = Math.min(SESSION_CACHE_SECONDS, Math.floor((row.expiresAt.getTime() - Date.now()) / 1000));
+  if (ttl > 0) await deps.store.set(sessionCacheKey(sessionId), String(userId), ttl);
+  return { userId, sessionId };
+}
+
+export async function revokeSession(deps: Deps, sessionId: string): Promise<void> {
+  await deps.db
+    .update(schema.sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(schema.sessions.id, sessionId), isNull(schema.sessions.revokedAt)));
+  await deps.store.del(sessionCacheKey(sessionId));
+}
+
+/** Drops cached checks of sessions just revoked; call after the revoking transaction commits. */
+export async function forgetCachedSessions(deps: Deps, sessionIds: string[]): Promise<void> {
+  await Promise.all(sessionIds.map((id) => deps.store.del(sessionCacheKey(id))));
+}
+
+/** Revokes every live session of a user, returning their ids. */
+export async function revokeUserSessions(db: Deps["db"] | Transaction, userId: number): Promise<string[]> {
+  const revoked = await db
+    .update(schema.sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(schema.sessions.userId, userId), isNull(schema.sessions.revokedAt)))
+    .returning({ id: schema.sessions.id });
+  return revoked.map((session) => session.id);
+}

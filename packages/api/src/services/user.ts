@@ -1,0 +1,50 @@
+import { TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
+
+import { type InferSelectModel, schema } from "@parley/db";
+import type { Me, UpdateMeInput, UserSummary } from "@parley/validators";
+
+import type { Deps } from "../runtime";
+
+type UserRow = InferSelectModel<typeof schema.users>;
+
+export function toUserSummary(user: Pick<UserRow, "id" | "phoneNumber" | "fullName">): UserSummary {
+  return { id: user.id, phone_number: user.phoneNumber, full_name: user.fullName };
+}
+
+export function toMe(user: UserRow): Me {
+  return {
+    ...toUserSummary(user),
+    username: user.username,
+    profile_picture_url: user.profilePictureUrl,
+    status_message: user.statusMessage,
+    last_seen: user.lastSeen?.toISOString() ?? null,
+    is_online: user.isOnline,
+    created_at: user.createdAt.toISOString(),
+  };
+}
+
+async function findActiveUser(deps: Deps, userId: number): Promise<UserRow> {
+  const [user] = await deps.db.select().from(schema.users).where(eq(schema.users.id, userId)).limit(1);
+  // A valid session for a missing user means it was deleted under us: treat as signed out.
+  if (!user?.isActive) throw new TRPCError({ code: "UNAUTHORIZED", message: "This account no longer exists." });
+  return user;
+}
+
+export async function getMe(deps: Deps, userId: number): Promise<Me> {
+  return toMe(await findActiveUser(deps, userId));
+}
+
+export async function updateMe(deps: Deps, userId: number, input: UpdateMeInput): Promise<Me> {
+  const [user] = await deps.db
+    .update(schema.users)
+    .set({
+      fullName: input.full_name,
+      statusMessage: input.status_message,
+      profilePictureUrl: input.profile_picture_url,
+    })
+    .where(eq(schema.users.id, userId))
+    .returning();
+  if (!user?.isActive) throw new TRPCError({ code: "UNAUTHORIZED", message: "This account no longer exists." });
+  return toMe(user);
+}

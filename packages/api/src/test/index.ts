@@ -1,0 +1,92 @@
+import { randomBytes, randomInt } from "node:crypto";
+
+import { type DatabaseHandle, openDatabase } from "@parley/db";
+import { createTestDatabase } from "@parley/db/test";
+import { createMemoryStore, createRedisStore, type EphemeralStore } from "@parley/realtime";
+
+import { buildServerConfig } from "../config";
+import { readServerEnv } from "../env";
+import { createLogger } from "../logger";
+import type { Runtime } from "../runtime";
+import type { SmsSender } from "../services/sms";
+
+export type RecordingSmsSender = SmsSender & {
+  sent: { to: string; body: string }[];
+  /** The last 6-digit code texted to a number. */
+  lastCodeFor(to: string): string;
+};
+
+export function createRecordingSmsSender(): RecordingSmsSender {
+  const sent: { to: string; body: string }[] = [];
+  return {
+    sent,
+    send: async (to, body) => {
+      sent.push({ to, body });
+    },
+    lastCodeFor: (to) => {
+      const message = sent.findLast((entry) => entry.to === to);
+      const code = message ? /\b(\d{6})\b/.exec(message.body)?.[1] : undefined;
+      if (!code) throw new Error(`no code was texted to ${to}`);
+      return code;
+    },
+  };
+}
+
+/** A fresh, valid E.164 number (San Francisco, +1 415), unique enough per test. */
+export function randomPhoneNumber(prefix = "+1415"): string {
+  const digits = 11 - (prefix.length - 2);
+  let rest = String(randomInt(2, 10));
+  while (rest.length < digits) rest += String(randomInt(0, 10));
+  return `${prefix}${rest}`;
+}
+
+export type TestShape = "scaled" | "embedded";
+export type TestRuntime = Runtime & { sms: RecordingSmsSender };
+
+// eslint-disable-next-line no-restricted-properties -- test configuration
+const testRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/**
+ * A runtime on real services: its own PostgreSQL database and Redis key
+ * prefix (scaled), or in-memory PGlite and store (embedded).
+ */
+export async function createTestRuntime(
+  options: { shape?: TestShape; otpTestNumbers?: string; store?: EphemeralStore } = {},
+): Promise<TestRuntime> {
+  const shape = options.shape ?? "scaled";
+  let database: DatabaseHandle;
+  let dropDatabase: () => Promise<void>;
+  if (shape === "scaled") {
+    const testDatabase = await createTestDatabase();
+    database = testDatabase;
+    dropDatabase = testDatabase.drop;
+  } else {
+    database = await openDatabase({ kind: "pglite", dataDir: null });
+    await database.migrate();
+    dropDatabase = database.close;
+  }
+  const store =
+    options.store ??
+    (shape === "scaled"
+      ? createRedisStore({ url: testRedisUrl, keyPrefix: `parley-test:${randomBytes(6).toString("hex")}:` })
+      : createMemoryStore());
+  const env = readServerEnv({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    JWT_SECRET: randomBytes(32).toString("hex"),
+    OTP_TEST_NUMBERS: options.otpTestNumbers,
+  });
+  const config = buildServerConfig(env);
+  return {
+    config,
+    db: database.db,
+    database,
+    store,
+    sms: createRecordingSmsSender(),
+    log: createLogger({ name: "test", level: "silent" }),
+    close: async () => {
+      await store.close();
+      await dropDatabase();
+    },
+  };
+}

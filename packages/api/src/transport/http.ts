@@ -1,0 +1,116 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { createOpenApiHttpHandler } from "trpc-to-openapi";
+
+import { createOpenApiDocument } from "../openapi";
+import { appRouter } from "../root";
+import type { Runtime } from "../runtime";
+import { RetryAfter } from "../services/rate-limit";
+import { bearerToken, createContext } from "../trpc";
+import { clientInfo } from "./client-info";
+
+// Messages are at most 4,096 characters; no JSON request needs more than this.
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.statusCode = status;
+  res.setHeader("content-type", "application/json; charset=utf-8");
+  res.end(JSON.stringify(body));
+}
+
+/** Liveness plus a real round trip to the database and the store. */
+export async function checkHealth(runtime: Runtime): Promise<{ status: "ok" | "unavailable"; checks: Record<string, string> }> {
+  const checks: Record<string, string> = {};
+  await Promise.all([
+    runtime.database.ping().then(
+      () => (checks.database = "ok"),
+      (error: unknown) => (checks.database = String(error)),
+    ),
+    runtime.store.ping().then(
+      () => (checks.store = "ok"),
+      (error: unknown) => (checks.store = String(error)),
+    ),
+  ]);
+  return { status: Object.values(checks).every((v) => v === "ok") ? "ok" : "unavailable", checks };
+}
+
+export async function handleHealth(runtime: Runtime, res: ServerResponse, extra: Record<string, unknown> = {}) {
+  const health = await checkHealth(runtime);
+  sendJson(res, health.status === "ok" ? 200 : 503, { ...health, shape: runtime.config.shape, ...extra });
+}
+
+/**
+ * The API's HTTP face: tRPC at /api/trpc, the spec's REST endpoints under
+ * /api, the OpenAPI document at /api/openapi.json. Returns false for paths it
+ * does not own (the web app's pages, next-auth).
+ */
+export function createApiHttpHandler(runtime: Runtime, options: { passThroughPrefixes?: string[] } = {}) {
+  const deps = runtime;
+  const passThrough = options.passThroughPrefixes ?? [];
+  const context = (req: IncomingMessage) =>
+    createContext({ deps, token: bearerToken(req.headers.authorization), client: clientInfo(req), strict: false });
+  const logServerError = ({ error, path }: { error: { code: string }; path?: string }) => {
+    if (error.code === "INTERNAL_SERVER_ERROR") runtime.log.error({ err: error, path }, "request failed");
+  };
+
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: "/api/trpc/",
+    maxBodySize: MAX_BODY_BYTES,
+    createContext: ({ req }) => context(req),
+    onError: logServerError,
+  });
+
+  const rest = createOpenApiHttpHandler({
+    router: appRouter,
+    maxBodySize: MAX_BODY_BYTES,
+    createContext: ({ req }) => context(req),
+    onError: logServerError,
+    responseMeta: ({ errors }) => {
+      const retryAfter = errors.find((error) => error.cause instanceof RetryAfter)?.cause;
+      return retryAfter instanceof RetryAfter ? { headers: { "retry-after": String(retryAfter.seconds) } } : {};
+    },
+  });
+
+  let openApiJson: string | undefined;
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname;
+    if (path === "/healthz") {
+      await handleHealth(runtime, res);
+      return true;
+    }
+    if (!path.startsWith("/api/") || passThrough.some((prefix) => path.startsWith(prefix))) return false;
+
+    if (path.startsWith("/api/trpc/")) {
+      trpc(req, res);
+      return true;
+    }
+    if (path === "/api/openapi.json") {
+      openApiJson ??= JSON.stringify(createOpenApiDocument("/api"));
+      res.setHeader("content-type", "application/json; charset=utf-8");
+      res.end(openApiJson);
+      return true;
+    }
+    normalizeJsonContentType(req);
+    // The REST adapter matches paths relative to its mount point.
+    req.url = `${path.slice("/api".length)}${url.search}`;
+    await rest(req, res);
+    return true;
+  };
+}
+
+/**
+ * The REST adapter only parses bodies labelled exactly `application/json`:
+ * accept the charset parameter, and an empty body with no label (e.g. logout).
+ */
+function normalizeJsonContentType(req: IncomingMessage) {
+  const contentType = req.headers["content-type"];
+  if (contentType && /^application\/json\s*(;|$)/i.test(contentType)) {
+    req.headers["content-type"] = "application/json";
+  } else if (!contentType && !req.headers["transfer-encoding"] && (req.headers["content-length"] ?? "0") === "0") {
+    req.headers["content-type"] = "application/json";
+  }
+}

@@ -1,0 +1,3 @@
+export type { EphemeralStore } from "./store";
+export { createMemoryStore } from "./memory-store";
+export { createRedisStore, type RedisStoreOptions } from "./redis-store";

@@ -1,0 +1,45 @@
+import { randomBytes } from "node:crypto";
+
+import { afterAll, describe, expect, it } from "vitest";
+
+import { createMemoryStore } from "./memory-store";
+import { createRedisStore } from "./redis-store";
+import type { EphemeralStore } from "./store";
+
+// eslint-disable-next-line no-restricted-properties -- test configuration
+const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+function describeStore(name: string, make: () => EphemeralStore) {
+  describe(`${name} store`, () => {
+    const store = make();
+    afterAll(() => store.close());
+
+    it("sets, gets and consumes a value exactly once", async () => {
+      await store.set("k", "v", 60);
+      expect(await store.get("k")).toBe("v");
+      const consumers = await Promise.all([store.del("k"), store.del("k"), store.del("k")]);
+      expect(consumers.filter(Boolean)).toHaveLength(1);
+      expect(await store.get("k")).toBeNull();
+    });
+
+    it("counts within a window that starts at the first increment", async () => {
+      const results = await Promise.all(Array.from({ length: 5 }, () => store.increment("counter", 120)));
+      expect(results.map((r) => r.count).sort()).toEqual([1, 2, 3, 4, 5]);
+      for (const result of results) {
+        expect(result.ttlSeconds).toBeGreaterThan(100);
+        expect(result.ttlSeconds).toBeLessThanOrEqual(120);
+      }
+      expect(await store.ttl("counter")).toBeGreaterThan(100);
+      expect(await store.ttl("missing")).toBeNull();
+    });
+
+    it("expires values", async () => {
+      await store.set("short", "v", 1);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(await store.get("short")).toBeNull();
+    });
+  });
+}
+
+describeStore("in-memory", () => createMemoryStore());
+describeStore("Redis", () => createRedisStore({ url: redisUrl, keyPrefix: `test:${randomBytes(6).toString("hex")}:` }));
