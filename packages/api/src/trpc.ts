@@ -7,6 +7,9 @@ import type { Deps } from "./runtime";
 import { RetryAfter } from "./services/rate-limit";
 import { authenticateToken, type ClientInfo, type SessionAuth } from "./services/session";
 
+/** Zod issues by field, as clients receive them in `error.data.zodError`. */
+export type FlattenedZodError = { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> };
+
 export type Context = {
   deps: Deps;
   /** The bearer token the caller presented, if any; checked again on every protected call. */
@@ -60,7 +63,7 @@ const t = initTRPC
         data: {
           ...shape.data,
           stack: undefined,
-          zodError: zodError ? z.flattenError(zodError) : null,
+          zodError: zodError ? (z.flattenError(zodError) as FlattenedZodError) : null,
           retryAfterSeconds: error.cause instanceof RetryAfter ? error.cause.seconds : null,
         },
       };

@@ -34,7 +34,7 @@ export function createRecordingSmsSender(): RecordingSmsSender {
 
 /** A fresh, valid E.164 number (San Francisco, +1 415), unique enough per test. */
 export function randomPhoneNumber(prefix = "+1415"): string {
-  const digits = 11 - (prefix.length - 2);
+  const digits = 11 - (prefix.length - 1);
   let rest = String(randomInt(2, 10));
   while (rest.length < digits) rest += String(randomInt(0, 10));
   return `${prefix}${rest}`;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { createOpenApiHttpHandler } from "trpc-to-openapi";
+import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 
 import { createOpenApiDocument } from "../openapi";
 import { appRouter } from "../root";
@@ -62,7 +62,9 @@ export function createApiHttpHandler(runtime: Runtime, options: { passThroughPre
     onError: logServerError,
   });
 
-  const rest = createOpenApiHttpHandler({
+  // The node-http core (not the "standalone" wrapper, which turns the request
+  // into a fetch Request and loses the body-size and JSON-parse errors).
+  const rest = createOpenApiNodeHttpHandler<typeof appRouter, IncomingMessage, ServerResponse>({
     router: appRouter,
     maxBodySize: MAX_BODY_BYTES,
     createContext: ({ req }) => context(req),

@@ -1,0 +1,50 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { createRuntime, createWebSocketEndpoint, handleHealth, type Runtime } from "@parley/api";
+
+import { readWsEnv } from "./env";
+
+export type WsServer = {
+  url: string;
+  runtime: Runtime;
+  /** Graceful: tells clients to reconnect elsewhere, then closes. */
+  shutdown(): Promise<void>;
+};
+
+/**
+ * The standalone tRPC WebSocket server of the scaled shape: every router over
+ * one socket per client, authenticated by connectionParams. Any number of
+ * these run behind a load balancer on shared PostgreSQL and Redis.
+ */
+export async function startWsServer(envSource?: Record<string, string | undefined>): Promise<WsServer> {
+  const env = readWsEnv(envSource);
+  const runtime = await createRuntime({ name: "ws", env: envSource });
+  const server = createServer((req, res) => {
+    if (req.url === "/healthz") {
+      void handleHealth(runtime, res, { connections: endpoint.wss.clients.size });
+      return;
+    }
+    res.statusCode = 426;
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ code: "UPGRADE_REQUIRED", message: `Connect with WebSocket to ${env.WS_PATH}` }));
+  });
+  const endpoint = createWebSocketEndpoint(runtime, { path: env.WS_PATH, server });
+  await new Promise<void>((resolve) => server.listen(env.WS_PORT, env.WS_HOST, resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `ws://${env.WS_HOST}:${port}${env.WS_PATH}`;
+  runtime.log.info({ url }, "ws server listening");
+
+  let shutdownPromise: Promise<void> | undefined;
+  return {
+    url,
+    runtime,
+    shutdown: () =>
+      (shutdownPromise ??= (async () => {
+        server.close();
+        await endpoint.shutdown({ graceMs: env.WS_SHUTDOWN_GRACE_MS });
+        server.closeAllConnections();
+        await runtime.close();
+      })()),
+  };
+}

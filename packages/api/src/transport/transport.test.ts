@@ -1,0 +1,266 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { createTRPCClient, createWSClient, httpBatchLink, TRPCClientError, wsLink } from "@trpc/client";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+
+import type { AppRouter } from "../root";
+import { createTestRuntime, randomPhoneNumber, type TestRuntime, type TestShape } from "../test";
+import { createApiHttpHandler } from "./http";
+import { createWebSocketEndpoint, type WebSocketEndpoint } from "./ws";
+
+type Json = Record<string, unknown>;
+
+/** The same wiring as the web process: API handler + WebSocket upgrades on one port. */
+async function startApi(runtime: TestRuntime) {
+  const handleApi = createApiHttpHandler(runtime);
+  const server: Server = createServer((req, res) => {
+    void handleApi(req, res).then((handled) => {
+      if (!handled) {
+        res.statusCode = 418;
+        res.end();
+      }
+    });
+  });
+  const ws: WebSocketEndpoint = createWebSocketEndpoint(runtime, { path: "/ws", server });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    http: `http://127.0.0.1:${port}`,
+    ws: `ws://127.0.0.1:${port}/ws`,
+    close: async () => {
+      await ws.shutdown({ graceMs: 0 });
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+async function rest(base: string, method: string, path: string, options: { body?: unknown; token?: string; raw?: string; contentType?: string } = {}) {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined || options.raw !== undefined) headers["content-type"] = options.contentType ?? "application/json";
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as Json };
+}
+
+async function restSignUp(runtime: TestRuntime, base: string) {
+  const phone_number = randomPhoneNumber();
+  await rest(base, "POST", "/api/auth/register", { body: { phone_number, full_name: "Ana Lima" } });
+  const otp = runtime.sms.lastCodeFor(phone_number);
+  const { body } = await rest(base, "POST", "/api/auth/verify-otp", { body: { phone_number, otp, password: "password123" } });
+  return { phone_number, token: body.token as string, user: body.user as Json };
+}
+
+function wsClient(url: string, token: string | null) {
+  const client = createWSClient({
+    url,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    connectionParams: token ? { token } : {},
+    retryDelayMs: () => 60_000,
+  });
+  return { trpc: createTRPCClient<AppRouter>({ links: [wsLink({ client })] }), close: () => client.close() };
+}
+
+describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (shape) => {
+  let runtime: TestRuntime;
+  let api: Awaited<ReturnType<typeof startApi>>;
+  beforeAll(async () => {
+    runtime = await createTestRuntime({ shape });
+    api = await startApi(runtime);
+  });
+  afterAll(async () => {
+    await api.close();
+    await runtime.close();
+  });
+
+  describe("REST", () => {
+    it("signs up with the spec's request and response JSON", async () => {
+      const phone_number = randomPhoneNumber();
+      const registered = await rest(api.http, "POST", "/api/auth/register", { body: { phone_number, full_name: "John Doe" } });
+      expect(registered).toMatchObject({ status: 200, body: { message: "OTP sent to phone number", otp_expires_in: 300 } });
+
+      const otp = runtime.sms.lastCodeFor(phone_number);
+      const verified = await rest(api.http, "POST", "/api/auth/verify-otp", {
+        body: { phone_number, otp, password: "password123" },
+      });
+      expect(verified.status).toBe(200);
+      expect(verified.body).toEqual({
+        user: { id: expect.any(Number), phone_number, full_name: "John Doe" },
+        token: expect.stringMatching(/^eyJ/),
+      });
+
+      const login = await rest(api.http, "POST", "/api/auth/login", { body: { phone_number, password: "password123" } });
+      expect(login.status).toBe(200);
+      expect(Object.keys(login.body).sort()).toEqual(["token", "user"]);
+    });
+
+    it("reads and updates the caller's profile, and never leaks secrets", async () => {
+      const { token, phone_number } = await restSignUp(runtime, api.http);
+      const me = await rest(api.http, "GET", "/api/users/me", { token });
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ phone_number, full_name: "Ana Lima", is_online: false, status_message: null });
+      expect(JSON.stringify(me.body)).not.toMatch(/password|argon2|hash/i);
+
+      const updated = await rest(api.http, "PUT", "/api/users/me", {
+        token,
+        body: { full_name: "Ana L.", status_message: "Hey there! I am using Parley." },
+      });
+      expect(updated.status).toBe(200);
+      expect(updated.body).toMatchObject({ full_name: "Ana L.", status_message: "Hey there! I am using Parley." });
+      expect((await rest(api.http, "PUT", "/api/users/me", { token, body: {} })).status).toBe(400);
+      expect((await rest(api.http, "PUT", "/api/users/me", { token, body: { profile_picture_url: "javascript:alert(1)" } })).status).toBe(400);
+    });
+
+    it("logout revokes the token for every later request", async () => {
+      const { token } = await restSignUp(runtime, api.http);
+      // No body and no content type: what most HTTP clients send for a bare POST.
+      const response = await fetch(`${api.http}/api/auth/logout`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ message: "Logged out" });
+      const after = await rest(api.http, "GET", "/api/users/me", { token });
+      expect(after.status).toBe(401);
+      expect(after.body.message).toMatch(/session has ended/);
+    });
+
+    it.each([
+      ["a malformed phone number", "/api/auth/register", { phone_number: "12345", full_name: "X" }, 400, "BAD_REQUEST"],
+      ["a missing name", "/api/auth/register", { phone_number: "+14155550123" }, 400, "BAD_REQUEST"],
+      ["a code that was never sent", "/api/auth/verify-otp", { phone_number: "+14155550124", otp: "123456", password: "password123" }, 400, "BAD_REQUEST"],
+      ["a non-numeric code", "/api/auth/verify-otp", { phone_number: "+14155550124", otp: "12ab56", password: "password123" }, 400, "BAD_REQUEST"],
+      ["a short password", "/api/auth/verify-otp", { phone_number: "+14155550124", otp: "123456", password: "short" }, 400, "BAD_REQUEST"],
+      ["an unknown number", "/api/auth/login", { phone_number: "+14155550125", password: "password123" }, 401, "UNAUTHORIZED"],
+    ])("answers %s with a clear 4xx", async (_name, path, body, status, code) => {
+      const response = await rest(api.http, "POST", path, { body });
+      expect(response.status).toBe(status);
+      expect(response.body).toMatchObject({ code, message: expect.any(String) });
+    });
+
+    it("answers bad bodies, missing tokens and unknown paths with JSON 4xx", async () => {
+      expect(await rest(api.http, "POST", "/api/auth/login", { raw: "{not json" })).toMatchObject({ status: 400, body: { code: "PARSE_ERROR" } });
+      expect(await rest(api.http, "POST", "/api/auth/login", { raw: "phone=1", contentType: "text/plain" })).toMatchObject({
+        status: 415,
+      });
+      const huge = JSON.stringify({ phone_number: "+14155550123", full_name: "x".repeat(2 * 1024 * 1024) });
+      expect(await rest(api.http, "POST", "/api/auth/register", { raw: huge })).toMatchObject({
+        status: 413,
+        body: { code: "PAYLOAD_TOO_LARGE" },
+      });
+      expect(await rest(api.http, "GET", "/api/users/me")).toMatchObject({ status: 401, body: { code: "UNAUTHORIZED" } });
+      expect(await rest(api.http, "GET", "/api/users/me", { token: "forged.token.value" })).toMatchObject({ status: 401 });
+      expect(await rest(api.http, "GET", "/api/no/such/thing")).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } });
+    });
+
+    it("says when to retry with Retry-After", async () => {
+      const phone_number = randomPhoneNumber();
+      for (let i = 0; i < 3; i++) await rest(api.http, "POST", "/api/auth/register", { body: { phone_number, full_name: "R" } });
+      const limited = await rest(api.http, "POST", "/api/auth/register", { body: { phone_number, full_name: "R" } });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(3000);
+      expect((limited.body.data as Json).retryAfterSeconds).toBeGreaterThan(3000);
+    });
+
+    it("publishes a valid OpenAPI 3.1 document with the spec's paths", async () => {
+      const { status, body } = await rest(api.http, "GET", "/api/openapi.json");
+      expect(status).toBe(200);
+      expect(body.openapi).toMatch(/^3\.1\./);
+      const result = await new Validator().validate(body as never);
+      expect(result.errors ?? []).toEqual([]);
+      expect(result.valid).toBe(true);
+      const paths = body.paths as Record<string, Json>;
+      expect(Object.keys(paths)).toEqual(
+        expect.arrayContaining(["/auth/register", "/auth/verify-otp", "/auth/login", "/auth/logout", "/users/me"]),
+      );
+      expect(Object.keys(paths["/users/me"] ?? {})).toEqual(expect.arrayContaining(["get", "put"]));
+    });
+  });
+
+  describe("tRPC over HTTP", () => {
+    it("runs the auth flow with typed results and error codes", async () => {
+      let token: string | null = null;
+      const client = createTRPCClient<AppRouter>({
+        links: [httpBatchLink({ url: `${api.http}/api/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
+      });
+      const phone_number = randomPhoneNumber();
+      await client.auth.register.mutate({ phone_number, full_name: "Typed" });
+      const signedUp = await client.auth.verifyOtp.mutate({ phone_number, otp: runtime.sms.lastCodeFor(phone_number), password: "password123" });
+      token = signedUp.token;
+      expect((await client.user.me.query()).id).toBe(signedUp.user.id);
+
+      const error = await client.auth.register.mutate({ phone_number, full_name: "Again" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TRPCClientError);
+      expect((error as TRPCClientError<AppRouter>).data?.code).toBe("CONFLICT");
+
+      const invalid = (await client.auth.login.mutate({ phone_number: "+1", password: "x" }).catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
+      expect(invalid.data?.code).toBe("BAD_REQUEST");
+      expect(invalid.message).toMatch(/^phone_number: Enter a valid phone number/);
+      expect(invalid.data?.zodError?.fieldErrors.phone_number).toBeDefined();
+
+      await client.auth.logout.mutate();
+      const afterLogout = (await client.user.me.query().catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
+      expect(afterLogout.data?.code).toBe("UNAUTHORIZED");
+    });
+  });
+
+  describe("tRPC over WebSocket", () => {
+    it("answers every router over one socket, authenticated by connectionParams", async () => {
+      const { token, user } = await restSignUp(runtime, api.http);
+      const client = wsClient(api.ws, token);
+      try {
+        expect((await client.trpc.user.me.query()).id).toBe(user.id);
+        const updated = await client.trpc.user.updateMe.mutate({ status_message: "over ws" });
+        expect(updated.status_message).toBe("over ws");
+        // Logging out ends the session for the socket that is still open.
+        await client.trpc.auth.logout.mutate();
+        const error = (await client.trpc.user.me.query().catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
+        expect(error.data?.code).toBe("UNAUTHORIZED");
+      } finally {
+        await client.close();
+      }
+    });
+
+    it("serves public procedures without a token and refuses protected ones", async () => {
+      const client = wsClient(api.ws, null);
+      try {
+        const phone_number = randomPhoneNumber();
+        expect(await client.trpc.auth.register.mutate({ phone_number, full_name: "Anon" })).toMatchObject({ otp_expires_in: 300 });
+        const error = (await client.trpc.user.me.query().catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
+        expect(error.data?.code).toBe("UNAUTHORIZED");
+      } finally {
+        await client.close();
+      }
+    });
+
+    it("refuses a revoked or forged token at connect and closes the socket", async () => {
+      const { token } = await restSignUp(runtime, api.http);
+      await rest(api.http, "POST", "/api/auth/logout", { token, body: {} });
+      for (const candidate of [token, "forged.token.value"]) {
+        const socket = new WebSocket(`${api.ws}?connectionParams=1`);
+        const frames: Json[] = [];
+        socket.on("message", (data) => frames.push(JSON.parse(String(data)) as Json));
+        await new Promise((resolve) => socket.once("open", resolve));
+        socket.send(JSON.stringify({ method: "connectionParams", data: { token: candidate } }));
+        socket.send(JSON.stringify({ id: 1, method: "query", params: { path: "user.me", input: undefined } }));
+        const code = await new Promise<number>((resolve) => socket.once("close", resolve));
+        expect(code).toBe(1005);
+        expect(frames[0]).toMatchObject({ id: null, error: { data: { code: "UNAUTHORIZED", httpStatus: 401 } } });
+        expect(frames.some((frame) => frame.id === 1 && "result" in frame)).toBe(false);
+      }
+    });
+
+    it("closes a socket that sends more than the maximum payload", async () => {
+      const socket = new WebSocket(api.ws);
+      await new Promise((resolve) => socket.once("open", resolve));
+      socket.send("x".repeat(2 * 1024 * 1024));
+      const code = await new Promise<number>((resolve) => socket.once("close", resolve));
+      expect(code).toBe(1009);
+    });
+  });
+});

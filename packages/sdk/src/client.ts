@@ -1,0 +1,92 @@
+import {
+  createTRPCClient,
+  createWSClient,
+  httpBatchLink,
+  type TRPCClient,
+  wsLink,
+} from "@trpc/client";
+
+import type { AppRouter } from "@parley/api";
+
+export type TokenSource = string | null | undefined | (() => string | null | undefined | Promise<string | null | undefined>);
+
+export type ParleyClientOptions = {
+  /**
+   * `ws(s)://host/ws` talks over one WebSocket (needed for live events);
+   * `http(s)://host` uses batched HTTP requests to `/api/trpc`.
+   */
+  url: string;
+  /** The API token from `auth.login` / `auth.verifyOtp`, or a function that returns the current one. */
+  token?: TokenSource;
+  /** WebSocket implementation; the browser's by default (Node: use `@parley/sdk/node`). */
+  WebSocket?: typeof globalThis.WebSocket;
+  /** Called when the WebSocket opens or closes (e.g. to show "connecting…"). */
+  onConnectionChange?: (state: "open" | "closed") => void;
+};
+
+export type ParleyClient = TRPCClient<AppRouter> & {
+  /** Closes the WebSocket, if any. Idempotent. */
+  close(): Promise<void>;
+};
+
+async function resolveToken(token: TokenSource): Promise<string | null> {
+  const value = typeof token === "function" ? await token() : token;
+  return value ?? null;
+}
+
+/** Backoff with jitter, capped at 10 s, so a restarting fleet isn't hit by every client at once. */
+export function reconnectDelayMs(attempt: number): number {
+  const base = Math.min(10_000, 250 * 2 ** attempt);
+  return Math.round(base / 2 + Math.random() * (base / 2));
+}
+
+/**
+ * A typed Parley client: every procedure of the API, with the same Zod
+ * contract as the server (`client.auth.login.mutate(...)`, `client.user.me.query()`).
+ */
+export function createParleyClient(options: ParleyClientOptions): ParleyClient {
+  const url = new URL(options.url);
+  let close = async () => {};
+  let trpc: TRPCClient<AppRouter>;
+
+  if (url.protocol === "ws:" || url.protocol === "wss:") {
+    const WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
+    if (!WebSocketImpl) {
+      throw new Error("No WebSocket implementation: in Node, import createParleyClient from '@parley/sdk/node'");
+    }
+    const wsClient = createWSClient({
+      url: options.url,
+      WebSocket: WebSocketImpl,
+      connectionParams: async () => {
+        const token = await resolveToken(options.token);
+        return token ? { token } : {};
+      },
+      retryDelayMs: reconnectDelayMs,
+      keepAlive: { enabled: true, intervalMs: 20_000, pongTimeoutMs: 5_000 },
+      onOpen: () => options.onConnectionChange?.("open"),
+      onClose: () => options.onConnectionChange?.("closed"),
+    });
+    trpc = createTRPCClient<AppRouter>({ links: [wsLink<AppRouter>({ client: wsClient })] });
+    close = () => wsClient.close();
+  } else if (url.protocol === "http:" || url.protocol === "https:") {
+    const endpoint = new URL("/api/trpc", url).toString();
+    trpc = createTRPCClient<AppRouter>({
+      links: [
+        httpBatchLink<AppRouter>({
+          url: endpoint,
+          headers: async () => {
+            const token = await resolveToken(options.token);
+            return token ? { authorization: `Bearer ${token}` } : {};
+          },
+        }),
+      ],
+    });
+  } else {
+    throw new Error(`Unsupported URL ${options.url}: use ws(s):// or http(s)://`);
+  }
+
+  // The tRPC client is a proxy over procedure paths; `close` is ours.
+  return new Proxy(trpc, {
+    get: (target, property, receiver) => (property === "close" ? close : Reflect.get(target, property, receiver)),
+  }) as ParleyClient;
+}

@@ -1,0 +1,10 @@
+import { WebSocket } from "ws";
+
+import { createParleyClient as createClient, type ParleyClient, type ParleyClientOptions } from "./client";
+
+export * from "./index";
+
+/** Node has no global WebSocket before v22: this entry supplies `ws`. */
+export function createParleyClient(options: ParleyClientOptions): ParleyClient {
+  return createClient({ WebSocket: WebSocket as unknown as typeof globalThis.WebSocket, ...options });
+}
