@@ -1,6 +1,8 @@
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
+import { failOnInvalidEnv } from "@parley/api";
+
 export function readWsEnv(runtimeEnv: Record<string, string | undefined> = process.env) {
   return createEnv({
     server: {
@@ -16,5 +18,6 @@ export function readWsEnv(runtimeEnv: Record<string, string | undefined> = proce
     },
     runtimeEnv,
     emptyStringAsUndefined: true,
+    onValidationError: failOnInvalidEnv,
   });
 }

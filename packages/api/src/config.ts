@@ -22,6 +22,17 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+type EnvIssue = { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> };
+
+/** For createEnv's onValidationError: one readable line per bad variable, instead of a console dump. */
+export function failOnInvalidEnv(issues: readonly EnvIssue[]): never {
+  const lines = issues.map((issue) => {
+    const name = issue.path?.map((part) => String(typeof part === "object" ? part.key : part)).join(".");
+    return name ? `${name}: ${issue.message}` : issue.message;
+  });
+  throw new ConfigError(`Invalid configuration. ${lines.join("; ")}`);
+}
+
 /**
  * `+14155550100:123456` gives that number a fixed code; `+1415555*:123456`
  * gives every number starting with +1415555 one (handy for test suites that

@@ -1,6 +1,8 @@
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
+import { failOnInvalidEnv } from "./config";
+
 const booleanString = z
   .enum(["true", "false", "1", "0"])
   .optional()
@@ -32,6 +34,7 @@ export function readServerEnv(runtimeEnv: Record<string, string | undefined> = p
     },
     runtimeEnv,
     emptyStringAsUndefined: true,
+    onValidationError: failOnInvalidEnv,
   });
 }
 

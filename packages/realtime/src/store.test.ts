@@ -6,7 +6,6 @@ import { createMemoryStore } from "./memory-store";
 import { createRedisStore } from "./redis-store";
 import type { EphemeralStore } from "./store";
 
-// eslint-disable-next-line no-restricted-properties -- test configuration
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 function describeStore(name: string, make: () => EphemeralStore) {

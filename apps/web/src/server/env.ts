@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
+import { failOnInvalidEnv } from "@parley/api";
+
 /** The web process's own settings (the API's are in @parley/api's env). */
 export function readWebServerEnv(runtimeEnv: Record<string, string | undefined> = process.env) {
   return createEnv({
@@ -18,6 +20,7 @@ export function readWebServerEnv(runtimeEnv: Record<string, string | undefined> 
     },
     runtimeEnv,
     emptyStringAsUndefined: true,
+    onValidationError: failOnInvalidEnv,
   });
 }
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 
 import next from "next";
 
-import { ConfigError, createApiHttpHandler, createRuntime, createWebSocketEndpoint } from "@parley/api";
+import { createApiHttpHandler, createRuntime, createWebSocketEndpoint } from "@parley/api";
 
 import { exportSettingsForNext, readWebServerEnv } from "./env";
 
@@ -20,7 +20,7 @@ export async function startWebServer(options: { dev: boolean; dir: string }) {
     runtime = await createRuntime({ name: "web" });
     exportSettingsForNext(env, runtime.config.shape);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof Error) {
+    if (error instanceof Error) {
       process.stderr.write(`Parley cannot start: ${error.message}\n`);
       process.exit(1);
     }

@@ -43,7 +43,6 @@ export function randomPhoneNumber(prefix = "+1415"): string {
 export type TestShape = "scaled" | "embedded";
 export type TestRuntime = Runtime & { sms: RecordingSmsSender };
 
-// eslint-disable-next-line no-restricted-properties -- test configuration
 const testRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /**
