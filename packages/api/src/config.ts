@@ -54,7 +54,7 @@ export function parseOtpTestNumbers(value: string | undefined): OtpTestNumber[] 
 }
 
 /** Embedded installs get a random secret on first start, kept in the data dir. */
-function persistentSecret(dataDir: string, name: string): string {
+export function persistentSecret(dataDir: string, name: string): string {
   const file = join(dataDir, name);
   try {
     return readFileSync(file, "utf8").trim();

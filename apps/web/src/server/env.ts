@@ -1,11 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
-import { failOnInvalidEnv } from "@parley/api";
+import { failOnInvalidEnv, persistentSecret } from "@parley/api";
 
 /** The web process's own settings (the API's are in @parley/api's env). */
 export function readWebServerEnv(runtimeEnv: Record<string, string | undefined> = process.env) {
@@ -25,18 +21,6 @@ export function readWebServerEnv(runtimeEnv: Record<string, string | undefined> 
 }
 
 export type WebServerEnv = ReturnType<typeof readWebServerEnv>;
-
-function persistentSecret(dataDir: string, name: string): string {
-  const file = join(dataDir, name);
-  try {
-    return readFileSync(file, "utf8").trim();
-  } catch {
-    mkdirSync(dataDir, { recursive: true });
-    const secret = randomBytes(32).toString("base64url");
-    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-    return secret;
-  }
-}
 
 /**
  * Settings the Next.js side reads from process.env (next-auth's secret, where
