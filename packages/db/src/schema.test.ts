@@ -41,7 +41,7 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
       else await handle.close();
     });
 
-    it("has all eight tables of the spec plus sessions", async () => {
+    it("has all eight tables of the spec plus sessions and the event log", async () => {
       const result = await handle.db.execute<{ table_name: string }>(
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
@@ -52,9 +52,12 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
         "contacts",
         "group_members",
         "groups",
+        "hidden_messages",
         "message_status",
         "messages",
         "sessions",
+        "user_event_counters",
+        "user_events",
         "users",
       ]);
     });

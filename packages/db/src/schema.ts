@@ -7,8 +7,10 @@ import {
   check,
   index,
   integer,
+  jsonb,
   numeric,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
@@ -164,6 +166,9 @@ export const messages = pgTable(
     locationLongitude: numeric({ precision: 11, scale: 8 }),
     replyToMessageId: bigint({ mode: "number" }).references((): AnyPgColumn => messages.id, { onDelete: "set null" }),
     isForwarded: boolean().notNull().default(false),
+    // Set when the sender deleted it for everyone: content and media are cleared, the row stays
+    // so that seq has no hole and replies can say "deleted message".
+    deletedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -195,6 +200,8 @@ export const messageStatus = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     status: varchar({ length: 20, enum: messageStatuses }).notNull().default("sent"),
+    deliveredAt: timestamp({ withTimezone: true }),
+    readAt: timestamp({ withTimezone: true }),
     updatedAt: updatedAt(),
   },
   (t) => [
@@ -203,6 +210,48 @@ export const messageStatus = pgTable(
     index("idx_message_status_user_id").on(t.userId),
   ],
 );
+
+/** "Delete for me": the message stays for everyone else. */
+export const hiddenMessages = pgTable(
+  "hidden_messages",
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    messageId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.messageId] })],
+);
+
+/**
+ * Each user's durable event stream (new messages, receipts, deletions): the
+ * truth behind resumable live delivery. `seq` is per user and gap-free
+ * (allocated from user_event_counters under its row lock), so a client that
+ * resumes after seq N gets exactly N+1, N+2, … whatever Redis still holds.
+ */
+export const userEvents = pgTable(
+  "user_events",
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    seq: bigint({ mode: "number" }).notNull(),
+    type: varchar({ length: 40 }).notNull(),
+    payload: jsonb().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.seq] }), index("idx_user_events_created_at").on(t.createdAt)],
+);
+
+export const userEventCounters = pgTable("user_event_counters", {
+  userId: integer()
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  lastSeq: bigint({ mode: "number" }).notNull().default(0),
+});
 
 export const contacts = pgTable(
   "contacts",

@@ -1,3 +1,7 @@
 export * from "./common";
 export * from "./auth";
 export * from "./user";
+export * from "./message";
+export * from "./chat";
+export * from "./contact";
+export * from "./event";

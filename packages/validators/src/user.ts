@@ -9,6 +9,20 @@ export const userSummaryOutput = z.object({
   full_name: z.string().nullable(),
 });
 
+/** Another user as the caller may see them. */
+export const publicProfileOutput = userSummaryOutput.extend({
+  profile_picture_url: z.string().nullable(),
+  status_message: z.string().nullable(),
+  is_online: z.boolean(),
+  last_seen: z.iso.datetime().nullable(),
+});
+
+export const userIdInput = z.object({ id: z.coerce.number().int().positive("Expected a positive id") });
+
+export const setOnlineInput = z.object({ is_online: z.boolean() });
+
+export const lastSeenOutput = z.object({ last_seen: z.iso.datetime() });
+
 /** The caller's own profile. */
 export const meOutput = userSummaryOutput.extend({
   username: z.string().nullable(),
@@ -36,4 +50,5 @@ export const updateMeInput = z
 
 export type UserSummary = z.infer<typeof userSummaryOutput>;
 export type Me = z.infer<typeof meOutput>;
+export type PublicProfile = z.infer<typeof publicProfileOutput>;
 export type UpdateMeInput = z.infer<typeof updateMeInput>;

@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+import { messageOutput, messageStatusSchema } from "./message";
+
+/**
+ * Everything the live stream yields, one discriminated union on `type`.
+ * Durable events (stored, resumable, carry a tracked id) and ephemeral ones
+ * (presence, typing: current state only, never replayed).
+ */
+export const newMessageEvent = z.object({ type: z.literal("new_message"), message: messageOutput });
+
+export const messageStatusEvent = z.object({
+  type: z.literal("message_status_update"),
+  chat_id: z.number().int(),
+  user_id: z.number().int().meta({ description: "Whose status changed (the recipient)" }),
+  status: messageStatusSchema,
+  message_ids: z.array(z.number().int()),
+  up_to_seq: z.number().int().nullable().meta({ description: "For read: every message of the chat up to this seq" }),
+  updated_at: z.iso.datetime(),
+});
+
+export const messageDeletedEvent = z.object({
+  type: z.literal("message_deleted"),
+  chat_id: z.number().int(),
+  message_id: z.number().int(),
+  for_everyone: z.boolean(),
+});
+
+export const chatReadEvent = z.object({
+  type: z.literal("chat_read"),
+  chat_id: z.number().int(),
+  up_to_seq: z.number().int(),
+  unread_count: z.number().int(),
+});
+
+export const presenceEvent = z.object({
+  type: z.literal("presence_update"),
+  user_id: z.number().int(),
+  is_online: z.boolean(),
+  last_seen: z.iso.datetime().nullable(),
+});
+
+export const typingEvent = z.object({
+  type: z.literal("typing"),
+  chat_id: z.number().int(),
+  user_id: z.number().int(),
+  is_typing: z.boolean(),
+  expires_in_ms: z.number().int().meta({ description: "Hide the indicator after this unless refreshed" }),
+});
+
+export const resyncEvent = z.object({
+  type: z.literal("resync"),
+  reason: z.string().meta({ description: "The stream position is older than what the server keeps: refetch chats" }),
+});
+
+export const durableEventSchema = z.discriminatedUnion("type", [newMessageEvent, messageStatusEvent, messageDeletedEvent, chatReadEvent]);
+export const ephemeralEventSchema = z.discriminatedUnion("type", [presenceEvent, typingEvent, resyncEvent]);
+export const parleyEventSchema = z.discriminatedUnion("type", [
+  newMessageEvent,
+  messageStatusEvent,
+  messageDeletedEvent,
+  chatReadEvent,
+  presenceEvent,
+  typingEvent,
+  resyncEvent,
+]);
+
+export const onEventInput = z
+  .object({
+    lastEventId: z.string().regex(/^\d{1,16}$/, "lastEventId is the id of the last event received").nullish(),
+  })
+  .optional();
+
+export type DurableEvent = z.infer<typeof durableEventSchema>;
+export type EphemeralEvent = z.infer<typeof ephemeralEventSchema>;
+export type ParleyEvent = z.infer<typeof parleyEventSchema>;

@@ -1,0 +1,95 @@
+import { z } from "zod";
+
+import { idSchema } from "./common";
+
+export const MESSAGE_MAX_LENGTH = 4096;
+
+export const messageTypeSchema = z.enum(["text", "image", "video", "audio", "document", "location"]);
+export const messageStatusSchema = z.enum(["sent", "delivered", "read"]);
+
+const clientMsgId = z.uuid({ error: "client_msg_id must be a UUID the client made for this message" }).meta({
+  description: "A UUID the client makes per message; sending again with the same one returns the first message",
+});
+
+const content = z
+  .string({ error: "content is required" })
+  .max(MESSAGE_MAX_LENGTH, `A message is at most ${MESSAGE_MAX_LENGTH} characters`)
+  .refine((value) => value.trim().length > 0, "A message can't be empty");
+
+export const sendChatMessageInput = z.object({
+  receiver_id: idSchema,
+  content,
+  message_type: z.literal("text", { error: "Only text messages for now" }).default("text"),
+  client_msg_id: clientMsgId,
+  reply_to_message_id: idSchema.optional(),
+});
+
+export const replyPreviewOutput = z.object({
+  id: z.number().int(),
+  sender_id: z.number().int(),
+  content: z.string().nullable(),
+  message_type: messageTypeSchema,
+  is_deleted: z.boolean(),
+});
+
+export const messageOutput = z.object({
+  id: z.number().int(),
+  chat_id: z.number().int(),
+  seq: z.number().int().meta({ description: "Position in the chat: 1, 2, 3… with no gaps" }),
+  sender_id: z.number().int(),
+  receiver_id: z.number().int(),
+  client_msg_id: z.string().nullable(),
+  content: z.string().nullable(),
+  message_type: messageTypeSchema,
+  status: messageStatusSchema.meta({ description: "The recipient's status: sent, delivered or read" }),
+  reply_to_message_id: z.number().int().nullable(),
+  reply_to: replyPreviewOutput.nullable(),
+  is_forwarded: z.boolean(),
+  is_deleted: z.boolean(),
+  created_at: z.iso.datetime(),
+});
+
+export const listMessagesInput = z
+  .object({
+    chat_id: idSchema,
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    before_seq: z.coerce.number().int().positive().optional().meta({ description: "Page backwards: messages with seq below this" }),
+    after_seq: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .meta({ description: "Gap filling: messages with seq above this, oldest first" }),
+  })
+  .refine((input) => input.before_seq === undefined || input.after_seq === undefined, {
+    message: "Give before_seq or after_seq, not both",
+  });
+
+export const messagePageOutput = z.object({
+  messages: z.array(messageOutput),
+  next_cursor: z.number().int().nullable().meta({ description: "Pass as before_seq (or after_seq) for the next page" }),
+});
+
+export const updateMessageStatusInput = z.object({
+  message_id: idSchema,
+  status: z.enum(["delivered", "read"], { error: "status is delivered or read" }),
+});
+
+export const ackDeliveredInput = z.object({
+  message_ids: z.array(idSchema).min(1).max(500),
+});
+
+export const markChatReadInput = z.object({
+  chat_id: idSchema,
+  up_to_message_id: idSchema.optional().meta({ description: "Defaults to the newest message" }),
+});
+
+export const deleteMessageInput = z.object({
+  message_id: idSchema,
+  for_everyone: z.coerce.boolean().default(false),
+});
+
+export type MessageOutput = z.infer<typeof messageOutput>;
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+export type SendChatMessageInput = z.infer<typeof sendChatMessageInput>;
+export type ListMessagesInput = z.infer<typeof listMessagesInput>;
