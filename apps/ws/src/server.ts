@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { createRuntime, createWebSocketEndpoint, handleHealth, type Runtime } from "@parley/api";
+import { createRuntime, createWebSocketEndpoint, handleHealth, type Runtime, startMaintenance } from "@parley/api";
 
 import { readWsEnv } from "./env";
 
@@ -10,6 +10,8 @@ export type WsServer = {
   runtime: Runtime;
   /** Graceful: tells clients to reconnect elsewhere, then closes. */
   shutdown(): Promise<void>;
+  /** Abrupt: drops every socket without a word, like a crashed process (fault tests). */
+  crash(): Promise<void>;
 };
 
 /**
@@ -30,21 +32,25 @@ export async function startWsServer(envSource?: Record<string, string | undefine
     res.end(JSON.stringify({ code: "UPGRADE_REQUIRED", message: `Connect with WebSocket to ${env.WS_PATH}` }));
   });
   const endpoint = createWebSocketEndpoint(runtime, { path: env.WS_PATH, server });
+  const stopMaintenance = startMaintenance(runtime);
   await new Promise<void>((resolve) => server.listen(env.WS_PORT, env.WS_HOST, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `ws://${env.WS_HOST}:${port}${env.WS_PATH}`;
   runtime.log.info({ url }, "ws server listening");
 
-  let shutdownPromise: Promise<void> | undefined;
+  let stopPromise: Promise<void> | undefined;
+  const stop = (closeSockets: () => Promise<void>) =>
+    (stopPromise ??= (async () => {
+      stopMaintenance();
+      server.close();
+      await closeSockets();
+      server.closeAllConnections();
+      await runtime.close();
+    })());
   return {
     url,
     runtime,
-    shutdown: () =>
-      (shutdownPromise ??= (async () => {
-        server.close();
-        await endpoint.shutdown({ graceMs: env.WS_SHUTDOWN_GRACE_MS });
-        server.closeAllConnections();
-        await runtime.close();
-      })()),
+    shutdown: () => stop(() => endpoint.shutdown({ graceMs: env.WS_SHUTDOWN_GRACE_MS })),
+    crash: () => stop(() => endpoint.terminate()),
   };
 }

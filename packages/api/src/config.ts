@@ -12,10 +12,16 @@ export type AuthConfig = {
   otpTestNumbers: OtpTestNumber[];
 };
 
+export type MessagingConfig = {
+  deleteForEveryoneWindowSeconds: number;
+  eventRetentionDays: number;
+};
+
 export type ServerConfig = {
   env: ServerEnv;
   shape: "embedded" | "scaled";
   auth: AuthConfig;
+  messaging: MessagingConfig;
 };
 
 export class ConfigError extends Error {
@@ -91,6 +97,10 @@ export function buildServerConfig(env: ServerEnv): ServerConfig {
       jwtSecret: new TextEncoder().encode(jwtSecret),
       sessionTtlSeconds: env.SESSION_TTL_DAYS * 24 * 60 * 60,
       otpTestNumbers,
+    },
+    messaging: {
+      deleteForEveryoneWindowSeconds: env.DELETE_FOR_EVERYONE_WINDOW_HOURS * 60 * 60,
+      eventRetentionDays: env.EVENT_RETENTION_DAYS,
     },
   };
 }

@@ -30,6 +30,10 @@ export function readServerEnv(runtimeEnv: Record<string, string | undefined> = p
       TWILIO_FROM_NUMBER: z.string().optional(),
       TWILIO_API_URL: z.url().default("https://api.twilio.com"),
       OTP_TEST_NUMBERS: z.string().optional(),
+      // WhatsApp lets senders delete for everyone for about 60 hours.
+      DELETE_FOR_EVERYONE_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 365).default(60),
+      // How long the durable event log keeps events for clients to resume from.
+      EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
       OTP_TEST_NUMBERS_IN_PRODUCTION: booleanString,
     },
     runtimeEnv,

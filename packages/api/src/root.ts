@@ -1,10 +1,18 @@
 import { authRouter } from "./router/auth";
+import { chatRouter } from "./router/chat";
+import { contactRouter } from "./router/contact";
+import { eventRouter } from "./router/event";
+import { messageRouter } from "./router/message";
 import { userRouter } from "./router/user";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   auth: authRouter,
   user: userRouter,
+  chat: chatRouter,
+  message: messageRouter,
+  contact: contactRouter,
+  event: eventRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,20 @@
 import { join } from "node:path";
 
 import { type Database, type DatabaseHandle, openDatabase } from "@parley/db";
-import { createMemoryStore, createRedisStore, type EphemeralStore } from "@parley/realtime";
+import {
+  createMemoryBus,
+  createMemoryInbox,
+  createMemoryPresence,
+  createMemoryStore,
+  createRedisBus,
+  createRedisInbox,
+  createRedisPresence,
+  createRedisStore,
+  type EphemeralStore,
+  type EventBus,
+  type Inbox,
+  type Presence,
+} from "@parley/realtime";
 
 import { buildServerConfig, type ServerConfig } from "./config";
 import { readServerEnv } from "./env";
@@ -17,13 +30,31 @@ export type Runtime = {
   db: Database;
   database: DatabaseHandle;
   store: EphemeralStore;
+  bus: EventBus;
+  inbox: Inbox;
+  presence: Presence;
   sms: SmsSender;
   log: Logger;
   close(): Promise<void>;
 };
 
 /** The parts of a runtime the services use; tests build one directly. */
-export type Deps = Pick<Runtime, "db" | "store" | "sms" | "log"> & { config: Pick<ServerConfig, "auth"> };
+export type Deps = Pick<Runtime, "db" | "store" | "bus" | "inbox" | "presence" | "sms" | "log"> & {
+  config: Pick<ServerConfig, "auth" | "messaging">;
+};
+
+/** Redis-backed realtime parts (scaled) or in-process ones (embedded). */
+export function createRealtime(redis: { url: string; keyPrefix: string } | null): Pick<Runtime, "store" | "bus" | "inbox" | "presence"> {
+  if (!redis) {
+    return { store: createMemoryStore(), bus: createMemoryBus(), inbox: createMemoryInbox(), presence: createMemoryPresence() };
+  }
+  return {
+    store: createRedisStore(redis),
+    bus: createRedisBus({ url: redis.url, channelPrefix: redis.keyPrefix }),
+    inbox: createRedisInbox(redis),
+    presence: createRedisPresence(redis),
+  };
+}
 
 export async function createRuntime(options: {
   name: string;
@@ -39,7 +70,7 @@ export async function createRuntime(options: {
     : await openDatabase({ kind: "pglite", dataDir: join(env.DATA_DIR, "pglite") });
   if (options.migrate ?? true) await database.migrate();
 
-  const store = env.REDIS_URL ? createRedisStore({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX }) : createMemoryStore();
+  const realtime = createRealtime(env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : null);
 
   const sms =
     env.SMS_PROVIDER === "twilio" && env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM_NUMBER
@@ -57,12 +88,16 @@ export async function createRuntime(options: {
     config,
     db: database.db,
     database,
-    store,
+    ...realtime,
     sms,
     log,
     close: async () => {
-      await store.close();
+      await closeRealtime(realtime);
       await database.close();
     },
   };
+}
+
+export async function closeRealtime(parts: Pick<Runtime, "store" | "bus" | "inbox" | "presence">): Promise<void> {
+  await Promise.all([parts.store.close(), parts.bus.close(), parts.inbox.close(), parts.presence.close()]);
 }

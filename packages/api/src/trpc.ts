@@ -5,6 +5,7 @@ import { ZodError, z } from "zod";
 import type { Logger } from "./logger";
 import type { Deps } from "./runtime";
 import { RetryAfter } from "./services/rate-limit";
+import type { LiveConnection } from "./services/live";
 import { authenticateToken, type ClientInfo, type SessionAuth } from "./services/session";
 
 /** Zod issues by field, as clients receive them in `error.data.zodError`. */
@@ -15,6 +16,8 @@ export type Context = {
   /** The bearer token the caller presented, if any; checked again on every protected call. */
   token: string | null;
   client: ClientInfo;
+  /** The WebSocket behind this call, when there is one (lets live streams shed slow readers). */
+  connection?: LiveConnection;
   log: Logger;
 };
 
@@ -27,13 +30,14 @@ export async function createContext(options: {
   deps: Deps;
   token: string | null;
   client: ClientInfo;
+  connection?: LiveConnection;
   strict: boolean;
 }): Promise<Context> {
-  const { deps, token, client, strict } = options;
+  const { deps, token, client, connection, strict } = options;
   if (strict && token !== null && !(await authenticateToken(deps, token))) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended or the token is invalid. Sign in again." });
   }
-  return { deps, token, client, log: deps.log };
+  return { deps, token, client, connection, log: deps.log };
 }
 
 /** `Authorization: Bearer <token>` → token. Anything else → null. */

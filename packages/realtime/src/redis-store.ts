@@ -19,6 +19,8 @@ export type RedisStoreOptions = {
 
 export function createRedisStore({ url, keyPrefix = "parley:" }: RedisStoreOptions): EphemeralStore {
   const redis = new Redis(url, { keyPrefix, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  // Failures surface on the commands themselves; without a listener ioredis also prints them.
+  redis.on("error", () => {});
   redis.defineCommand("incrementWithTtl", { numberOfKeys: 1, lua: INCREMENT_WITH_TTL });
   const incrementWithTtl = (key: string, ttl: number) =>
     (redis as unknown as { incrementWithTtl(k: string, t: number): Promise<[number, number]> }).incrementWithTtl(

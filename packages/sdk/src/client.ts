@@ -8,14 +8,17 @@ import {
 
 import type { AppRouter } from "@parley/api";
 
+import { type LiveOptions, type LiveSubscription, subscribeToEvents } from "./live";
+
 export type TokenSource = string | null | undefined | (() => string | null | undefined | Promise<string | null | undefined>);
 
 export type ParleyClientOptions = {
   /**
    * `ws(s)://host/ws` talks over one WebSocket (needed for live events);
-   * `http(s)://host` uses batched HTTP requests to `/api/trpc`.
+   * `http(s)://host` uses batched HTTP requests to `/api/trpc`. Several
+   * WebSocket URLs are tried in turn on each reconnect (client-side failover).
    */
-  url: string;
+  url: string | string[];
   /** The API token from `auth.login` / `auth.verifyOtp`, or a function that returns the current one. */
   token?: TokenSource;
   /** WebSocket implementation; the browser's by default (Node: use `@parley/sdk/node`). */
@@ -25,6 +28,11 @@ export type ParleyClientOptions = {
 };
 
 export type ParleyClient = TRPCClient<AppRouter> & {
+  /**
+   * Live events (WebSocket URL only): resumed after reconnects, deduplicated,
+   * gap-filled per chat. Pass your own user id to skip acknowledging your own messages.
+   */
+  subscribeEvents(options: LiveOptions & { selfUserId?: number }): LiveSubscription;
   /** Closes the WebSocket, if any. Idempotent. */
   close(): Promise<void>;
 };
@@ -45,7 +53,10 @@ export function reconnectDelayMs(attempt: number): number {
  * contract as the server (`client.auth.login.mutate(...)`, `client.user.me.query()`).
  */
 export function createParleyClient(options: ParleyClientOptions): ParleyClient {
-  const url = new URL(options.url);
+  const urls = Array.isArray(options.url) ? options.url : [options.url];
+  const [firstUrl] = urls;
+  if (!firstUrl) throw new Error("createParleyClient needs a url");
+  const url = new URL(firstUrl);
   let close = async () => {};
   let trpc: TRPCClient<AppRouter>;
 
@@ -54,8 +65,10 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     if (!WebSocketImpl) {
       throw new Error("No WebSocket implementation: in Node, import createParleyClient from '@parley/sdk/node'");
     }
+    let attempt = 0;
     const wsClient = createWSClient({
-      url: options.url,
+      // Called on every (re)connect: rotate through the instances.
+      url: () => urls[attempt++ % urls.length] ?? firstUrl,
       WebSocket: WebSocketImpl,
       connectionParams: async () => {
         const token = await resolveToken(options.token);
@@ -69,6 +82,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     trpc = createTRPCClient<AppRouter>({ links: [wsLink<AppRouter>({ client: wsClient })] });
     close = () => wsClient.close();
   } else if (url.protocol === "http:" || url.protocol === "https:") {
+    if (urls.length > 1) throw new Error("Several URLs are for WebSocket failover; give one http(s) URL");
     const endpoint = new URL("/api/trpc", url).toString();
     trpc = createTRPCClient<AppRouter>({
       links: [
@@ -82,11 +96,16 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       ],
     });
   } else {
-    throw new Error(`Unsupported URL ${options.url}: use ws(s):// or http(s)://`);
+    throw new Error(`Unsupported URL ${firstUrl}: use ws(s):// or http(s)://`);
   }
 
-  // The tRPC client is a proxy over procedure paths; `close` is ours.
+  const extras: Pick<ParleyClient, "close" | "subscribeEvents"> = {
+    close: () => close(),
+    subscribeEvents: (live) => subscribeToEvents(trpc, live, live.selfUserId),
+  };
+  // The tRPC client is a proxy over procedure paths; `close` and `subscribeEvents` are ours.
   return new Proxy(trpc, {
-    get: (target, property, receiver) => (property === "close" ? close : Reflect.get(target, property, receiver)),
+    get: (target, property, receiver) =>
+      property === "close" || property === "subscribeEvents" ? extras[property] : Reflect.get(target, property, receiver),
   }) as ParleyClient;
 }

@@ -35,3 +35,11 @@ export const typingInput = z.object({
 });
 
 export type ChatOutput = z.infer<typeof chatOutput>;
+
+export const chatReadOutput = z.object({
+  chat_id: z.number().int(),
+  up_to_seq: z.number().int(),
+  unread_count: z.number().int(),
+});
+
+export const okOutput = z.object({ ok: z.literal(true) });

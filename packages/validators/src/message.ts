@@ -89,6 +89,10 @@ export const deleteMessageInput = z.object({
   for_everyone: z.coerce.boolean().default(false),
 });
 
+export const statusUpdatedOutput = z.object({ message: z.string(), status: messageStatusSchema });
+
+export const ackDeliveredOutput = z.object({ updated: z.number().int() });
+
 export type MessageOutput = z.infer<typeof messageOutput>;
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 export type SendChatMessageInput = z.infer<typeof sendChatMessageInput>;

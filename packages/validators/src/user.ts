@@ -21,6 +21,8 @@ export const userIdInput = z.object({ id: z.coerce.number().int().positive("Expe
 
 export const setOnlineInput = z.object({ is_online: z.boolean() });
 
+export const onlineOutput = z.object({ is_online: z.boolean() });
+
 export const lastSeenOutput = z.object({ last_seen: z.iso.datetime() });
 
 /** The caller's own profile. */

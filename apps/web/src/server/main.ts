@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 
 import next from "next";
 
-import { createApiHttpHandler, createRuntime, createWebSocketEndpoint } from "@parley/api";
+import { createApiHttpHandler, createRuntime, createWebSocketEndpoint, startMaintenance } from "@parley/api";
 
 import { exportSettingsForNext, readWebServerEnv } from "./env";
 
@@ -33,6 +33,7 @@ export async function startWebServer(options: { dev: boolean; dir: string }) {
   const handleNext = app.getRequestHandler();
   const handleApi = createApiHttpHandler(runtime, { passThroughPrefixes: ["/api/nextauth/"] });
   const ws = runtime.config.shape === "embedded" ? createWebSocketEndpoint(runtime, { path: "/ws" }) : null;
+  const stopMaintenance = startMaintenance(runtime);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     handleApi(req, res)
@@ -63,6 +64,7 @@ export async function startWebServer(options: { dev: boolean; dir: string }) {
     if (isShuttingDown) return;
     isShuttingDown = true;
     log.info({ signal }, "shutting down");
+    stopMaintenance();
     server.close();
     await ws?.shutdown();
     server.closeAllConnections();

@@ -1,8 +1,19 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 
-import { meOutput, updateMeInput } from "@parley/validators";
+import {
+  lastSeenOutput,
+  meOutput,
+  onlineOutput,
+  phoneNumberSchema,
+  publicProfileOutput,
+  setOnlineInput,
+  updateMeInput,
+  userIdInput,
+} from "@parley/validators";
 
+import * as presence from "../services/presence";
+import { consumeLimit } from "../services/rate-limit";
 import * as users from "../services/user";
 import { protectedProcedure } from "../trpc";
 
@@ -20,4 +31,38 @@ export const userRouter = {
     .input(updateMeInput)
     .output(meOutput)
     .mutation(({ ctx, input }) => users.updateMe(ctx.deps, ctx.session.userId, input)),
+
+  setOnline: protectedProcedure
+    .meta({ openapi: { method: "PUT", path: "/users/me/online", tags, summary: "Set online (clients without WebSocket)", protect: true } })
+    .input(setOnlineInput)
+    .output(onlineOutput)
+    .mutation(({ ctx, input }) => presence.setOnline(ctx.deps, ctx.session, input.is_online)),
+
+  touchLastSeen: protectedProcedure
+    .meta({ openapi: { method: "PUT", path: "/users/me/last-seen", tags, summary: "Record last seen now", protect: true } })
+    .input(z.void())
+    .output(lastSeenOutput)
+    .mutation(({ ctx }) => presence.touchLastSeen(ctx.deps, ctx.session.userId)),
+
+  // Declared before `get` so that /users/search is not read as /users/{id}.
+  search: protectedProcedure
+    .meta({ openapi: { method: "GET", path: "/users/search", tags, summary: "Find a user by exact phone number", protect: true } })
+    .input(z.object({ phone_number: phoneNumberSchema }))
+    .output(publicProfileOutput)
+    .query(async ({ ctx, input }) => {
+      // Exact lookups only, and few of them: nobody gets to walk the number space.
+      await consumeLimit(ctx.deps.store, {
+        key: `user-search:${ctx.session.userId}`,
+        max: 30,
+        windowSeconds: 60,
+        message: "Too many phone number lookups.",
+      });
+      return presence.findUserByPhone(ctx.deps, ctx.session.userId, input.phone_number);
+    }),
+
+  get: protectedProcedure
+    .meta({ openapi: { method: "GET", path: "/users/{id}", tags, summary: "A user's profile", protect: true } })
+    .input(userIdInput)
+    .output(publicProfileOutput)
+    .query(({ ctx, input }) => presence.getUserProfile(ctx.deps, ctx.session.userId, input.id)),
 } satisfies TRPCRouterRecord;

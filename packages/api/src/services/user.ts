@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 
 import { type InferSelectModel, schema } from "@parley/db";
-import type { Me, UpdateMeInput, UserSummary } from "@parley/validators";
+import type { Me, PublicProfile, UpdateMeInput, UserSummary } from "@parley/validators";
 
 import type { Deps } from "../runtime";
 
@@ -22,6 +22,26 @@ export function toMe(user: UserRow): Me {
     is_online: user.isOnline,
     created_at: user.createdAt.toISOString(),
   };
+}
+
+/** Another user's profile as `viewerId` may see it; someone who blocked the viewer shows no presence or picture. */
+export function toPublicProfile(user: UserRow, options: { isHiddenFromViewer: boolean }): PublicProfile {
+  const hidden = options.isHiddenFromViewer;
+  return {
+    ...toUserSummary(user),
+    profile_picture_url: hidden ? null : user.profilePictureUrl,
+    status_message: hidden ? null : user.statusMessage,
+    is_online: hidden ? false : user.isOnline,
+    last_seen: hidden ? null : (user.lastSeen?.toISOString() ?? null),
+  };
+}
+
+const noSuchUser = () => new TRPCError({ code: "NOT_FOUND", message: "There is no Parley user with this id." });
+
+export async function findActiveUserSummary(deps: Deps, userId: number): Promise<UserSummary> {
+  const [user] = await deps.db.select().from(schema.users).where(eq(schema.users.id, userId)).limit(1);
+  if (!user?.isActive) throw noSuchUser();
+  return toUserSummary(user);
 }
 
 async function findActiveUser(deps: Deps, userId: number): Promise<UserRow> {

@@ -2,12 +2,12 @@ import { randomBytes, randomInt } from "node:crypto";
 
 import { type DatabaseHandle, openDatabase } from "@parley/db";
 import { createTestDatabase } from "@parley/db/test";
-import { createMemoryStore, createRedisStore, type EphemeralStore } from "@parley/realtime";
+import type { EphemeralStore } from "@parley/realtime";
 
 import { buildServerConfig } from "../config";
 import { readServerEnv } from "../env";
 import { createLogger } from "../logger";
-import type { Runtime } from "../runtime";
+import { closeRealtime, createRealtime, type Runtime } from "../runtime";
 import type { SmsSender } from "../services/sms";
 
 export type RecordingSmsSender = SmsSender & {
@@ -64,11 +64,13 @@ export async function createTestRuntime(
     await database.migrate();
     dropDatabase = database.close;
   }
-  const store =
-    options.store ??
-    (shape === "scaled"
-      ? createRedisStore({ url: testRedisUrl, keyPrefix: `parley-test:${randomBytes(6).toString("hex")}:` })
-      : createMemoryStore());
+  const realtime = createRealtime(
+    shape === "scaled" ? { url: testRedisUrl, keyPrefix: `parley-test:${randomBytes(6).toString("hex")}:` } : null,
+  );
+  if (options.store) {
+    await realtime.store.close();
+    realtime.store = options.store;
+  }
   const env = readServerEnv({
     NODE_ENV: "test",
     LOG_LEVEL: "silent",
@@ -80,11 +82,11 @@ export async function createTestRuntime(
     config,
     db: database.db,
     database,
-    store,
+    ...realtime,
     sms: createRecordingSmsSender(),
     log: createLogger({ name: "test", level: "silent" }),
     close: async () => {
-      await store.close();
+      await closeRealtime(realtime);
       await dropDatabase();
     },
   };

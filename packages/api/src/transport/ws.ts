@@ -17,6 +17,8 @@ export type WebSocketEndpoint = {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Tells every client to reconnect (elsewhere), then closes. */
   shutdown(options?: { graceMs?: number }): Promise<void>;
+  /** Drops every connection at once, as a crash would (for fault tests). */
+  terminate(): Promise<void>;
 };
 
 function tokenFrom(connectionParams: Record<string, string | undefined> | null | undefined): string | null {
@@ -35,8 +37,15 @@ export function createWebSocketEndpoint(runtime: Runtime, options: { path: strin
   const handler = applyWSSHandler({
     wss,
     router: appRouter,
-    createContext: ({ req, info }) =>
-      createContext({ deps: runtime, token: tokenFrom(info.connectionParams), client: clientInfo(req), strict: true }),
+    createContext: ({ req, res, info }) =>
+      createContext({
+        deps: runtime,
+        token: tokenFrom(info.connectionParams),
+        client: clientInfo(req),
+        // 1013 "try again later": the client reconnects and resumes from its last event id.
+        connection: { bufferedAmount: () => res.bufferedAmount, drop: (reason) => res.close(1013, reason) },
+        strict: true,
+      }),
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path }, "ws request failed");
@@ -69,6 +78,10 @@ export function createWebSocketEndpoint(runtime: Runtime, options: { path: strin
       // Give clients a moment to move before the sockets drop.
       await new Promise((resolve) => setTimeout(resolve, graceMs).unref());
       for (const client of wss.clients) client.close(1012, "server restarting");
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+    terminate: async () => {
+      for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };

@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestDatabase, type TestDatabase } from "@parley/db/test";
+
+import type { WsServer } from "./server";
+import { connect, deploymentEnv, send, signUp, startInstances, startPrivateRedis, waitFor } from "./test/harness";
+
+const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+function contents(device: { messages(): string[] }) {
+  return device.messages();
+}
+
+describe("live 1:1 messaging across WebSocket instances", () => {
+  let database: TestDatabase;
+  let instances: WsServer[];
+  let first: WsServer;
+  let second: WsServer;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    instances = await startInstances(deploymentEnv(database.url, redisUrl), 2);
+    [first, second] = instances as [WsServer, WsServer];
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.shutdown()));
+    await database.drop();
+  });
+
+  it("delivers at once to the recipient on another instance, and ticks flow back to the sender", async () => {
+    const ana = await signUp(first.url, "Ana");
+    const ben = await signUp(second.url, "Ben");
+    const anaPhone = connect(ana, first.url);
+    const benPhone = connect(ben, second.url);
+    try {
+      await new Promise((r) => setTimeout(r, 200)); // both streams live
+      const sent = await send(anaPhone, ben, "Hello Ben");
+      expect(sent.status).toBe("sent");
+      await waitFor(() => contents(benPhone).includes("Hello Ben"), "Ben receives");
+      // Ben's SDK acknowledged delivery: Ana is told.
+      await waitFor(
+        () => anaPhone.events.some(({ event }) => event.type === "message_status_update" && event.status === "delivered" && event.message_ids.includes(sent.id)),
+        "delivered tick",
+      );
+      await benPhone.client.chat.read.mutate({ chat_id: sent.chat_id });
+      await waitFor(
+        () => anaPhone.events.some(({ event }) => event.type === "message_status_update" && event.status === "read" && (event.up_to_seq ?? 0) >= sent.seq),
+        "read tick",
+      );
+      const [chat] = (await anaPhone.client.chat.list.query({ limit: 10 })).chats;
+      expect(chat?.last_message?.status).toBe("read");
+    } finally {
+      await Promise.all([anaPhone.close(), benPhone.close()]);
+    }
+  });
+
+  it("reaches every device of a user, wherever each is connected", async () => {
+    const ana = await signUp(first.url, "Ana");
+    const ben = await signUp(first.url, "Ben");
+    const anaLaptop = connect(ana, second.url);
+    const anaPhone = connect(ana, first.url);
+    const benPhone = connect(ben, first.url);
+    const benLaptop = connect(ben, second.url);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await send(anaPhone, ben, "to all your devices");
+      for (const device of [benPhone, benLaptop, anaLaptop, anaPhone]) {
+        await waitFor(() => contents(device).includes("to all your devices"), "every device");
+      }
+      // Exactly once each, even on the sending device.
+      expect(contents(anaPhone).filter((m) => m === "to all your devices")).toHaveLength(1);
+    } finally {
+      await Promise.all([anaLaptop, anaPhone, benPhone, benLaptop].map((d) => d.close()));
+    }
+  });
+
+  it("keeps messages for an offline recipient and delivers them in order, once, on return", async () => {
+    const ana = await signUp(first.url, "Ana");
+    const ben = await signUp(second.url, "Ben");
+    const anaPhone = connect(ana, first.url);
+    const benBefore = connect(ben, second.url);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await send(anaPhone, ben, "before");
+      await waitFor(() => contents(benBefore).includes("before"), "first message");
+      const resumeFrom = benBefore.lastEventId();
+      await benBefore.close();
+
+      const expected = Array.from({ length: 25 }, (_, i) => `while away ${i}`);
+      for (const content of expected) await send(anaPhone, ben, content);
+
+      const benAgain = connect(ben, first.url, { lastEventId: resumeFrom });
+      try {
+        await waitFor(() => contents(benAgain).length >= expected.length, "catch-up");
+        await new Promise((r) => setTimeout(r, 300)); // anything extra would show up now
+        expect(contents(benAgain)).toEqual(expected);
+        const ids = benAgain.events.map((e) => Number(e.id)).filter((id) => id > 0);
+        expect(new Set(ids).size).toBe(ids.length);
+        // Ben's device acknowledged them: Ana sees two ticks for the last one.
+        await waitFor(
+          () => anaPhone.events.some(({ event }) => event.type === "message_status_update" && event.status === "delivered" && event.message_ids.length > 0),
+          "delivered on return",
+        );
+      } finally {
+        await benAgain.close();
+      }
+    } finally {
+      await anaPhone.close();
+    }
+  });
+
+  it("shows who is online and who is typing, and last seen when they leave", async () => {
+    const ana = await signUp(first.url, "Ana");
+    const ben = await signUp(second.url, "Ben");
+    const benPhone = connect(ben, second.url);
+    const anaSetup = connect(ana, first.url);
+    await new Promise((r) => setTimeout(r, 200));
+    await send(anaSetup, ben, "let's chat"); // now they are chat peers
+    await anaSetup.close();
+    await waitFor(
+      () => benPhone.events.some(({ event }) => event.type === "presence_update" && event.user_id === ana.id && !event.is_online),
+      "Ana offline",
+    );
+
+    const anaPhone = connect(ana, first.url);
+    try {
+      await waitFor(
+        () => benPhone.events.some(({ event }) => event.type === "presence_update" && event.user_id === ana.id && event.is_online),
+        "Ana online",
+      );
+      const chatId = (await anaPhone.client.chat.list.query({ limit: 1 })).chats[0]?.id ?? 0;
+      await anaPhone.client.chat.typing.mutate({ chat_id: chatId, is_typing: true });
+      await waitFor(
+        () => benPhone.events.some(({ event }) => event.type === "typing" && event.user_id === ana.id && event.is_typing),
+        "typing",
+      );
+      const profile = await benPhone.client.user.get.query({ id: ana.id });
+      expect(profile.is_online).toBe(true);
+    } finally {
+      await anaPhone.close();
+    }
+    await waitFor(
+      () => benPhone.events.filter(({ event }) => event.type === "presence_update" && event.user_id === ana.id && !event.is_online).length >= 2,
+      "Ana offline again",
+    );
+    const gone = benPhone.events.findLast(({ event }) => event.type === "presence_update" && !event.is_online)?.event;
+    expect(gone).toMatchObject({ last_seen: expect.any(String) });
+    await benPhone.close();
+  });
+});
+
+describe("faults: nothing acknowledged is lost or repeated", () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it.each(["shuts down", "crashes"] as const)("survives an instance that %s: the client moves to another one and resumes", async (how) => {
+    const [a, b] = (await startInstances(deploymentEnv(database.url, redisUrl), 2)) as [WsServer, WsServer];
+    const ana = await signUp(a.url, "Ana");
+    const ben = await signUp(a.url, "Ben");
+    const anaPhone = connect(ana, a.url);
+    const benPhone = connect(ben, [b.url, a.url]);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const expected: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        expected.push(`m${i}`);
+        await send(anaPhone, ben, `m${i}`);
+      }
+      await waitFor(() => contents(benPhone).length === 10, "first half");
+      const killed = how === "crashes" ? b.crash() : b.shutdown(); // Ben's instance goes away mid-conversation
+      for (let i = 10; i < 30; i++) {
+        expected.push(`m${i}`);
+        await send(anaPhone, ben, `m${i}`);
+      }
+      await killed;
+      await waitFor(() => contents(benPhone).length >= 30, "resumed on the other instance", 20_000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(contents(benPhone)).toEqual(expected);
+    } finally {
+      await Promise.all([anaPhone.close(), benPhone.close()]);
+      await a.shutdown();
+    }
+  });
+
+  it("survives Redis restarting and being flushed: Postgres fills what Redis lost", async () => {
+    const redis = await startPrivateRedis();
+    const instances = (await startInstances(deploymentEnv(database.url, redis.url), 2)) as [WsServer, WsServer];
+    const [a, b] = instances;
+    const ana = await signUp(a.url, "Ana");
+    const ben = await signUp(b.url, "Ben");
+    const anaPhone = connect(ana, a.url);
+    const benPhone = connect(ben, b.url);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const expected: string[] = [];
+      const sendNext = async () => {
+        const content = `r${expected.length}`;
+        expected.push(content);
+        await send(anaPhone, ben, content);
+      };
+      for (let i = 0; i < 5; i++) await sendNext();
+      await waitFor(() => contents(benPhone).length === 5, "before restart");
+
+      await redis.restart();
+      // Sends commit to Postgres even while pub/sub reconnects; the next live event reveals the gap.
+      for (let i = 0; i < 10; i++) await sendNext();
+      await waitFor(() => contents(benPhone).length >= 15, "after restart", 20_000);
+
+      const resumeFrom = benPhone.lastEventId();
+      await benPhone.close();
+      await redis.flush();
+      for (let i = 0; i < 5; i++) await sendNext();
+      const benAgain = connect(ben, a.url, { lastEventId: resumeFrom });
+      try {
+        await waitFor(() => contents(benAgain).length >= 5, "after flush", 20_000);
+        await new Promise((r) => setTimeout(r, 300));
+        expect([...contents(benPhone), ...contents(benAgain)]).toEqual(expected);
+      } finally {
+        await benAgain.close();
+      }
+    } finally {
+      await anaPhone.close();
+      await Promise.all(instances.map((instance) => instance.shutdown()));
+      await redis.stop();
+    }
+  });
+});

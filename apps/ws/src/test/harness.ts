@@ -1,0 +1,145 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes, randomInt, randomUUID } from "node:crypto";
+import { createServer } from "node:net";
+
+import { createParleyClient, type ParleyClient, type ParleyEvent } from "@parley/sdk/node";
+
+import { startWsServer, type WsServer } from "../server";
+
+export const TEST_CODE = "123456";
+
+export function testNumber(): string {
+  return `+1415201${String(randomInt(0, 10_000)).padStart(4, "0")}`;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** Environment for instances of one deployment: same database, Redis and secret. */
+export function deploymentEnv(databaseUrl: string, redisUrl: string): Record<string, string> {
+  return {
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: `parley-test:${randomBytes(6).toString("hex")}:`,
+    JWT_SECRET: randomBytes(32).toString("hex"),
+    OTP_TEST_NUMBERS: `+1415201*:${TEST_CODE}`,
+    WS_PORT: "0",
+    WS_SHUTDOWN_GRACE_MS: "50",
+  };
+}
+
+export async function startInstances(env: Record<string, string>, count: number): Promise<WsServer[]> {
+  return Promise.all(Array.from({ length: count }, () => startWsServer(env)));
+}
+
+export type TestUser = { id: number; token: string; name: string };
+
+export async function signUp(url: string, name: string): Promise<TestUser> {
+  const anonymous = createParleyClient({ url });
+  try {
+    const phone_number = testNumber();
+    await anonymous.auth.register.mutate({ phone_number, full_name: name });
+    const { user, token } = await anonymous.auth.verifyOtp.mutate({ phone_number, otp: TEST_CODE, password: "password123" });
+    return { id: user.id, token, name };
+  } finally {
+    await anonymous.close();
+  }
+}
+
+export type Device = {
+  client: ParleyClient;
+  events: { event: ParleyEvent; id: string | null }[];
+  lastEventId(): string | null;
+  messages(): string[];
+  close(): Promise<void>;
+};
+
+/** A connected device: an SDK client with its live stream recorded. */
+export function connect(user: TestUser, url: string | string[], options: { lastEventId?: string | null } = {}): Device {
+  const client = createParleyClient({ url, token: user.token });
+  const events: { event: ParleyEvent; id: string | null }[] = [];
+  const subscription = client.subscribeEvents({
+    selfUserId: user.id,
+    lastEventId: options.lastEventId,
+    onEvent: (event, id) => events.push({ event, id }),
+  });
+  return {
+    client,
+    events,
+    lastEventId: () => subscription.lastEventId,
+    messages: () => events.flatMap(({ event }) => (event.type === "new_message" ? [event.message.content ?? ""] : [])),
+    close: async () => {
+      subscription.unsubscribe();
+      await client.close();
+    },
+  };
+}
+
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export function send(device: Device, to: TestUser, content: string) {
+  return device.client.message.send.mutate({ receiver_id: to.id, content, client_msg_id: randomUUID() });
+}
+
+/** A Redis server of the test's own, so it can be restarted and flushed without touching anything else. */
+export async function startPrivateRedis(): Promise<{ url: string; restart(): Promise<void>; flush(): Promise<void>; stop(): Promise<void> }> {
+  const port = await freePort();
+  let child: ChildProcess;
+  const start = async () => {
+    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+      stdio: "ignore",
+    });
+    const { Redis } = await import("ioredis");
+    const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on("error", () => {}); // refused until the server is up: expected while polling
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await probe.connect();
+        await probe.ping();
+        probe.disconnect();
+        return;
+      } catch {
+        if (Date.now() > deadline) throw new Error("private redis did not start");
+        probe.disconnect();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  };
+  const stop = async () => {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    restart: async () => {
+      await stop();
+      await start();
+    },
+    flush: async () => {
+      const { Redis } = await import("ioredis");
+      const admin = new Redis(port, "127.0.0.1");
+      await admin.flushall();
+      admin.disconnect();
+    },
+    stop,
+  };
+}

@@ -1,0 +1,55 @@
+import type { TRPCRouterRecord } from "@trpc/server";
+
+import {
+  ackDeliveredInput,
+  ackDeliveredOutput,
+  deleteMessageInput,
+  listMessagesInput,
+  messageOnlyOutput,
+  messageOutput,
+  messagePageOutput,
+  sendChatMessageInput,
+  statusUpdatedOutput,
+  updateMessageStatusInput,
+} from "@parley/validators";
+
+import * as messages from "../services/messages";
+import { protectedProcedure } from "../trpc";
+
+const tags = ["messages"];
+
+export const messageRouter = {
+  send: protectedProcedure
+    .meta({ openapi: { method: "POST", path: "/messages/chat", tags, summary: "Send a message (creates the chat)", protect: true } })
+    .input(sendChatMessageInput)
+    .output(messageOutput)
+    .mutation(({ ctx, input }) => messages.sendChatMessage(ctx.deps, ctx.session.userId, input)),
+
+  list: protectedProcedure
+    .meta({
+      openapi: { method: "GET", path: "/chats/{chat_id}/messages", tags, summary: "A chat's history, newest first", protect: true },
+    })
+    .input(listMessagesInput)
+    .output(messagePageOutput)
+    .query(({ ctx, input }) => messages.listMessages(ctx.deps, ctx.session.userId, input)),
+
+  updateStatus: protectedProcedure
+    .meta({
+      openapi: { method: "PUT", path: "/messages/{message_id}/status", tags, summary: "Mark delivered or read", protect: true },
+    })
+    .input(updateMessageStatusInput)
+    .output(statusUpdatedOutput)
+    .mutation(({ ctx, input }) => messages.updateMessageStatus(ctx.deps, ctx.session.userId, input)),
+
+  ackDelivered: protectedProcedure
+    .meta({ openapi: { method: "POST", path: "/messages/delivered", tags, summary: "Acknowledge received messages", protect: true } })
+    .input(ackDeliveredInput)
+    .output(ackDeliveredOutput)
+    .mutation(({ ctx, input }) => messages.ackDelivered(ctx.deps, ctx.session.userId, input.message_ids)),
+
+  delete: protectedProcedure
+    .meta({ openapi: { method: "DELETE", path: "/messages/{message_id}", tags, summary: "Delete for you or for everyone", protect: true } })
+    .input(deleteMessageInput)
+    .output(messageOnlyOutput)
+    .mutation(({ ctx, input }) => messages.deleteMessage(ctx.deps, ctx.session.userId, input)),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,137 @@
+import { and, desc, eq, inArray, isNotNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+
+import { schema } from "@parley/db";
+import type { ChatOutput } from "@parley/validators";
+
+import type { Deps } from "../runtime";
+import { blockStateBetween } from "./blocks";
+import { publishEphemeral } from "./events";
+import { findChatForMember, noSuchChat, peerOf, toMessageOutput } from "./messages";
+import { toPublicProfile } from "./user";
+
+const peers = alias(schema.users, "peer");
+const lastMessages = alias(schema.messages, "last_message");
+const lastStatuses = alias(schema.messageStatus, "last_status");
+const quoted = alias(schema.messages, "quoted");
+
+// Typing indicators disappear on the client unless refreshed within this time.
+export const TYPING_EXPIRES_MS = 6_000;
+
+function encodeCursor(lastMessageAt: Date, id: number): string {
+  return Buffer.from(`${lastMessageAt.toISOString()}|${id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { at: Date; id: number } | null {
+  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
+  const date = new Date(at ?? "");
+  return Number.isNaN(date.getTime()) || !/^\d+$/.test(id ?? "") ? null : { at: date, id: Number(id) };
+}
+
+async function selectChats(deps: Deps, userId: number, where: SQL | undefined, limit: number): Promise<(ChatOutput & { sortKey: Date })[]> {
+  const rows = await deps.db
+    .select({
+      chat: schema.chats,
+      peer: peers,
+      lastMessage: lastMessages,
+      lastStatus: lastStatuses.status,
+      quoted: { id: quoted.id, senderId: quoted.senderId, content: quoted.content, messageType: quoted.messageType, deletedAt: quoted.deletedAt },
+      peerBlockedMe: sql<boolean>`exists (select 1 from ${schema.blockedUsers} where ${schema.blockedUsers.blockerId} = ${peers.id} and ${schema.blockedUsers.blockedId} = ${userId})`,
+    })
+    .from(schema.chats)
+    .innerJoin(peers, eq(peers.id, sql`case when ${schema.chats.user1Id} = ${userId} then ${schema.chats.user2Id} else ${schema.chats.user1Id} end`))
+    .leftJoin(lastMessages, and(eq(lastMessages.chatId, schema.chats.id), eq(lastMessages.seq, schema.chats.lastSeq)))
+    .leftJoin(lastStatuses, and(eq(lastStatuses.messageId, lastMessages.id), ne(lastStatuses.userId, lastMessages.senderId)))
+    .leftJoin(quoted, eq(quoted.id, lastMessages.replyToMessageId))
+    .where(and(or(eq(schema.chats.user1Id, userId), eq(schema.chats.user2Id, userId)), isNotNull(schema.chats.lastMessageAt), where))
+    .orderBy(desc(schema.chats.lastMessageAt), desc(schema.chats.id))
+    .limit(limit);
+  return rows.map((row) => ({
+    id: row.chat.id,
+    peer: toPublicProfile(row.peer, { isHiddenFromViewer: row.peerBlockedMe }),
+    last_message: row.lastMessage
+      ? toMessageOutput({
+          message: row.lastMessage,
+          status: row.lastStatus,
+          user1Id: row.chat.user1Id,
+          user2Id: row.chat.user2Id,
+          reply: row.quoted,
+        })
+      : null,
+    last_message_at: row.chat.lastMessageAt?.toISOString() ?? null,
+    unread_count: row.chat.user1Id === userId ? row.chat.user1UnreadCount : row.chat.user2UnreadCount,
+    last_seq: row.chat.lastSeq,
+    sortKey: row.chat.lastMessageAt ?? row.chat.createdAt,
+  }));
+}
+
+/** The caller's chats, most recent first, keyset-paged on (last_message_at, id). */
+export async function listChats(deps: Deps, userId: number, input: { limit: number; cursor?: string }) {
+  const cursor = input.cursor ? decodeCursor(input.cursor) : null;
+  const after = cursor
+    ? or(
+        lt(schema.chats.lastMessageAt, cursor.at),
+        and(eq(schema.chats.lastMessageAt, cursor.at), lt(schema.chats.id, cursor.id)),
+      )
+    : undefined;
+  const rows = await selectChats(deps, userId, after, input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page.at(-1);
+  return {
+    chats: page.map(({ sortKey: _sortKey, ...chat }) => chat),
+    next_cursor: rows.length > input.limit && last ? encodeCursor(last.sortKey, last.id) : null,
+  };
+}
+
+export async function getChat(deps: Deps, userId: number, chatId: number): Promise<ChatOutput> {
+  const [row] = await selectChats(deps, userId, eq(schema.chats.id, chatId), 1);
+  if (!row) throw noSuchChat();
+  const { sortKey: _sortKey, ...chat } = row;
+  return chat;
+}
+
+/** The chat with a user, if there is one yet (chats are created by the first message). */
+export async function findChatWith(deps: Deps, userId: number, otherId: number): Promise<ChatOutput | null> {
+  const [user1Id, user2Id] = userId < otherId ? [userId, otherId] : [otherId, userId];
+  const [row] = await selectChats(deps, userId, and(eq(schema.chats.user1Id, user1Id), eq(schema.chats.user2Id, user2Id)), 1);
+  if (!row) return null;
+  const { sortKey: _sortKey, ...chat } = row;
+  return chat;
+}
+
+/** "Typing…": relayed live to the peer, never stored, gone by itself. */
+export async function sendTyping(deps: Deps, userId: number, input: { chat_id: number; is_typing: boolean }) {
+  const chat = await findChatForMember(deps.db, input.chat_id, userId);
+  const peerId = peerOf(chat, userId);
+  if ((await blockStateBetween(deps, userId, peerId)) === "none") {
+    await publishEphemeral(deps, [peerId], {
+      type: "typing",
+      chat_id: chat.id,
+      user_id: userId,
+      is_typing: input.is_typing,
+      expires_in_ms: TYPING_EXPIRES_MS,
+    });
+  }
+  return { ok: true as const };
+}
+
+/** Everyone who has a chat with the user and hasn't blocked or been blocked by them. */
+export async function chatPeers(deps: Deps, userId: number): Promise<number[]> {
+  const rows = await deps.db
+    .select({ user1Id: schema.chats.user1Id, user2Id: schema.chats.user2Id })
+    .from(schema.chats)
+    .where(or(eq(schema.chats.user1Id, userId), eq(schema.chats.user2Id, userId)));
+  const peerIds = rows.map((row) => peerOf(row, userId));
+  if (peerIds.length === 0) return [];
+  const blocked = await deps.db
+    .select({ blockerId: schema.blockedUsers.blockerId, blockedId: schema.blockedUsers.blockedId })
+    .from(schema.blockedUsers)
+    .where(
+      or(
+        and(eq(schema.blockedUsers.blockerId, userId), inArray(schema.blockedUsers.blockedId, peerIds)),
+        and(eq(schema.blockedUsers.blockedId, userId), inArray(schema.blockedUsers.blockerId, peerIds)),
+      ),
+    );
+  const excluded = new Set(blocked.map((row) => (row.blockerId === userId ? row.blockedId : row.blockerId)));
+  return peerIds.filter((id) => !excluded.has(id));
+}

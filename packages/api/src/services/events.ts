@@ -1,0 +1,117 @@
+import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
+
+import { schema, type Transaction } from "@parley/db";
+import type { DurableEvent, EphemeralEvent } from "@parley/validators";
+
+import type { Deps } from "../runtime";
+
+export type StoredEvent = { userId: number; seq: number; event: DurableEvent };
+
+/** What travels on the bus: durable events carry their seq, ephemeral ones don't. */
+export type BusPayload = { seq: number; event: DurableEvent } | { seq: null; event: EphemeralEvent };
+
+/**
+ * Appends durable events to each recipient's log, inside the caller's
+ * transaction. Seqs come from user_event_counters under its row lock, taken
+ * in user-id order (no deadlocks), so each user's seqs are gap-free and
+ * commit in order.
+ */
+export async function appendEvents(tx: Transaction, events: { userId: number; event: DurableEvent }[]): Promise<StoredEvent[]> {
+  if (events.length === 0) return [];
+  const counts = new Map<number, number>();
+  for (const { userId } of events) counts.set(userId, (counts.get(userId) ?? 0) + 1);
+  const userIds = [...counts.keys()].sort((a, b) => a - b);
+
+  const counters = await tx
+    .insert(schema.userEventCounters)
+    .values(userIds.map((userId) => ({ userId, lastSeq: counts.get(userId) ?? 0 })))
+    .onConflictDoUpdate({
+      target: schema.userEventCounters.userId,
+      set: { lastSeq: sql`${schema.userEventCounters.lastSeq} + excluded.last_seq` },
+    })
+    .returning();
+  const nextSeq = new Map(counters.map((row) => [row.userId, row.lastSeq - (counts.get(row.userId) ?? 0) + 1]));
+
+  const stored = events.map(({ userId, event }) => {
+    const seq = nextSeq.get(userId) ?? Number.NaN;
+    nextSeq.set(userId, seq + 1);
+    return { userId, seq, event };
+  });
+  await tx.insert(schema.userEvents).values(stored.map(({ userId, seq, event }) => ({ userId, seq, type: event.type, payload: event })));
+  return stored;
+}
+
+/**
+ * After commit: put events in the recipients' inboxes and on the bus. Never
+ * throws: the events are committed, and a client that misses the live copy
+ * finds the gap by seq and reads it from Postgres.
+ */
+export async function deliverEvents(deps: Deps, stored: StoredEvent[]): Promise<void> {
+  if (stored.length === 0) return;
+  const entries = stored.map(({ userId, seq, event }) => ({
+    userId,
+    seq,
+    payload: JSON.stringify({ seq, event } satisfies BusPayload),
+  }));
+  await Promise.all([
+    deps.inbox.append(entries).catch((error: unknown) => deps.log.warn({ err: error }, "inbox append failed")),
+    deps.bus.publish(entries).catch((error: unknown) => deps.log.warn({ err: error }, "event publish failed")),
+  ]);
+}
+
+/** Presence and typing: live only, never stored. */
+export async function publishEphemeral(deps: Deps, userIds: number[], event: EphemeralEvent): Promise<void> {
+  if (userIds.length === 0) return;
+  const payload = JSON.stringify({ seq: null, event } satisfies BusPayload);
+  await deps.bus
+    .publish(userIds.map((userId) => ({ userId, payload })))
+    .catch((error: unknown) => deps.log.warn({ err: error }, "ephemeral publish failed"));
+}
+
+export async function currentEventSeq(deps: Deps, userId: number): Promise<number> {
+  const [row] = await deps.db
+    .select({ lastSeq: schema.userEventCounters.lastSeq })
+    .from(schema.userEventCounters)
+    .where(eq(schema.userEventCounters.userId, userId));
+  return row?.lastSeq ?? 0;
+}
+
+export type ReadResult = { events: StoredEvent[] } | { expired: true };
+
+/**
+ * Events after `afterSeq`, oldest first: from the Redis inbox when it holds
+ * an unbroken run starting at afterSeq + 1, otherwise from Postgres. Answers
+ * `expired` when the log no longer reaches back that far.
+ */
+export async function readEventsAfter(deps: Deps, userId: number, afterSeq: number, limit: number): Promise<ReadResult> {
+  const cached = await deps.inbox.readAfter(userId, afterSeq, limit).catch(() => []);
+  if (cached.length > 0 && cached.every((entry, index) => entry.seq === afterSeq + 1 + index)) {
+    const events = cached.map(({ seq, payload }) => ({ userId, seq, event: (JSON.parse(payload) as { event: DurableEvent }).event }));
+    if (events.length === limit) return { events };
+    // The inbox may simply end early; Postgres has the rest (if any) up to now.
+    const rest = await readFromLog(deps, userId, afterSeq + events.length, limit - events.length);
+    return { events: [...events, ...rest] };
+  }
+  const events = await readFromLog(deps, userId, afterSeq, limit);
+  const first = events[0];
+  if (first && first.seq !== afterSeq + 1) return { expired: true };
+  if (!first && afterSeq > (await currentEventSeq(deps, userId))) return { expired: true };
+  return { events };
+}
+
+async function readFromLog(deps: Deps, userId: number, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+  if (limit <= 0) return [];
+  const rows = await deps.db
+    .select({ seq: schema.userEvents.seq, payload: schema.userEvents.payload })
+    .from(schema.userEvents)
+    .where(and(eq(schema.userEvents.userId, userId), gt(schema.userEvents.seq, afterSeq)))
+    .orderBy(asc(schema.userEvents.seq))
+    .limit(limit);
+  return rows.map((row) => ({ userId, seq: row.seq, event: row.payload as DurableEvent }));
+}
+
+/** Drops events older than the retention window; clients further behind get a resync. */
+export async function pruneEvents(deps: Deps): Promise<void> {
+  const cutoff = new Date(Date.now() - deps.config.messaging.eventRetentionDays * 24 * 60 * 60 * 1000);
+  await deps.db.delete(schema.userEvents).where(lt(schema.userEvents.createdAt, cutoff));
+}

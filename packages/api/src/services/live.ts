@@ -1,0 +1,137 @@
+import { randomUUID } from "node:crypto";
+
+import { tracked } from "@trpc/server";
+
+import type { DurableEvent, ParleyEvent } from "@parley/validators";
+
+import type { Deps } from "../runtime";
+import { type BusPayload, currentEventSeq, readEventsAfter } from "./events";
+import { connectPresence, disconnectPresence, heartbeatPresence, PRESENCE_HEARTBEAT_MS } from "./presence";
+
+/** What the stream needs from the transport to protect the server from a slow reader. */
+export type LiveConnection = {
+  bufferedAmount(): number;
+  /** Drops the connection; the client reconnects and resumes from its last id. */
+  drop(reason: string): void;
+};
+
+// A reader further behind than this is dropped rather than buffered without bound:
+// it resumes from its last event id, so dropping loses nothing.
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+export const MAX_QUEUED_EVENTS = 5_000;
+const REPLAY_BATCH = 500;
+
+class Overflow extends Error {}
+
+/**
+ * A bounded queue between the bus callback (push) and the generator (pull).
+ */
+function createQueue(signal: AbortSignal | undefined) {
+  const items: BusPayload[] = [];
+  let wake: (() => void) | null = null;
+  let overflowed = false;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  signal?.addEventListener("abort", notify, { once: true });
+  return {
+    push(raw: string) {
+      if (items.length >= MAX_QUEUED_EVENTS) {
+        overflowed = true;
+      } else {
+        items.push(JSON.parse(raw) as BusPayload);
+      }
+      notify();
+    },
+    async next(): Promise<BusPayload | null> {
+      for (;;) {
+        if (overflowed) throw new Overflow("live queue overflowed");
+        if (signal?.aborted) return null;
+        const item = items.shift();
+        if (item) return item;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+  };
+}
+
+/**
+ * The caller's live events: listen first, then replay what came after
+ * `lastEventId` (Redis inbox, else Postgres), then go live. Durable events
+ * carry their per-user seq as a tracked id; a seq gap on the live path (a
+ * lost pub/sub message, two publishers racing) is filled from Postgres, and
+ * anything at or below the cursor is skipped, so each event arrives once and
+ * in order.
+ */
+export async function* streamEvents(
+  deps: Deps,
+  options: { userId: number; lastEventId: string | null | undefined; signal: AbortSignal | undefined; connection?: LiveConnection },
+) {
+  const { userId, signal, connection } = options;
+  const queue = createQueue(signal);
+  const unsubscribe = deps.bus.subscribe(userId, (raw) => queue.push(raw));
+  const connectionId = randomUUID();
+  const heartbeat = setInterval(() => {
+    void heartbeatPresence(deps, userId, connectionId).catch((error: unknown) => deps.log.warn({ err: error }, "heartbeat failed"));
+  }, PRESENCE_HEARTBEAT_MS);
+
+  const emit = (seq: number, event: DurableEvent) => {
+    if (connection && connection.bufferedAmount() > MAX_BUFFERED_BYTES) {
+      connection.drop("reader too slow");
+      throw new Overflow("reader too slow");
+    }
+    return tracked(String(seq), event as ParleyEvent);
+  };
+
+  try {
+    await connectPresence(deps, userId, connectionId);
+    let cursor = options.lastEventId == null ? await currentEventSeq(deps, userId) : Number(options.lastEventId);
+
+    // Replay, then fill gaps on demand, both through this.
+    async function* catchUp(until: number | null) {
+      for (;;) {
+        const result = await readEventsAfter(deps, userId, cursor, REPLAY_BATCH);
+        if ("expired" in result) {
+          cursor = await currentEventSeq(deps, userId);
+          yield { type: "resync", reason: "The stream position is older than the server keeps; reload your chats." } satisfies ParleyEvent;
+          return;
+        }
+        for (const stored of result.events) {
+          if (until !== null && stored.seq > until) return;
+          cursor = stored.seq;
+          yield emit(stored.seq, stored.event);
+        }
+        if (result.events.length < REPLAY_BATCH) return;
+      }
+    }
+
+    yield* catchUp(null);
+    for (;;) {
+      const item = await queue.next();
+      if (!item) return;
+      if (item.seq === null) {
+        yield item.event;
+        continue;
+      }
+      if (item.seq <= cursor) continue;
+      if (item.seq > cursor + 1) yield* catchUp(item.seq - 1);
+      if (item.seq !== cursor + 1) continue;
+      cursor = item.seq;
+      yield emit(item.seq, item.event);
+    }
+  } catch (error) {
+    if (error instanceof Overflow) {
+      deps.log.warn({ userId, reason: error.message }, "live stream dropped");
+      connection?.drop(error.message);
+      return;
+    }
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+    unsubscribe();
+    await disconnectPresence(deps, userId, connectionId).catch((error: unknown) =>
+      deps.log.warn({ err: error }, "presence disconnect failed"),
+    );
+  }
+}
