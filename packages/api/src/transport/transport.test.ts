@@ -182,6 +182,77 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
     });
   });
 
+  describe("REST messaging", () => {
+    it("serves the spec's chat, message and user endpoints with snake_case JSON", async () => {
+      const ana = await restSignUp(runtime, api.http);
+      const ben = await restSignUp(runtime, api.http);
+      const benId = ben.user.id as number;
+
+      const sent = await rest(api.http, "POST", "/api/messages/chat", {
+        token: ana.token,
+        body: { receiver_id: benId, content: "Hello!", message_type: "text", client_msg_id: crypto.randomUUID() },
+      });
+      expect(sent.status).toBe(200);
+      expect(sent.body).toMatchObject({ chat_id: expect.any(Number), sender_id: ana.user.id, receiver_id: benId, content: "Hello!", message_type: "text", status: "sent", created_at: expect.any(String) });
+      const chatId = sent.body.chat_id as number;
+      const messageId = sent.body.id as number;
+
+      const chats = await rest(api.http, "GET", "/api/chats?limit=5", { token: ben.token });
+      expect(chats.body).toMatchObject({ chats: [{ id: chatId, unread_count: 1, peer: { id: ana.user.id } }], next_cursor: null });
+      const history = await rest(api.http, "GET", `/api/chats/${chatId}/messages?limit=10`, { token: ben.token });
+      expect((history.body.messages as Json[]).map((m) => m.id)).toEqual([messageId]);
+
+      const delivered = await rest(api.http, "PUT", `/api/messages/${messageId}/status`, { token: ben.token, body: { status: "delivered" } });
+      expect(delivered.body).toEqual({ message: "Status updated", status: "delivered" });
+      const read = await rest(api.http, "POST", `/api/chats/${chatId}/read`, { token: ben.token, body: {} });
+      expect(read.body).toEqual({ chat_id: chatId, up_to_seq: 1, unread_count: 0 });
+
+      const notYours = await rest(api.http, "DELETE", `/api/messages/${messageId}?for_everyone=true`, { token: ben.token });
+      expect(notYours.status).toBe(403);
+      expect((await rest(api.http, "DELETE", `/api/messages/${messageId}?for_everyone=true`, { token: ana.token })).body).toEqual({
+        message: "Deleted for everyone",
+      });
+
+      expect((await rest(api.http, "GET", `/api/users/${benId}`, { token: ana.token })).body).toMatchObject({ id: benId, full_name: "Ana Lima" });
+      const search = await rest(api.http, "GET", `/api/users/search?phone_number=${encodeURIComponent(ben.phone_number)}`, { token: ana.token });
+      expect(search.body).toMatchObject({ id: benId });
+      expect((await rest(api.http, "GET", "/api/users/me", { token: ana.token })).body).toMatchObject({ id: ana.user.id });
+      expect((await rest(api.http, "PUT", "/api/users/me/online", { token: ana.token, body: { is_online: true } })).body).toEqual({ is_online: true });
+      expect((await rest(api.http, "PUT", "/api/users/me/last-seen", { token: ana.token })).body).toEqual({ last_seen: expect.any(String) });
+
+      expect((await rest(api.http, "POST", "/api/contacts/block", { token: ana.token, body: { user_id: benId } })).status).toBe(200);
+      expect((await rest(api.http, "GET", "/api/contacts/blocked", { token: ana.token })).body).toMatchObject({ blocked: [{ id: benId }] });
+      const refused = await rest(api.http, "POST", "/api/messages/chat", {
+        token: ana.token,
+        body: { receiver_id: benId, content: "x", client_msg_id: crypto.randomUUID() },
+      });
+      expect(refused).toMatchObject({ status: 403, body: { code: "FORBIDDEN" } });
+    });
+
+    it("answers bad messaging input with 4xx, never 500", async () => {
+      const ana = await restSignUp(runtime, api.http);
+      const cases: [string, string, unknown, number][] = [
+        ["POST", "/api/messages/chat", { receiver_id: 1, content: "x".repeat(4097), client_msg_id: crypto.randomUUID() }, 400],
+        ["POST", "/api/messages/chat", { receiver_id: 1, content: "   ", client_msg_id: crypto.randomUUID() }, 400],
+        ["POST", "/api/messages/chat", { receiver_id: 1, content: "x", client_msg_id: "not-a-uuid" }, 400],
+        ["POST", "/api/messages/chat", { receiver_id: "abc", content: "x", client_msg_id: crypto.randomUUID() }, 400],
+        ["POST", "/api/messages/chat", { receiver_id: 2_000_000_000, content: "x", client_msg_id: crypto.randomUUID() }, 404],
+        ["GET", "/api/chats/999999/messages", undefined, 404],
+        ["GET", "/api/chats/abc/messages", undefined, 400],
+        ["GET", "/api/chats/1/messages?before_seq=5&after_seq=1", undefined, 400],
+        ["PUT", "/api/messages/999999/status", { status: "read" }, 404],
+        ["PUT", "/api/messages/1/status", { status: "sent" }, 400],
+        ["GET", "/api/users/999999", undefined, 404],
+        ["GET", "/api/users/search?phone_number=123", undefined, 400],
+      ];
+      for (const [method, path, body, status] of cases) {
+        const response = await rest(api.http, method, path, { token: ana.token, body });
+        expect({ path, status: response.status }).toEqual({ path, status });
+        expect(response.body.message).toEqual(expect.any(String));
+      }
+    });
+  });
+
   describe("tRPC over HTTP", () => {
     it("runs the auth flow with typed results and error codes", async () => {
       let token: string | null = null;
