@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
 
-import { schema, type Transaction } from "@parley/db";
+import { executeRows, schema, type Transaction } from "@parley/db";
 import type { DurableEvent, EphemeralEvent } from "@parley/validators";
 
 import type { Deps } from "../runtime";
@@ -12,33 +12,45 @@ export type BusPayload = { seq: number; event: DurableEvent } | { seq: null; eve
 
 /**
  * Appends durable events to each recipient's log, inside the caller's
- * transaction. Seqs come from user_event_counters under its row lock, taken
- * in user-id order (no deadlocks), so each user's seqs are gap-free and
- * commit in order.
+ * transaction, in one statement. Seqs come from user_event_counters under its
+ * row lock, taken in user-id order (no deadlocks between concurrent appends),
+ * so each user's seqs are gap-free and commit in order.
  */
 export async function appendEvents(tx: Transaction, events: { userId: number; event: DurableEvent }[]): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
-  const counts = new Map<number, number>();
-  for (const { userId } of events) counts.set(userId, (counts.get(userId) ?? 0) + 1);
-  const userIds = [...counts.keys()].sort((a, b) => a - b);
-
-  const counters = await tx
-    .insert(schema.userEventCounters)
-    .values(userIds.map((userId) => ({ userId, lastSeq: counts.get(userId) ?? 0 })))
-    .onConflictDoUpdate({
-      target: schema.userEventCounters.userId,
-      set: { lastSeq: sql`${schema.userEventCounters.lastSeq} + excluded.last_seq` },
-    })
-    .returning();
-  const nextSeq = new Map(counters.map((row) => [row.userId, row.lastSeq - (counts.get(row.userId) ?? 0) + 1]));
-
-  const stored = events.map(({ userId, event }) => {
-    const seq = nextSeq.get(userId) ?? Number.NaN;
-    nextSeq.set(userId, seq + 1);
-    return { userId, seq, event };
+  const ordinal = new Map<number, number>();
+  // Position of each event among its user's events in this call: seq = first seq + ord - 1.
+  const prepared = events.map(({ userId, event }) => {
+    const ord = (ordinal.get(userId) ?? 0) + 1;
+    ordinal.set(userId, ord);
+    return { userId, ord, event };
   });
-  await tx.insert(schema.userEvents).values(stored.map(({ userId, seq, event }) => ({ userId, seq, type: event.type, payload: event })));
-  return stored;
+  const input = prepared.map(({ userId, ord, event }) => ({ user_id: userId, ord, type: event.type, payload: event }));
+  const counters = await executeRows<{ user_id: number; last_seq: string | number; n: number }>(
+    tx,
+    sql`
+      with input as (
+        select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as t(user_id int, ord int, type text, payload jsonb)
+      ),
+      counts as (
+        select user_id, count(*)::int as n from input group by user_id
+      ),
+      counters as (
+        insert into ${schema.userEventCounters} (user_id, last_seq)
+        select user_id, n from counts order by user_id
+        on conflict (user_id) do update set last_seq = ${schema.userEventCounters}.last_seq + excluded.last_seq
+        returning user_id, last_seq
+      ),
+      inserted as (
+        insert into ${schema.userEvents} (user_id, seq, type, payload)
+        select i.user_id, c.last_seq - n.n + i.ord, i.type, i.payload
+        from input i join counters c using (user_id) join counts n using (user_id)
+      )
+      select c.user_id, c.last_seq, n.n from counters c join counts n using (user_id)
+    `,
+  );
+  const firstSeq = new Map(counters.map((row) => [Number(row.user_id), Number(row.last_seq) - row.n + 1]));
+  return prepared.map(({ userId, ord, event }) => ({ userId, seq: (firstSeq.get(userId) ?? Number.NaN) + ord - 1, event }));
 }
 
 /**

@@ -2,13 +2,11 @@ import { TRPCError } from "@trpc/server";
 import { and, asc, desc, eq, gt, inArray, lt, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
-import { type InferSelectModel, schema, type Transaction } from "@parley/db";
+import { executeRows, type InferSelectModel, schema, type Transaction } from "@parley/db";
 import type { DurableEvent, ListMessagesInput, MessageOutput, MessageStatus, SendChatMessageInput } from "@parley/validators";
 
 import type { Deps } from "../runtime";
-import { blockStateBetween } from "./blocks";
 import { appendEvents, deliverEvents, type StoredEvent } from "./events";
-import { findActiveUserSummary } from "./user";
 
 type ChatRow = InferSelectModel<typeof schema.chats>;
 type MessageRow = InferSelectModel<typeof schema.messages>;
@@ -119,74 +117,86 @@ async function loadMessage(db: Deps["db"] | Transaction, viewerId: number, messa
 }
 
 /**
- * Sends a 1:1 text message. One transaction gets or creates the chat, takes
- * the next seq under the chat's row lock, stores the message, its status and
- * the recipients' events; only then does the sender get its answer. A repeat
- * of a client_msg_id returns the original message.
+ * Sends a 1:1 text message. One transaction gets or creates the chat and takes
+ * the next seq (one upsert, which holds the chat's row lock), stores the
+ * message with its status, and appends the recipients' events; only then does
+ * the sender get its answer. A repeated client_msg_id returns the original.
+ * Statements are few and combined because the chat row is locked throughout.
  */
 export async function sendChatMessage(deps: Deps, senderId: number, input: SendChatMessageInput): Promise<MessageOutput> {
   if (input.receiver_id === senderId) {
     throw new TRPCError({ code: "BAD_REQUEST", message: "You can't send a message to yourself." });
   }
-  const existing = await findByClientMsgId(deps, senderId, input);
-  if (existing) return existing;
-
-  await findActiveUserSummary(deps, input.receiver_id);
-  const blockState = await blockStateBetween(deps, senderId, input.receiver_id);
-  if (blockState === "you_blocked") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "You blocked this contact. Unblock them to send a message." });
-  }
-  if (blockState === "blocked_you") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to this person." });
-  }
+  await assertCanMessage(deps, senderId, input.receiver_id);
 
   const [user1Id, user2Id] = senderId < input.receiver_id ? [senderId, input.receiver_id] : [input.receiver_id, senderId];
-  const receiverUnread = input.receiver_id === user1Id ? schema.chats.user1UnreadCount : schema.chats.user2UnreadCount;
+  const isReceiverUser1 = input.receiver_id === user1Id;
   let stored: StoredEvent[] = [];
   let output: MessageOutput;
   try {
     output = await deps.db.transaction(async (tx) => {
-      await tx.insert(schema.chats).values({ user1Id, user2Id }).onConflictDoNothing();
       const now = new Date();
       const [chat] = await tx
-        .update(schema.chats)
-        .set({
-          lastSeq: sql`${schema.chats.lastSeq} + 1`,
+        .insert(schema.chats)
+        .values({
+          user1Id,
+          user2Id,
+          lastSeq: 1,
           lastMessageAt: now,
-          [input.receiver_id === user1Id ? "user1UnreadCount" : "user2UnreadCount"]: sql`${receiverUnread} + 1`,
+          user1UnreadCount: isReceiverUser1 ? 1 : 0,
+          user2UnreadCount: isReceiverUser1 ? 0 : 1,
         })
-        .where(and(eq(schema.chats.user1Id, user1Id), eq(schema.chats.user2Id, user2Id)))
-        .returning();
+        .onConflictDoUpdate({
+          target: [schema.chats.user1Id, schema.chats.user2Id],
+          set: {
+            lastSeq: sql`${schema.chats.lastSeq} + 1`,
+            lastMessageAt: now,
+            ...(isReceiverUser1
+              ? { user1UnreadCount: sql`${schema.chats.user1UnreadCount} + 1` }
+              : { user2UnreadCount: sql`${schema.chats.user2UnreadCount} + 1` }),
+            updatedAt: now,
+          },
+        })
+        .returning({ id: schema.chats.id, lastSeq: schema.chats.lastSeq });
       if (!chat) throw new Error("chat upsert returned nothing");
 
-      if (input.reply_to_message_id !== undefined) {
-        const [quoted] = await tx
-          .select({ id: schema.messages.id })
-          .from(schema.messages)
-          .where(and(eq(schema.messages.id, input.reply_to_message_id), eq(schema.messages.chatId, chat.id)));
-        if (!quoted) throw new TRPCError({ code: "BAD_REQUEST", message: "You can only reply to a message in this chat." });
-      }
-
-      const [message] = await tx
-        .insert(schema.messages)
-        .values({
-          chatId: chat.id,
-          senderId,
-          seq: chat.lastSeq,
-          clientMsgId: input.client_msg_id,
-          content: input.content,
-          messageType: input.message_type,
-          replyToMessageId: input.reply_to_message_id ?? null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
+      const replyTo = input.reply_to_message_id === undefined ? null : await findReplyTarget(tx, chat.id, input.reply_to_message_id);
+      const [message] = await executeRows<{ id: string | number }>(
+        tx,
+        sql`
+          with message as (
+            insert into ${schema.messages} (chat_id, sender_id, seq, client_msg_id, content, message_type, reply_to_message_id, created_at, updated_at)
+            values (${chat.id}, ${senderId}, ${chat.lastSeq}, ${input.client_msg_id}, ${input.content}, ${input.message_type},
+                    ${replyTo?.id ?? null}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
+            returning id
+          ),
+          status as (
+            insert into ${schema.messageStatus} (message_id, user_id, status) select id, ${input.receiver_id}, 'sent' from message
+          ),
+          last as (
+            update ${schema.chats} set last_message_id = (select id from message) where id = ${chat.id}
+          )
+          select id from message
+        `,
+      );
       if (!message) throw new Error("message insert returned nothing");
-      await tx.update(schema.chats).set({ lastMessageId: message.id }).where(eq(schema.chats.id, chat.id));
-      await tx.insert(schema.messageStatus).values({ messageId: message.id, userId: input.receiver_id, status: "sent" });
 
-      const sent = await loadMessage(tx, senderId, message.id);
-      if (!sent) throw new Error("message vanished inside its transaction");
+      const sent: MessageOutput = {
+        id: Number(message.id),
+        chat_id: chat.id,
+        seq: chat.lastSeq,
+        sender_id: senderId,
+        receiver_id: input.receiver_id,
+        client_msg_id: input.client_msg_id,
+        content: input.content,
+        message_type: input.message_type,
+        status: "sent",
+        reply_to_message_id: replyTo?.id ?? null,
+        reply_to: replyTo,
+        is_forwarded: false,
+        is_deleted: false,
+        created_at: now.toISOString(),
+      };
       const event: DurableEvent = { type: "new_message", message: sent };
       stored = await appendEvents(tx, [
         { userId: input.receiver_id, event },
@@ -196,7 +206,7 @@ export async function sendChatMessage(deps: Deps, senderId: number, input: SendC
       return sent;
     });
   } catch (error) {
-    // Two sends with one client_msg_id raced; the loser rolled back whole.
+    // A retry (or two racing sends) with the same client_msg_id: the original wins, this one rolled back whole.
     if (isUniqueViolation(error)) {
       const original = await findByClientMsgId(deps, senderId, input);
       if (original) return original;
@@ -205,6 +215,44 @@ export async function sendChatMessage(deps: Deps, senderId: number, input: SendC
   }
   await deliverEvents(deps, stored);
   return output;
+}
+
+/** The receiver exists and neither side blocked the other: one query. */
+async function assertCanMessage(deps: Deps, senderId: number, receiverId: number): Promise<void> {
+  const [receiver] = await deps.db
+    .select({
+      isActive: schema.users.isActive,
+      isBlockedBySender: sql<boolean>`exists (select 1 from ${schema.blockedUsers} where ${schema.blockedUsers.blockerId} = ${senderId} and ${schema.blockedUsers.blockedId} = ${receiverId})`,
+      hasBlockedSender: sql<boolean>`exists (select 1 from ${schema.blockedUsers} where ${schema.blockedUsers.blockerId} = ${receiverId} and ${schema.blockedUsers.blockedId} = ${senderId})`,
+    })
+    .from(schema.users)
+    .where(eq(schema.users.id, receiverId));
+  if (!receiver?.isActive) throw new TRPCError({ code: "NOT_FOUND", message: "There is no Parley user with this id." });
+  if (receiver.isBlockedBySender) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "You blocked this contact. Unblock them to send a message." });
+  }
+  if (receiver.hasBlockedSender) throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to this person." });
+}
+
+async function findReplyTarget(tx: Transaction, chatId: number, messageId: number): Promise<MessageOutput["reply_to"]> {
+  const [quoted] = await tx
+    .select({
+      id: schema.messages.id,
+      senderId: schema.messages.senderId,
+      content: schema.messages.content,
+      messageType: schema.messages.messageType,
+      deletedAt: schema.messages.deletedAt,
+    })
+    .from(schema.messages)
+    .where(and(eq(schema.messages.id, messageId), eq(schema.messages.chatId, chatId)));
+  if (!quoted) throw new TRPCError({ code: "BAD_REQUEST", message: "You can only reply to a message in this chat." });
+  return {
+    id: quoted.id,
+    sender_id: quoted.senderId,
+    content: quoted.deletedAt ? null : quoted.content,
+    message_type: quoted.messageType,
+    is_deleted: quoted.deletedAt !== null,
+  };
 }
 
 async function findByClientMsgId(deps: Deps, senderId: number, input: SendChatMessageInput): Promise<MessageOutput | null> {
