@@ -106,13 +106,17 @@ export function createApiHttpHandler(runtime: Runtime, options: { passThroughPre
 
 /**
  * The REST adapter only parses bodies labelled exactly `application/json`:
- * accept the charset parameter, and an empty body with no label (e.g. logout).
+ * accept the charset parameter, and treat an empty body (e.g. a bare POST to
+ * logout, with or without a JSON label) as no input rather than bad JSON.
  */
 function normalizeJsonContentType(req: IncomingMessage) {
   const contentType = req.headers["content-type"];
-  if (contentType && /^application\/json\s*(;|$)/i.test(contentType)) {
+  const isEmpty = !req.headers["transfer-encoding"] && (req.headers["content-length"] ?? "0") === "0";
+  if (isEmpty) {
     req.headers["content-type"] = "application/json";
-  } else if (!contentType && !req.headers["transfer-encoding"] && (req.headers["content-length"] ?? "0") === "0") {
+    // The adapter reads a pre-parsed `body` instead of the stream when present.
+    Object.assign(req, { body: undefined });
+  } else if (contentType && /^application\/json\s*(;|$)/i.test(contentType)) {
     req.headers["content-type"] = "application/json";
   }
 }

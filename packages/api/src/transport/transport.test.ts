@@ -125,6 +125,13 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       const response = await fetch(`${api.http}/api/auth/logout`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ message: "Logged out" });
+      // Labelled JSON but empty, as some HTTP clients send it.
+      const second = await restSignUp(runtime, api.http);
+      const labelled = await fetch(`${api.http}/api/auth/logout`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${second.token}`, "content-type": "application/json" },
+      });
+      expect(labelled.status).toBe(200);
       const after = await rest(api.http, "GET", "/api/users/me", { token });
       expect(after.status).toBe(401);
       expect(after.body.message).toMatch(/session has ended/);

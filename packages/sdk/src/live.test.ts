@@ -1,0 +1,130 @@
+import type { TRPCClient } from "@trpc/client";
+import { describe, expect, it } from "vitest";
+
+import type { AppRouter } from "@parley/api";
+import type { MessageOutput, ParleyEvent } from "@parley/validators";
+
+import { reconnectDelayMs } from "./client";
+import { subscribeToEvents } from "./live";
+
+function message(seq: number, overrides: Partial<MessageOutput> = {}): MessageOutput {
+  return {
+    id: 1000 + seq,
+    chat_id: 7,
+    seq,
+    sender_id: 2,
+    receiver_id: 1,
+    client_msg_id: null,
+    content: `m${seq}`,
+    message_type: "text",
+    status: "sent",
+    reply_to_message_id: null,
+    reply_to: null,
+    is_forwarded: false,
+    is_deleted: false,
+    created_at: new Date(0).toISOString(),
+    ...overrides,
+  };
+}
+
+/** A scripted transport standing in for the server: the SDK's own logic is what is under test. */
+function scriptedClient(history: MessageOutput[]) {
+  let onData: ((value: unknown) => void) | undefined;
+  const acks: number[][] = [];
+  const listCalls: { after_seq?: number }[] = [];
+  const client = {
+    event: {
+      onEvent: {
+        subscribe: (_input: unknown, handlers: { onData: (value: unknown) => void }) => {
+          onData = handlers.onData;
+          return { unsubscribe: () => {} };
+        },
+      },
+    },
+    message: {
+      list: {
+        query: async (input: { after_seq?: number; limit: number }) => {
+          listCalls.push(input);
+          const messages = history.filter((m) => m.seq > (input.after_seq ?? 0)).slice(0, input.limit);
+          return { messages, next_cursor: messages.length === input.limit ? (messages.at(-1)?.seq ?? null) : null };
+        },
+      },
+      ackDelivered: {
+        mutate: async (input: { message_ids: number[] }) => {
+          acks.push(input.message_ids);
+          return { updated: input.message_ids.length };
+        },
+      },
+    },
+  };
+  return {
+    client: client as unknown as TRPCClient<AppRouter>,
+    push: (value: unknown) => onData?.(value),
+    acks,
+    listCalls,
+  };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 80));
+
+describe("live events in the SDK", () => {
+  it("drops events at or below the last id and passes ephemeral ones through", async () => {
+    const server = scriptedClient([]);
+    const seen: [string, string | null][] = [];
+    const live = subscribeToEvents(server.client, { lastEventId: "10", onEvent: (event, id) => seen.push([event.type, id]), acknowledgeDelivery: false });
+    const read: ParleyEvent = { type: "chat_read", chat_id: 7, up_to_seq: 1, unread_count: 0 };
+    server.push({ id: "9", data: read });
+    server.push({ id: "10", data: read });
+    server.push({ id: "11", data: read });
+    server.push({ id: "11", data: read });
+    server.push({ type: "typing", chat_id: 7, user_id: 2, is_typing: true, expires_in_ms: 6000 });
+    await settle();
+    expect(seen).toEqual([
+      ["chat_read", "11"],
+      ["typing", null],
+    ]);
+    expect(live.lastEventId).toBe("11");
+  });
+
+  it("fetches a chat's missing messages before the one that revealed the gap, once each", async () => {
+    const history = [1, 2, 3, 4, 5].map((seq) => message(seq));
+    const server = scriptedClient(history);
+    const contents: (string | null)[] = [];
+    subscribeToEvents(
+      server.client,
+      {
+        chatSeqs: [[7, 1]],
+        onEvent: (event) => {
+          if (event.type === "new_message") contents.push(event.message.content);
+        },
+      },
+      1,
+    );
+    server.push({ id: "1", data: { type: "new_message", message: history[4] } });
+    server.push({ id: "2", data: { type: "new_message", message: history[2] } }); // already fetched by the gap fill
+    await settle();
+    expect(contents).toEqual(["m2", "m3", "m4", "m5"]);
+    expect(server.listCalls).toEqual([{ chat_id: 7, after_seq: 1, limit: 200 }]);
+    // Delivery of others' messages is acknowledged, batched.
+    expect(server.acks.flat().sort()).toEqual([1002, 1003, 1004, 1005]);
+  });
+
+  it("does not acknowledge its own messages", async () => {
+    const server = scriptedClient([]);
+    subscribeToEvents(server.client, { onEvent: () => {} }, 2);
+    server.push({ id: "1", data: { type: "new_message", message: message(1) } });
+    await settle();
+    expect(server.acks).toEqual([]);
+  });
+});
+
+describe("reconnect backoff", () => {
+  it("grows with each attempt, with jitter, and is capped at 10 s", () => {
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const base = Math.min(10_000, 250 * 2 ** attempt);
+      const delay = reconnectDelayMs(attempt);
+      expect(delay).toBeGreaterThanOrEqual(base / 2);
+      expect(delay).toBeLessThanOrEqual(base);
+    }
+  });
+});
