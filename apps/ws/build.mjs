@@ -1,24 +1,3 @@
-import { build } from "esbuild";
+import { bundleNodeApp } from "@parley/build";
 
-// Bundle the server entry with our workspace packages (TypeScript sources);
-// every npm dependency stays external and is loaded from node_modules.
-await build({
-  entryPoints: ["src/index.ts"],
-  outfile: "dist/index.mjs",
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  sourcemap: true,
-  logLevel: "warning",
-  plugins: [
-    {
-      name: "externalize-npm",
-      setup(b) {
-        b.onResolve({ filter: /^[^./]/ }, (args) =>
-          args.path.startsWith("@parley/") ? undefined : { path: args.path, external: true },
-        );
-      },
-    },
-  ],
-});
+await bundleNodeApp({ appDir: import.meta.dirname, entry: "src/index.ts", outfile: "dist/index.mjs" });

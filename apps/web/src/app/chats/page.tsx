@@ -1,0 +1,14 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+
+import { getSession } from "~/auth";
+import { ChatsScreen } from "~/components/chats/chats-screen";
+
+export const metadata: Metadata = { title: "Chats" };
+
+export default async function ChatsPage() {
+  const session = await getSession();
+  if (!session) redirect("/login");
+  const { id, phone_number, full_name } = session.user;
+  return <ChatsScreen user={{ id, phone_number, full_name }} />;
+}

@@ -1,0 +1,2 @@
+export { auth, handlers } from "./config";
+export { getSession } from "./session";

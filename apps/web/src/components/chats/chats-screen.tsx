@@ -1,0 +1,93 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { signOut, useSession } from "next-auth/react";
+import { useEffect, useState } from "react";
+
+import { Alert } from "~/components/ui/alert";
+import { toApiProblem } from "~/lib/api-error";
+import { useTRPC } from "~/trpc/react";
+
+import { ChatPlaceholder } from "./chat-placeholder";
+import { ChatSearch } from "./chat-search";
+import { EmptyChats } from "./empty-chats";
+import { ProfileHeader, type Profile } from "./profile-header";
+
+/**
+ * The signed-in home: the chat list and, on wide screens, the conversation
+ * pane. Phones show the list alone, like the mobile apps.
+ */
+export function ChatsScreen({ user }: { user: Profile }) {
+  const profile = useProfile(user);
+  const { isLoggingOut, logOut, logOutEverywhere, error } = useLogOut();
+
+  return (
+    <div className="relative h-dvh overflow-hidden bg-app lg:px-5 lg:py-5">
+      <div aria-hidden="true" className="absolute inset-x-0 top-0 hidden h-32 bg-band lg:block" />
+      <div className="relative mx-auto flex h-full max-w-[1600px] overflow-hidden bg-panel lg:shadow-[0_6px_18px_rgba(11,20,26,0.18)]">
+        <aside
+          aria-label="Chats"
+          className="flex w-full min-w-0 flex-col border-line md:w-[40%] md:max-w-[460px] md:min-w-[320px] md:border-r lg:w-[32%]"
+        >
+          <ProfileHeader
+            profile={profile}
+            onLogOut={logOut}
+            onLogOutEverywhere={logOutEverywhere}
+            isLoggingOut={isLoggingOut}
+          />
+          {error && <Alert className="m-3">{error}</Alert>}
+          <ChatSearch />
+          <EmptyChats />
+        </aside>
+        <ChatPlaceholder />
+      </div>
+    </div>
+  );
+}
+
+/** The session's copy of the profile at once, then the API's fresh one. */
+function useProfile(user: Profile): Profile {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.user.me.queryOptions());
+  const { status } = useSession();
+  const isRevoked = me.error ? toApiProblem(me.error).code === "UNAUTHORIZED" : false;
+
+  useEffect(() => {
+    // The API token was revoked elsewhere (password reset, "all devices"): this session is over.
+    if (isRevoked || status === "unauthenticated") void signOut({ redirectTo: "/login" });
+  }, [isRevoked, status]);
+
+  if (!me.data) return user;
+  return { id: String(me.data.id), phone_number: me.data.phone_number, full_name: me.data.full_name };
+}
+
+function useLogOut() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const logoutEverywhere = useMutation(trpc.auth.logout.mutationOptions());
+  const [isLoggingOut, setIsLoggingOut] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function logOut() {
+    setIsLoggingOut(true);
+    setError(null);
+    queryClient.clear();
+    // Revokes the API token too (events.signOut), then loads the login page afresh.
+    await signOut({ redirectTo: "/login" });
+  }
+
+  async function logOutEverywhere() {
+    setIsLoggingOut(true);
+    setError(null);
+    try {
+      await logoutEverywhere.mutateAsync({ all_devices: true });
+    } catch (cause) {
+      setIsLoggingOut(false);
+      setError(toApiProblem(cause).message);
+      return;
+    }
+    await logOut();
+  }
+
+  return { isLoggingOut, error, logOut: () => void logOut(), logOutEverywhere: () => void logOutEverywhere() };
+}

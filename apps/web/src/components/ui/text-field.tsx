@@ -1,0 +1,51 @@
+"use client";
+
+import { useId, type ComponentProps, type ReactNode } from "react";
+
+import { useIsHydrated } from "~/lib/use-is-hydrated";
+
+import { cx } from "./cx";
+
+export type TextFieldProps = Omit<ComponentProps<"input">, "id"> & {
+  label: string;
+  hint?: ReactNode;
+  error?: string;
+  /** Rendered inside the input's right edge (e.g. a show/hide button). */
+  trailing?: ReactNode;
+};
+
+export const inputClass =
+  "block h-11 w-full rounded-lg border border-field-line bg-field px-3.5 text-base text-ink placeholder:text-ink-faint " +
+  "transition-[border-color,box-shadow] outline-none focus:border-accent focus:ring-3 focus:ring-accent/20 " +
+  "aria-invalid:border-danger aria-invalid:focus:ring-danger/20 disabled:opacity-60 sm:text-[15px]";
+
+export function TextField({ label, hint, error, trailing, className, readOnly, ...input }: TextFieldProps) {
+  const id = useId();
+  // Typing before hydration would be lost (React keeps its own empty state), so wait for it.
+  const isHydrated = useIsHydrated();
+  const messageId = `${id}-message`;
+  const message = error ?? hint;
+  return (
+    <div className={cx("space-y-1.5", className)}>
+      <label htmlFor={id} className="block text-sm font-medium text-ink-muted">
+        {label}
+      </label>
+      <div className="relative">
+        <input
+          id={id}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={message ? messageId : undefined}
+          className={cx(inputClass, trailing ? "pr-12" : undefined)}
+          readOnly={!isHydrated || readOnly}
+          {...input}
+        />
+        {trailing && <div className="absolute inset-y-0 right-1 flex items-center">{trailing}</div>}
+      </div>
+      {message && (
+        <p id={messageId} className={cx("text-[13px] leading-5", error ? "text-danger" : "text-ink-faint")}>
+          {message}
+        </p>
+      )}
+    </div>
+  );
+}

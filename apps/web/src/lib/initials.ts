@@ -1,0 +1,8 @@
+/** "Ada Lovelace" → "AL"; falls back to the last two digits of the number. */
+export function initials(name: string | null | undefined, fallback: string): string {
+  const words = (name ?? "").trim().split(/\s+/).filter(Boolean);
+  const first = words[0]?.[0];
+  const last = words.length > 1 ? words[words.length - 1]?.[0] : undefined;
+  const letters = `${first ?? ""}${last ?? ""}`.toUpperCase();
+  return letters || fallback.slice(-2);
+}

@@ -1,0 +1,197 @@
+/**
+ * pnpm bench:messaging — 1:1 messaging under load, embedded and scaled.
+ *
+ * Many connected SDK clients (default 1,000 connections = 500 chatting pairs)
+ * send at a fixed rate, stepping the rate up. Per step: achieved messages/s,
+ * p50/p99 send→ack and send→recipient, lost and duplicated messages. The
+ * same run measures the baselines: a raw `ws` echo server's round trips/s with
+ * as many sockets, and single-row INSERTs/s into the same database with the
+ * same driver.
+ */
+import { randomInt, randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
+
+import { createParleyClient, type ParleyClient } from "@parley/sdk/node";
+
+import { pgliteInsertRate, postgresInsertRate, wsEchoRate } from "./baselines";
+import { type RunningServer, startEmbedded, startScaled, TEST_CODE } from "./servers";
+
+const { values } = parseArgs({
+  options: {
+    shape: { type: "string", default: "both" },
+    connections: { type: "string", default: "1000" },
+    rates: { type: "string", default: "500,1000,2000,3000,4000" },
+    "step-seconds": { type: "string", default: "8" },
+    port: { type: "string", default: "4310" },
+  },
+});
+const connections = Number(values.connections);
+const pairs = Math.floor(connections / 2);
+const rates = (values.rates ?? "").split(",").map(Number);
+const stepSeconds = Number(values["step-seconds"]);
+const shapes = values.shape === "both" ? ["embedded", "scaled"] : [values.shape ?? "scaled"];
+
+type Device = { id: number; client: ParleyClient };
+type Tracked = { sentAt: number; ackAt?: number; receivedAt?: number; received: number; failed?: boolean };
+
+const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN));
+const ms = (value: number) => (Number.isNaN(value) ? "—" : `${value.toFixed(1)} ms`);
+
+async function pool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const index = next++;
+        results[index] = await task(index);
+      }
+    }),
+  );
+  return results;
+}
+
+async function signUpUsers(wsUrl: string, count: number): Promise<{ id: number; token: string }[]> {
+  const anonymous = createParleyClient({ url: wsUrl });
+  const base = randomInt(0, 10_000 - count);
+  try {
+    return await pool(count, 16, async (index) => {
+      const phone_number = `+1415201${String(base + index).padStart(4, "0")}`;
+      await anonymous.auth.register.mutate({ phone_number, full_name: `Bench ${index}` });
+      const { user, token } = await anonymous.auth.verifyOtp.mutate({ phone_number, otp: TEST_CODE, password: "bench-password" });
+      return { id: user.id, token };
+    });
+  } finally {
+    await anonymous.close();
+  }
+}
+
+async function runShape(shape: string, server: RunningServer) {
+  process.stdout.write(`\n== ${shape} shape: signing up ${pairs * 2} users…\n`);
+  const users = await signUpUsers(server.wsUrl, pairs * 2);
+  const tracked = new Map<string, Tracked>();
+  const devices: Device[] = users.map((user) => {
+    const client = createParleyClient({ url: server.wsUrl, token: user.token });
+    client.subscribeEvents({
+      selfUserId: user.id,
+      onEvent: (event) => {
+        if (event.type !== "new_message" || event.message.sender_id === user.id) return;
+        const entry = tracked.get(event.message.client_msg_id ?? "");
+        if (!entry) return;
+        entry.received += 1;
+        entry.receivedAt ??= performance.now();
+      },
+    });
+    return { id: user.id, client };
+  });
+  // Let every subscription go live (and presence settle) before measuring.
+  await new Promise((r) => setTimeout(r, 3_000));
+
+  const rows: string[] = [];
+  for (const rate of rates) {
+    tracked.clear();
+    let inFlight = 0;
+    let skipped = 0;
+    let pairIndex = 0;
+    let credit = 0;
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      const tick = setInterval(() => {
+        const elapsed = (performance.now() - started) / 1000;
+        if (elapsed >= stepSeconds) {
+          clearInterval(tick);
+          resolve();
+          return;
+        }
+        credit += rate / 100;
+        while (credit >= 1) {
+          credit -= 1;
+          if (inFlight > 10_000) {
+            skipped += 1;
+            continue;
+          }
+          const pair = pairIndex++ % pairs;
+          const forward = Math.floor(pairIndex / pairs) % 2 === 0;
+          const sender = devices[forward ? pair * 2 : pair * 2 + 1];
+          const receiver = devices[forward ? pair * 2 + 1 : pair * 2];
+          if (!sender || !receiver) continue;
+          const clientMsgId = randomUUID();
+          const entry: Tracked = { sentAt: performance.now(), received: 0 };
+          tracked.set(clientMsgId, entry);
+          inFlight += 1;
+          sender.client.message.send
+            .mutate({ receiver_id: receiver.id, content: `bench ${clientMsgId.slice(0, 8)}`, client_msg_id: clientMsgId })
+            .then(
+              () => (entry.ackAt = performance.now()),
+              () => (entry.failed = true),
+            )
+            .finally(() => (inFlight -= 1));
+        }
+      }, 10);
+    });
+    const sendWindow = (performance.now() - started) / 1000;
+    // Drain: wait for outstanding sends and deliveries.
+    const drainUntil = performance.now() + 10_000;
+    while (performance.now() < drainUntil) {
+      const pending = [...tracked.values()].some((t) => !t.failed && (t.ackAt === undefined || t.receivedAt === undefined));
+      if (!pending) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const entries = [...tracked.values()];
+    const acked = entries.filter((t) => t.ackAt !== undefined);
+    const ackLatency = acked.map((t) => (t.ackAt ?? 0) - t.sentAt).sort((a, b) => a - b);
+    const deliverLatency = entries.filter((t) => t.receivedAt !== undefined).map((t) => (t.receivedAt ?? 0) - t.sentAt).sort((a, b) => a - b);
+    const lastDelivery = Math.max(...entries.map((t) => t.receivedAt ?? 0));
+    const achieved = acked.length / Math.max(sendWindow, (Math.max(...acked.map((t) => t.ackAt ?? 0)) - started) / 1000);
+    const lost = acked.filter((t) => t.receivedAt === undefined).length;
+    const duplicated = entries.filter((t) => t.received > 1).length;
+    const failed = entries.filter((t) => t.failed).length;
+    const row = [
+      shape.padEnd(8),
+      String(rate).padStart(6),
+      achieved.toFixed(0).padStart(8),
+      ms(percentile(ackLatency, 0.5)).padStart(10),
+      ms(percentile(ackLatency, 0.99)).padStart(10),
+      ms(percentile(deliverLatency, 0.5)).padStart(10),
+      ms(percentile(deliverLatency, 0.99)).padStart(10),
+      String(lost).padStart(5),
+      String(duplicated).padStart(4),
+      String(failed + skipped).padStart(6),
+    ].join(" │ ");
+    rows.push(row);
+    process.stdout.write(`${row}\n`);
+    void lastDelivery;
+    if (achieved < rate * 0.8) break; // saturated: higher steps only queue
+  }
+  await Promise.all(devices.map((device) => device.client.close()));
+  return rows;
+}
+
+const header = ["shape   ", "target", "  sent/s", " p50 ack  ", " p99 ack  ", "p50 deliver", "p99 deliver", " lost", "dup ", "errors"].join(" │ ");
+process.stdout.write(`Parley messaging benchmark: ${connections} connections (${pairs} pairs), ${stepSeconds}s per step, rates ${rates.join(", ")} msg/s\n`);
+process.stdout.write(`${header}\n`);
+
+const port = Number(values.port);
+const summary: string[] = [];
+for (const shape of shapes) {
+  const server = shape === "embedded" ? await startEmbedded(port) : await startScaled(port);
+  try {
+    summary.push(...(await runShape(shape, server)));
+    const insertRate =
+      "databaseUrl" in server && typeof server.databaseUrl === "string"
+        ? await postgresInsertRate(server.databaseUrl, 5)
+        : await pgliteInsertRate(5);
+    summary.push(`baseline  ${shape}: raw single-row INSERT into ${shape === "embedded" ? "PGlite" : "PostgreSQL (postgres.js, pool 20)"}: ${insertRate.toFixed(0)}/s`);
+  } finally {
+    await server.stop();
+  }
+}
+const echo = await wsEchoRate(connections, 5);
+summary.push(`baseline  raw ws echo server, ${connections} sockets, one message in flight each: ${echo.toFixed(0)} round trips/s`);
+
+process.stdout.write(`\n${header}\n${summary.join("\n")}\n`);
+process.stdout.write(
+  "\nRatios: compare each step's sent/s with the baselines above (ours ÷ baseline); each message is a send RPC, a transaction with\n" +
+    "its events, a live delivery and a delivery receipt, where the baselines do one round trip or one INSERT.\n",
+);
+process.exit(0);

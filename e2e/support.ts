@@ -1,0 +1,80 @@
+import { expect, test, type Page } from "@playwright/test";
+
+/** OTP_TEST_NUMBERS in playwright.config.ts gives every +1415201… number this code, without an SMS. */
+export const TEST_CODE = "123456";
+
+let sequence = Math.floor(Math.random() * 1000);
+
+/**
+ * A fresh, valid US number under the +1415201 test prefix. Only four digits
+ * fit after it (+1 415 201 xxxx); the worker index keeps parallel workers
+ * apart and the sequence keeps one worker's tests apart.
+ */
+export function newPhoneNumber(): string {
+  sequence = (sequence + 1) % 1000;
+  const worker = test.info().workerIndex % 10;
+  return `+1415201${worker}${String(sequence).padStart(3, "0")}`;
+}
+
+/** "+14152011234" → "+1 415 201 1234", as the app shows it. */
+export function displayed(phone: string): string {
+  return `${phone.slice(0, 2)} ${phone.slice(2, 5)} ${phone.slice(5, 8)} ${phone.slice(8)}`;
+}
+
+export type TestUser = { name: string; phone: string; password: string };
+
+export function newUser(): TestUser {
+  const suffix = Math.random().toString(36).slice(2, 7);
+  return { name: `Ada Lovelace ${suffix}`, phone: newPhoneNumber(), password: `correct horse ${suffix}` };
+}
+
+export async function startSignup(page: Page, user: TestUser) {
+  await page.goto("/signup");
+  await page.getByLabel("Your name").fill(user.name);
+  await page.getByLabel("Phone number").fill(user.phone);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: "Verify your number" })).toBeVisible();
+}
+
+export async function signUp(page: Page, user: TestUser) {
+  await startSignup(page, user);
+  await page.getByLabel("Code").fill(TEST_CODE);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByLabel("Confirm password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expectChats(page, user);
+}
+
+export async function logIn(page: Page, user: Pick<TestUser, "phone" | "password">) {
+  await page.goto("/login");
+  await page.getByLabel("Phone number").fill(user.phone);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+export async function logOut(page: Page) {
+  await page.getByRole("button", { name: "Menu" }).click();
+  await page.getByRole("menuitem", { name: "Log out", exact: true }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("heading", { name: "Log in to Parley" })).toBeVisible();
+}
+
+/** The API token of the browser's web session, as next-auth hands it to the page. */
+export async function currentApiToken(page: Page): Promise<string> {
+  const response = await page.request.get("/api/nextauth/session");
+  const session = (await response.json()) as { apiToken?: unknown } | null;
+  expect(typeof session?.apiToken).toBe("string");
+  return String(session?.apiToken);
+}
+
+/** The form's error box (Next's route announcer is an alert too, outside <main>). */
+export function formAlert(page: Page) {
+  return page.getByRole("main").getByRole("alert");
+}
+
+export async function expectChats(page: Page, user: TestUser) {
+  await expect(page).toHaveURL(/\/chats$/);
+  const profile = page.getByRole("group", { name: "Your profile" });
+  await expect(profile.getByText(user.name, { exact: true })).toBeVisible();
+  await expect(profile.getByText(displayed(user.phone), { exact: true })).toBeVisible();
+}
