@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { createParleyClient, type ParleyClient } from "@parley/sdk/node";
 
 import { pgliteInsertRate, postgresInsertRate, wsEchoRate } from "./baselines";
+import { cpuPerMessage, snapshotCpu } from "./cpu";
 import { type RunningServer, startEmbedded, startScaled, TEST_CODE } from "./servers";
 
 const { values } = parseArgs({
@@ -94,6 +95,7 @@ async function runShape(shape: string, server: RunningServer) {
     let skipped = 0;
     let pairIndex = 0;
     let credit = 0;
+    const cpuBefore = snapshotCpu(server.pid);
     const started = performance.now();
     await new Promise<void>((resolve) => {
       const tick = setInterval(() => {
@@ -137,11 +139,11 @@ async function runShape(shape: string, server: RunningServer) {
       if (!pending) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    const cpuAfter = snapshotCpu(server.pid);
     const entries = [...tracked.values()];
     const acked = entries.filter((t) => t.ackAt !== undefined);
     const ackLatency = acked.map((t) => (t.ackAt ?? 0) - t.sentAt).sort((a, b) => a - b);
     const deliverLatency = entries.filter((t) => t.receivedAt !== undefined).map((t) => (t.receivedAt ?? 0) - t.sentAt).sort((a, b) => a - b);
-    const lastDelivery = Math.max(...entries.map((t) => t.receivedAt ?? 0));
     const achieved = acked.length / Math.max(sendWindow, (Math.max(...acked.map((t) => t.ackAt ?? 0)) - started) / 1000);
     const lost = acked.filter((t) => t.receivedAt === undefined).length;
     const duplicated = entries.filter((t) => t.received > 1).length;
@@ -158,9 +160,9 @@ async function runShape(shape: string, server: RunningServer) {
       String(duplicated).padStart(4),
       String(failed + skipped).padStart(6),
     ].join(" │ ");
-    rows.push(row);
-    process.stdout.write(`${row}\n`);
-    void lastDelivery;
+    const cpu = `         cpu per message (ms): ${cpuPerMessage(cpuBefore, cpuAfter, acked.length)}`;
+    rows.push(row, cpu);
+    process.stdout.write(`${row}\n${cpu}\n`);
     if (achieved < rate * 0.8) break; // saturated: higher steps only queue
   }
   await Promise.all(devices.map((device) => device.client.close()));

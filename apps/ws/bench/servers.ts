@@ -22,7 +22,9 @@ async function waitHealthy(url: string, child: ChildProcess, output: string[]): 
 }
 
 function launch(entry: string, env: Record<string, string>): { child: ChildProcess; output: string[] } {
-  const child = spawn(process.execPath, [entry], {
+  // BENCH_CPU_PROFILE=dir writes a V8 CPU profile of the server there on exit.
+  const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, entry], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -67,6 +69,7 @@ export async function startScaled(port: number): Promise<RunningServer & { datab
     databaseUrl,
     stop: async () => {
       await stopChild(child);
+      if (process.env.BENCH_DEBUG) process.stderr.write(`server output: ${output.join("").length} chars\n${output.join("").slice(0, 1500)}\n`);
       const cleanup = postgres(admin, { max: 1, onnotice: () => {} });
       await cleanup.unsafe(`drop database if exists "${name}" with (force)`);
       await cleanup.end();

@@ -16,8 +16,11 @@ export type Inbox = {
 
 export const INBOX_MAX_ENTRIES = 1_000;
 const INBOX_TTL_SECONDS = 7 * 24 * 60 * 60;
+// Trimming and re-expiring on every append would triple the commands per event:
+// do it once per this many seqs (an inbox holds at most max + this many entries).
+const MAINTAIN_EVERY = 64;
 
-export function createMemoryInbox(maxEntries = INBOX_MAX_ENTRIES): Inbox {
+export function createMemoryInbox(maxEntries = INBOX_MAX_ENTRIES, maintainEvery = 1): Inbox {
   const inboxes = new Map<number, InboxEntry[]>();
   return {
     append: async (entries) => {
@@ -26,7 +29,7 @@ export function createMemoryInbox(maxEntries = INBOX_MAX_ENTRIES): Inbox {
         if (list.some((entry) => entry.seq === seq)) continue;
         list.push({ seq, payload });
         list.sort((a, b) => a.seq - b.seq);
-        if (list.length > maxEntries) list.splice(0, list.length - maxEntries);
+        if (seq % maintainEvery === 0 && list.length > maxEntries) list.splice(0, list.length - maxEntries);
         inboxes.set(userId, list);
       }
     },
@@ -49,15 +52,12 @@ export function createRedisInbox(options: { url: string; keyPrefix?: string; max
     append: async (entries) => {
       if (entries.length === 0) return;
       const pipeline = redis.pipeline();
-      const touched = new Set<number>();
       for (const { userId, seq, payload } of entries) {
         // The member embeds the seq, so appending the same event twice is a no-op.
         pipeline.zadd(key(userId), seq, `${seq}:${payload}`);
-        touched.add(userId);
-      }
-      for (const userId of touched) {
-        pipeline.zremrangebyrank(key(userId), 0, -(maxEntries + 1));
-        pipeline.expire(key(userId), INBOX_TTL_SECONDS);
+        // Seq 1 of every stretch sets the TTL, so every inbox key expires.
+        if (seq % MAINTAIN_EVERY === 1) pipeline.expire(key(userId), INBOX_TTL_SECONDS);
+        if (seq % MAINTAIN_EVERY === 0) pipeline.zremrangebyrank(key(userId), 0, -(maxEntries + 1));
       }
       const results = await pipeline.exec();
       const failed = results?.find(([error]) => error);

@@ -65,7 +65,7 @@ it("Redis bus fans out across instances", async () => {
 });
 
 describe.each<[string, () => Inbox]>([
-  ["in-memory", () => createMemoryInbox(5)],
+  ["in-memory", () => createMemoryInbox(5, 64)],
   ["Redis", () => createRedisInbox({ url: redisUrl, keyPrefix: prefix(), maxEntries: 5 })],
 ])("%s inbox", (_name, make) => {
   const inbox = make();
@@ -84,9 +84,10 @@ describe.each<[string, () => Inbox]>([
     ]);
     expect(await inbox.readAfter(1, 1, 10)).toEqual([{ seq: 2, payload: '{"b":2}' }]);
 
-    await inbox.append([3, 4, 5, 6, 7].map((seq) => ({ userId: 1, seq, payload: `p${seq}` })));
-    expect((await inbox.readAfter(1, 0, 10)).map((e) => e.seq)).toEqual([3, 4, 5, 6, 7]);
-    expect((await inbox.readAfter(1, 0, 2)).map((e) => e.seq)).toEqual([3, 4]);
+    await inbox.append(Array.from({ length: 70 }, (_, i) => ({ userId: 1, seq: i + 3, payload: `p${i + 3}` })));
+    // Trimmed to the newest 5 at seq 64; later entries accumulate until the next trim.
+    expect((await inbox.readAfter(1, 0, 100)).map((e) => e.seq)).toEqual([60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72]);
+    expect((await inbox.readAfter(1, 0, 2)).map((e) => e.seq)).toEqual([60, 61]);
   });
 });
 

@@ -117,104 +117,119 @@ async function loadMessage(db: Deps["db"] | Transaction, viewerId: number, messa
 }
 
 /**
- * Sends a 1:1 text message. One transaction gets or creates the chat and takes
- * the next seq (one upsert, which holds the chat's row lock), stores the
- * message with its status, and appends the recipients' events; only then does
- * the sender get its answer. A repeated client_msg_id returns the original.
- * Statements are few and combined because the chat row is locked throughout.
+ * Sends a 1:1 text message in one SQL statement (one implicit transaction):
+ * a guard (the receiver exists, nobody blocked anybody), the chat upsert that
+ * takes the next seq under the chat's row lock, the message and its status,
+ * and both users' events with their per-user seqs (counter rows locked in
+ * user-id order). Only after it commits does the sender get its answer. A
+ * repeated client_msg_id hits the unique constraint and returns the original.
+ * One statement because the chat row is locked until commit: fewer round
+ * trips under the lock is more throughput per conversation.
  */
 export async function sendChatMessage(deps: Deps, senderId: number, input: SendChatMessageInput): Promise<MessageOutput> {
   if (input.receiver_id === senderId) {
     throw new TRPCError({ code: "BAD_REQUEST", message: "You can't send a message to yourself." });
   }
-  await assertCanMessage(deps, senderId, input.receiver_id);
+  const receiverId = input.receiver_id;
+  const [user1Id, user2Id] = senderId < receiverId ? [senderId, receiverId] : [receiverId, senderId];
+  const unreadColumn = sql.raw(receiverId === user1Id ? "user1_unread_count" : "user2_unread_count");
+  const replyTo = input.reply_to_message_id === undefined ? null : await findReplyTarget(deps, user1Id, user2Id, input.reply_to_message_id);
+  const now = new Date().toISOString();
 
-  const [user1Id, user2Id] = senderId < input.receiver_id ? [senderId, input.receiver_id] : [input.receiver_id, senderId];
-  const isReceiverUser1 = input.receiver_id === user1Id;
-  let stored: StoredEvent[] = [];
-  let output: MessageOutput;
+  let row: { id: string | number; chat_id: number; seq: number; seqs: { user_id: number; seq: string | number }[] } | undefined;
   try {
-    output = await deps.db.transaction(async (tx) => {
-      const now = new Date();
-      const [chat] = await tx
-        .insert(schema.chats)
-        .values({
-          user1Id,
-          user2Id,
-          lastSeq: 1,
-          lastMessageAt: now,
-          user1UnreadCount: isReceiverUser1 ? 1 : 0,
-          user2UnreadCount: isReceiverUser1 ? 0 : 1,
-        })
-        .onConflictDoUpdate({
-          target: [schema.chats.user1Id, schema.chats.user2Id],
-          set: {
-            lastSeq: sql`${schema.chats.lastSeq} + 1`,
-            lastMessageAt: now,
-            ...(isReceiverUser1
-              ? { user1UnreadCount: sql`${schema.chats.user1UnreadCount} + 1` }
-              : { user2UnreadCount: sql`${schema.chats.user2UnreadCount} + 1` }),
-            updatedAt: now,
-          },
-        })
-        .returning({ id: schema.chats.id, lastSeq: schema.chats.lastSeq });
-      if (!chat) throw new Error("chat upsert returned nothing");
-
-      const replyTo = input.reply_to_message_id === undefined ? null : await findReplyTarget(tx, chat.id, input.reply_to_message_id);
-      const [message] = await executeRows<{ id: string | number }>(
-        tx,
-        sql`
-          with message as (
-            insert into ${schema.messages} (chat_id, sender_id, seq, client_msg_id, content, message_type, reply_to_message_id, created_at, updated_at)
-            values (${chat.id}, ${senderId}, ${chat.lastSeq}, ${input.client_msg_id}, ${input.content}, ${input.message_type},
-                    ${replyTo?.id ?? null}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
-            returning id
-          ),
-          status as (
-            insert into ${schema.messageStatus} (message_id, user_id, status) select id, ${input.receiver_id}, 'sent' from message
-          ),
-          last as (
-            update ${schema.chats} set last_message_id = (select id from message) where id = ${chat.id}
-          )
-          select id from message
-        `,
-      );
-      if (!message) throw new Error("message insert returned nothing");
-
-      const sent: MessageOutput = {
-        id: Number(message.id),
-        chat_id: chat.id,
-        seq: chat.lastSeq,
-        sender_id: senderId,
-        receiver_id: input.receiver_id,
-        client_msg_id: input.client_msg_id,
-        content: input.content,
-        message_type: input.message_type,
-        status: "sent",
-        reply_to_message_id: replyTo?.id ?? null,
-        reply_to: replyTo,
-        is_forwarded: false,
-        is_deleted: false,
-        created_at: now.toISOString(),
-      };
-      const event: DurableEvent = { type: "new_message", message: sent };
-      stored = await appendEvents(tx, [
-        { userId: input.receiver_id, event },
-        // The sender's other devices show it too.
-        { userId: senderId, event },
-      ]);
-      return sent;
-    });
+    [row] = await executeRows<NonNullable<typeof row>>(
+      deps.db,
+      sql`
+        with guard as (
+          select 1 from ${schema.users} u
+          where u.id = ${receiverId} and u.is_active
+            and not exists (
+              select 1 from ${schema.blockedUsers} b
+              where (b.blocker_id = ${senderId} and b.blocked_id = ${receiverId}) or (b.blocker_id = ${receiverId} and b.blocked_id = ${senderId})
+            )
+        ),
+        new_message as (select nextval(pg_get_serial_sequence('messages', 'id')) as id from guard),
+        chat as (
+          insert into ${schema.chats} as c (user1_id, user2_id, last_seq, last_message_id, last_message_at, ${unreadColumn}, created_at, updated_at)
+          select ${user1Id}, ${user2Id}, 1, new_message.id, ${now}::timestamptz, 1, ${now}::timestamptz, ${now}::timestamptz from new_message
+          on conflict (user1_id, user2_id) do update set
+            last_seq = c.last_seq + 1,
+            last_message_id = excluded.last_message_id,
+            last_message_at = excluded.last_message_at,
+            ${unreadColumn} = c.${unreadColumn} + 1,
+            updated_at = excluded.updated_at
+          returning c.id, c.last_seq
+        ),
+        message as (
+          insert into ${schema.messages} (id, chat_id, sender_id, seq, client_msg_id, content, message_type, reply_to_message_id, created_at, updated_at)
+          select new_message.id, chat.id, ${senderId}, chat.last_seq, ${input.client_msg_id}, ${input.content}, ${input.message_type},
+                 ${replyTo?.id ?? null}, ${now}::timestamptz, ${now}::timestamptz
+          from new_message, chat
+          returning id, chat_id, seq
+        ),
+        status as (
+          insert into ${schema.messageStatus} (message_id, user_id, status, updated_at) select id, ${receiverId}, 'sent', ${now}::timestamptz from message
+        ),
+        event as (
+          select jsonb_build_object('type', 'new_message', 'message', jsonb_build_object(
+            'id', m.id, 'chat_id', m.chat_id, 'seq', m.seq, 'sender_id', ${senderId}::int, 'receiver_id', ${receiverId}::int,
+            'client_msg_id', ${input.client_msg_id}::text, 'content', ${input.content}::text, 'message_type', ${input.message_type}::text,
+            'status', 'sent', 'reply_to_message_id', ${replyTo?.id ?? null}::bigint, 'reply_to', ${replyTo ? JSON.stringify(replyTo) : null}::jsonb,
+            'is_forwarded', false, 'is_deleted', false, 'created_at', ${now}::text
+          )) as payload
+          from message m
+        ),
+        counters as (
+          insert into ${schema.userEventCounters} as k (user_id, last_seq)
+          select recipient.user_id, 1 from message, (values (${user1Id}::int), (${user2Id}::int)) as recipient(user_id)
+          order by recipient.user_id
+          on conflict (user_id) do update set last_seq = k.last_seq + 1
+          returning k.user_id, k.last_seq
+        ),
+        events as (
+          insert into ${schema.userEvents} (user_id, seq, type, payload) select counters.user_id, counters.last_seq, 'new_message', event.payload from counters, event
+        )
+        select m.id, m.chat_id, m.seq, (select json_agg(json_build_object('user_id', user_id, 'seq', last_seq)) from counters) as seqs
+        from message m
+      `,
+    );
   } catch (error) {
-    // A retry (or two racing sends) with the same client_msg_id: the original wins, this one rolled back whole.
+    // A retry (or two racing sends) with the same client_msg_id: the original wins, this statement rolled back whole.
     if (isUniqueViolation(error)) {
       const original = await findByClientMsgId(deps, senderId, input);
       if (original) return original;
     }
     throw error;
   }
-  await deliverEvents(deps, stored);
-  return output;
+  if (!row) {
+    // The guard stopped it: say why.
+    await assertCanMessage(deps, senderId, receiverId);
+    throw new TRPCError({ code: "CONFLICT", message: "The message could not be sent right now. Please try again." });
+  }
+
+  const sent: MessageOutput = {
+    id: Number(row.id),
+    chat_id: row.chat_id,
+    seq: row.seq,
+    sender_id: senderId,
+    receiver_id: receiverId,
+    client_msg_id: input.client_msg_id,
+    content: input.content,
+    message_type: input.message_type,
+    status: "sent",
+    reply_to_message_id: replyTo?.id ?? null,
+    reply_to: replyTo,
+    is_forwarded: false,
+    is_deleted: false,
+    created_at: now,
+  };
+  const event: DurableEvent = { type: "new_message", message: sent };
+  await deliverEvents(
+    deps,
+    row.seqs.map(({ user_id, seq }) => ({ userId: user_id, seq: Number(seq), event })),
+  );
+  return sent;
 }
 
 /** The receiver exists and neither side blocked the other: one query. */
@@ -234,8 +249,8 @@ async function assertCanMessage(deps: Deps, senderId: number, receiverId: number
   if (receiver.hasBlockedSender) throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to this person." });
 }
 
-async function findReplyTarget(tx: Transaction, chatId: number, messageId: number): Promise<MessageOutput["reply_to"]> {
-  const [quoted] = await tx
+async function findReplyTarget(deps: Deps, user1Id: number, user2Id: number, messageId: number): Promise<MessageOutput["reply_to"]> {
+  const [quoted] = await deps.db
     .select({
       id: schema.messages.id,
       senderId: schema.messages.senderId,
@@ -244,7 +259,8 @@ async function findReplyTarget(tx: Transaction, chatId: number, messageId: numbe
       deletedAt: schema.messages.deletedAt,
     })
     .from(schema.messages)
-    .where(and(eq(schema.messages.id, messageId), eq(schema.messages.chatId, chatId)));
+    .innerJoin(schema.chats, eq(schema.chats.id, schema.messages.chatId))
+    .where(and(eq(schema.messages.id, messageId), eq(schema.chats.user1Id, user1Id), eq(schema.chats.user2Id, user2Id)));
   if (!quoted) throw new TRPCError({ code: "BAD_REQUEST", message: "You can only reply to a message in this chat." });
   return {
     id: quoted.id,
@@ -287,49 +303,55 @@ export async function listMessages(deps: Deps, userId: number, input: ListMessag
   return { messages, next_cursor: messages.length === input.limit && last ? last.seq : null };
 }
 
-/** The recipient's device has the messages: sent → delivered, and each sender is told. */
+/**
+ * The recipient's device has the messages: sent → delivered (never back), and
+ * each sender is told, in one statement. In a 1:1 chat each sender has one
+ * chat with the caller, so each sender gets exactly one event.
+ */
 export async function ackDelivered(deps: Deps, userId: number, messageIds: number[]) {
-  const now = new Date();
-  const stored = await deps.db.transaction(async (tx) => {
-    const updated = await tx
-      .update(schema.messageStatus)
-      .set({ status: "delivered", deliveredAt: now })
-      .where(
-        and(
-          eq(schema.messageStatus.userId, userId),
-          inArray(schema.messageStatus.messageId, messageIds),
-          eq(schema.messageStatus.status, "sent"),
-        ),
+  const now = new Date().toISOString();
+  const rows = await executeRows<{ user_id: number; chat_id: number; ids: (string | number)[]; seq: string | number }>(
+    deps.db,
+    sql`
+      with updated as (
+        update ${schema.messageStatus} set status = 'delivered', delivered_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
+        where user_id = ${userId} and status = 'sent' and ${inArray(schema.messageStatus.messageId, messageIds)}
+        returning message_id
+      ),
+      receipts as (
+        select m.sender_id as user_id, min(m.chat_id) as chat_id, array_agg(m.id order by m.id) as ids
+        from ${schema.messages} m join updated u on u.message_id = m.id
+        group by m.sender_id
+      ),
+      counters as (
+        insert into ${schema.userEventCounters} as k (user_id, last_seq)
+        select user_id, 1 from receipts order by user_id
+        on conflict (user_id) do update set last_seq = k.last_seq + 1
+        returning k.user_id, k.last_seq
+      ),
+      events as (
+        insert into ${schema.userEvents} (user_id, seq, type, payload)
+        select r.user_id, c.last_seq, 'message_status_update', jsonb_build_object(
+          'type', 'message_status_update', 'chat_id', r.chat_id, 'user_id', ${userId}::int, 'status', 'delivered',
+          'message_ids', to_jsonb(r.ids), 'up_to_seq', null, 'updated_at', ${now}::text)
+        from receipts r join counters c using (user_id)
       )
-      .returning({ messageId: schema.messageStatus.messageId });
-    if (updated.length === 0) return [];
-    const rows = await tx
-      .select({ id: schema.messages.id, chatId: schema.messages.chatId, senderId: schema.messages.senderId })
-      .from(schema.messages)
-      .where(inArray(schema.messages.id, updated.map((row) => row.messageId)));
-    const bySender = new Map<string, { senderId: number; chatId: number; ids: number[] }>();
-    for (const row of rows) {
-      const key = `${row.senderId}:${row.chatId}`;
-      const group = bySender.get(key) ?? { senderId: row.senderId, chatId: row.chatId ?? 0, ids: [] };
-      group.ids.push(row.id);
-      bySender.set(key, group);
-    }
-    return appendEvents(
-      tx,
-      [...bySender.values()].map((group) => ({
-        userId: group.senderId,
-        event: {
-          type: "message_status_update",
-          chat_id: group.chatId,
-          user_id: userId,
-          status: "delivered",
-          message_ids: group.ids.sort((a, b) => a - b),
-          up_to_seq: null,
-          updated_at: now.toISOString(),
-        },
-      })),
-    );
-  });
+      select r.user_id, r.chat_id, r.ids, c.last_seq as seq from receipts r join counters c using (user_id)
+    `,
+  );
+  const stored: StoredEvent[] = rows.map((row) => ({
+    userId: row.user_id,
+    seq: Number(row.seq),
+    event: {
+      type: "message_status_update",
+      chat_id: row.chat_id,
+      user_id: userId,
+      status: "delivered",
+      message_ids: row.ids.map(Number),
+      up_to_seq: null,
+      updated_at: now,
+    },
+  }));
   await deliverEvents(deps, stored);
   return { updated: stored.reduce((sum, event) => sum + (event.event.type === "message_status_update" ? event.event.message_ids.length : 0), 0) };
 }

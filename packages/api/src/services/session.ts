@@ -41,23 +41,42 @@ export async function createSession(
   return { token, sessionId: session.id };
 }
 
+// Verified signatures by token string (a forged token is a different string),
+// per signing secret. Bounded; saves an HMAC per call on long-lived connections.
+const MAX_VERIFIED_TOKENS = 10_000;
+type VerifiedToken = { userId: number; sessionId: string; expiresAtMs: number };
+const verifiedBySecret = new WeakMap<Uint8Array, Map<string, VerifiedToken>>();
+
+async function verifyTokenSignature(deps: Deps, token: string): Promise<{ userId: number; sessionId: string } | null> {
+  const secret = deps.config.auth.jwtSecret;
+  let verifiedTokens = verifiedBySecret.get(secret);
+  if (!verifiedTokens) {
+    verifiedTokens = new Map();
+    verifiedBySecret.set(secret, verifiedTokens);
+  }
+  const cached = verifiedTokens.get(token);
+  if (cached && cached.expiresAtMs > Date.now()) return cached;
+  try {
+    const { payload } = await jwtVerify(token, secret, { algorithms: ["HS256"] });
+    if (!payload.jti || !payload.sub || !/^\d+$/.test(payload.sub) || !/^[0-9a-f-]{36}$/i.test(payload.jti)) return null;
+    const verified = { userId: Number(payload.sub), sessionId: payload.jti, expiresAtMs: (payload.exp ?? 0) * 1000 };
+    if (verifiedTokens.size >= MAX_VERIFIED_TOKENS) verifiedTokens.clear();
+    verifiedTokens.set(token, verified);
+    return verified;
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
+    throw error;
+  }
+}
+
 /**
  * Resolves a bearer token to a live session, or null for anything else:
  * malformed, forged, expired, revoked, or belonging to a deactivated user.
  */
 export async function authenticateToken(deps: Deps, token: string): Promise<SessionAuth | null> {
-  let sessionId: string;
-  let userId: number;
-  try {
-    const { payload } = await jwtVerify(token, deps.config.auth.jwtSecret, { algorithms: ["HS256"] });
-    if (!payload.jti || !payload.sub || !/^\d+$/.test(payload.sub)) return null;
-    sessionId = payload.jti;
-    userId = Number(payload.sub);
-  } catch (error) {
-    if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
-    throw error;
-  }
-  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return null;
+  const verified = await verifyTokenSignature(deps, token);
+  if (!verified) return null;
+  const { userId, sessionId } = verified;
 
   const cached = await deps.store.get(sessionCacheKey(sessionId));
   if (cached === String(userId)) return { userId, sessionId };
