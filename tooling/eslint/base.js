@@ -26,7 +26,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/env.ts", "**/*.test.ts", "**/test/**", "**/bench/**", "e2e/**"],
+    files: ["**/env.ts", "**/*.test.ts", "**/test/**", "**/bench/**", "**/examples/**", "e2e/**"],
     rules: { "no-restricted-properties": "off" },
   },
 );

@@ -89,6 +89,8 @@ async function runShape(shape: string, server: RunningServer) {
   await new Promise((r) => setTimeout(r, 3_000));
 
   const rows: string[] = [];
+  // The best rate sustained with p99 send→recipient under the 50 ms target (else the best achieved).
+  let best = { rate: 0, withinTarget: false };
   for (const rate of rates) {
     tracked.clear();
     let inFlight = 0;
@@ -160,13 +162,17 @@ async function runShape(shape: string, server: RunningServer) {
       String(duplicated).padStart(4),
       String(failed + skipped).padStart(6),
     ].join(" │ ");
+    const withinTarget = percentile(deliverLatency, 0.99) < 50 && lost === 0 && duplicated === 0;
+    if ((withinTarget && (!best.withinTarget || achieved > best.rate)) || (!best.withinTarget && achieved > best.rate)) {
+      best = { rate: achieved, withinTarget };
+    }
     const cpu = `         cpu per message (ms): ${cpuPerMessage(cpuBefore, cpuAfter, acked.length)}`;
     rows.push(row, cpu);
     process.stdout.write(`${row}\n${cpu}\n`);
     if (achieved < rate * 0.8) break; // saturated: higher steps only queue
   }
   await Promise.all(devices.map((device) => device.client.close()));
-  return rows;
+  return { rows, best };
 }
 
 const header = ["shape   ", "target", "  sent/s", " p50 ack  ", " p99 ack  ", "p50 deliver", "p99 deliver", " lost", "dup ", "errors"].join(" │ ");
@@ -175,25 +181,32 @@ process.stdout.write(`${header}\n`);
 
 const port = Number(values.port);
 const summary: string[] = [];
+const results: { shape: string; best: { rate: number; withinTarget: boolean }; insertRate: number; insertTarget: string }[] = [];
 for (const shape of shapes) {
   const server = shape === "embedded" ? await startEmbedded(port) : await startScaled(port);
   try {
-    summary.push(...(await runShape(shape, server)));
-    const insertRate =
-      "databaseUrl" in server && typeof server.databaseUrl === "string"
-        ? await postgresInsertRate(server.databaseUrl, 5)
-        : await pgliteInsertRate(5);
-    summary.push(`baseline  ${shape}: raw single-row INSERT into ${shape === "embedded" ? "PGlite" : "PostgreSQL (postgres.js, pool 20)"}: ${insertRate.toFixed(0)}/s`);
+    const { rows, best } = await runShape(shape, server);
+    summary.push(...rows);
+    const isPostgres = "databaseUrl" in server && typeof server.databaseUrl === "string";
+    const insertRate = isPostgres ? await postgresInsertRate(String(server.databaseUrl), 5) : await pgliteInsertRate(5);
+    results.push({ shape, best, insertRate, insertTarget: isPostgres ? "PostgreSQL (postgres.js, pool 20)" : "PGlite (in-process)" });
   } finally {
     await server.stop();
   }
 }
 const echo = await wsEchoRate(connections, 5);
-summary.push(`baseline  raw ws echo server, ${connections} sockets, one message in flight each: ${echo.toFixed(0)} round trips/s`);
 
-process.stdout.write(`\n${header}\n${summary.join("\n")}\n`);
+process.stdout.write(`\n${header}\n${summary.join("\n")}\n\nBaselines measured in this run:\n`);
+process.stdout.write(`  raw ws echo server, ${connections} sockets, one message in flight each: ${echo.toFixed(0)} round trips/s\n`);
+for (const { shape, best, insertRate, insertTarget } of results) {
+  process.stdout.write(`  raw single-row INSERT into ${insertTarget}: ${insertRate.toFixed(0)}/s\n`);
+  process.stdout.write(
+    `  ${shape}: best ${best.withinTarget ? "sustained within p99 < 50 ms" : "achieved (p99 target missed)"}: ${best.rate.toFixed(0)} msg/s` +
+      ` = ${(best.rate / echo).toFixed(3)} × ws echo, ${(best.rate / insertRate).toFixed(3)} × raw INSERT\n`,
+  );
+}
 process.stdout.write(
-  "\nRatios: compare each step's sent/s with the baselines above (ours ÷ baseline); each message is a send RPC, a transaction with\n" +
-    "its events, a live delivery and a delivery receipt, where the baselines do one round trip or one INSERT.\n",
+  "\nEach message is a send RPC, one durable transaction with both users' events, a live delivery to the recipient and the\n" +
+    "sender's other devices, and a delivery receipt (another transaction and event) — where each baseline does one round trip or one INSERT.\n",
 );
 process.exit(0);
