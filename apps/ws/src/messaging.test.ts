@@ -1,9 +1,12 @@
+import { randomUUID } from "node:crypto";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 
 import { createTestDatabase, type TestDatabase } from "@parley/db/test";
 
 import type { WsServer } from "./server";
-import { connect, deploymentEnv, send, signUp, startInstances, startPrivateRedis, waitFor } from "./test/harness";
+import { connect, deploymentEnv, send, signUp, startInstances, startPrivateRedis, type TestUser, waitFor } from "./test/harness";
 
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -228,4 +231,68 @@ describe("faults: nothing acknowledged is lost or repeated", () => {
       await redis.stop();
     }
   });
+});
+
+describe("slow readers", () => {
+  let database: TestDatabase;
+  let server: WsServer;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    [server] = (await startInstances({ ...deploymentEnv(database.url, redisUrl), WS_MAX_BUFFERED_BYTES: "262144" }, 1)) as [WsServer];
+  });
+  afterAll(async () => {
+    await server.shutdown();
+    await database.drop();
+  });
+
+  /** A live subscription over a raw socket, so the test can stop reading it. */
+  async function rawSubscriber(user: TestUser) {
+    const socket = new WebSocket(`${server.url}?connectionParams=1`);
+    await new Promise((resolve) => socket.once("open", resolve));
+    socket.send(JSON.stringify({ method: "connectionParams", data: { token: user.token } }));
+    socket.send(JSON.stringify({ id: 1, method: "subscription", params: { path: "event.onEvent", input: {} } }));
+    const closed = new Promise<number>((resolve) => socket.once("close", resolve));
+    return { socket, closed };
+  }
+
+  it("drops a reader that stops reading instead of buffering without bound; it resumes with nothing lost", async () => {
+    const ana = await signUp(server.url, "Ana");
+    const ben = await signUp(server.url, "Ben");
+    const anaPhone = connect(ana, server.url);
+    const stalled = await rawSubscriber(ben);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      // Ben's device stops reading: the server's queue for that socket can only grow.
+      (stalled.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+      const content = "x".repeat(4_000);
+      const total = 1_500;
+      for (let i = 0; i < total; i += 25) {
+        await Promise.all(
+          Array.from({ length: Math.min(25, total - i) }, (_, j) =>
+            anaPhone.client.message.send.mutate({ receiver_id: ben.id, content: `${i + j} ${content}`, client_msg_id: randomUUID() }),
+          ),
+        );
+      }
+      (stalled.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+      // 1013: try again later. The server let go of everything it held for this socket.
+      expect(await stalled.closed).toBe(1013);
+
+      // Ben comes back from the start of his stream: every message, once, in order.
+      const benAgain = connect(ben, server.url, { lastEventId: "0" });
+      try {
+        await waitFor(() => benAgain.messages().length >= total, "all messages after the drop", 60_000);
+        const numbers = benAgain.messages().map((m) => Number(m.split(" ")[0]));
+        expect(new Set(numbers).size).toBe(total);
+        expect(numbers).toHaveLength(total);
+        const seqs = benAgain.events.flatMap(({ event }) => (event.type === "new_message" ? [event.message.seq] : []));
+        expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      } finally {
+        await benAgain.close();
+      }
+    } finally {
+      stalled.socket.terminate();
+      await anaPhone.close();
+    }
+  }, 120_000);
 });

@@ -15,6 +15,7 @@ export type AuthConfig = {
 export type MessagingConfig = {
   deleteForEveryoneWindowSeconds: number;
   eventRetentionDays: number;
+  maxBufferedBytes: number;
 };
 
 export type ServerConfig = {
@@ -101,6 +102,7 @@ export function buildServerConfig(env: ServerEnv): ServerConfig {
     messaging: {
       deleteForEveryoneWindowSeconds: env.DELETE_FOR_EVERYONE_WINDOW_HOURS * 60 * 60,
       eventRetentionDays: env.EVENT_RETENTION_DAYS,
+      maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
     },
   };
 }

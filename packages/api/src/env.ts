@@ -33,6 +33,8 @@ export function readServerEnv(runtimeEnv: Record<string, string | undefined> = p
       // WhatsApp lets senders delete for everyone for about 60 hours.
       DELETE_FOR_EVERYONE_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 365).default(60),
       // How long the durable event log keeps events for clients to resume from.
+      // A live reader further behind than this (bytes queued on its socket) is dropped and resumes from its last id.
+      WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).default(4 * 1024 * 1024),
       EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
       OTP_TEST_NUMBERS_IN_PRODUCTION: booleanString,
     },

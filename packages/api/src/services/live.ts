@@ -15,9 +15,9 @@ export type LiveConnection = {
   drop(reason: string): void;
 };
 
-// A reader further behind than this is dropped rather than buffered without bound:
+// A reader further behind than config.messaging.maxBufferedBytes, or with more
+// than this many events waiting, is dropped rather than buffered without bound:
 // it resumes from its last event id, so dropping loses nothing.
-export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const MAX_QUEUED_EVENTS = 5_000;
 const REPLAY_BATCH = 500;
 
@@ -77,7 +77,7 @@ export async function* streamEvents(
   }, PRESENCE_HEARTBEAT_MS);
 
   const emit = (seq: number, event: DurableEvent) => {
-    if (connection && connection.bufferedAmount() > MAX_BUFFERED_BYTES) {
+    if (connection && connection.bufferedAmount() > deps.config.messaging.maxBufferedBytes) {
       connection.drop("reader too slow");
       throw new Overflow("reader too slow");
     }
