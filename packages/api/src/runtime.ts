@@ -19,6 +19,7 @@ import {
 import { buildServerConfig, type ServerConfig } from "./config";
 import { readServerEnv } from "./env";
 import { createLogger, type Logger } from "./logger";
+import { createLogNotifier, type Notifier } from "./services/notifier";
 import { createConsoleSmsSender, createTwilioSmsSender, type SmsSender } from "./services/sms";
 
 /**
@@ -33,13 +34,14 @@ export type Runtime = {
   bus: EventBus;
   inbox: Inbox;
   presence: Presence;
+  notifier: Notifier;
   sms: SmsSender;
   log: Logger;
   close(): Promise<void>;
 };
 
 /** The parts of a runtime the services use; tests build one directly. */
-export type Deps = Pick<Runtime, "db" | "store" | "bus" | "inbox" | "presence" | "sms" | "log"> & {
+export type Deps = Pick<Runtime, "db" | "store" | "bus" | "inbox" | "presence" | "notifier" | "sms" | "log"> & {
   config: Pick<ServerConfig, "auth" | "messaging">;
 };
 
@@ -89,6 +91,7 @@ export async function createRuntime(options: {
     db: database.db,
     database,
     ...realtime,
+    notifier: createLogNotifier(log),
     sms,
     log,
     close: async () => {

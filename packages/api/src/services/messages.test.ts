@@ -64,6 +64,18 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     expect((await eventsOf(runtime, ana)).map((e) => e.event)).toContainEqual({ type: "new_message", message: sent });
   });
 
+  it("hands messages for a recipient with no live connection to the notifier, and only those", async () => {
+    const online = await makeUser(runtime, "Online");
+    const offline = await makeUser(runtime, "Offline");
+    await runtime.presence.connect(online, "device-1", 60);
+    await messages.sendChatMessage(runtime, ana, text(online, "you're here"));
+    await messages.sendChatMessage(runtime, ana, text(offline, "wake up"));
+    expect(runtime.notifier.notified.filter((n) => n.userId === online || n.userId === offline)).toEqual([
+      { userId: offline, type: "new_message" },
+    ]);
+    await runtime.presence.disconnect(online, "device-1");
+  });
+
   it("returns the first message for a retried client_msg_id, and refuses reuse for another message", async () => {
     const input = text(ben, "only once");
     const [first, second] = await Promise.all([

@@ -225,11 +225,23 @@ export async function sendChatMessage(deps: Deps, senderId: number, input: SendC
     created_at: now,
   };
   const event: DurableEvent = { type: "new_message", message: sent };
-  await deliverEvents(
-    deps,
-    row.seqs.map(({ user_id, seq }) => ({ userId: user_id, seq: Number(seq), event })),
-  );
+  await Promise.all([
+    deliverEvents(
+      deps,
+      row.seqs.map(({ user_id, seq }) => ({ userId: user_id, seq: Number(seq), event })),
+    ),
+    notifyIfOffline(deps, receiverId, event),
+  ]);
   return sent;
+}
+
+/** No live connection anywhere: hand the event to the notifier (push). Never fails the send. */
+async function notifyIfOffline(deps: Deps, userId: number, event: DurableEvent): Promise<void> {
+  try {
+    if (!(await deps.presence.onlineUsers([userId])).has(userId)) await deps.notifier.notifyOffline(userId, event);
+  } catch (error) {
+    deps.log.warn({ err: error, userId }, "offline notification failed");
+  }
 }
 
 /** The receiver exists and neither side blocked the other: one query. */

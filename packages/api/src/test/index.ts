@@ -8,6 +8,7 @@ import { buildServerConfig } from "../config";
 import { readServerEnv } from "../env";
 import { createLogger } from "../logger";
 import { closeRealtime, createRealtime, type Runtime } from "../runtime";
+import type { Notifier } from "../services/notifier";
 import type { SmsSender } from "../services/sms";
 
 export type RecordingSmsSender = SmsSender & {
@@ -32,6 +33,11 @@ export function createRecordingSmsSender(): RecordingSmsSender {
   };
 }
 
+export function createRecordingNotifier(): RecordingNotifier {
+  const notified: { userId: number; type: string }[] = [];
+  return { notified, notifyOffline: async (userId, event) => void notified.push({ userId, type: event.type }) };
+}
+
 /** A fresh, valid E.164 number (San Francisco, +1 415), unique enough per test. */
 export function randomPhoneNumber(prefix = "+1415"): string {
   const digits = 11 - (prefix.length - 1);
@@ -41,7 +47,8 @@ export function randomPhoneNumber(prefix = "+1415"): string {
 }
 
 export type TestShape = "scaled" | "embedded";
-export type TestRuntime = Runtime & { sms: RecordingSmsSender };
+export type RecordingNotifier = Notifier & { notified: { userId: number; type: string }[] };
+export type TestRuntime = Runtime & { sms: RecordingSmsSender; notifier: RecordingNotifier };
 
 const testRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -83,6 +90,7 @@ export async function createTestRuntime(
     db: database.db,
     database,
     ...realtime,
+    notifier: createRecordingNotifier(),
     sms: createRecordingSmsSender(),
     log: createLogger({ name: "test", level: "silent" }),
     close: async () => {
