@@ -1,5 +1,3 @@
-import { randomBytes, randomInt } from "node:crypto";
-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 
@@ -7,13 +5,9 @@ import { createTestDatabase, type TestDatabase } from "@parley/db/test";
 import { createParleyClient, TRPCClientError } from "@parley/sdk/node";
 
 import { startWsServer, type WsServer } from "./server";
+import { deploymentEnv, signUp, startInstances } from "./test/harness";
 
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-const TEST_CODE = "123456";
-
-function testNumber() {
-  return `+1415201${String(randomInt(0, 10_000)).padStart(4, "0")}`;
-}
 
 describe("the standalone WebSocket server (scaled shape)", () => {
   let database: TestDatabase;
@@ -22,19 +16,8 @@ describe("the standalone WebSocket server (scaled shape)", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const env = {
-      NODE_ENV: "test",
-      LOG_LEVEL: "silent",
-      DATABASE_URL: database.url,
-      REDIS_URL: redisUrl,
-      REDIS_KEY_PREFIX: `parley-test:${randomBytes(6).toString("hex")}:`,
-      JWT_SECRET: randomBytes(32).toString("hex"),
-      OTP_TEST_NUMBERS: `+1415201*:${TEST_CODE}`,
-      WS_PORT: "0",
-      WS_SHUTDOWN_GRACE_MS: "50",
-    };
     // Two instances on one database and one Redis, as behind a load balancer.
-    [first, second] = await Promise.all([startWsServer(env), startWsServer(env)]);
+    [first, second] = (await startInstances(deploymentEnv(database.url, redisUrl), 2)) as [WsServer, WsServer];
   });
 
   afterAll(async () => {
@@ -42,34 +25,22 @@ describe("the standalone WebSocket server (scaled shape)", () => {
     await database.drop();
   });
 
-  async function signUp(server: WsServer) {
-    const anonymous = createParleyClient({ url: server.url });
-    try {
-      const phone_number = testNumber();
-      await anonymous.auth.register.mutate({ phone_number, full_name: "Ana Lima" });
-      return await anonymous.auth.verifyOtp.mutate({ phone_number, otp: TEST_CODE, password: "password123" });
-    } finally {
-      await anonymous.close();
-    }
-  }
-
   it("signs up and reads the profile through the SDK over WebSocket", async () => {
-    const { user, token } = await signUp(first);
-    const client = createParleyClient({ url: first.url, token });
+    const ana = await signUp(first.url, "Ana Lima");
+    const client = createParleyClient({ url: first.url, token: ana.token });
     try {
-      const me = await client.user.me.query();
-      expect(me).toMatchObject({ id: user.id, phone_number: user.phone_number, full_name: "Ana Lima" });
+      expect(await client.user.me.query()).toMatchObject({ id: ana.id, full_name: "Ana Lima" });
     } finally {
       await client.close();
     }
   });
 
   it("accepts a token on every instance and a logout on one ends it on all", async () => {
-    const { token } = await signUp(first);
+    const { token } = await signUp(first.url, "Ana");
     const onFirst = createParleyClient({ url: first.url, token });
     const onSecond = createParleyClient({ url: second.url, token });
     try {
-      await onSecond.user.me.query(); // caches the session check on the second instance's side
+      await onSecond.user.me.query(); // caches the session check
       await onFirst.auth.logout.mutate();
       const error = await onSecond.user.me.query().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TRPCClientError);
@@ -91,16 +62,7 @@ describe("the standalone WebSocket server (scaled shape)", () => {
   });
 
   it("tells connected clients to reconnect before shutting down", async () => {
-    const env = {
-      NODE_ENV: "test",
-      LOG_LEVEL: "silent",
-      DATABASE_URL: database.url,
-      REDIS_URL: redisUrl,
-      JWT_SECRET: randomBytes(32).toString("hex"),
-      WS_PORT: "0",
-      WS_SHUTDOWN_GRACE_MS: "100",
-    };
-    const leaving = await startWsServer(env);
+    const [leaving] = (await startInstances({ ...deploymentEnv(database.url, redisUrl), WS_SHUTDOWN_GRACE_MS: "100" }, 1)) as [WsServer];
     const socket = new WebSocket(leaving.url);
     const frames: unknown[] = [];
     socket.on("message", (data) => frames.push(JSON.parse(String(data))));

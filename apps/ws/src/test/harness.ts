@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 
+import { freePort } from "@parley/api/test";
 import { createParleyClient, type ParleyClient, type ParleyEvent } from "@parley/sdk/node";
 
 import { startWsServer, type WsServer } from "../server";
@@ -10,17 +10,6 @@ export const TEST_CODE = "123456";
 
 export function testNumber(): string {
   return `+1415201${String(randomInt(0, 10_000)).padStart(4, "0")}`;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** Environment for instances of one deployment: same database, Redis and secret. */

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import type { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,22 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schema } from "@parley/db";
 import { createMemoryStore } from "@parley/realtime";
 
-import { createTestRuntime, randomPhoneNumber, type TestRuntime, type TestShape } from "../test";
+import { createTestRuntime, randomPhoneNumber, type TestRuntime, type TestShape, trpcError } from "../test";
 import * as auth from "./auth";
 import { authenticateToken } from "./session";
 import { getMe } from "./user";
 
 const client = { ipAddress: "127.0.0.1", userAgent: "vitest" };
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error("expected a TRPCError");
-}
 
 async function signUp(runtime: TestRuntime, password = "correct horse") {
   const phone_number = randomPhoneNumber();

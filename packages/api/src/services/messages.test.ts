@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createTestRuntime, randomPhoneNumber, type TestRuntime, type TestShape } from "../test";
+import { createTestRuntime, randomPhoneNumber, type TestRuntime, type TestShape, trpcError } from "../test";
 import * as auth from "./auth";
 import { blockUser, unblockUser } from "./blocks";
 import { getChat, listChats } from "./chats";
@@ -11,16 +10,6 @@ import { currentEventSeq, readEventsAfter } from "./events";
 import * as messages from "./messages";
 
 const client = { ipAddress: null, userAgent: null };
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error("expected a TRPCError");
-}
 
 async function makeUser(runtime: TestRuntime, name: string) {
   const phone_number = randomPhoneNumber();

@@ -1,4 +1,7 @@
 import { randomBytes, randomInt } from "node:crypto";
+import { createServer } from "node:net";
+
+import { TRPCError } from "@trpc/server";
 
 import { type DatabaseHandle, openDatabase } from "@parley/db";
 import { createTestDatabase } from "@parley/db/test";
@@ -98,4 +101,27 @@ export async function createTestRuntime(
       await dropDatabase();
     },
   };
+}
+
+/** The TRPCError a promise rejects with (fails the test if it resolves or throws anything else). */
+export async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    throw error;
+  }
+  throw new Error("expected a TRPCError");
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
+    });
+  });
 }
