@@ -95,8 +95,9 @@ export const chats = pgTable(
     unique("chats_user_pair_unique").on(t.user1Id, t.user2Id),
     check("no_self_chat", sql`${t.user1Id} <> ${t.user2Id}`),
     check("chats_user_order", sql`${t.user1Id} < ${t.user2Id}`),
-    index("idx_chats_user2_id").on(t.user2Id),
-    index("idx_chats_last_message_at").on(t.lastMessageAt.desc()),
+    // Every message moves last_message_at, so each index here is rewritten per message (no HOT
+    // update). The spec's (user, last_message_at) pair serves the chat list and lookups by user;
+    // its single-column user2_id and global last_message_at indexes would only add write cost.
     index("idx_chats_user1_last_msg").on(t.user1Id, t.lastMessageAt.desc()),
     index("idx_chats_user2_last_msg").on(t.user2Id, t.lastMessageAt.desc()),
   ],
@@ -184,8 +185,11 @@ export const messages = pgTable(
     uniqueIndex("messages_chat_seq_unique").on(t.chatId, t.seq).where(sql`${t.chatId} is not null`),
     uniqueIndex("messages_group_seq_unique").on(t.groupId, t.seq).where(sql`${t.groupId} is not null`),
     unique("messages_sender_client_msg_unique").on(t.senderId, t.clientMsgId),
-    index("idx_messages_created_at").on(t.createdAt.desc()),
-    index("idx_messages_reply_to_message_id").on(t.replyToMessageId),
+    // BRIN: messages arrive in time order, so a block-range index answers time ranges at a
+    // fraction of a B-tree's cost per insert (this table takes every message).
+    index("idx_messages_created_at").using("brin", t.createdAt),
+    // Partial: most messages are not replies, and the FK's ON DELETE lookup still uses it.
+    index("idx_messages_reply_to_message_id").on(t.replyToMessageId).where(sql`${t.replyToMessageId} is not null`),
   ],
 );
 
@@ -243,7 +247,8 @@ export const userEvents = pgTable(
     payload: jsonb().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.seq] }), index("idx_user_events_created_at").on(t.createdAt)],
+  // BRIN on created_at serves retention pruning without a B-tree insert per event.
+  (t) => [primaryKey({ columns: [t.userId, t.seq] }), index("idx_user_events_created_at").using("brin", t.createdAt)],
 );
 
 export const userEventCounters = pgTable("user_event_counters", {
