@@ -78,7 +78,6 @@ export async function* streamEvents(
 
   const emit = (seq: number, event: DurableEvent) => {
     if (connection && connection.bufferedAmount() > deps.config.messaging.maxBufferedBytes) {
-      connection.drop("reader too slow");
       throw new Overflow("reader too slow");
     }
     return tracked(String(seq), event as ParleyEvent);

@@ -7,6 +7,7 @@ import * as auth from "./auth";
 import { blockUser, unblockUser } from "./blocks";
 import { getChat, listChats } from "./chats";
 import { currentEventSeq, readEventsAfter } from "./events";
+import { getUserProfile, sweepPresence } from "./presence";
 import * as messages from "./messages";
 
 const client = { ipAddress: null, userAgent: null };
@@ -63,6 +64,23 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
       { userId: offline, type: "new_message" },
     ]);
     await runtime.presence.disconnect(online, "device-1");
+  });
+
+  it("marks a user offline when their connections die without a goodbye, and tells their chat peers", async () => {
+    const crashed = await makeUser(runtime, "Crashed");
+    const peer = await makeUser(runtime, "Peer");
+    await messages.sendChatMessage(runtime, crashed, text(peer, "hi"));
+    const heard: string[] = [];
+    const unsubscribe = runtime.bus.subscribe(peer, (payload) => heard.push(payload));
+    await new Promise((r) => setTimeout(r, 50));
+    await runtime.presence.connect(crashed, "instance-that-dies", 1);
+    await new Promise((r) => setTimeout(r, 1_100));
+    await sweepPresence(runtime);
+    await new Promise((r) => setTimeout(r, 50));
+    unsubscribe();
+    const offline = heard.map((p) => JSON.parse(p).event).find((e) => e.type === "presence_update" && e.user_id === crashed);
+    expect(offline).toMatchObject({ is_online: false, last_seen: expect.any(String) });
+    expect(await getUserProfile(runtime, peer, crashed)).toMatchObject({ is_online: false, last_seen: expect.any(String) });
   });
 
   it("returns the first message for a retried client_msg_id, and refuses reuse for another message", async () => {

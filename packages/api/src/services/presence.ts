@@ -43,8 +43,8 @@ export async function disconnectPresence(deps: Deps, userId: number, connectionI
 /** Users whose connections died with their instance: offline, last seen now. */
 export async function sweepPresence(deps: Deps): Promise<void> {
   for (const userId of await deps.presence.sweepExpired()) {
-    const [stillOnline] = [...(await deps.presence.onlineUsers([userId]))];
-    if (stillOnline === undefined) await announce(deps, userId, false, new Date());
+    // A connection may have come back between the sweep's claim and now.
+    if (!(await deps.presence.onlineUsers([userId])).has(userId)) await announce(deps, userId, false, new Date());
   }
 }
 
