@@ -4,9 +4,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 
 import { createTestDatabase, type TestDatabase } from "@parley/db/test";
+import { createParleyClient } from "@parley/sdk/node";
 
 import type { WsServer } from "./server";
-import { connect, deploymentEnv, send, signUp, startInstances, startPrivateRedis, type TestUser, waitFor } from "./test/harness";
+import {
+  connect,
+  deploymentEnv,
+  loginAgain,
+  send,
+  signUp,
+  startInstances,
+  startPrivateRedis,
+  type TestUser,
+  waitFor,
+} from "./test/harness";
 
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -109,6 +120,45 @@ describe("live 1:1 messaging across WebSocket instances", () => {
       }
     } finally {
       await anaPhone.close();
+    }
+  });
+
+  it("counts messages as delivered when a new device of the recipient comes online", async () => {
+    const ana = await signUp(first.url, "Ana");
+    const ben = await signUp(second.url, "Ben");
+    const anaPhone = connect(ana, first.url);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const sent = await send(anaPhone, ben, "for your new phone");
+      // Ben's new device has no stream position: it will load chats and history itself.
+      const benNewPhone = connect(ben, second.url);
+      try {
+        await waitFor(
+          () => anaPhone.events.some(({ event }) => event.type === "message_status_update" && event.status === "delivered" && event.message_ids.includes(sent.id)),
+          "delivered to the new device",
+        );
+      } finally {
+        await benNewPhone.close();
+      }
+    } finally {
+      await anaPhone.close();
+    }
+  });
+
+  it("ends a live stream at once when its session is revoked elsewhere", async () => {
+    const ben = await signUp(first.url, "Ben");
+    const errors: unknown[] = [];
+    const client = createParleyClient({ url: second.url, token: ben.token });
+    const live = client.subscribeEvents({ selfUserId: ben.id, onEvent: () => {}, onError: (error) => errors.push(error) });
+    const other = createParleyClient({ url: first.url, token: (await loginAgain(first.url, ben)).token });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await other.auth.logout.mutate({ all_devices: true });
+      await waitFor(() => errors.length > 0, "the stream to end");
+      expect(errors[0]).toMatchObject({ data: { code: "UNAUTHORIZED" } });
+    } finally {
+      live.unsubscribe();
+      await Promise.all([client.close(), other.close()]);
     }
   });
 

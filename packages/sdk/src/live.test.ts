@@ -109,6 +109,38 @@ describe("live events in the SDK", () => {
     expect(server.acks.flat().sort()).toEqual([1002, 1003, 1004, 1005]);
   });
 
+  it("fills gaps for chats noted after subscribing, retries a failed fill and reports one that never works", async () => {
+    const history = [1, 2, 3].map((seq) => message(seq));
+    const server = scriptedClient(history);
+    let failures = 1;
+    const list = (server.client as unknown as { message: { list: { query: (i: { after_seq?: number; limit: number }) => Promise<unknown> } } }).message.list;
+    const realQuery = list.query;
+    list.query = async (input) => {
+      if (failures-- > 0) throw new Error("network blip");
+      return realQuery(input);
+    };
+    const contents: (string | null)[] = [];
+    const unfilled: unknown[] = [];
+    const live = subscribeToEvents(server.client, {
+      onEvent: (event) => event.type === "new_message" && contents.push(event.message.content),
+      onGapUnfilled: (gap) => unfilled.push(gap),
+    });
+    live.noteChatSeq(7, 1);
+    server.push({ id: "1", data: { type: "new_message", message: history[2] } });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(contents).toEqual(["m2", "m3"]);
+    expect(unfilled).toEqual([]);
+
+    list.query = async () => {
+      throw new Error("down");
+    };
+    live.noteChatSeq(8, 1);
+    server.push({ id: "2", data: { type: "new_message", message: message(5, { id: 2005, chat_id: 8 }) } });
+    await new Promise((resolve) => setTimeout(resolve, 4_600));
+    expect(contents).toEqual(["m2", "m3", "m5"]);
+    expect(unfilled).toEqual([{ chat_id: 8, after_seq: 1, before_seq: 5, error: new Error("down") }]);
+  }, 10_000);
+
   it("does not acknowledge its own messages", async () => {
     const server = scriptedClient([]);
     subscribeToEvents(server.client, { onEvent: () => {} }, 2);

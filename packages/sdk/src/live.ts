@@ -12,8 +12,13 @@ export type LiveOptions = {
   chatSeqs?: Iterable<[chatId: number, seq: number]>;
   /** Tell senders their messages reached this device (default true). */
   acknowledgeDelivery?: boolean;
-  /** The subscription failed for good (e.g. the session ended). */
+  /** The subscription ended for good (e.g. the session ended): nothing more will arrive. */
   onError?: (error: unknown) => void;
+  /**
+   * Missing messages before a live one could not be fetched after retries; the live one was
+   * delivered anyway. Refetch the chat's history (`message.list` with `after_seq`) to recover.
+   */
+  onGapUnfilled?: (gap: { chat_id: number; after_seq: number; before_seq: number; error: unknown }) => void;
   /** The underlying connection state, for a "connecting…" banner. */
   onStateChange?: (state: "connecting" | "pending" | "idle") => void;
 };
@@ -21,6 +26,8 @@ export type LiveOptions = {
 export type LiveSubscription = {
   /** The id of the last event delivered to `onEvent`. */
   readonly lastEventId: string | null;
+  /** The newest seq you hold for a chat loaded after subscribing, so gaps before its next message are filled. */
+  noteChatSeq(chatId: number, seq: number): void;
   unsubscribe(): void;
 };
 
@@ -32,6 +39,7 @@ const isTracked = (value: Envelope): value is { id: string; data: ParleyEvent } 
 // Remembered message ids, to drop a live copy of a message already fetched by a gap fill.
 const MAX_REMEMBERED_MESSAGES = 5_000;
 const ACK_DELAY_MS = 50;
+const GAP_FILL_RETRY_DELAYS_MS = [250, 1_000, 3_000];
 
 /**
  * The caller's live events with the guarantees a chat UI needs: resumes from
@@ -85,6 +93,22 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
     }
   }
 
+  async function fillGapWithRetries(chatId: number, afterSeq: number, beforeSeq: number) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fillGap(chatId, chatSeqs.get(chatId) ?? afterSeq, beforeSeq);
+        return;
+      } catch (error) {
+        const delay = GAP_FILL_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || isClosed) {
+          options.onGapUnfilled?.({ chat_id: chatId, after_seq: afterSeq, before_seq: beforeSeq, error });
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
   async function handle(value: Envelope) {
     const event = isTracked(value) ? value.data : value;
     const id = isTracked(value) ? value.id : null;
@@ -96,9 +120,7 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
     if (event.type === "new_message") {
       const { message } = event;
       const known = chatSeqs.get(message.chat_id);
-      if (known !== undefined && message.seq > known + 1) {
-        await fillGap(message.chat_id, known, message.seq).catch((error: unknown) => options.onError?.(error));
-      }
+      if (known !== undefined && message.seq > known + 1) await fillGapWithRetries(message.chat_id, known, message.seq);
       deliverMessage(message, id);
       return;
     }
@@ -116,6 +138,9 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
   return {
     get lastEventId() {
       return lastEventId;
+    },
+    noteChatSeq: (chatId, seq) => {
+      chatSeqs.set(chatId, Math.max(chatSeqs.get(chatId) ?? 0, seq));
     },
     unsubscribe: () => {
       isClosed = true;

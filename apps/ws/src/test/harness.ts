@@ -31,7 +31,7 @@ export async function startInstances(env: Record<string, string>, count: number)
   return Promise.all(Array.from({ length: count }, () => startWsServer(env)));
 }
 
-export type TestUser = { id: number; token: string; name: string };
+export type TestUser = { id: number; token: string; name: string; phone_number: string };
 
 export async function signUp(url: string, name: string): Promise<TestUser> {
   const anonymous = createParleyClient({ url });
@@ -39,7 +39,18 @@ export async function signUp(url: string, name: string): Promise<TestUser> {
     const phone_number = testNumber();
     await anonymous.auth.register.mutate({ phone_number, full_name: name });
     const { user, token } = await anonymous.auth.verifyOtp.mutate({ phone_number, otp: TEST_CODE, password: "password123" });
-    return { id: user.id, token, name };
+    return { id: user.id, token, name, phone_number };
+  } finally {
+    await anonymous.close();
+  }
+}
+
+/** A second session (another device) of an existing user. */
+export async function loginAgain(url: string, user: TestUser): Promise<TestUser> {
+  const anonymous = createParleyClient({ url });
+  try {
+    const { token } = await anonymous.auth.login.mutate({ phone_number: user.phone_number, password: "password123" });
+    return { ...user, token };
   } finally {
     await anonymous.close();
   }

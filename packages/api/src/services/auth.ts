@@ -101,7 +101,7 @@ export async function login(deps: Deps, input: LoginInput, client: ClientInfo): 
 
 export async function logout(deps: Deps, session: SessionAuth, options: { allDevices?: boolean } = {}) {
   if (options.allDevices) {
-    await forgetCachedSessions(deps, await revokeUserSessions(deps.db, session.userId));
+    await forgetCachedSessions(deps, { userId: session.userId, sessionIds: await revokeUserSessions(deps.db, session.userId) });
     return { message: "Logged out on all devices" };
   }
   await revokeSession(deps, session.sessionId);
@@ -132,6 +132,6 @@ export async function resetPassword(deps: Deps, input: VerifyOtpInput, client: C
     const session = await createSession(deps, tx, user.id, client);
     return { token: session.token, revoked: revokedIds };
   });
-  await forgetCachedSessions(deps, revoked);
+  await forgetCachedSessions(deps, { userId: user.id, sessionIds: revoked });
   return { user: toUserSummary(user), token };
 }

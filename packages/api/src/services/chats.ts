@@ -40,7 +40,16 @@ async function selectChats(deps: Deps, userId: number, where: SQL | undefined, l
     })
     .from(schema.chats)
     .innerJoin(peers, eq(peers.id, sql`case when ${schema.chats.user1Id} = ${userId} then ${schema.chats.user2Id} else ${schema.chats.user1Id} end`))
-    .leftJoin(lastMessages, and(eq(lastMessages.chatId, schema.chats.id), eq(lastMessages.seq, schema.chats.lastSeq)))
+    // The newest message this viewer has not deleted for themselves (usually seq = last_seq).
+    .leftJoin(
+      lastMessages,
+      eq(
+        lastMessages.id,
+        sql`(select m.id from ${schema.messages} m where m.chat_id = ${schema.chats.id}
+              and not exists (select 1 from ${schema.hiddenMessages} h where h.user_id = ${userId} and h.message_id = m.id)
+              order by m.seq desc limit 1)`,
+      ),
+    )
     .leftJoin(lastStatuses, and(eq(lastStatuses.messageId, lastMessages.id), ne(lastStatuses.userId, lastMessages.senderId)))
     .leftJoin(quoted, eq(quoted.id, lastMessages.replyToMessageId))
     .where(and(or(eq(schema.chats.user1Id, userId), eq(schema.chats.user2Id, userId)), isNotNull(schema.chats.lastMessageAt), where))

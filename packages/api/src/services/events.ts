@@ -7,8 +7,11 @@ import type { Deps } from "../runtime";
 
 export type StoredEvent = { userId: number; seq: number; event: DurableEvent };
 
-/** What travels on the bus: durable events carry their seq, ephemeral ones don't. */
-export type BusPayload = { seq: number; event: DurableEvent } | { seq: null; event: EphemeralEvent };
+/** Bus-only control messages: seen by the live stream, never sent to clients. */
+export type ControlEvent = { type: "session_revoked"; session_ids: string[] };
+
+/** What travels on the bus: durable events carry their seq, ephemeral and control ones don't. */
+export type BusPayload = { seq: number; event: DurableEvent } | { seq: null; event: EphemeralEvent | ControlEvent };
 
 /**
  * Appends durable events to each recipient's log, inside the caller's
@@ -71,8 +74,8 @@ export async function deliverEvents(deps: Deps, stored: StoredEvent[]): Promise<
   ]);
 }
 
-/** Presence and typing: live only, never stored. */
-export async function publishEphemeral(deps: Deps, userIds: number[], event: EphemeralEvent): Promise<void> {
+/** Presence and typing (and control messages): live only, never stored. */
+export async function publishEphemeral(deps: Deps, userIds: number[], event: EphemeralEvent | ControlEvent): Promise<void> {
   if (userIds.length === 0) return;
   const payload = JSON.stringify({ seq: null, event } satisfies BusPayload);
   await deps.bus

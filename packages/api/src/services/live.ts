@@ -5,7 +5,10 @@ import { tracked } from "@trpc/server";
 import type { DurableEvent, ParleyEvent } from "@parley/validators";
 
 import type { Deps } from "../runtime";
+import { TRPCError } from "@trpc/server";
+
 import { type BusPayload, currentEventSeq, readEventsAfter } from "./events";
+import { ackDelivered } from "./messages";
 import { connectPresence, disconnectPresence, heartbeatPresence, PRESENCE_HEARTBEAT_MS } from "./presence";
 
 /** What the stream needs from the transport to protect the server from a slow reader. */
@@ -23,6 +26,9 @@ const REPLAY_BATCH = 500;
 
 class Overflow extends Error {}
 
+const sessionEnded = () =>
+  new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended (logged out or password changed). Sign in again." });
+
 /**
  * A bounded queue between the bus callback (push) and the generator (pull).
  */
@@ -30,6 +36,7 @@ function createQueue(signal: AbortSignal | undefined) {
   const items: BusPayload[] = [];
   let wake: (() => void) | null = null;
   let overflowed = false;
+  let isRevoked = false;
   const notify = () => {
     wake?.();
     wake = null;
@@ -44,8 +51,13 @@ function createQueue(signal: AbortSignal | undefined) {
       }
       notify();
     },
+    revoke() {
+      isRevoked = true;
+      notify();
+    },
     async next(): Promise<BusPayload | null> {
       for (;;) {
+        if (isRevoked) throw sessionEnded();
         if (overflowed) throw new Overflow("live queue overflowed");
         if (signal?.aborted) return null;
         const item = items.shift();
@@ -66,14 +78,24 @@ function createQueue(signal: AbortSignal | undefined) {
  */
 export async function* streamEvents(
   deps: Deps,
-  options: { userId: number; lastEventId: string | null | undefined; signal: AbortSignal | undefined; connection?: LiveConnection },
+  options: {
+    userId: number;
+    sessionId: string;
+    lastEventId: string | null | undefined;
+    signal: AbortSignal | undefined;
+    connection?: LiveConnection;
+    /** Whether the caller's session is still valid (re-checked with each heartbeat). */
+    isSessionLive: () => Promise<boolean>;
+  },
 ) {
-  const { userId, signal, connection } = options;
+  const { userId, sessionId, signal, connection } = options;
   const queue = createQueue(signal);
   const unsubscribe = deps.bus.subscribe(userId, (raw) => queue.push(raw));
   const connectionId = randomUUID();
   const heartbeat = setInterval(() => {
     void heartbeatPresence(deps, userId, connectionId).catch((error: unknown) => deps.log.warn({ err: error }, "heartbeat failed"));
+    // Backstop for a revocation notice lost on the bus.
+    void options.isSessionLive().then((isLive) => isLive || queue.revoke(), () => {});
   }, PRESENCE_HEARTBEAT_MS);
 
   const emit = (seq: number, event: DurableEvent) => {
@@ -86,6 +108,7 @@ export async function* streamEvents(
   try {
     await connectPresence(deps, userId, connectionId);
     let cursor = options.lastEventId == null ? await currentEventSeq(deps, userId) : Number(options.lastEventId);
+    if (options.lastEventId == null) await ackDelivered(deps, userId, "all-pending");
 
     // Replay, then fill gaps on demand, both through this.
     async function* catchUp(until: number | null) {
@@ -110,6 +133,10 @@ export async function* streamEvents(
       const item = await queue.next();
       if (!item) return;
       if (item.seq === null) {
+        if (item.event.type === "session_revoked") {
+          if (item.event.session_ids.includes(sessionId)) throw sessionEnded();
+          continue;
+        }
         yield item.event;
         continue;
       }

@@ -202,6 +202,9 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     await messages.deleteMessage(runtime, ben, { message_id: sent.id, for_everyone: false });
     const benView = await messages.listMessages(runtime, ben, { chat_id: sent.chat_id, limit: 200 });
     expect(benView.messages.some((m) => m.id === sent.id)).toBe(false);
+    // Nor does the chat list preview it to Ben; Ana still sees it as the last message.
+    expect((await getChat(runtime, ben, sent.chat_id)).last_message?.id).not.toBe(sent.id);
+    expect((await getChat(runtime, ana, sent.chat_id)).last_message?.id).toBe(sent.id);
     const anaView = await messages.listMessages(runtime, ana, { chat_id: sent.chat_id, limit: 200 });
     expect(anaView.messages.find((m) => m.id === sent.id)?.content).toBe("oops");
 

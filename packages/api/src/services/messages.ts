@@ -320,14 +320,17 @@ export async function listMessages(deps: Deps, userId: number, input: ListMessag
  * each sender is told, in one statement. In a 1:1 chat each sender has one
  * chat with the caller, so each sender gets exactly one event.
  */
-export async function ackDelivered(deps: Deps, userId: number, messageIds: number[]) {
+export async function ackDelivered(deps: Deps, userId: number, messageIds: number[] | "all-pending") {
   const now = new Date().toISOString();
+  // "all-pending": a device starting without a stream position fetches chats and history
+  // itself rather than receiving the events, so what was waiting for it counts as delivered.
+  const which = messageIds === "all-pending" ? sql`true` : inArray(schema.messageStatus.messageId, messageIds);
   const rows = await executeRows<{ user_id: number; chat_id: number; ids: (string | number)[]; seq: string | number }>(
     deps.db,
     sql`
       with updated as (
         update ${schema.messageStatus} set status = 'delivered', delivered_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
-        where user_id = ${userId} and status = 'sent' and ${inArray(schema.messageStatus.messageId, messageIds)}
+        where user_id = ${userId} and status = 'sent' and ${which}
         returning message_id
       ),
       receipts as (

@@ -4,6 +4,7 @@ import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { schema, type Transaction } from "@parley/db";
 
 import type { Deps } from "../runtime";
+import { publishEphemeral } from "./events";
 
 export type SessionAuth = { userId: number; sessionId: string };
 export type ClientInfo = { ipAddress: string | null; userAgent: string | null };
@@ -101,16 +102,22 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Sess
 }
 
 export async function revokeSession(deps: Deps, sessionId: string): Promise<void> {
-  await deps.db
+  const revoked = await deps.db
     .update(schema.sessions)
     .set({ revokedAt: new Date() })
-    .where(and(eq(schema.sessions.id, sessionId), isNull(schema.sessions.revokedAt)));
-  await deps.store.del(sessionCacheKey(sessionId));
+    .where(and(eq(schema.sessions.id, sessionId), isNull(schema.sessions.revokedAt)))
+    .returning({ userId: schema.sessions.userId });
+  await forgetCachedSessions(deps, revoked[0] ? { userId: revoked[0].userId, sessionIds: [sessionId] } : null);
 }
 
-/** Drops cached checks of sessions just revoked; call after the revoking transaction commits. */
-export async function forgetCachedSessions(deps: Deps, sessionIds: string[]): Promise<void> {
-  await Promise.all(sessionIds.map((id) => deps.store.del(sessionCacheKey(id))));
+/**
+ * After a revoking transaction commits: drops the cached checks and tells the
+ * user's live streams, which end those sessions' subscriptions at once.
+ */
+export async function forgetCachedSessions(deps: Deps, revoked: { userId: number; sessionIds: string[] } | null): Promise<void> {
+  if (!revoked || revoked.sessionIds.length === 0) return;
+  await Promise.all(revoked.sessionIds.map((id) => deps.store.del(sessionCacheKey(id))));
+  await publishEphemeral(deps, [revoked.userId], { type: "session_revoked", session_ids: revoked.sessionIds });
 }
 
 /** Revokes every live session of a user, returning their ids. */
