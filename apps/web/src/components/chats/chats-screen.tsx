@@ -5,21 +5,44 @@ import { signOut, useSession } from "next-auth/react";
 import { useEffect, useState } from "react";
 
 import { Alert } from "~/components/ui/alert";
+import { cx } from "~/components/ui/cx";
 import { toApiProblem } from "~/lib/api-error";
 import { useTRPC } from "~/trpc/react";
 
+import { ChatEngineProvider } from "./chat-engine";
+import { ChatList } from "./chat-list";
 import { ChatPlaceholder } from "./chat-placeholder";
-import { ChatSearch } from "./chat-search";
-import { EmptyChats } from "./empty-chats";
+import { ConnectionBanner } from "./connection-banner";
+import { Conversation } from "./conversation";
+import { NewChatPanel } from "./new-chat-panel";
 import { ProfileHeader, type Profile } from "./profile-header";
+import { useOpenChat } from "./use-open-chat";
+import { useUnreadTitle } from "./use-unread-title";
+
+type ChatsScreenProps = {
+  user: Profile;
+  /** PUBLIC_WS_URL when the deployment has WebSocket servers of its own; null for /ws on this host. */
+  publicWsUrl: string | null;
+};
 
 /**
- * The signed-in home: the chat list and, on wide screens, the conversation
- * pane. Phones show the list alone, like the mobile apps.
+ * The signed-in home: the chat list and the open conversation side by side,
+ * or, on a phone, one at a time with a back button.
  */
-export function ChatsScreen({ user }: { user: Profile }) {
+export function ChatsScreen({ user, publicWsUrl }: ChatsScreenProps) {
+  return (
+    <ChatEngineProvider key={user.id} selfId={Number(user.id)} publicWsUrl={publicWsUrl}>
+      <ChatsLayout user={user} />
+    </ChatEngineProvider>
+  );
+}
+
+function ChatsLayout({ user }: { user: Profile }) {
   const profile = useProfile(user);
   const { isLoggingOut, logOut, logOutEverywhere, error } = useLogOut();
+  const { peerId, openChat, closeChat } = useOpenChat();
+  const [newChat, setNewChat] = useState<{ phone: string } | null>(null);
+  useUnreadTitle();
 
   return (
     <div className="relative h-dvh overflow-hidden bg-app lg:px-5 lg:py-5">
@@ -27,19 +50,33 @@ export function ChatsScreen({ user }: { user: Profile }) {
       <div className="relative mx-auto flex h-full max-w-[1600px] overflow-hidden bg-panel lg:shadow-[0_6px_18px_rgba(11,20,26,0.18)]">
         <aside
           aria-label="Chats"
-          className="flex w-full min-w-0 flex-col border-line md:w-[40%] md:max-w-[460px] md:min-w-[320px] md:border-r lg:w-[32%]"
+          className={cx(
+            "relative w-full min-w-0 flex-col border-line md:flex md:w-[40%] md:max-w-[460px] md:min-w-[320px] md:border-r lg:w-[32%]",
+            peerId === null ? "flex" : "hidden",
+          )}
         >
           <ProfileHeader
             profile={profile}
+            onNewChat={() => setNewChat({ phone: "" })}
             onLogOut={logOut}
             onLogOutEverywhere={logOutEverywhere}
             isLoggingOut={isLoggingOut}
           />
+          <ConnectionBanner />
           {error && <Alert className="m-3">{error}</Alert>}
-          <ChatSearch />
-          <EmptyChats />
+          <ChatList activePeerId={peerId} onOpen={openChat} onNewChat={(phone) => setNewChat({ phone: phone ?? "" })} />
+          {newChat && (
+            <NewChatPanel
+              initialPhone={newChat.phone}
+              onClose={() => setNewChat(null)}
+              onOpen={(id) => {
+                setNewChat(null);
+                openChat(id);
+              }}
+            />
+          )}
         </aside>
-        <ChatPlaceholder />
+        {peerId === null ? <ChatPlaceholder /> : <Conversation key={peerId} peerId={peerId} onBack={closeChat} />}
       </div>
     </div>
   );

@@ -162,3 +162,114 @@ export function ShieldIcon(props: IconProps) {
     </Svg>
   );
 }
+
+export function SendIcon(props: IconProps) {
+  return (
+    <svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true" {...props}>
+      <path d="M3.4 20.4 21.3 12.8a.9.9 0 0 0 0-1.6L3.4 3.6a.9.9 0 0 0-1.2 1.1L4.4 11l8.6 1-8.6 1-2.2 6.3a.9.9 0 0 0 1.2 1.1Z" />
+    </svg>
+  );
+}
+
+/** One tick: sent. */
+export function CheckIcon(props: IconProps) {
+  return (
+    <svg viewBox="0 0 16 11" fill="currentColor" aria-hidden="true" {...props}>
+      <path d="M11.07.65 10.4.13a.48.48 0 0 0-.67.08L4.24 7.52 1.9 5.17a.48.48 0 0 0-.68 0l-.6.6a.48.48 0 0 0 0 .68l3.1 3.1a.57.57 0 0 0 .84-.05l6.6-8.18a.48.48 0 0 0-.09-.67Z" />
+    </svg>
+  );
+}
+
+/** Two ticks: delivered, or read when coloured. */
+export function CheckDoubleIcon(props: IconProps) {
+  return (
+    <svg viewBox="0 0 16 11" fill="currentColor" aria-hidden="true" {...props}>
+      <path d="M11.07.65 10.4.13a.48.48 0 0 0-.67.08L4.24 7.52 1.9 5.17a.48.48 0 0 0-.68 0l-.6.6a.48.48 0 0 0 0 .68l3.1 3.1a.57.57 0 0 0 .84-.05l6.6-8.18a.48.48 0 0 0-.09-.67Z" />
+      <path d="M15.07.65 14.4.13a.48.48 0 0 0-.67.08L8.24 7.52l-.64-.64-.88 1.1 1.07 1.07a.57.57 0 0 0 .84-.05l6.6-8.18a.48.48 0 0 0-.09-.67Z" />
+    </svg>
+  );
+}
+
+export function ClockIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="M12 7.5V12l3 2" />
+    </Svg>
+  );
+}
+
+export function ReplyIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="m9 14-5-5 5-5" />
+      <path d="M4 9h10.5a5.5 5.5 0 0 1 0 11H11" />
+    </Svg>
+  );
+}
+
+export function TrashIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M4 7h16" />
+      <path d="M10 11v6M14 11v6" />
+      <path d="M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12" />
+      <path d="M9 7V4.5h6V7" />
+    </Svg>
+  );
+}
+
+export function CopyIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <rect x="8.5" y="8.5" width="11" height="11" rx="2" />
+      <path d="M15.5 8.5V6a2 2 0 0 0-2-2H6a2 2 0 0 0-2 2v7.5a2 2 0 0 0 2 2h2.5" />
+    </Svg>
+  );
+}
+
+export function ChevronDownIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="m6 9 6 6 6-6" />
+    </Svg>
+  );
+}
+
+export function CloseIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M6 6l12 12M18 6 6 18" />
+    </Svg>
+  );
+}
+
+export function BlockIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="m6 6 12 12" />
+    </Svg>
+  );
+}
+
+export function RetryIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M20 12a8 8 0 1 1-2.3-5.6" />
+      <path d="M20 4v4.5h-4.5" />
+    </Svg>
+  );
+}
+
+export function OfflineIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M2 8.8a15 15 0 0 1 4.2-2.6M10.3 5.1A15 15 0 0 1 22 8.8" />
+      <path d="M5.3 12.3a10 10 0 0 1 4-2.2M15.4 10.5a10 10 0 0 1 3.3 1.8" />
+      <path d="M8.8 15.7a5 5 0 0 1 6.4 0" />
+      <path d="M12 19.5v.1" />
+      <path d="m3 3 18 18" />
+    </Svg>
+  );
+}

@@ -1,0 +1,165 @@
+import type { MessageOutput } from "@parley/sdk";
+import { memo, useRef } from "react";
+
+import { cx } from "~/components/ui/cx";
+import { BlockIcon, ChevronDownIcon, CopyIcon, ReplyIcon, RetryIcon, TrashIcon } from "~/components/ui/icons";
+import { Menu, type MenuItem } from "~/components/ui/menu";
+import { formatTime } from "~/lib/chat/format";
+import type { OutgoingMessage } from "~/lib/chat/state";
+
+import { BubbleShell, MetaSpacer } from "./bubble-shell";
+import { QuotedMessage } from "./quoted-message";
+
+type MessageBubbleProps = {
+  message: MessageOutput;
+  isMine: boolean;
+  startsGroup: boolean;
+  selfId: number;
+  peerName: string;
+  onReply: (message: MessageOutput) => void;
+  onDelete: (message: MessageOutput) => void;
+  onJump: (messageId: number) => void;
+};
+
+/** Memoised: a new message or tick re-renders only the bubbles it changes. */
+export const MessageBubble = memo(function MessageBubble({
+  message,
+  isMine,
+  startsGroup,
+  selfId,
+  peerName,
+  onReply,
+  onDelete,
+  onJump,
+}: MessageBubbleProps) {
+  const menuButtonRef = useRef<HTMLButtonElement>(null);
+  const items: MenuItem[] = message.is_deleted
+    ? [{ label: "Delete", icon: <TrashIcon className="size-5" />, onSelect: () => onDelete(message) }]
+    : [
+        { label: "Reply", icon: <ReplyIcon className="size-5" />, onSelect: () => onReply(message) },
+        {
+          label: "Copy",
+          icon: <CopyIcon className="size-5" />,
+          onSelect: () => void navigator.clipboard?.writeText(message.content ?? "").catch(() => {}),
+        },
+        { label: "Delete", icon: <TrashIcon className="size-5" />, onSelect: () => onDelete(message) },
+      ];
+
+  return (
+    <BubbleShell
+      isMine={isMine}
+      startsGroup={startsGroup}
+      messageId={message.id}
+      time={formatTime(message.created_at)}
+      ticks={isMine && !message.is_deleted ? message.status : null}
+      onContextMenu={(event) => {
+        // Right-click (or a long press) opens the message's own menu, unless text is being selected to copy.
+        if (window.getSelection()?.toString()) return;
+        event.preventDefault();
+        menuButtonRef.current?.click();
+      }}
+      menu={
+        <div
+          className={cx(
+            "absolute top-0.5 right-0.5 rounded-tr-md bg-linear-to-l pl-3 opacity-0 transition-opacity group-focus/bubble:opacity-100 group-hover/message:opacity-100 focus-within:opacity-100 has-[[aria-expanded=true]]:opacity-100",
+            isMine ? "from-bubble-out from-60%" : "from-bubble-in from-60%",
+          )}
+        >
+          <Menu
+            label="Message options"
+            menuLabel="Message"
+            buttonRef={menuButtonRef}
+            items={items}
+            width={200}
+            buttonClassName="inline-flex size-6 cursor-pointer items-center justify-center rounded-full text-bubble-meta hover:text-ink"
+          >
+            <ChevronDownIcon className="size-4" />
+          </Menu>
+        </div>
+      }
+    >
+      {message.is_forwarded && !message.is_deleted && (
+        <p className="mb-0.5 text-xs text-bubble-meta italic">Forwarded</p>
+      )}
+      {message.reply_to && !message.is_deleted && (
+        <QuotedMessage reply={message.reply_to} isMine={isMine} selfId={selfId} peerName={peerName} onJump={onJump} />
+      )}
+      {message.is_deleted ? (
+        <p className="flex items-center gap-1.5 pr-1 text-bubble-meta italic">
+          <BlockIcon className="size-4 shrink-0" />
+          {isMine ? "You deleted this message" : "This message was deleted"}
+          <MetaSpacer isMine={false} />
+        </p>
+      ) : (
+        <p className="pr-1 break-words whitespace-pre-wrap [overflow-wrap:anywhere]">
+          {message.content}
+          <MetaSpacer isMine={isMine} />
+        </p>
+      )}
+    </BubbleShell>
+  );
+});
+
+type OutgoingBubbleProps = {
+  message: OutgoingMessage;
+  startsGroup: boolean;
+  selfId: number;
+  peerName: string;
+  onRetry: (clientMsgId: string) => void;
+  onDiscard: (clientMsgId: string) => void;
+  onJump: (messageId: number) => void;
+};
+
+/** A message on its way: a clock, or "not sent" with Retry. */
+export const OutgoingBubble = memo(function OutgoingBubble({
+  message,
+  startsGroup,
+  selfId,
+  peerName,
+  onRetry,
+  onDiscard,
+  onJump,
+}: OutgoingBubbleProps) {
+  return (
+    <BubbleShell
+      isMine
+      startsGroup={startsGroup}
+      time={formatTime(message.created_at)}
+      ticks={message.state}
+      below={
+        message.state === "failed" && (
+          <div
+            role="group"
+            aria-label="Message not sent"
+            className="mt-1 flex max-w-[85%] flex-wrap items-center justify-end gap-x-3 gap-y-1 text-[13px] md:max-w-[65%]"
+          >
+            <span className="text-danger">{message.error ?? "Not sent."}</span>
+            <button
+              type="button"
+              onClick={() => onRetry(message.client_msg_id)}
+              className="inline-flex cursor-pointer items-center gap-1 font-medium text-accent-strong hover:underline"
+            >
+              <RetryIcon className="size-3.5" />
+              Retry
+            </button>
+            <button
+              type="button"
+              onClick={() => onDiscard(message.client_msg_id)}
+              className="cursor-pointer font-medium text-ink-muted hover:underline"
+            >
+              Delete
+            </button>
+          </div>
+        )
+      }
+    >
+      {message.reply_to && (
+        <QuotedMessage reply={message.reply_to} isMine selfId={selfId} peerName={peerName} onJump={onJump} />
+      )}
+      <p className="pr-1 break-words whitespace-pre-wrap [overflow-wrap:anywhere]">
+        {message.content}
+        <MetaSpacer isMine />
+      </p>
+    </BubbleShell>
+  );
+});

@@ -1,0 +1,110 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+
+import type { PublicProfile } from "@parley/sdk";
+import { phoneNumberSchema } from "@parley/validators";
+
+import { Alert } from "~/components/ui/alert";
+import { Avatar } from "~/components/ui/avatar";
+import { Button } from "~/components/ui/button";
+import { ArrowLeftIcon } from "~/components/ui/icons";
+import { PhoneField } from "~/components/ui/phone-field";
+import { toApiProblem, validationMessage } from "~/lib/api-error";
+import { formatPhoneNumber } from "~/lib/phone";
+
+import { useChatEngine } from "./chat-engine";
+import { displayName } from "./display-name";
+import { headerButtonClass } from "./header-button";
+
+type NewChatPanelProps = {
+  initialPhone: string;
+  onClose: () => void;
+  onOpen: (peerId: number) => void;
+};
+
+/** "New chat": find someone by their exact phone number, then open (or start) the conversation. */
+export function NewChatPanel({ initialPhone, onClose, onOpen }: NewChatPanelProps) {
+  const engine = useChatEngine();
+  const [phone, setPhone] = useState(initialPhone);
+  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [error, setError] = useState<string | null>(null);
+  const [found, setFound] = useState<PublicProfile | null>(null);
+  const [isSearching, setIsSearching] = useState(false);
+
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError(null);
+    setFound(null);
+    const number = phoneNumberSchema.safeParse(phone);
+    setFieldError(validationMessage(phoneNumberSchema, phone));
+    if (!number.success) return;
+    setIsSearching(true);
+    try {
+      const profile = await engine.findUser(number.data);
+      if (profile.id === engine.store.getState().selfId) setError("That's your own number. Enter someone else's.");
+      else setFound(profile);
+    } catch (cause) {
+      setError(toApiProblem(cause).message);
+    } finally {
+      setIsSearching(false);
+    }
+  }
+
+  return (
+    <section
+      aria-label="New chat"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") onClose();
+      }}
+      className="absolute inset-0 z-20 flex animate-fade-in flex-col bg-panel"
+    >
+      <header className="flex h-16 shrink-0 items-center gap-4 bg-panel-muted px-3">
+        <button type="button" aria-label="Back to chats" title="Back" onClick={onClose} className={headerButtonClass}>
+          <ArrowLeftIcon className="size-5" />
+        </button>
+        <h2 className="text-[17px] font-medium text-ink">New chat</h2>
+      </header>
+      <div className="flex-1 overflow-y-auto px-5 py-6">
+        <form onSubmit={handleSubmit} noValidate className="space-y-4">
+          <p className="text-sm leading-5 text-ink-muted">
+            Enter the phone number of someone on Parley to message them.
+          </p>
+          <PhoneField
+            value={phone}
+            onValueChange={(value) => {
+              setPhone(value);
+              setFound(null);
+            }}
+            error={fieldError}
+            autoFocus
+          />
+          <Button type="submit" pending={isSearching}>
+            Search
+          </Button>
+        </form>
+        {error && <Alert className="mt-5">{error}</Alert>}
+        {found && (
+          <div className="mt-6">
+            <h3 className="px-1 pb-2 text-sm font-medium text-accent-strong">On Parley</h3>
+            <button
+              type="button"
+              onClick={() => onOpen(found.id)}
+              aria-label={`Chat with ${displayName(found)}`}
+              className="flex w-full cursor-pointer items-center gap-3 rounded-xl px-3 py-3 text-left transition-colors hover:bg-panel-hover"
+            >
+              <Avatar name={found.full_name} seed={found.phone_number} className="size-12 text-base" />
+              <span className="min-w-0 flex-1">
+                <span className="block truncate text-[16px] text-ink">{displayName(found)}</span>
+                <span className="block truncate text-[13px] text-ink-faint">
+                  {found.status_message ?? formatPhoneNumber(found.phone_number)}
+                </span>
+              </span>
+              <span className="text-sm font-medium text-accent-strong">Message</span>
+            </button>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+"use client";
+
+import { useEffect, useId, useRef, type ReactNode } from "react";
+
+import { cx } from "./cx";
+
+type DialogProps = {
+  title: string;
+  description?: ReactNode;
+  onClose: () => void;
+  /** The buttons, right-aligned like the messenger's own dialogs. */
+  actions: ReactNode;
+  /** Several long choices read better stacked (as "Delete for everyone / for me / Cancel"). */
+  stackActions?: boolean;
+  children?: ReactNode;
+};
+
+/**
+ * A modal confirmation on the native <dialog>: focus is trapped and Escape
+ * closes it for free. Mount it to open it, unmount it to close it.
+ */
+export function Dialog({ title, description, onClose, actions, stackActions, children }: DialogProps) {
+  const titleId = useId();
+  const descriptionId = useId();
+  const ref = useRef<HTMLDialogElement>(null);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      aria-describedby={description ? descriptionId : undefined}
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+      onClick={(event) => {
+        // A click on the backdrop lands on the <dialog> itself.
+        if (event.target === event.currentTarget) onClose();
+      }}
+      className={cx(
+        "m-auto w-[min(92vw,420px)] animate-fade-in rounded-2xl bg-popover p-0 text-ink shadow-[0_17px_50px_0_rgba(11,20,26,0.19),0_12px_15px_0_rgba(11,20,26,0.24)]",
+        "backdrop:bg-black/40 dark:backdrop:bg-black/60",
+      )}
+    >
+      <div className="px-6 pt-6 pb-5">
+        <h2 id={titleId} className="text-[17px] font-medium text-ink">
+          {title}
+        </h2>
+        {description && (
+          <div id={descriptionId} className="mt-2 text-sm leading-5 text-ink-muted">
+            {description}
+          </div>
+        )}
+        {children}
+        <div className={cx("mt-6 flex gap-2", stackActions ? "flex-col items-end" : "flex-wrap justify-end")}>
+          {actions}
+        </div>
+      </div>
+    </dialog>
+  );
+}
+
+/** The text-style buttons of a dialog; "primary" is the filled one. */
+export function dialogButtonClass(variant: "primary" | "plain" | "danger" = "plain") {
+  return cx(
+    "inline-flex h-10 cursor-pointer items-center justify-center gap-2 rounded-full px-5 text-sm font-medium transition-colors disabled:cursor-not-allowed disabled:opacity-60",
+    variant === "primary" && "bg-accent text-accent-ink hover:bg-accent-strong",
+    variant === "danger" && "bg-danger text-white hover:opacity-90",
+    variant === "plain" && "border border-field-line text-accent-strong hover:bg-panel-hover",
+  );
+}

@@ -1,0 +1,84 @@
+import { expect, type Browser, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
+
+import type { TestUser } from "./support";
+
+/**
+ * A second person in the same test: a browser context of its own (its own
+ * cookies, its own WebSocket), sized like the project's (desktop or phone).
+ */
+export async function newPerson(
+  browser: Browser,
+  testInfo: TestInfo,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const { viewport, isMobile, hasTouch, deviceScaleFactor, baseURL } = testInfo.project.use;
+  const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor, baseURL });
+  return { context, page: await context.newPage() };
+}
+
+export function isPhone(testInfo: TestInfo): boolean {
+  return testInfo.project.name === "phone";
+}
+
+/** "New chat" → the peer's number → their profile → the conversation. */
+export async function startChat(page: Page, peer: TestUser) {
+  await page.getByRole("button", { name: "New chat" }).click();
+  const panel = page.getByRole("region", { name: "New chat" });
+  await panel.getByLabel("Phone number").fill(peer.phone);
+  await panel.getByRole("button", { name: "Search" }).click();
+  await panel.getByRole("button", { name: `Chat with ${peer.name}` }).click();
+  await expectConversationWith(page, peer);
+}
+
+export function chatListItem(page: Page, peer: TestUser) {
+  return page.getByRole("list", { name: "Chat list" }).getByTestId("chat-list-item").filter({ hasText: peer.name });
+}
+
+export async function openChat(page: Page, peer: TestUser) {
+  await chatListItem(page, peer).click();
+  await expectConversationWith(page, peer);
+}
+
+export function conversation(page: Page) {
+  return page.getByRole("region", { name: /^Chat with / });
+}
+
+export async function expectConversationWith(page: Page, peer: TestUser) {
+  await expect(conversation(page).getByRole("heading", { name: peer.name })).toBeVisible();
+}
+
+export function composer(page: Page) {
+  return page.getByRole("textbox", { name: "Type a message" });
+}
+
+export async function sendMessage(page: Page, text: string) {
+  await composer(page).fill(text);
+  await composer(page).press("Enter");
+  await expect(myMessages(page).filter({ hasText: text }).last()).toBeVisible();
+}
+
+export function messages(page: Page) {
+  return conversation(page).getByRole("log", { name: "Messages" }).getByTestId("message");
+}
+
+export function myMessages(page: Page) {
+  return messages(page).and(page.locator('[data-from="me"]'));
+}
+
+export function theirMessages(page: Page) {
+  return messages(page).and(page.locator('[data-from="them"]'));
+}
+
+/** The ticks of one of my messages: an image named Sending, Sent, Delivered or Read. */
+export function ticksOf(message: ReturnType<typeof messages>) {
+  return message.getByRole("img", { name: /^(Sending|Sent|Delivered|Read|Not sent)$/ });
+}
+
+export function peerStatus(page: Page) {
+  return conversation(page).getByTestId("peer-status");
+}
+
+/** The conversation's ⋮ menu or a message's options menu, then one of its items. */
+export async function chooseFromMenu(page: Page, button: ReturnType<Page["getByRole"]>, item: string) {
+  await button.click();
+  await page.getByRole("menuitem", { name: item, exact: true }).click();
+}
