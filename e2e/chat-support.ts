@@ -1,6 +1,6 @@
 import { expect, type Browser, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
 
-import type { TestUser } from "./support";
+import { newUser, signUp, type TestUser } from "./support";
 
 /**
  * A second person in the same test: a browser context of its own (its own
@@ -13,6 +13,22 @@ export async function newPerson(
   const { viewport, isMobile, hasTouch, deviceScaleFactor, baseURL } = testInfo.project.use;
   const context = await browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor, baseURL });
   return { context, page: await context.newPage() };
+}
+
+/**
+ * Ada (on `page`) starts a chat with Grace (a second person) with these
+ * messages, and Grace opens it: the starting point of most two-person tests.
+ */
+export async function twoPeopleInAChat(page: Page, browser: Browser, testInfo: TestInfo, firstMessages: string[]) {
+  const ada = newUser();
+  const grace = newUser();
+  const other = await newPerson(browser, testInfo);
+  await signUp(page, ada);
+  await signUp(other.page, grace);
+  await startChat(page, grace);
+  for (const text of firstMessages) await sendMessage(page, text);
+  await openChat(other.page, ada);
+  return { ada, grace, other };
 }
 
 export function isPhone(testInfo: TestInfo): boolean {

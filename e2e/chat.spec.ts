@@ -14,6 +14,7 @@ import {
   sendMessage,
   startChat,
   theirMessages,
+  twoPeopleInAChat,
   ticksOf,
 } from "./chat-support";
 import { currentApiToken, expectChats, logIn, newUser, signUp } from "./support";
@@ -104,14 +105,7 @@ test("the other person sees “typing…” while one types, until the message i
   page,
   browser,
 }, testInfo) => {
-  const ada = newUser();
-  const grace = newUser();
-  const other = await newPerson(browser, testInfo);
-  await signUp(page, ada);
-  await signUp(other.page, grace);
-  await startChat(page, grace);
-  await sendMessage(page, "Let me tell you something");
-  await openChat(other.page, ada);
+  const { ada, other } = await twoPeopleInAChat(page, browser, testInfo, ["Let me tell you something"]);
   await expect(peerStatus(other.page)).toHaveText("online");
 
   await composer(page).pressSequentially("It is about the Analytical Engine", { delay: 30 });
@@ -128,15 +122,10 @@ test("replying to a message quotes it, and deleting for everyone blanks it on bo
   page,
   browser,
 }, testInfo) => {
-  const ada = newUser();
-  const grace = newUser();
-  const other = await newPerson(browser, testInfo);
-  await signUp(page, ada);
-  await signUp(other.page, grace);
-  await startChat(page, grace);
-  await sendMessage(page, "Which language should I learn first?");
-  await sendMessage(page, "Oops, wrong chat");
-  await openChat(other.page, ada);
+  const { other } = await twoPeopleInAChat(page, browser, testInfo, [
+    "Which language should I learn first?",
+    "Oops, wrong chat",
+  ]);
 
   const question = theirMessages(other.page).filter({ hasText: "Which language" });
   await question.click({ button: "right" });
@@ -174,14 +163,7 @@ test("a blocked person's messages are refused, and unblocking lets them through 
   page,
   browser,
 }, testInfo) => {
-  const ada = newUser();
-  const grace = newUser();
-  const other = await newPerson(browser, testInfo);
-  await signUp(page, ada);
-  await signUp(other.page, grace);
-  await startChat(page, grace);
-  await sendMessage(page, "Hi there");
-  await openChat(other.page, ada);
+  const { grace, other } = await twoPeopleInAChat(page, browser, testInfo, ["Hi there"]);
 
   await chooseFromMenu(page, conversation(page).getByRole("button", { name: "Chat options" }), "Block contact");
   await page
@@ -290,14 +272,7 @@ test("offline, a message waits with a clock and a banner says so; back online, i
   browser,
   context,
 }, testInfo) => {
-  const ada = newUser();
-  const grace = newUser();
-  const other = await newPerson(browser, testInfo);
-  await signUp(page, ada);
-  await signUp(other.page, grace);
-  await startChat(page, grace);
-  await sendMessage(page, "Before the tunnel");
-  await openChat(other.page, ada);
+  const { grace, other } = await twoPeopleInAChat(page, browser, testInfo, ["Before the tunnel"]);
 
   await context.setOffline(true);
   await expect(page.getByRole("status").filter({ hasText: "You're offline" }).first()).toBeVisible();
