@@ -134,11 +134,19 @@ async function runShape(shape: string, server: RunningServer) {
       }, 10);
     });
     const sendWindow = (performance.now() - started) / 1000;
-    // Drain: wait for outstanding sends and deliveries.
-    const drainUntil = performance.now() + 10_000;
-    while (performance.now() < drainUntil) {
-      const pending = [...tracked.values()].some((t) => !t.failed && (t.ackAt === undefined || t.receivedAt === undefined));
+    // Drain: wait for outstanding sends and deliveries while they still make progress, so that
+    // "lost" counts messages that never arrived, not ones still queued behind a backlog.
+    let lastProgress = performance.now();
+    let delivered = 0;
+    while (performance.now() - lastProgress < 15_000 && performance.now() - started < 180_000) {
+      const entries = [...tracked.values()];
+      const pending = entries.some((t) => !t.failed && (t.ackAt === undefined || t.receivedAt === undefined));
       if (!pending) break;
+      const nowDelivered = entries.reduce((n, t) => n + (t.ackAt === undefined ? 0 : 1) + (t.receivedAt === undefined ? 0 : 1), 0);
+      if (nowDelivered !== delivered) {
+        delivered = nowDelivered;
+        lastProgress = performance.now();
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
     const cpuAfter = snapshotCpu(server.pid);

@@ -92,11 +92,18 @@ export async function* streamEvents(
   const queue = createQueue(signal);
   const unsubscribe = deps.bus.subscribe(userId, (raw) => queue.push(raw));
   const connectionId = randomUUID();
-  const heartbeat = setInterval(() => {
+  const beat = () => {
     void heartbeatPresence(deps, userId, connectionId).catch((error: unknown) => deps.log.warn({ err: error }, "heartbeat failed"));
     // Backstop for a revocation notice lost on the bus.
     void options.isSessionLive().then((isLive) => isLive || queue.revoke(), () => {});
-  }, PRESENCE_HEARTBEAT_MS);
+  };
+  // A random phase per connection: connections that arrive together (a restart, a reconnect
+  // storm) would otherwise heartbeat in one burst every interval.
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const firstBeat = setTimeout(() => {
+    beat();
+    heartbeat = setInterval(beat, PRESENCE_HEARTBEAT_MS);
+  }, Math.random() * PRESENCE_HEARTBEAT_MS);
 
   const emit = (seq: number, event: DurableEvent) => {
     if (connection && connection.bufferedAmount() > deps.config.messaging.maxBufferedBytes) {
@@ -154,6 +161,7 @@ export async function* streamEvents(
     }
     throw error;
   } finally {
+    clearTimeout(firstBeat);
     clearInterval(heartbeat);
     unsubscribe();
     await disconnectPresence(deps, userId, connectionId).catch((error: unknown) =>
