@@ -75,6 +75,9 @@ async function runShape(shape: string, server: RunningServer) {
     const client = createParleyClient({ url: server.wsUrl, token: user.token });
     client.subscribeEvents({
       selfUserId: user.id,
+      // From the start of this (new) user's stream: a message sent while the subscription is
+      // still being set up is replayed, not skipped as "before this device came online".
+      lastEventId: "0",
       onEvent: (event) => {
         if (event.type !== "new_message" || event.message.sender_id === user.id) return;
         const entry = tracked.get(event.message.client_msg_id ?? "");
