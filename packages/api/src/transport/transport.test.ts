@@ -333,6 +333,27 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       }
     });
 
+    it("delivers live events through this shape's bus: a message sent over REST arrives on the subscription", async () => {
+      const ana = await restSignUp(runtime, api.http);
+      const ben = await restSignUp(runtime, api.http);
+      const client = wsClient(api.ws, ben.token);
+      const received: unknown[] = [];
+      const subscription = client.trpc.event.onEvent.subscribe(undefined, { onData: (value) => received.push(value) });
+      try {
+        await new Promise((r) => setTimeout(r, 200));
+        const sent = await rest(api.http, "POST", "/api/messages/chat", {
+          token: ana.token,
+          body: { receiver_id: ben.user.id, content: "over the bus", client_msg_id: crypto.randomUUID() },
+        });
+        const deadline = Date.now() + 5_000;
+        while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        expect(received[0]).toMatchObject({ id: "1", data: { type: "new_message", message: { id: sent.body.id, content: "over the bus" } } });
+      } finally {
+        subscription.unsubscribe();
+        await client.close();
+      }
+    });
+
     it("closes a socket that sends more than the maximum payload", async () => {
       const socket = new WebSocket(api.ws);
       await new Promise((resolve) => socket.once("open", resolve));
