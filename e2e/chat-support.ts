@@ -15,20 +15,26 @@ export async function newPerson(
   return { context, page: await context.newPage() };
 }
 
-/**
- * Ada (on `page`) starts a chat with Grace (a second person) with these
- * messages, and Grace opens it: the starting point of most two-person tests.
- */
-export async function twoPeopleInAChat(page: Page, browser: Browser, testInfo: TestInfo, firstMessages: string[]) {
+/** Ada signed up on `page`, Grace on a second person's page. */
+export async function twoPeople(page: Page, browser: Browser, testInfo: TestInfo) {
   const ada = newUser();
   const grace = newUser();
   const other = await newPerson(browser, testInfo);
   await signUp(page, ada);
   await signUp(other.page, grace);
-  await startChat(page, grace);
-  for (const text of firstMessages) await sendMessage(page, text);
-  await openChat(other.page, ada);
   return { ada, grace, other };
+}
+
+/**
+ * Ada (on `page`) starts a chat with Grace (a second person) with these
+ * messages, and Grace opens it: the starting point of most two-person tests.
+ */
+export async function twoPeopleInAChat(page: Page, browser: Browser, testInfo: TestInfo, firstMessages: string[]) {
+  const people = await twoPeople(page, browser, testInfo);
+  await startChat(page, people.grace);
+  for (const text of firstMessages) await sendMessage(page, text);
+  await openChat(people.other.page, people.ada);
+  return people;
 }
 
 export function isPhone(testInfo: TestInfo): boolean {

@@ -14,6 +14,7 @@ import {
   sendMessage,
   startChat,
   theirMessages,
+  twoPeople,
   twoPeopleInAChat,
   ticksOf,
 } from "./chat-support";
@@ -26,11 +27,7 @@ test("two people chat live, and the sender's ticks go from sent to delivered to 
   page,
   browser,
 }, testInfo) => {
-  const ada = newUser();
-  const grace = newUser();
-  const other = await newPerson(browser, testInfo);
-  await signUp(page, ada);
-  await signUp(other.page, grace);
+  const { ada, grace, other } = await twoPeople(page, browser, testInfo);
 
   await startChat(page, grace);
   await sendMessage(page, "Hello Grace, this is Ada");
@@ -63,11 +60,7 @@ test("messages sent while the other person is away arrive once, in order, when t
   page,
   browser,
 }, testInfo) => {
-  const ada = newUser();
-  const grace = newUser();
-  const first = await newPerson(browser, testInfo);
-  await signUp(page, ada);
-  await signUp(first.page, grace);
+  const { ada, grace, other: first } = await twoPeople(page, browser, testInfo);
   await startChat(page, grace);
   await sendMessage(page, "Are you there?");
   await openChat(first.page, ada);
@@ -204,11 +197,7 @@ test("a long history loads page by page when scrolling up, and a reload reopens 
   page,
   browser,
 }, testInfo) => {
-  const ada = newUser();
-  const grace = newUser();
-  const other = await newPerson(browser, testInfo);
-  await signUp(page, ada);
-  await signUp(other.page, grace);
+  const { ada, grace, other } = await twoPeople(page, browser, testInfo);
 
   // Sixty messages from Grace, through the API (faster than typing them), while Ada is away.
   await page.goto("about:blank");
