@@ -5,6 +5,7 @@ import { useId, useState, type ComponentProps } from "react";
 import { useIsHydrated } from "~/lib/use-is-hydrated";
 
 import { cx } from "./cx";
+import { FieldShell } from "./field-shell";
 
 type CodeInputProps = Omit<ComponentProps<"input">, "id" | "value" | "onChange" | "type"> & {
   label: string;
@@ -35,55 +36,45 @@ export function CodeInput({
   const activeIndex = Math.min(value.length, length - 1);
 
   return (
-    <div className={cx("space-y-1.5", className)}>
-      <label htmlFor={id} className="block text-sm font-medium text-ink-muted">
-        {label}
-      </label>
-      <div className="relative">
-        <input
-          id={id}
-          type="text"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]*"
-          maxLength={length}
-          value={value}
-          onChange={(event) => onValueChange(event.target.value.replace(/\D/g, "").slice(0, length))}
-          onFocus={() => setIsFocused(true)}
-          onBlur={() => setIsFocused(false)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? errorId : undefined}
-          className="absolute inset-0 z-10 h-full w-full cursor-text text-base opacity-0"
-          readOnly={!isHydrated || readOnly}
-          {...input}
-        />
-        <div
-          aria-hidden="true"
-          className="grid gap-2"
-          style={{ gridTemplateColumns: `repeat(${length}, minmax(0, 1fr))` }}
-        >
-          {Array.from({ length }, (_, index) => {
-            const digit = value[index];
-            const isActive = isFocused && index === activeIndex;
-            return (
-              <div
-                key={index}
-                className={cx(
-                  "flex h-13 items-center justify-center rounded-lg border bg-field text-2xl font-semibold text-ink tabular-nums transition-[border-color,box-shadow]",
-                  error ? "border-danger" : isActive ? "border-accent ring-3 ring-accent/20" : "border-field-line",
-                )}
-              >
-                {digit ?? (isActive ? <span className="h-6 w-px animate-pulse bg-ink" /> : null)}
-              </div>
-            );
-          })}
-        </div>
+    <FieldShell id={id} label={label} message={error} messageId={errorId} isError className={className}>
+      <input
+        id={id}
+        type="text"
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        pattern="[0-9]*"
+        maxLength={length}
+        value={value}
+        onChange={(event) => onValueChange(event.target.value.replace(/\D/g, "").slice(0, length))}
+        onFocus={() => setIsFocused(true)}
+        onBlur={() => setIsFocused(false)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        className="absolute inset-0 z-10 h-full w-full cursor-text text-base opacity-0"
+        readOnly={!isHydrated || readOnly}
+        {...input}
+      />
+      <div
+        aria-hidden="true"
+        className="grid gap-2"
+        style={{ gridTemplateColumns: `repeat(${length}, minmax(0, 1fr))` }}
+      >
+        {Array.from({ length }, (_, index) => {
+          const digit = value[index];
+          const isActive = isFocused && index === activeIndex;
+          return (
+            <div
+              key={index}
+              className={cx(
+                "flex h-13 items-center justify-center rounded-lg border bg-field text-2xl font-semibold text-ink tabular-nums transition-[border-color,box-shadow]",
+                error ? "border-danger" : isActive ? "border-accent ring-3 ring-accent/20" : "border-field-line",
+              )}
+            >
+              {digit ?? (isActive ? <span className="h-6 w-px animate-pulse bg-ink" /> : null)}
+            </div>
+          );
+        })}
       </div>
-      {error && (
-        <p id={errorId} className="text-[13px] leading-5 text-danger">
-          {error}
-        </p>
-      )}
-    </div>
+    </FieldShell>
   );
 }

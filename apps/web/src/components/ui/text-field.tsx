@@ -5,6 +5,7 @@ import { useId, type ComponentProps, type ReactNode } from "react";
 import { useIsHydrated } from "~/lib/use-is-hydrated";
 
 import { cx } from "./cx";
+import { FieldShell } from "./field-shell";
 
 export type TextFieldProps = Omit<ComponentProps<"input">, "id"> & {
   label: string;
@@ -26,26 +27,23 @@ export function TextField({ label, hint, error, trailing, className, readOnly, .
   const messageId = `${id}-message`;
   const message = error ?? hint;
   return (
-    <div className={cx("space-y-1.5", className)}>
-      <label htmlFor={id} className="block text-sm font-medium text-ink-muted">
-        {label}
-      </label>
-      <div className="relative">
-        <input
-          id={id}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={message ? messageId : undefined}
-          className={cx(inputClass, trailing ? "pr-12" : undefined)}
-          readOnly={!isHydrated || readOnly}
-          {...input}
-        />
-        {trailing && <div className="absolute inset-y-0 right-1 flex items-center">{trailing}</div>}
-      </div>
-      {message && (
-        <p id={messageId} className={cx("text-[13px] leading-5", error ? "text-danger" : "text-ink-faint")}>
-          {message}
-        </p>
-      )}
-    </div>
+    <FieldShell
+      id={id}
+      label={label}
+      message={message}
+      messageId={messageId}
+      isError={Boolean(error)}
+      className={className}
+    >
+      <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={message ? messageId : undefined}
+        className={cx(inputClass, trailing ? "pr-12" : undefined)}
+        readOnly={!isHydrated || readOnly}
+        {...input}
+      />
+      {trailing && <div className="absolute inset-y-0 right-1 flex items-center">{trailing}</div>}
+    </FieldShell>
   );
 }
