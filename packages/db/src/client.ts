@@ -27,6 +27,12 @@ export async function executeRows<T>(db: Database | Transaction, query: SQL): Pr
   return Array.isArray(result) ? result : result.rows;
 }
 
+/** Whether a driver error (or Drizzle's wrapper around it) is a unique-constraint violation. */
+export function isUniqueViolation(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } } | null)?.cause ?? error;
+  return (cause as { code?: string } | null)?.code === "23505";
+}
+
 export type DatabaseOptions =
   | { kind: "postgres"; url: string; maxConnections?: number }
   | { kind: "pglite"; dataDir: string | null };

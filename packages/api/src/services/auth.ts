@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 
-import { schema } from "@parley/db";
+import { isUniqueViolation, schema } from "@parley/db";
 import type { AuthOutput, LoginInput, RegisterInput, VerifyOtpInput } from "@parley/validators";
 
 import type { Deps } from "../runtime";
@@ -17,13 +17,6 @@ import {
   type SessionAuth,
 } from "./session";
 import { toUserSummary } from "./user";
-
-const UNIQUE_VIOLATION = "23505";
-
-function isUniqueViolation(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: string } } | null)?.cause ?? error;
-  return (cause as { code?: string } | null)?.code === UNIQUE_VIOLATION;
-}
 
 const accountExists = () =>
   new TRPCError({

@@ -28,18 +28,36 @@ function decodeCursor(cursor: string): { at: Date; id: number } | null {
   return Number.isNaN(date.getTime()) || !/^\d+$/.test(id ?? "") ? null : { at: date, id: Number(id) };
 }
 
-async function selectChats(deps: Deps, userId: number, where: SQL | undefined, limit: number): Promise<(ChatOutput & { sortKey: Date })[]> {
+/** Chats as the viewer sees them, each with the key it is ordered (and paged) by. */
+async function selectChats(
+  deps: Deps,
+  userId: number,
+  where: SQL | undefined,
+  limit: number,
+): Promise<{ chat: ChatOutput; sortKey: Date }[]> {
   const rows = await deps.db
     .select({
       chat: schema.chats,
       peer: peers,
       lastMessage: lastMessages,
       lastStatus: lastStatuses.status,
-      quoted: { id: quoted.id, senderId: quoted.senderId, content: quoted.content, messageType: quoted.messageType, deletedAt: quoted.deletedAt },
+      quoted: {
+        id: quoted.id,
+        senderId: quoted.senderId,
+        content: quoted.content,
+        messageType: quoted.messageType,
+        deletedAt: quoted.deletedAt,
+      },
       peerBlockedMe: sql<boolean>`exists (select 1 from ${schema.blockedUsers} where ${schema.blockedUsers.blockerId} = ${peers.id} and ${schema.blockedUsers.blockedId} = ${userId})`,
     })
     .from(schema.chats)
-    .innerJoin(peers, eq(peers.id, sql`case when ${schema.chats.user1Id} = ${userId} then ${schema.chats.user2Id} else ${schema.chats.user1Id} end`))
+    .innerJoin(
+      peers,
+      eq(
+        peers.id,
+        sql`case when ${schema.chats.user1Id} = ${userId} then ${schema.chats.user2Id} else ${schema.chats.user1Id} end`,
+      ),
+    )
     // The newest message this viewer has not deleted for themselves (usually seq = last_seq).
     .leftJoin(
       lastMessages,
@@ -50,27 +68,38 @@ async function selectChats(deps: Deps, userId: number, where: SQL | undefined, l
               order by m.seq desc limit 1)`,
       ),
     )
-    .leftJoin(lastStatuses, and(eq(lastStatuses.messageId, lastMessages.id), ne(lastStatuses.userId, lastMessages.senderId)))
+    .leftJoin(
+      lastStatuses,
+      and(eq(lastStatuses.messageId, lastMessages.id), ne(lastStatuses.userId, lastMessages.senderId)),
+    )
     .leftJoin(quoted, eq(quoted.id, lastMessages.replyToMessageId))
-    .where(and(or(eq(schema.chats.user1Id, userId), eq(schema.chats.user2Id, userId)), isNotNull(schema.chats.lastMessageAt), where))
+    .where(
+      and(
+        or(eq(schema.chats.user1Id, userId), eq(schema.chats.user2Id, userId)),
+        isNotNull(schema.chats.lastMessageAt),
+        where,
+      ),
+    )
     .orderBy(desc(schema.chats.lastMessageAt), desc(schema.chats.id))
     .limit(limit);
   return rows.map((row) => ({
-    id: row.chat.id,
-    peer: toPublicProfile(row.peer, { isHiddenFromViewer: row.peerBlockedMe }),
-    last_message: row.lastMessage
-      ? toMessageOutput({
-          message: row.lastMessage,
-          status: row.lastStatus,
-          user1Id: row.chat.user1Id,
-          user2Id: row.chat.user2Id,
-          reply: row.quoted,
-        })
-      : null,
-    last_message_at: row.chat.lastMessageAt?.toISOString() ?? null,
-    unread_count: row.chat.user1Id === userId ? row.chat.user1UnreadCount : row.chat.user2UnreadCount,
-    last_seq: row.chat.lastSeq,
     sortKey: row.chat.lastMessageAt ?? row.chat.createdAt,
+    chat: {
+      id: row.chat.id,
+      peer: toPublicProfile(row.peer, { isHiddenFromViewer: row.peerBlockedMe }),
+      last_message: row.lastMessage
+        ? toMessageOutput({
+            message: row.lastMessage,
+            status: row.lastStatus,
+            user1Id: row.chat.user1Id,
+            user2Id: row.chat.user2Id,
+            reply: row.quoted,
+          })
+        : null,
+      last_message_at: row.chat.lastMessageAt?.toISOString() ?? null,
+      unread_count: row.chat.user1Id === userId ? row.chat.user1UnreadCount : row.chat.user2UnreadCount,
+      last_seq: row.chat.lastSeq,
+    },
   }));
 }
 
@@ -87,25 +116,27 @@ export async function listChats(deps: Deps, userId: number, input: { limit: numb
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
-    chats: page.map(({ sortKey: _sortKey, ...chat }) => chat),
-    next_cursor: rows.length > input.limit && last ? encodeCursor(last.sortKey, last.id) : null,
+    chats: page.map((row) => row.chat),
+    next_cursor: rows.length > input.limit && last ? encodeCursor(last.sortKey, last.chat.id) : null,
   };
 }
 
 export async function getChat(deps: Deps, userId: number, chatId: number): Promise<ChatOutput> {
   const [row] = await selectChats(deps, userId, eq(schema.chats.id, chatId), 1);
   if (!row) throw noSuchChat();
-  const { sortKey: _sortKey, ...chat } = row;
-  return chat;
+  return row.chat;
 }
 
 /** The chat with a user, if there is one yet (chats are created by the first message). */
 export async function findChatWith(deps: Deps, userId: number, otherId: number): Promise<ChatOutput | null> {
   const [user1Id, user2Id] = userId < otherId ? [userId, otherId] : [otherId, userId];
-  const [row] = await selectChats(deps, userId, and(eq(schema.chats.user1Id, user1Id), eq(schema.chats.user2Id, user2Id)), 1);
-  if (!row) return null;
-  const { sortKey: _sortKey, ...chat } = row;
-  return chat;
+  const [row] = await selectChats(
+    deps,
+    userId,
+    and(eq(schema.chats.user1Id, user1Id), eq(schema.chats.user2Id, user2Id)),
+    1,
+  );
+  return row?.chat ?? null;
 }
 
 /** "Typing…": relayed live to the peer, never stored, gone by itself. */

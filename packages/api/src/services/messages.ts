@@ -2,18 +2,16 @@ import { TRPCError } from "@trpc/server";
 import { and, asc, desc, eq, gt, inArray, lt, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
-import { executeRows, type InferSelectModel, schema, type Transaction } from "@parley/db";
+import { executeRows, type InferSelectModel, isUniqueViolation, schema, type Transaction } from "@parley/db";
 import type { DurableEvent, ListMessagesInput, MessageOutput, MessageStatus, SendChatMessageInput } from "@parley/validators";
 
 import type { Deps } from "../runtime";
+import { blockStateBetween } from "./blocks";
 import { appendEvents, deliverEvents, type StoredEvent } from "./events";
+import { findActiveUserSummary } from "./user";
 
 type ChatRow = InferSelectModel<typeof schema.chats>;
 type MessageRow = InferSelectModel<typeof schema.messages>;
-
-const UNIQUE_VIOLATION = "23505";
-const isUniqueViolation = (error: unknown) =>
-  ((error as { cause?: { code?: string } }).cause ?? (error as { code?: string })).code === UNIQUE_VIOLATION;
 
 export const noSuchChat = () => new TRPCError({ code: "NOT_FOUND", message: "There is no such chat." });
 const noSuchMessage = () => new TRPCError({ code: "NOT_FOUND", message: "There is no such message." });
@@ -244,21 +242,14 @@ async function notifyIfOffline(deps: Deps, userId: number, event: DurableEvent):
   }
 }
 
-/** The receiver exists and neither side blocked the other: one query. */
+/** Why the send's guard refused: the receiver doesn't exist, or a block stands between them. */
 async function assertCanMessage(deps: Deps, senderId: number, receiverId: number): Promise<void> {
-  const [receiver] = await deps.db
-    .select({
-      isActive: schema.users.isActive,
-      isBlockedBySender: sql<boolean>`exists (select 1 from ${schema.blockedUsers} where ${schema.blockedUsers.blockerId} = ${senderId} and ${schema.blockedUsers.blockedId} = ${receiverId})`,
-      hasBlockedSender: sql<boolean>`exists (select 1 from ${schema.blockedUsers} where ${schema.blockedUsers.blockerId} = ${receiverId} and ${schema.blockedUsers.blockedId} = ${senderId})`,
-    })
-    .from(schema.users)
-    .where(eq(schema.users.id, receiverId));
-  if (!receiver?.isActive) throw new TRPCError({ code: "NOT_FOUND", message: "There is no Parley user with this id." });
-  if (receiver.isBlockedBySender) {
+  await findActiveUserSummary(deps, receiverId);
+  const blockState = await blockStateBetween(deps, senderId, receiverId);
+  if (blockState === "you_blocked") {
     throw new TRPCError({ code: "FORBIDDEN", message: "You blocked this contact. Unblock them to send a message." });
   }
-  if (receiver.hasBlockedSender) throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to this person." });
+  if (blockState === "blocked_you") throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to this person." });
 }
 
 async function findReplyTarget(deps: Deps, user1Id: number, user2Id: number, messageId: number): Promise<MessageOutput["reply_to"]> {

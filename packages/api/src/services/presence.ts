@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { eq } from "drizzle-orm";
+import { eq, type SQL } from "drizzle-orm";
 
 import { schema } from "@parley/db";
 import type { PublicProfile } from "@parley/validators";
@@ -66,17 +66,19 @@ export async function touchLastSeen(deps: Deps, userId: number) {
   return { last_seen: lastSeen.toISOString() };
 }
 
-export async function getUserProfile(deps: Deps, viewerId: number, userId: number): Promise<PublicProfile> {
-  const [user] = await deps.db.select().from(schema.users).where(eq(schema.users.id, userId)).limit(1);
-  if (!user?.isActive) throw new TRPCError({ code: "NOT_FOUND", message: "There is no Parley user with this id." });
-  const isHidden = userId !== viewerId && (await blockStateBetween(deps, viewerId, userId)) === "blocked_you";
+/** A user as the viewer may see them; someone who blocked the viewer shows no presence or picture. */
+async function loadPublicProfile(deps: Deps, viewerId: number, where: SQL, notFound: string): Promise<PublicProfile> {
+  const [user] = await deps.db.select().from(schema.users).where(where).limit(1);
+  if (!user?.isActive) throw new TRPCError({ code: "NOT_FOUND", message: notFound });
+  const isHidden = user.id !== viewerId && (await blockStateBetween(deps, viewerId, user.id)) === "blocked_you";
   return toPublicProfile(user, { isHiddenFromViewer: isHidden });
 }
 
+export function getUserProfile(deps: Deps, viewerId: number, userId: number): Promise<PublicProfile> {
+  return loadPublicProfile(deps, viewerId, eq(schema.users.id, userId), "There is no Parley user with this id.");
+}
+
 /** Exact E.164 lookup (not a directory): how a chat is started with a phone number. */
-export async function findUserByPhone(deps: Deps, viewerId: number, phoneNumber: string): Promise<PublicProfile> {
-  const [user] = await deps.db.select().from(schema.users).where(eq(schema.users.phoneNumber, phoneNumber)).limit(1);
-  if (!user?.isActive) throw new TRPCError({ code: "NOT_FOUND", message: "Nobody on Parley has this phone number yet." });
-  const isHidden = user.id !== viewerId && (await blockStateBetween(deps, viewerId, user.id)) === "blocked_you";
-  return toPublicProfile(user, { isHiddenFromViewer: isHidden });
+export function findUserByPhone(deps: Deps, viewerId: number, phoneNumber: string): Promise<PublicProfile> {
+  return loadPublicProfile(deps, viewerId, eq(schema.users.phoneNumber, phoneNumber), "Nobody on Parley has this phone number yet.");
 }
