@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
 
+import { Redis } from "ioredis";
+
 import { freePort } from "@parley/api/test";
 import { createParleyClient, type ParleyClient, type ParleyEvent } from "@parley/sdk/node";
 
@@ -105,7 +107,6 @@ export async function startPrivateRedis(): Promise<{ url: string; restart(): Pro
     child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
       stdio: "ignore",
     });
-    const { Redis } = await import("ioredis");
     const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on("error", () => {}); // refused until the server is up: expected while polling
     const deadline = Date.now() + 10_000;
@@ -135,7 +136,6 @@ export async function startPrivateRedis(): Promise<{ url: string; restart(): Pro
       await start();
     },
     flush: async () => {
-      const { Redis } = await import("ioredis");
       const admin = new Redis(port, "127.0.0.1");
       await admin.flushall();
       admin.disconnect();
