@@ -16,6 +16,7 @@ export type MessagingConfig = {
   deleteForEveryoneWindowSeconds: number;
   eventRetentionDays: number;
   maxBufferedBytes: number;
+  groupMaxMembers: number;
 };
 
 export type ServerConfig = {
@@ -103,6 +104,7 @@ export function buildServerConfig(env: ServerEnv): ServerConfig {
       deleteForEveryoneWindowSeconds: env.DELETE_FOR_EVERYONE_WINDOW_HOURS * 60 * 60,
       eventRetentionDays: env.EVENT_RETENTION_DAYS,
       maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+      groupMaxMembers: env.GROUP_MAX_MEMBERS,
     },
   };
 }

@@ -1,6 +1,8 @@
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
+import { GROUP_MAX_MEMBERS } from "@parley/validators";
+
 import { failOnInvalidEnv } from "./config";
 
 const booleanString = z
@@ -32,10 +34,12 @@ export function readServerEnv(runtimeEnv: Record<string, string | undefined> = p
       OTP_TEST_NUMBERS: z.string().optional(),
       // WhatsApp lets senders delete for everyone for about 60 hours.
       DELETE_FOR_EVERYONE_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 365).default(60),
-      // How long the durable event log keeps events for clients to resume from.
       // A live reader further behind than this (bytes queued on its socket) is dropped and resumes from its last id.
       WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).default(4 * 1024 * 1024),
+      // How long the durable event log keeps events for clients to resume from.
       EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+      // Members per group, the creator included (the spec's and WhatsApp's 256 is the ceiling).
+      GROUP_MAX_MEMBERS: z.coerce.number().int().min(2).max(GROUP_MAX_MEMBERS).default(GROUP_MAX_MEMBERS),
       OTP_TEST_NUMBERS_IN_PRODUCTION: booleanString,
     },
     runtimeEnv,

@@ -2,6 +2,7 @@ import { authRouter } from "./router/auth";
 import { chatRouter } from "./router/chat";
 import { contactRouter } from "./router/contact";
 import { eventRouter } from "./router/event";
+import { groupRouter } from "./router/group";
 import { messageRouter } from "./router/message";
 import { userRouter } from "./router/user";
 import { createCallerFactory, router } from "./trpc";
@@ -10,6 +11,7 @@ export const appRouter = router({
   auth: authRouter,
   user: userRouter,
   chat: chatRouter,
+  group: groupRouter,
   message: messageRouter,
   contact: contactRouter,
   event: eventRouter,

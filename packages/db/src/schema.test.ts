@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { type DatabaseHandle, openDatabase } from "./client";
@@ -41,7 +41,7 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
       else await handle.close();
     });
 
-    it("has all eight tables of the spec plus sessions and the event log", async () => {
+    it("has all eight tables of the spec plus sessions, the event log and group receipts", async () => {
       const result = await handle.db.execute<{ table_name: string }>(
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
@@ -51,6 +51,7 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
         "chats",
         "contacts",
         "group_members",
+        "group_receipts",
         "groups",
         "hidden_messages",
         "message_status",
@@ -136,10 +137,23 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
       );
       const [group] = await handle.db.insert(schema.groups).values({ name: "H", createdBy: alice }).returning();
       const groupId = group?.id ?? Number.NaN;
-      await handle.db.insert(schema.groupMembers).values({ groupId, userId: alice, role: "admin" });
-      expect(await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: alice }))).toBe(
+      await handle.db.insert(schema.groupMembers).values({ groupId, userId: alice, role: "admin", joinedSeq: 1 });
+      expect(await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: alice, joinedSeq: 1 }))).toBe(
         "group_members_group_user_unique",
       );
+      expect(
+        await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: bob, joinedSeq: 5, leftSeq: 4 })),
+      ).toBe("group_members_seqs");
+    });
+
+    it("keeps system messages to groups", async () => {
+      await handle.db.insert(schema.chats).values({ user1Id: alice, user2Id: bob }).onConflictDoNothing();
+      const [chat] = await handle.db.select().from(schema.chats).where(eq(schema.chats.user1Id, alice));
+      expect(
+        await violation(
+          handle.db.insert(schema.messages).values({ chatId: chat?.id, senderId: alice, seq: 99, messageType: "system", content: "x" }),
+        ),
+      ).toBe("messages_system_in_groups");
     });
   });
 }

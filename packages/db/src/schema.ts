@@ -27,7 +27,7 @@ const updatedAt = () =>
     .defaultNow()
     .$onUpdate(() => new Date());
 
-export const messageTypes = ["text", "image", "video", "audio", "document", "location"] as const;
+export const messageTypes = ["text", "image", "video", "audio", "document", "location", "system"] as const;
 export const messageStatuses = ["sent", "delivered", "read"] as const;
 export const groupRoles = ["admin", "member"] as const;
 
@@ -116,6 +116,10 @@ export const groups = pgTable(
     lastMessageId: bigint({ mode: "number" }).references((): AnyPgColumn => messages.id, { onDelete: "set null" }),
     lastMessageAt: timestamp({ withTimezone: true }),
     lastSeq: integer().notNull().default(0),
+    // Every current member has every message up to here (two ticks) / has read it (blue ticks):
+    // the minimum of the members' watermarks, kept so a receipt knows whether it moved them.
+    deliveredSeq: integer().notNull().default(0),
+    readSeq: integer().notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -133,13 +137,47 @@ export const groupMembers = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     role: varchar({ length: 20, enum: groupRoles }).notNull().default("member"),
-    unreadCount: integer().notNull().default(0),
     joinedAt: createdAt(),
+    // The member sees messages joinedSeq..leftSeq: nothing from before they were added, nothing
+    // after they left or were removed (the row stays so what they had remains readable).
+    joinedSeq: integer().notNull(),
+    leftSeq: integer(),
+    leftAt: timestamp({ withTimezone: true }),
+    // Per-member receipts as watermarks (messages arrive in seq order), not a status row per
+    // message and member: a 256-member group would write 255 rows per message. Unread is
+    // lastSeq - readSeq, so sending doesn't touch 255 unread counters either.
+    deliveredSeq: integer().notNull().default(0),
+    readSeq: integer().notNull().default(0),
   },
   (t) => [
     unique("group_members_group_user_unique").on(t.groupId, t.userId),
     check("group_members_role", sql`${t.role} in ('admin', 'member')`),
+    check("group_members_seqs", sql`${t.leftSeq} is null or ${t.leftSeq} >= ${t.joinedSeq}`),
     index("idx_group_members_user_id").on(t.userId),
+  ],
+);
+
+/**
+ * When each member's delivered / read watermark moved: one row per receipt (a batch of
+ * messages), so "message info" can say when each member got and read a message
+ * (the first receipt whose up_to_seq reaches it) without a row per message and member.
+ */
+export const groupReceipts = pgTable(
+  "group_receipts",
+  {
+    groupId: integer()
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: varchar({ length: 10, enum: ["delivered", "read"] }).notNull(),
+    upToSeq: integer().notNull(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.userId, t.kind, t.upToSeq] }),
+    check("group_receipts_kind", sql`${t.kind} in ('delivered', 'read')`),
   ],
 );
 
@@ -158,6 +196,8 @@ export const messages = pgTable(
     clientMsgId: uuid(),
     content: text(),
     messageType: varchar({ length: 20, enum: messageTypes }).notNull().default("text"),
+    // For message_type 'system' (group events such as "Ana added Ben"): { action, actor_id, user_ids, name }.
+    system: jsonb(),
     mediaUrl: text(),
     mediaThumbnailUrl: text(),
     mediaSize: integer(),
@@ -178,7 +218,8 @@ export const messages = pgTable(
       "chat_or_group",
       sql`(${t.chatId} is not null and ${t.groupId} is null) or (${t.chatId} is null and ${t.groupId} is not null)`,
     ),
-    check("messages_type", sql`${t.messageType} in ('text', 'image', 'video', 'audio', 'document', 'location')`),
+    check("messages_type", sql`${t.messageType} in ('text', 'image', 'video', 'audio', 'document', 'location', 'system')`),
+    check("messages_system_in_groups", sql`${t.messageType} <> 'system' or ${t.groupId} is not null`),
     check("messages_seq_positive", sql`${t.seq} > 0`),
     // History is read and gap-filled by (conversation, seq): these serve the
     // spec's (chat_id, created_at) / (group_id, created_at) indexes' purpose.
@@ -316,6 +357,11 @@ export const groupsRelations = relations(groups, ({ one, many }) => ({
   creator: one(users, { fields: [groups.createdBy], references: [users.id] }),
   members: many(groupMembers),
   messages: many(messages, { relationName: "group_messages" }),
+}));
+
+export const groupReceiptsRelations = relations(groupReceipts, ({ one }) => ({
+  group: one(groups, { fields: [groupReceipts.groupId], references: [groups.id] }),
+  user: one(users, { fields: [groupReceipts.userId], references: [users.id] }),
 }));
 
 export const groupMembersRelations = relations(groupMembers, ({ one }) => ({

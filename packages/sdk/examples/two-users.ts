@@ -48,7 +48,8 @@ process.stdout.write(`Ana sent message ${sent.id} (seq ${sent.seq}), status ${se
 
 await new Promise((resolve) => setTimeout(resolve, 1_000));
 const [chat] = (await anaClient.chat.list.query({ limit: 1 })).chats;
-process.stdout.write(`Ana's chat list: ${chat?.peer.full_name}: "${chat?.last_message?.content}" is ${chat?.last_message?.status}\n`);
+const title = chat?.type === "group" ? chat.group.name : chat?.peer.full_name;
+process.stdout.write(`Ana's chat list: ${title}: "${chat?.last_message?.content}" is ${chat?.last_message?.status}\n`);
 
 anaLive.unsubscribe();
 benLive.unsubscribe();

@@ -1,7 +1,7 @@
 import type { TRPCClient } from "@trpc/client";
 
 import type { AppRouter } from "@parley/api";
-import type { MessageOutput, ParleyEvent } from "@parley/validators";
+import type { GroupMessageOutput, MessageOutput, ParleyEvent } from "@parley/validators";
 
 export type LiveOptions = {
   /** Called once per event, in order. Messages fetched to fill a gap arrive as `new_message` events too. */
@@ -10,17 +10,26 @@ export type LiveOptions = {
   lastEventId?: string | null;
   /** The newest seq you already hold per chat, so a gap before the next live message is fetched. */
   chatSeqs?: Iterable<[chatId: number, seq: number]>;
+  /** The same per group. */
+  groupSeqs?: Iterable<[groupId: number, seq: number]>;
   /** Tell senders their messages reached this device (default true). */
   acknowledgeDelivery?: boolean;
   /** The subscription ended for good (e.g. the session ended): nothing more will arrive. */
   onError?: (error: unknown) => void;
   /**
    * Missing messages before a live one could not be fetched after retries; the live one was
-   * delivered anyway. Refetch the chat's history (`message.list` with `after_seq`) to recover.
+   * delivered anyway. Refetch the history (`message.list` / `message.listGroup` with `after_seq`) to recover.
    */
-  onGapUnfilled?: (gap: { chat_id: number; after_seq: number; before_seq: number; error: unknown }) => void;
+  onGapUnfilled?: (gap: GapInfo) => void;
   /** The underlying connection state, for a "connecting…" banner. */
   onStateChange?: (state: "connecting" | "pending" | "idle") => void;
+};
+
+/** Which conversation a gap is in: a 1:1 chat (chat_id) or a group (group_id). */
+export type GapInfo = ({ chat_id: number; group_id?: undefined } | { group_id: number; chat_id?: undefined }) & {
+  after_seq: number;
+  before_seq: number;
+  error: unknown;
 };
 
 export type LiveSubscription = {
@@ -28,6 +37,8 @@ export type LiveSubscription = {
   readonly lastEventId: string | null;
   /** The newest seq you hold for a chat loaded after subscribing, so gaps before its next message are filled. */
   noteChatSeq(chatId: number, seq: number): void;
+  /** The same for a group. */
+  noteGroupSeq(groupId: number, seq: number): void;
   unsubscribe(): void;
 };
 
@@ -48,7 +59,12 @@ const GAP_FILL_RETRY_DELAYS_MS = [250, 1_000, 3_000];
  */
 export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOptions, selfUserId?: number): LiveSubscription {
   let lastEventId = options.lastEventId ?? null;
-  const chatSeqs = new Map(options.chatSeqs ?? []);
+  // Newest seq held per conversation, keyed "chat:<id>" or "group:<id>" (the two id spaces overlap).
+  const seqs = new Map<string, number>([
+    ...[...(options.chatSeqs ?? [])].map(([id, seq]): [string, number] => [`chat:${id}`, seq]),
+    ...[...(options.groupSeqs ?? [])].map(([id, seq]): [string, number] => [`group:${id}`, seq]),
+  ]);
+  const noteSeq = (key: string, seq: number) => seqs.set(key, Math.max(seqs.get(key) ?? 0, seq));
   const seenMessages = new Set<number>();
   const pendingAcks = new Set<number>();
   let ackTimer: ReturnType<typeof setTimeout> | null = null;
@@ -63,7 +79,7 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
     }
   };
 
-  const acknowledge = (message: MessageOutput) => {
+  const acknowledge = (message: MessageOutput | GroupMessageOutput) => {
     if (options.acknowledgeDelivery === false || message.sender_id === selfUserId || message.status !== "sent") return;
     pendingAcks.add(message.id);
     ackTimer ??= setTimeout(() => {
@@ -74,39 +90,64 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
     }, ACK_DELAY_MS);
   };
 
-  const deliverMessage = (message: MessageOutput, id: string | null) => {
-    if (seenMessages.has(message.id)) return;
-    remember(message.id);
-    chatSeqs.set(message.chat_id, Math.max(chatSeqs.get(message.chat_id) ?? 0, message.seq));
-    options.onEvent({ type: "new_message", message }, id);
-    acknowledge(message);
+  /** One conversation kind: how its messages are keyed, wrapped as events, and fetched by seq. */
+  type Thread<M extends MessageOutput | GroupMessageOutput> = {
+    key(message: M): string;
+    event(message: M): ParleyEvent;
+    fetchAfter(message: M, afterSeq: number): Promise<{ messages: M[]; next_cursor: number | null }>;
+    gap(message: M): Pick<GapInfo, "chat_id" | "group_id">;
+  };
+  const direct: Thread<MessageOutput> = {
+    key: (message) => `chat:${message.chat_id}`,
+    event: (message) => ({ type: "new_message", message }),
+    fetchAfter: (message, afterSeq) => client.message.list.query({ chat_id: message.chat_id, after_seq: afterSeq, limit: 200 }),
+    gap: (message) => ({ chat_id: message.chat_id }),
+  };
+  const group: Thread<GroupMessageOutput> = {
+    key: (message) => `group:${message.group_id}`,
+    event: (message) => ({ type: "new_group_message", message }),
+    fetchAfter: (message, afterSeq) => client.message.listGroup.query({ group_id: message.group_id, after_seq: afterSeq, limit: 200 }),
+    gap: (message) => ({ group_id: message.group_id }) as Pick<GapInfo, "chat_id" | "group_id">,
   };
 
-  async function fillGap(chatId: number, afterSeq: number, beforeSeq: number) {
+  function deliverMessage<M extends MessageOutput | GroupMessageOutput>(thread: Thread<M>, message: M, id: string | null) {
+    if (seenMessages.has(message.id)) return;
+    remember(message.id);
+    noteSeq(thread.key(message), message.seq);
+    options.onEvent(thread.event(message), id);
+    acknowledge(message);
+  }
+
+  async function fillGap<M extends MessageOutput | GroupMessageOutput>(thread: Thread<M>, live: M, afterSeq: number) {
     let cursor = afterSeq;
-    while (cursor < beforeSeq - 1) {
-      const page = await client.message.list.query({ chat_id: chatId, after_seq: cursor, limit: 200 });
-      for (const message of page.messages) if (message.seq < beforeSeq) deliverMessage(message, null);
+    while (cursor < live.seq - 1) {
+      const page = await thread.fetchAfter(live, cursor);
+      for (const message of page.messages) if (message.seq < live.seq) deliverMessage(thread, message, null);
       // Hidden ("deleted for me") messages never come back: what the server returns is the truth.
       if (page.next_cursor === null || page.messages.length === 0) break;
       cursor = page.next_cursor;
     }
   }
 
-  async function fillGapWithRetries(chatId: number, afterSeq: number, beforeSeq: number) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await fillGap(chatId, chatSeqs.get(chatId) ?? afterSeq, beforeSeq);
-        return;
-      } catch (error) {
-        const delay = GAP_FILL_RETRY_DELAYS_MS[attempt];
-        if (delay === undefined || isClosed) {
-          options.onGapUnfilled?.({ chat_id: chatId, after_seq: afterSeq, before_seq: beforeSeq, error });
-          return;
+  /** Delivers a live message, first fetching any it skipped (retrying; reporting if that fails). */
+  async function receive<M extends MessageOutput | GroupMessageOutput>(thread: Thread<M>, message: M, id: string | null) {
+    const known = seqs.get(thread.key(message));
+    if (known !== undefined && message.seq > known + 1) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await fillGap(thread, message, seqs.get(thread.key(message)) ?? known);
+          break;
+        } catch (error) {
+          const delay = GAP_FILL_RETRY_DELAYS_MS[attempt];
+          if (delay === undefined || isClosed) {
+            options.onGapUnfilled?.({ ...thread.gap(message), after_seq: known, before_seq: message.seq, error } as GapInfo);
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, delay));
         }
-        await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
+    deliverMessage(thread, message, id);
   }
 
   async function handle(value: Envelope) {
@@ -117,13 +158,8 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
       if (lastEventId !== null && Number(id) <= Number(lastEventId)) return;
       lastEventId = id;
     }
-    if (event.type === "new_message") {
-      const { message } = event;
-      const known = chatSeqs.get(message.chat_id);
-      if (known !== undefined && message.seq > known + 1) await fillGapWithRetries(message.chat_id, known, message.seq);
-      deliverMessage(message, id);
-      return;
-    }
+    if (event.type === "new_message") return receive(direct, event.message, id);
+    if (event.type === "new_group_message") return receive(group, event.message, id);
     options.onEvent(event, id);
   }
 
@@ -139,9 +175,8 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
     get lastEventId() {
       return lastEventId;
     },
-    noteChatSeq: (chatId, seq) => {
-      chatSeqs.set(chatId, Math.max(chatSeqs.get(chatId) ?? 0, seq));
-    },
+    noteChatSeq: (chatId, seq) => noteSeq(`chat:${chatId}`, seq),
+    noteGroupSeq: (groupId, seq) => noteSeq(`group:${groupId}`, seq),
     unsubscribe: () => {
       isClosed = true;
       if (ackTimer) clearTimeout(ackTimer);

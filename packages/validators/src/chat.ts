@@ -1,10 +1,12 @@
 import { z } from "zod";
 
 import { idSchema } from "./common";
+import { groupMessageOutput, groupSummaryOutput } from "./group";
 import { messageOutput } from "./message";
 import { publicProfileOutput } from "./user";
 
 export const chatOutput = z.object({
+  type: z.literal("direct"),
   id: z.number().int(),
   peer: publicProfileOutput,
   last_message: messageOutput.nullable(),
@@ -12,6 +14,19 @@ export const chatOutput = z.object({
   unread_count: z.number().int(),
   last_seq: z.number().int(),
 });
+
+/** A group in the chat list: same previews and badges as a 1:1 chat; `id` is the group id. */
+export const groupChatOutput = z.object({
+  type: z.literal("group"),
+  id: z.number().int(),
+  group: groupSummaryOutput,
+  last_message: groupMessageOutput.nullable(),
+  last_message_at: z.iso.datetime().nullable(),
+  unread_count: z.number().int(),
+  last_seq: z.number().int(),
+});
+
+export const chatListItemOutput = z.discriminatedUnion("type", [chatOutput, groupChatOutput]);
 
 export const listChatsInput = z
   .object({
@@ -21,7 +36,7 @@ export const listChatsInput = z
   .default({ limit: 30 });
 
 export const chatPageOutput = z.object({
-  chats: z.array(chatOutput),
+  chats: z.array(chatListItemOutput).meta({ description: "1:1 chats (type direct) and groups (type group), most recent first" }),
   next_cursor: z.string().nullable(),
 });
 
@@ -35,6 +50,8 @@ export const typingInput = z.object({
 });
 
 export type ChatOutput = z.infer<typeof chatOutput>;
+export type GroupChatOutput = z.infer<typeof groupChatOutput>;
+export type ChatListItem = z.infer<typeof chatListItemOutput>;
 
 export const chatReadOutput = z.object({
   chat_id: z.number().int(),

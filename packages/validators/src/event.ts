@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { groupMessageOutput, groupSummaryOutput } from "./group";
 import { messageOutput, messageStatusSchema } from "./message";
 
 /**
@@ -33,6 +34,50 @@ export const chatReadEvent = z.object({
   unread_count: z.number().int(),
 });
 
+export const newGroupMessageEvent = z.object({ type: z.literal("new_group_message"), message: groupMessageOutput });
+
+/** To senders: every current member has their messages up to `up_to_seq` (two ticks), or has read them (blue). */
+export const groupMessageStatusEvent = z.object({
+  type: z.literal("group_message_status"),
+  group_id: z.number().int(),
+  status: z.enum(["delivered", "read"]),
+  up_to_seq: z.number().int(),
+  updated_at: z.iso.datetime(),
+});
+
+export const groupMessageDeletedEvent = z.object({
+  type: z.literal("group_message_deleted"),
+  group_id: z.number().int(),
+  message_id: z.number().int(),
+  for_everyone: z.boolean(),
+});
+
+/** Name, picture, description, roles or members changed: refetch `group.get` for the roster. */
+export const groupUpdatedEvent = z.object({ type: z.literal("group_updated"), group: groupSummaryOutput });
+
+/** You are no longer in the group: nothing more of it will arrive. */
+export const groupLeftEvent = z.object({
+  type: z.literal("group_left"),
+  group_id: z.number().int(),
+  reason: z.enum(["left", "removed", "deleted"]),
+});
+
+/** Your other devices read the group up to here. */
+export const groupReadEvent = z.object({
+  type: z.literal("group_read"),
+  group_id: z.number().int(),
+  up_to_seq: z.number().int(),
+  unread_count: z.number().int(),
+});
+
+export const groupTypingEvent = z.object({
+  type: z.literal("group_typing"),
+  group_id: z.number().int(),
+  user_id: z.number().int(),
+  is_typing: z.boolean(),
+  expires_in_ms: z.number().int().meta({ description: "Hide the indicator after this unless refreshed" }),
+});
+
 export const presenceEvent = z.object({
   type: z.literal("presence_update"),
   user_id: z.number().int(),
@@ -53,17 +98,23 @@ export const resyncEvent = z.object({
   reason: z.string().meta({ description: "The stream position is older than what the server keeps: refetch chats" }),
 });
 
-export const durableEventSchema = z.discriminatedUnion("type", [newMessageEvent, messageStatusEvent, messageDeletedEvent, chatReadEvent]);
-export const ephemeralEventSchema = z.discriminatedUnion("type", [presenceEvent, typingEvent, resyncEvent]);
-export const parleyEventSchema = z.discriminatedUnion("type", [
+const durableEvents = [
   newMessageEvent,
   messageStatusEvent,
   messageDeletedEvent,
   chatReadEvent,
-  presenceEvent,
-  typingEvent,
-  resyncEvent,
-]);
+  newGroupMessageEvent,
+  groupMessageStatusEvent,
+  groupMessageDeletedEvent,
+  groupUpdatedEvent,
+  groupLeftEvent,
+  groupReadEvent,
+] as const;
+const ephemeralEvents = [presenceEvent, typingEvent, groupTypingEvent, resyncEvent] as const;
+
+export const durableEventSchema = z.discriminatedUnion("type", [...durableEvents]);
+export const ephemeralEventSchema = z.discriminatedUnion("type", [...ephemeralEvents]);
+export const parleyEventSchema = z.discriminatedUnion("type", [...durableEvents, ...ephemeralEvents]);
 
 export const onEventInput = z
   .object({

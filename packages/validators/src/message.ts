@@ -7,20 +7,20 @@ export const MESSAGE_MAX_LENGTH = 4096;
 export const messageTypeSchema = z.enum(["text", "image", "video", "audio", "document", "location"]);
 export const messageStatusSchema = z.enum(["sent", "delivered", "read"]);
 
-const clientMsgId = z.uuid({ error: "client_msg_id must be a UUID the client made for this message" }).meta({
+export const clientMsgIdSchema = z.uuid({ error: "client_msg_id must be a UUID the client made for this message" }).meta({
   description: "A UUID the client makes per message; sending again with the same one returns the first message",
 });
 
-const content = z
+export const messageContentSchema = z
   .string({ error: "content is required" })
   .max(MESSAGE_MAX_LENGTH, `A message is at most ${MESSAGE_MAX_LENGTH} characters`)
   .refine((value) => value.trim().length > 0, "A message can't be empty");
 
 export const sendChatMessageInput = z.object({
   receiver_id: idSchema,
-  content,
+  content: messageContentSchema,
   message_type: z.literal("text", { error: "Only text messages for now" }).default("text"),
-  client_msg_id: clientMsgId,
+  client_msg_id: clientMsgIdSchema,
   reply_to_message_id: idSchema.optional(),
 });
 
@@ -94,6 +94,7 @@ export const statusUpdatedOutput = z.object({ message: z.string(), status: messa
 export const ackDeliveredOutput = z.object({ updated: z.number().int() });
 
 export type MessageOutput = z.infer<typeof messageOutput>;
+export type MessageType = z.infer<typeof messageTypeSchema>;
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 export type SendChatMessageInput = z.infer<typeof sendChatMessageInput>;
 export type ListMessagesInput = z.infer<typeof listMessagesInput>;

@@ -4,6 +4,12 @@ import {
   ackDeliveredInput,
   ackDeliveredOutput,
   deleteMessageInput,
+  groupMessageOutput,
+  groupMessagePageOutput,
+  listGroupMessagesInput,
+  messageInfoInput,
+  messageInfoOutput,
+  sendGroupMessageInput,
   listMessagesInput,
   messageOnlyOutput,
   messageOutput,
@@ -13,6 +19,7 @@ import {
   updateMessageStatusInput,
 } from "@parley/validators";
 
+import * as groupMessages from "../services/group-messages";
 import * as messages from "../services/messages";
 import { protectedProcedure } from "../trpc";
 
@@ -32,6 +39,28 @@ export const messageRouter = {
     .input(listMessagesInput)
     .output(messagePageOutput)
     .query(({ ctx, input }) => messages.listMessages(ctx.deps, ctx.session.userId, input)),
+
+  sendGroup: protectedProcedure
+    .meta({ openapi: { method: "POST", path: "/messages/group", tags, summary: "Send a message to a group", protect: true } })
+    .input(sendGroupMessageInput)
+    .output(groupMessageOutput)
+    .mutation(({ ctx, input }) => groupMessages.sendGroupMessage(ctx.deps, ctx.session.userId, input)),
+
+  listGroup: protectedProcedure
+    .meta({
+      openapi: { method: "GET", path: "/messages/group/{group_id}", tags, summary: "A group's history, newest first", protect: true },
+    })
+    .input(listGroupMessagesInput)
+    .output(groupMessagePageOutput)
+    .query(({ ctx, input }) => groupMessages.listGroupMessages(ctx.deps, ctx.session.userId, input)),
+
+  info: protectedProcedure
+    .meta({
+      openapi: { method: "GET", path: "/messages/{message_id}/info", tags, summary: "Who received and read your message, and when", protect: true },
+    })
+    .input(messageInfoInput)
+    .output(messageInfoOutput)
+    .query(({ ctx, input }) => messages.messageInfo(ctx.deps, ctx.session.userId, input.message_id)),
 
   updateStatus: protectedProcedure
     .meta({

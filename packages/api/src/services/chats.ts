@@ -1,12 +1,14 @@
-import { and, desc, eq, inArray, isNotNull, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { TRPCError } from "@trpc/server";
+import { type AnyColumn, and, desc, eq, inArray, isNotNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
 import { schema } from "@parley/db";
-import type { ChatOutput } from "@parley/validators";
+import type { ChatListItem, ChatOutput } from "@parley/validators";
 
 import type { Deps } from "../runtime";
 import { blockStateBetween } from "./blocks";
 import { publishEphemeral } from "./events";
+import { selectGroupChats } from "./groups";
 import { findChatForMember, noSuchChat, peerOf, toMessageOutput } from "./messages";
 import { toPublicProfile } from "./user";
 
@@ -18,14 +20,29 @@ const quoted = alias(schema.messages, "quoted");
 // Typing indicators disappear on the client unless refreshed within this time.
 export const TYPING_EXPIRES_MS = 6_000;
 
-function encodeCursor(lastMessageAt: Date, id: number): string {
-  return Buffer.from(`${lastMessageAt.toISOString()}|${id}`).toString("base64url");
+/**
+ * The chat list mixes 1:1 chats and groups, ordered by (time, type, id) descending, so one
+ * cursor pages both: rows strictly after it in that order come next.
+ */
+export type ChatCursor = { at: Date; type: ChatListItem["type"]; id: number };
+
+function encodeCursor(cursor: ChatCursor): string {
+  return Buffer.from(`${cursor.at.toISOString()}|${cursor.type}|${cursor.id}`).toString("base64url");
 }
 
-function decodeCursor(cursor: string): { at: Date; id: number } | null {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
+function decodeCursor(cursor: string): ChatCursor | null {
+  const [at, type, id] = Buffer.from(cursor, "base64url").toString().split("|");
   const date = new Date(at ?? "");
-  return Number.isNaN(date.getTime()) || !/^\d+$/.test(id ?? "") ? null : { at: date, id: Number(id) };
+  if (Number.isNaN(date.getTime()) || (type !== "direct" && type !== "group") || !/^\d+$/.test(id ?? "")) return null;
+  return { at: date, type, id: Number(id) };
+}
+
+/** Whether a row sorts after the cursor: earlier, or as early and lower in (type, id). */
+export function afterCursor(cursor: ChatCursor, type: ChatListItem["type"], at: SQL | AnyColumn, id: AnyColumn): SQL {
+  const cursorAt = sql`${cursor.at.toISOString()}::timestamptz`;
+  if (type > cursor.type) return sql`${at} < ${cursorAt}`;
+  const sameTime = type < cursor.type ? sql`true` : sql`${id} < ${cursor.id}`;
+  return sql`(${at} < ${cursorAt} or (${at} = ${cursorAt} and ${sameTime}))`;
 }
 
 /** Chats as the viewer sees them, each with the key it is ordered (and paged) by. */
@@ -85,6 +102,7 @@ async function selectChats(
   return rows.map((row) => ({
     sortKey: row.chat.lastMessageAt ?? row.chat.createdAt,
     chat: {
+      type: "direct",
       id: row.chat.id,
       peer: toPublicProfile(row.peer, { isHiddenFromViewer: row.peerBlockedMe }),
       last_message: row.lastMessage
@@ -103,21 +121,29 @@ async function selectChats(
   }));
 }
 
-/** The caller's chats, most recent first, keyset-paged on (last_message_at, id). */
+/** The caller's 1:1 chats and groups, most recent first, keyset-paged on (time, type, id). */
 export async function listChats(deps: Deps, userId: number, input: { limit: number; cursor?: string }) {
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
-  const after = cursor
-    ? or(
-        lt(schema.chats.lastMessageAt, cursor.at),
-        and(eq(schema.chats.lastMessageAt, cursor.at), lt(schema.chats.id, cursor.id)),
-      )
-    : undefined;
-  const rows = await selectChats(deps, userId, after, input.limit + 1);
+  if (input.cursor && !cursor) throw new TRPCError({ code: "BAD_REQUEST", message: "This cursor is not one we gave out." });
+  const [direct, groups] = await Promise.all([
+    selectChats(
+      deps,
+      userId,
+      cursor ? afterCursor(cursor, "direct", schema.chats.lastMessageAt, schema.chats.id) : undefined,
+      input.limit + 1,
+    ),
+    selectGroupChats(deps, userId, cursor, input.limit + 1),
+  ]);
+  const rows: { chat: ChatListItem; sortKey: Date }[] = [...direct, ...groups].sort(
+    (a, b) =>
+      b.sortKey.getTime() - a.sortKey.getTime() || b.chat.type.localeCompare(a.chat.type) || b.chat.id - a.chat.id,
+  );
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
     chats: page.map((row) => row.chat),
-    next_cursor: rows.length > input.limit && last ? encodeCursor(last.sortKey, last.chat.id) : null,
+    next_cursor:
+      rows.length > input.limit && last ? encodeCursor({ at: last.sortKey, type: last.chat.type, id: last.chat.id }) : null,
   };
 }
 

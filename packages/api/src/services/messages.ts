@@ -3,15 +3,30 @@ import { and, asc, desc, eq, gt, inArray, lt, lte, ne, notExists, or, type SQL, 
 import { alias } from "drizzle-orm/pg-core";
 
 import { executeRows, type InferSelectModel, isUniqueViolation, schema, type Transaction } from "@parley/db";
-import type { DurableEvent, ListMessagesInput, MessageOutput, MessageStatus, SendChatMessageInput } from "@parley/validators";
+import type {
+  DurableEvent,
+  ListMessagesInput,
+  MessageInfo,
+  MessageOutput,
+  MessageStatus,
+  MessageType,
+  SendChatMessageInput,
+} from "@parley/validators";
 
 import type { Deps } from "../runtime";
 import { blockStateBetween } from "./blocks";
 import { appendEvents, deliverEvents, type StoredEvent } from "./events";
-import { findActiveUserSummary } from "./user";
+import { ackGroupDelivered, deleteGroupMessage, findGroupMessageForMember, groupMessageInfo, markGroupRead } from "./group-messages";
+import { findActiveUserSummary, toPublicProfile } from "./user";
 
 type ChatRow = InferSelectModel<typeof schema.chats>;
 type MessageRow = InferSelectModel<typeof schema.messages>;
+
+/** 1:1 messages and reply previews are never 'system' (the messages_system_in_groups check). */
+export function asMessageType(type: MessageRow["messageType"]): MessageType {
+  if (type === "system") throw new Error("a system message where only user messages can be");
+  return type;
+}
 
 export const noSuchChat = () => new TRPCError({ code: "NOT_FOUND", message: "There is no such chat." });
 const noSuchMessage = () => new TRPCError({ code: "NOT_FOUND", message: "There is no such message." });
@@ -66,7 +81,7 @@ export function toMessageOutput(row: LoadedMessage): MessageOutput {
     receiver_id: peerOf(row, message.senderId),
     client_msg_id: message.clientMsgId,
     content: isDeleted ? null : message.content,
-    message_type: message.messageType,
+    message_type: asMessageType(message.messageType),
     status: row.status ?? "sent",
     reply_to_message_id: message.replyToMessageId,
     reply_to:
@@ -75,7 +90,7 @@ export function toMessageOutput(row: LoadedMessage): MessageOutput {
             id: reply.id,
             sender_id: reply.senderId,
             content: reply.deletedAt ? null : reply.content,
-            message_type: reply.messageType,
+            message_type: asMessageType(reply.messageType),
             is_deleted: reply.deletedAt !== null,
           }
         : null,
@@ -269,7 +284,7 @@ async function findReplyTarget(deps: Deps, user1Id: number, user2Id: number, mes
     id: quoted.id,
     sender_id: quoted.senderId,
     content: quoted.deletedAt ? null : quoted.content,
-    message_type: quoted.messageType,
+    message_type: asMessageType(quoted.messageType),
     is_deleted: quoted.deletedAt !== null,
   };
 }
@@ -311,7 +326,21 @@ export async function listMessages(deps: Deps, userId: number, input: ListMessag
  * each sender is told, in one statement. In a 1:1 chat each sender has one
  * chat with the caller, so each sender gets exactly one event.
  */
+/** The caller's device has these messages (1:1 and group alike): receipts go to their senders. */
 export async function ackDelivered(deps: Deps, userId: number, messageIds: number[] | "all-pending") {
+  const [chats, groups] = await Promise.all([
+    ackChatDelivered(deps, userId, messageIds),
+    ackGroupDelivered(deps, userId, messageIds),
+  ]);
+  return { updated: chats + groups };
+}
+
+/**
+ * 1:1: the recipient's status rows go sent → delivered (never back), and each sender is
+ * told, in one statement. In a 1:1 chat each sender has one chat with the caller, so each
+ * sender gets exactly one event. Returns how many messages changed.
+ */
+async function ackChatDelivered(deps: Deps, userId: number, messageIds: number[] | "all-pending"): Promise<number> {
   const now = new Date().toISOString();
   // "all-pending": a device starting without a stream position fetches chats and history
   // itself rather than receiving the events, so what was waiting for it counts as delivered.
@@ -359,7 +388,7 @@ export async function ackDelivered(deps: Deps, userId: number, messageIds: numbe
     },
   }));
   await deliverEvents(deps, stored);
-  return { updated: stored.reduce((sum, event) => sum + (event.event.type === "message_status_update" ? event.event.message_ids.length : 0), 0) };
+  return stored.reduce((sum, event) => sum + (event.event.type === "message_status_update" ? event.event.message_ids.length : 0), 0);
 }
 
 // Read receipts list ids up to this many; beyond it up_to_seq alone says which.
@@ -457,6 +486,17 @@ async function findMessageForMember(deps: Deps, userId: number, messageId: numbe
 
 /** The spec's PUT /messages/{id}/status: only the recipient, and only forwards. */
 export async function updateMessageStatus(deps: Deps, userId: number, input: { message_id: number; status: "delivered" | "read" }) {
+  const inGroup = await findGroupMessageForMember(deps, userId, input.message_id);
+  if (inGroup) {
+    if (inGroup.message.senderId === userId) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "Only recipients can mark a message delivered or read." });
+    }
+    if (input.status === "delivered") await ackGroupDelivered(deps, userId, [input.message_id]);
+    else await markGroupRead(deps, userId, { group_id: inGroup.group.id, up_to_seq: inGroup.message.seq });
+    const after = await findGroupMessageForMember(deps, userId, input.message_id);
+    const readSeq = after?.member.readSeq ?? 0;
+    return { message: "Status updated", status: readSeq >= inGroup.message.seq ? ("read" as const) : ("delivered" as const) };
+  }
   const row = await findMessageForMember(deps, userId, input.message_id);
   if (row.message.senderId === userId) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Only the recipient can mark a message delivered or read." });
@@ -468,6 +508,8 @@ export async function updateMessageStatus(deps: Deps, userId: number, input: { m
 }
 
 export async function deleteMessage(deps: Deps, userId: number, input: { message_id: number; for_everyone: boolean }) {
+  const inGroup = await findGroupMessageForMember(deps, userId, input.message_id);
+  if (inGroup) return deleteGroupMessage(deps, userId, inGroup, input.for_everyone);
   const row = await findMessageForMember(deps, userId, input.message_id);
   const chatId = row.message.chatId ?? 0;
   const peerId = peerOf(row, userId);
@@ -509,4 +551,35 @@ export async function deleteMessage(deps: Deps, userId: number, input: { message
   });
   await deliverEvents(deps, stored);
   return { message: "Deleted for everyone" };
+}
+
+/** "Message info" for a message you sent: when it reached each recipient and when they read it. */
+export async function messageInfo(deps: Deps, userId: number, messageId: number): Promise<MessageInfo> {
+  if (await findGroupMessageForMember(deps, userId, messageId)) return groupMessageInfo(deps, userId, messageId);
+  const row = await findMessageForMember(deps, userId, messageId);
+  if (row.message.senderId !== userId) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Message info is only for messages you sent." });
+  }
+  const peerId = peerOf(row, userId);
+  const [recipient] = await deps.db
+    .select({
+      user: schema.users,
+      status: schema.messageStatus,
+      hidesFromViewer: sql<boolean>`exists (select 1 from ${schema.blockedUsers} b where b.blocker_id = ${peerId} and b.blocked_id = ${userId})`,
+    })
+    .from(schema.users)
+    .leftJoin(schema.messageStatus, and(eq(schema.messageStatus.messageId, messageId), eq(schema.messageStatus.userId, peerId)))
+    .where(eq(schema.users.id, peerId));
+  if (!recipient) throw noSuchMessage();
+  return {
+    message_id: messageId,
+    recipients: [
+      {
+        user_id: peerId,
+        profile: toPublicProfile(recipient.user, { isHiddenFromViewer: recipient.hidesFromViewer }),
+        delivered_at: recipient.status?.deliveredAt?.toISOString() ?? null,
+        read_at: recipient.status?.readAt?.toISOString() ?? null,
+      },
+    ],
+  };
 }

@@ -11,6 +11,8 @@ import { buildServerConfig } from "../config";
 import { readServerEnv } from "../env";
 import { createLogger } from "../logger";
 import { closeRealtime, createRealtime, type Runtime } from "../runtime";
+import * as auth from "../services/auth";
+import { readEventsAfter } from "../services/events";
 import type { Notifier } from "../services/notifier";
 import type { SmsSender } from "../services/sms";
 
@@ -124,4 +126,20 @@ export async function freePort(): Promise<number> {
       probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
     });
   });
+}
+
+/** Signs a user up through the real OTP flow; returns their id. */
+export async function makeUser(runtime: TestRuntime, name: string): Promise<number> {
+  const phone_number = randomPhoneNumber();
+  await auth.register(runtime, { phone_number, full_name: name });
+  const otp = runtime.sms.lastCodeFor(phone_number);
+  const { user } = await auth.verifyOtp(runtime, { phone_number, otp, password: "password1" }, { ipAddress: null, userAgent: null });
+  return user.id;
+}
+
+/** A user's durable events after a seq, straight from the log. */
+export async function eventsOf(runtime: TestRuntime, userId: number, afterSeq = 0) {
+  const result = await readEventsAfter(runtime, userId, afterSeq, 1_000);
+  if ("expired" in result) throw new Error("expired");
+  return result.events;
 }

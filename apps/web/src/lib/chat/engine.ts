@@ -301,8 +301,9 @@ export class ChatEngine {
     try {
       const page = await this.#api.chat.list.query({ limit: CHAT_PAGE_SIZE });
       if (!this.#isCurrent(generation)) return;
-      this.#dispatch({ type: "chats_loaded", chats: page.chats, cursor: page.next_cursor });
-      await this.#fetchUndelivered(page.chats.map((chat) => chat.peer.id));
+      const chats = page.chats.filter((chat) => chat.type === "direct");
+      this.#dispatch({ type: "chats_loaded", chats, cursor: page.next_cursor });
+      await this.#fetchUndelivered(chats.map((chat) => chat.peer.id));
     } catch (error) {
       if (this.#isSessionEnded(error)) return;
       if (this.#isCurrent(generation)) this.#dispatch({ type: "chats_failed", error: toApiProblem(error).message });
@@ -316,8 +317,9 @@ export class ChatEngine {
     this.#isLoadingMoreChats = true;
     try {
       const page = await this.#api.chat.list.query({ limit: CHAT_PAGE_SIZE, cursor });
-      this.#dispatch({ type: "chats_loaded", chats: page.chats, cursor: page.next_cursor });
-      await this.#fetchUndelivered(page.chats.map((chat) => chat.peer.id));
+      const chats = page.chats.filter((chat) => chat.type === "direct");
+      this.#dispatch({ type: "chats_loaded", chats, cursor: page.next_cursor });
+      await this.#fetchUndelivered(chats.map((chat) => chat.peer.id));
     } catch {
       // The list keeps what it has; scrolling again retries.
     } finally {

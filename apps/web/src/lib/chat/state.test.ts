@@ -38,6 +38,7 @@ function message(seq: number, overrides: Partial<MessageOutput> = {}): MessageOu
 
 function chat(overrides: Partial<ChatOutput> = {}): ChatOutput {
   return {
+    type: "direct",
     id: CHAT,
     peer: {
       id: PEER,

@@ -1,0 +1,443 @@
+import { TRPCError } from "@trpc/server";
+import { and, asc, desc, eq, gt, gte, lt, lte, notExists, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+
+import { executeRows, isUniqueViolation, schema } from "@parley/db";
+import type {
+  DurableEvent,
+  GroupMessageOutput,
+  ListGroupMessagesInput,
+  MessageInfo,
+  SendGroupMessageInput,
+} from "@parley/validators";
+
+import type { Deps } from "../runtime";
+import { appendEvents, deliverEvents, type StoredEvent } from "./events";
+import { findMembership, type GroupRow, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
+import { asMessageType } from "./messages";
+import { toPublicProfile } from "./user";
+
+const replies = alias(schema.messages, "reply");
+const noSuchMessage = () => new TRPCError({ code: "NOT_FOUND", message: "There is no such message." });
+
+/** The member's window on the group: messages from when they joined to when they left. */
+const visibleTo = (member: Pick<MemberRow, "joinedSeq" | "leftSeq">) =>
+  and(gte(schema.messages.seq, member.joinedSeq), member.leftSeq === null ? undefined : lte(schema.messages.seq, member.leftSeq));
+
+/** Group messages as one viewer may see them (minus those they deleted for themselves), with the quoted reply. */
+function selectGroupMessages(deps: Deps, viewerId: number, where: SQL | undefined) {
+  return deps.db
+    .select({
+      message: schema.messages,
+      group: schema.groups,
+      reply: {
+        id: replies.id,
+        senderId: replies.senderId,
+        content: replies.content,
+        messageType: replies.messageType,
+        deletedAt: replies.deletedAt,
+      },
+    })
+    .from(schema.messages)
+    .innerJoin(schema.groups, eq(schema.groups.id, schema.messages.groupId))
+    .leftJoin(replies, eq(replies.id, schema.messages.replyToMessageId))
+    .where(
+      and(
+        where,
+        notExists(
+          deps.db
+            .select({ one: sql`1` })
+            .from(schema.hiddenMessages)
+            .where(and(eq(schema.hiddenMessages.userId, viewerId), eq(schema.hiddenMessages.messageId, schema.messages.id))),
+        ),
+      ),
+    );
+}
+
+export async function listGroupMessages(deps: Deps, userId: number, input: ListGroupMessagesInput) {
+  const { group, member } = await findMembership(deps.db, input.group_id, userId);
+  const isForward = input.after_seq !== undefined;
+  const page = isForward
+    ? gt(schema.messages.seq, input.after_seq ?? 0)
+    : input.before_seq === undefined
+      ? undefined
+      : lt(schema.messages.seq, input.before_seq);
+  const rows = await selectGroupMessages(deps, userId, and(eq(schema.messages.groupId, group.id), visibleTo(member), page))
+    .orderBy(isForward ? asc(schema.messages.seq) : desc(schema.messages.seq))
+    .limit(input.limit);
+  const messages = rows.map((row) => toGroupMessageOutput(row.message, row.group, row.reply));
+  const last = messages.at(-1);
+  return { messages, next_cursor: messages.length === input.limit && last ? last.seq : null };
+}
+
+async function findReplyTarget(deps: Deps, groupId: number, member: MemberRow, messageId: number): Promise<GroupMessageOutput["reply_to"]> {
+  const [quoted] = await deps.db
+    .select()
+    .from(schema.messages)
+    .where(and(eq(schema.messages.id, messageId), eq(schema.messages.groupId, groupId), visibleTo(member)));
+  if (!quoted || quoted.messageType === "system") {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "You can only reply to a message in this group." });
+  }
+  return {
+    id: quoted.id,
+    sender_id: quoted.senderId,
+    content: quoted.deletedAt ? null : quoted.content,
+    message_type: asMessageType(quoted.messageType),
+    is_deleted: quoted.deletedAt !== null,
+  };
+}
+
+/**
+ * Sends to a group: under the group's row lock (taken first, so the member list read after it
+ * is the one every membership change has committed), one statement takes the next seq, stores
+ * the message, moves the sender's own watermarks, and appends the event to every current
+ * member's log. Only after commit does the sender get its answer. No status row or unread
+ * counter per member: receipts and unread are watermarks (see group_members).
+ */
+export async function sendGroupMessage(deps: Deps, senderId: number, input: SendGroupMessageInput): Promise<GroupMessageOutput> {
+  const { member } = await findMembership(deps.db, input.group_id, senderId);
+  if (member.leftSeq !== null) throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to a group you are no longer in." });
+  const replyTo = input.reply_to_message_id === undefined ? null : await findReplyTarget(deps, input.group_id, member, input.reply_to_message_id);
+  const now = new Date().toISOString();
+  const base = {
+    group_id: input.group_id,
+    sender_id: senderId,
+    client_msg_id: input.client_msg_id,
+    content: input.content,
+    message_type: input.message_type,
+    system: null,
+    status: "sent",
+    reply_to_message_id: replyTo?.id ?? null,
+    reply_to: replyTo,
+    is_forwarded: false,
+    is_deleted: false,
+    created_at: now,
+  } satisfies Omit<GroupMessageOutput, "id" | "seq">;
+
+  type Row = { id: string | number; seq: number; seqs: { user_id: number; seq: string | number }[] | null };
+  let row: Row | undefined;
+  try {
+    row = await deps.db.transaction(async (tx) => {
+      await tx.select({ id: schema.groups.id }).from(schema.groups).where(eq(schema.groups.id, input.group_id)).for("update");
+      const [sent] = await executeRows<Row>(
+        tx,
+        sql`
+          with guard as (
+            select 1 from ${schema.groupMembers} where group_id = ${input.group_id} and user_id = ${senderId} and left_seq is null
+          ),
+          new_message as (select nextval(pg_get_serial_sequence('messages', 'id')) as id from guard),
+          g as (
+            update ${schema.groups} set last_seq = last_seq + 1, last_message_id = new_message.id,
+              last_message_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
+            from new_message where ${schema.groups.id} = ${input.group_id}
+            returning ${schema.groups.id} as id, last_seq
+          ),
+          message as (
+            insert into ${schema.messages} (id, group_id, sender_id, seq, client_msg_id, content, message_type, reply_to_message_id, created_at, updated_at)
+            select new_message.id, g.id, ${senderId}, g.last_seq, ${input.client_msg_id}, ${input.content}, ${input.message_type},
+                   ${replyTo?.id ?? null}, ${now}::timestamptz, ${now}::timestamptz
+            from new_message, g
+            returning id, seq
+          ),
+          sender as (
+            -- Sending in a group means you have seen it up to here (as in WhatsApp).
+            update ${schema.groupMembers} set delivered_seq = message.seq, read_seq = message.seq
+            from message where group_id = ${input.group_id} and user_id = ${senderId}
+          ),
+          recipients as (
+            select user_id from ${schema.groupMembers}, message where group_id = ${input.group_id} and left_seq is null
+          ),
+          counters as (
+            insert into ${schema.userEventCounters} as k (user_id, last_seq)
+            select user_id, 1 from recipients order by user_id
+            on conflict (user_id) do update set last_seq = k.last_seq + 1
+            returning k.user_id, k.last_seq
+          ),
+          events as (
+            insert into ${schema.userEvents} (user_id, seq, type, payload)
+            select counters.user_id, counters.last_seq, 'new_group_message', jsonb_build_object(
+              'type', 'new_group_message',
+              'message', ${JSON.stringify(base)}::jsonb || jsonb_build_object('id', message.id, 'seq', message.seq)
+            )
+            from counters, message
+          )
+          select m.id, m.seq, (select json_agg(json_build_object('user_id', user_id, 'seq', last_seq)) from counters) as seqs
+          from message m
+        `,
+      );
+      return sent;
+    });
+  } catch (error) {
+    // A retry (or two racing sends) with the same client_msg_id: the original wins, this one rolled back whole.
+    if (isUniqueViolation(error)) {
+      const original = await findByClientMsgId(deps, senderId, input);
+      if (original) return original;
+    }
+    throw error;
+  }
+  // The guard stopped it: the sender was removed between the check above and the lock.
+  if (!row) throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to a group you are no longer in." });
+
+  const sent: GroupMessageOutput = { ...base, id: Number(row.id), seq: row.seq };
+  const event: DurableEvent = { type: "new_group_message", message: sent };
+  const stored = (row.seqs ?? []).map(({ user_id, seq }) => ({ userId: user_id, seq: Number(seq), event }));
+  await Promise.all([deliverEvents(deps, stored), notifyOffline(deps, stored.map((entry) => entry.userId).filter((id) => id !== senderId), event)]);
+  return sent;
+}
+
+/** Members with no live connection get a push (the notifier seam). Never fails the send. */
+async function notifyOffline(deps: Deps, userIds: number[], event: DurableEvent) {
+  try {
+    const online = await deps.presence.onlineUsers(userIds);
+    await Promise.all(userIds.filter((id) => !online.has(id)).map((id) => deps.notifier.notifyOffline(id, event)));
+  } catch (error) {
+    deps.log.warn({ err: error }, "offline notification failed");
+  }
+}
+
+async function findByClientMsgId(deps: Deps, senderId: number, input: SendGroupMessageInput): Promise<GroupMessageOutput | null> {
+  const [row] = await selectGroupMessages(
+    deps,
+    senderId,
+    and(eq(schema.messages.senderId, senderId), eq(schema.messages.clientMsgId, input.client_msg_id)),
+  ).limit(1);
+  if (!row) return null;
+  const original = toGroupMessageOutput(row.message, row.group, row.reply);
+  if (original.group_id !== input.group_id || (!original.is_deleted && original.content !== input.content)) {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: "This client_msg_id was already used for a different message. Make a new UUID for each message.",
+    });
+  }
+  return original;
+}
+
+type Kind = "delivered" | "read";
+
+/**
+ * After a member's watermark moved: recompute the group's (the minimum over current members)
+ * and, if it rose, tell the senders of the messages it now covers, in one statement. Always
+ * recomputed rather than guessed from the old value, so concurrent receipts can't leave it stuck.
+ */
+async function advanceGroupWatermark(deps: Deps, groupId: number, kind: Kind): Promise<StoredEvent[]> {
+  const column = sql.raw(kind === "delivered" ? "delivered_seq" : "read_seq");
+  const now = new Date().toISOString();
+  const rows = await executeRows<{ user_id: number; seq: string | number; up_to_seq: number }>(
+    deps.db,
+    sql`
+      with floor as (
+        select min(gm.${column}) as seq from ${schema.groupMembers} gm where gm.group_id = ${groupId} and gm.left_seq is null
+      ),
+      previous as (select ${column} as seq from ${schema.groups} where id = ${groupId}),
+      moved as (
+        update ${schema.groups} g set ${column} = floor.seq from floor, previous
+        where g.id = ${groupId} and floor.seq is not null and g.${column} < floor.seq
+        returning previous.seq as old_seq, g.${column} as new_seq
+      ),
+      senders as (
+        select distinct m.sender_id as user_id, moved.new_seq
+        from moved
+        join ${schema.messages} m on m.group_id = ${groupId} and m.seq > moved.old_seq and m.seq <= moved.new_seq and m.message_type <> 'system'
+        join ${schema.groupMembers} gm on gm.group_id = ${groupId} and gm.user_id = m.sender_id and gm.left_seq is null
+      ),
+      counters as (
+        insert into ${schema.userEventCounters} as k (user_id, last_seq)
+        select user_id, 1 from senders order by user_id
+        on conflict (user_id) do update set last_seq = k.last_seq + 1
+        returning k.user_id, k.last_seq
+      ),
+      events as (
+        insert into ${schema.userEvents} (user_id, seq, type, payload)
+        select c.user_id, c.last_seq, 'group_message_status', jsonb_build_object(
+          'type', 'group_message_status', 'group_id', ${groupId}::int, 'status', ${kind}::text,
+          'up_to_seq', s.new_seq, 'updated_at', ${now}::text)
+        from counters c join senders s using (user_id)
+      )
+      select c.user_id, c.last_seq as seq, s.new_seq as up_to_seq from counters c join senders s using (user_id)
+    `,
+  );
+  return rows.map((row) => ({
+    userId: row.user_id,
+    seq: Number(row.seq),
+    event: { type: "group_message_status", group_id: groupId, status: kind, up_to_seq: row.up_to_seq, updated_at: now },
+  }));
+}
+
+/**
+ * Moves the caller's delivered (or read) watermark in each group to the newest of the given
+ * messages it may see, logging when. Returns the groups whose watermark moved.
+ */
+async function moveWatermarks(
+  deps: Deps,
+  userId: number,
+  kind: Kind,
+  target: { messageIds: number[] } | { groupId: number; upToSeq: number | null } | "all",
+): Promise<{ groupId: number; seq: number }[]> {
+  const column = sql.raw(kind === "delivered" ? "delivered_seq" : "read_seq");
+  const now = new Date().toISOString();
+  const wanted =
+    target === "all"
+      ? sql`select gm.group_id, coalesce(gm.left_seq, g.last_seq) as seq from ${schema.groupMembers} gm join ${schema.groups} g on g.id = gm.group_id where gm.user_id = ${userId}`
+      : "messageIds" in target
+        ? sql`select m.group_id, max(m.seq) as seq from ${schema.messages} m
+              where m.id in (select (jsonb_array_elements_text(${JSON.stringify(target.messageIds)}::jsonb))::bigint) and m.group_id is not null
+              group by m.group_id`
+        : sql`select ${target.groupId}::int as group_id, ${target.upToSeq ?? 2 ** 31 - 1}::int as seq`;
+  const rows = await executeRows<{ group_id: number; seq: number }>(
+    deps.db,
+    sql`
+      with wanted as (${wanted}),
+      moved as (
+        update ${schema.groupMembers} gm
+        set ${column} = least(w.seq, coalesce(gm.left_seq, g.last_seq))
+          ${kind === "read" ? sql`, delivered_seq = greatest(gm.delivered_seq, least(w.seq, coalesce(gm.left_seq, g.last_seq)))` : sql``}
+        from wanted w, ${schema.groups} g
+        where gm.group_id = w.group_id and gm.user_id = ${userId} and g.id = w.group_id
+          and gm.${column} < least(w.seq, coalesce(gm.left_seq, g.last_seq)) and w.seq >= gm.joined_seq
+        returning gm.group_id, gm.${column} as seq
+      ),
+      logged as (
+        insert into ${schema.groupReceipts} (group_id, user_id, kind, up_to_seq, at)
+        select group_id, ${userId}, ${kind}, seq, ${now}::timestamptz from moved
+        on conflict do nothing
+      )
+      select group_id, seq from moved
+    `,
+  );
+  return rows.map((row) => ({ groupId: row.group_id, seq: row.seq }));
+}
+
+/** The device has these group messages (or, for a fresh device, everything so far). */
+export async function ackGroupDelivered(deps: Deps, userId: number, messageIds: number[] | "all-pending"): Promise<number> {
+  const moved = await moveWatermarks(deps, userId, "delivered", messageIds === "all-pending" ? "all" : { messageIds });
+  const stored = (await Promise.all(moved.map(({ groupId }) => advanceGroupWatermark(deps, groupId, "delivered")))).flat();
+  await deliverEvents(deps, stored);
+  return moved.length;
+}
+
+/** Opening a group: everything up to `up_to_seq` (default: all) is read by the caller. */
+export async function markGroupRead(deps: Deps, userId: number, input: { group_id: number; up_to_seq?: number }) {
+  const { group, member } = await findMembership(deps.db, input.group_id, userId);
+  const moved = await moveWatermarks(deps, userId, "read", { groupId: group.id, upToSeq: input.up_to_seq ?? null });
+  const upToSeq = moved[0]?.seq ?? member.readSeq;
+  const [current] = await deps.db
+    .select({ group: schema.groups, member: schema.groupMembers })
+    .from(schema.groupMembers)
+    .innerJoin(schema.groups, eq(schema.groups.id, schema.groupMembers.groupId))
+    .where(and(eq(schema.groupMembers.groupId, group.id), eq(schema.groupMembers.userId, userId)));
+  const unread = current ? unreadCount(current.group, current.member) : 0;
+  if (moved.length > 0) {
+    const [delivered, read, own] = await Promise.all([
+      advanceGroupWatermark(deps, group.id, "delivered"),
+      advanceGroupWatermark(deps, group.id, "read"),
+      deps.db.transaction((tx) =>
+        appendEvents(tx, [{ userId, event: { type: "group_read", group_id: group.id, up_to_seq: upToSeq, unread_count: unread } }]),
+      ),
+    ]);
+    await deliverEvents(deps, [...delivered, ...read, ...own]);
+  }
+  return { group_id: group.id, up_to_seq: upToSeq, unread_count: unread };
+}
+
+/** A group message the caller may see (in their window, not hidden by them), with its group and their membership. */
+export async function findGroupMessageForMember(deps: Deps, userId: number, messageId: number) {
+  const [row] = await deps.db
+    .select({ message: schema.messages, group: schema.groups, member: schema.groupMembers })
+    .from(schema.messages)
+    .innerJoin(schema.groups, eq(schema.groups.id, schema.messages.groupId))
+    .innerJoin(schema.groupMembers, and(eq(schema.groupMembers.groupId, schema.groups.id), eq(schema.groupMembers.userId, userId)))
+    .where(
+      and(
+        eq(schema.messages.id, messageId),
+        sql`${schema.messages.seq} >= ${schema.groupMembers.joinedSeq}`,
+        sql`(${schema.groupMembers.leftSeq} is null or ${schema.messages.seq} <= ${schema.groupMembers.leftSeq})`,
+      ),
+    )
+    .limit(1);
+  return row ?? null;
+}
+
+export async function deleteGroupMessage(
+  deps: Deps,
+  userId: number,
+  found: { message: typeof schema.messages.$inferSelect; group: GroupRow; member: MemberRow },
+  forEveryone: boolean,
+) {
+  const { message, group, member } = found;
+  if (!forEveryone) {
+    const stored = await deps.db.transaction(async (tx) => {
+      await tx.insert(schema.hiddenMessages).values({ userId, messageId: message.id }).onConflictDoNothing();
+      return appendEvents(tx, [{ userId, event: { type: "group_message_deleted", group_id: group.id, message_id: message.id, for_everyone: false } }]);
+    });
+    await deliverEvents(deps, stored);
+    return { message: "Deleted for you" };
+  }
+  if (message.senderId !== userId || message.messageType === "system") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only the sender can delete a message for everyone." });
+  }
+  if (member.leftSeq !== null) throw new TRPCError({ code: "FORBIDDEN", message: "You are no longer a member of this group." });
+  if (message.deletedAt) return { message: "Deleted for everyone" };
+  const windowSeconds = deps.config.messaging.deleteForEveryoneWindowSeconds;
+  if (Date.now() - message.createdAt.getTime() > windowSeconds * 1000) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `Messages can be deleted for everyone only within ${Math.round(windowSeconds / 3600)} hours of sending. You can still delete it for yourself.`,
+    });
+  }
+  const stored = await deps.db.transaction(async (tx) => {
+    await tx.select({ id: schema.groups.id }).from(schema.groups).where(eq(schema.groups.id, group.id)).for("update");
+    await tx
+      .update(schema.messages)
+      .set({ deletedAt: new Date(), content: null, mediaUrl: null, mediaThumbnailUrl: null, locationLatitude: null, locationLongitude: null })
+      .where(eq(schema.messages.id, message.id));
+    const members = await tx
+      .select({ userId: schema.groupMembers.userId })
+      .from(schema.groupMembers)
+      .where(and(eq(schema.groupMembers.groupId, group.id), sql`${schema.groupMembers.leftSeq} is null`));
+    const event: DurableEvent = { type: "group_message_deleted", group_id: group.id, message_id: message.id, for_everyone: true };
+    return appendEvents(tx, members.map((row) => ({ userId: row.userId, event })));
+  });
+  await deliverEvents(deps, stored);
+  return { message: "Deleted for everyone" };
+}
+
+/**
+ * "Message info" for a group message you sent: each member who was in the group when it was
+ * sent, with when it reached them and when they read it (their first receipt covering its seq).
+ */
+export async function groupMessageInfo(deps: Deps, userId: number, messageId: number): Promise<MessageInfo> {
+  const found = await findGroupMessageForMember(deps, userId, messageId);
+  if (!found) throw noSuchMessage();
+  if (found.message.senderId !== userId || found.message.messageType === "system") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Message info is only for messages you sent." });
+  }
+  const { seq } = found.message;
+  const rows = await deps.db
+    .select({
+      user: schema.users,
+      hidesFromViewer: sql<boolean>`exists (select 1 from ${schema.blockedUsers} b where b.blocker_id = ${schema.users.id} and b.blocked_id = ${userId})`,
+      deliveredAt: sql<string | null>`(select min(r.at)::text from ${schema.groupReceipts} r where r.group_id = ${found.group.id} and r.user_id = ${schema.users.id} and r.up_to_seq >= ${seq})`,
+      readAt: sql<string | null>`(select min(r.at)::text from ${schema.groupReceipts} r where r.group_id = ${found.group.id} and r.user_id = ${schema.users.id} and r.kind = 'read' and r.up_to_seq >= ${seq})`,
+    })
+    .from(schema.groupMembers)
+    .innerJoin(schema.users, eq(schema.users.id, schema.groupMembers.userId))
+    .where(
+      and(
+        eq(schema.groupMembers.groupId, found.group.id),
+        sql`${schema.groupMembers.userId} <> ${userId}`,
+        lte(schema.groupMembers.joinedSeq, seq),
+        sql`(${schema.groupMembers.leftSeq} is null or ${schema.groupMembers.leftSeq} >= ${seq})`,
+      ),
+    )
+    .orderBy(asc(schema.users.id));
+  const iso = (value: string | null) => (value === null ? null : new Date(value).toISOString());
+  return {
+    message_id: messageId,
+    recipients: rows.map((row) => ({
+      user_id: row.user.id,
+      profile: toPublicProfile(row.user, { isHiddenFromViewer: row.hidesFromViewer }),
+      delivered_at: iso(row.deliveredAt),
+      read_at: iso(row.readAt),
+    })),
+  };
+}

@@ -1,0 +1,264 @@
+import { randomUUID } from "node:crypto";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { schema } from "@parley/db";
+import type { DurableEvent } from "@parley/validators";
+
+import { createTestRuntime, eventsOf, makeUser, randomPhoneNumber, type TestRuntime, type TestShape, trpcError } from "../test";
+import { blockUser } from "./blocks";
+import { listChats } from "./chats";
+import { currentEventSeq } from "./events";
+import * as groupMessages from "./group-messages";
+import * as groups from "./groups";
+import * as messages from "./messages";
+
+const say = (group_id: number, content: string) => ({
+  group_id,
+  content,
+  message_type: "text" as const,
+  client_msg_id: randomUUID(),
+});
+
+/** Users straight into the table: enough to fill a 256-member group without 256 argon2 hashes. */
+async function insertUsers(runtime: TestRuntime, count: number): Promise<number[]> {
+  // Consecutive numbers from a random start: distinct within the batch, unlikely to meet other tests'.
+  const start = Number(randomPhoneNumber().slice(1)) - 1_000;
+  const rows = await runtime.db
+    .insert(schema.users)
+    .values(Array.from({ length: count }, (_, index) => ({ phoneNumber: `+${start + index}`, passwordHash: "x", fullName: `Filler ${index}` })))
+    .returning({ id: schema.users.id });
+  return rows.map((row) => row.id);
+}
+
+async function eventTypesSince(runtime: TestRuntime, userId: number, afterSeq: number) {
+  return (await eventsOf(runtime, userId, afterSeq)).map((stored) => stored.event);
+}
+
+const ofType = <T extends DurableEvent["type"]>(events: DurableEvent[], type: T) =>
+  events.filter((event): event is Extract<DurableEvent, { type: T }> => event.type === type);
+
+describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shape) => {
+  let runtime: TestRuntime;
+  let ana: number;
+  let ben: number;
+  let cam: number;
+  let dan: number;
+  beforeAll(async () => {
+    runtime = await createTestRuntime({ shape });
+    [ana, ben, cam, dan] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben"), await makeUser(runtime, "Cam"), await makeUser(runtime, "Dan")];
+  });
+  afterAll(() => runtime.close());
+
+  it("creates a group with the creator as admin, and every member hears of it", async () => {
+    const group = await groups.createGroup(runtime, ana, { name: "Family Group", description: "Family chat", member_ids: [ben, cam] });
+    expect(group).toMatchObject({ name: "Family Group", description: "Family chat", created_by: ana, member_count: 3, my_role: "admin", is_member: true });
+    expect(group.members.map((member) => [member.user_id, member.role])).toEqual([
+      [ana, "admin"],
+      [ben, "member"],
+      [cam, "member"],
+    ]);
+    const [created] = ofType(await eventTypesSince(runtime, ben, 0), "new_group_message").filter((e) => e.message.group_id === group.id);
+    expect(created?.message).toMatchObject({ seq: 1, message_type: "system", system: { action: "created", actor_id: ana, name: "Family Group" } });
+    expect(created?.message.content).toBe('Ana created the group "Family Group"');
+    // Chat list: Ben has one unread (the "created" message); Ana, who did it, none.
+    const benChats = await listChats(runtime, ben, { limit: 10 });
+    expect(benChats.chats.find((chat) => chat.type === "group" && chat.id === group.id)).toMatchObject({ unread_count: 1, last_seq: 1 });
+    const anaChats = await listChats(runtime, ana, { limit: 10 });
+    expect(anaChats.chats.find((chat) => chat.type === "group" && chat.id === group.id)).toMatchObject({ unread_count: 0 });
+  });
+
+  it("fans a message out to every member once, in seq order, and a retry returns the original", async () => {
+    const group = await groups.createGroup(runtime, ana, { name: "Fan-out", member_ids: [ben, cam] });
+    const before = await Promise.all([ana, ben, cam, dan].map((id) => currentEventSeq(runtime, id)));
+    const first = await groupMessages.sendGroupMessage(runtime, ben, say(group.id, "one"));
+    const input = say(group.id, "two");
+    const second = await groupMessages.sendGroupMessage(runtime, cam, input);
+    expect(await groupMessages.sendGroupMessage(runtime, cam, input)).toEqual(second);
+    expect([first.seq, second.seq]).toEqual([2, 3]);
+    for (const [index, userId] of [ana, ben, cam].entries()) {
+      const received = ofType(await eventTypesSince(runtime, userId, before[index] ?? 0), "new_group_message");
+      expect(received.map((event) => event.message.content)).toEqual(["one", "two"]);
+    }
+    // Dan is not a member: nothing of it reaches him, and the group does not exist for him.
+    expect(ofType(await eventTypesSince(runtime, dan, before[3] ?? 0), "new_group_message")).toEqual([]);
+    expect((await trpcError(groups.getGroup(runtime, dan, group.id))).code).toBe("NOT_FOUND");
+    expect((await trpcError(groupMessages.listGroupMessages(runtime, dan, { group_id: group.id, limit: 10 }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(groupMessages.sendGroupMessage(runtime, dan, say(group.id, "let me in")))).code).toBe("NOT_FOUND");
+    expect((await trpcError(messages.deleteMessage(runtime, dan, { message_id: first.id, for_everyone: false }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(messages.messageInfo(runtime, dan, first.id))).code).toBe("NOT_FOUND");
+    // A client_msg_id reused for different content is refused.
+    expect((await trpcError(groupMessages.sendGroupMessage(runtime, cam, { ...input, content: "other" }))).code).toBe("CONFLICT");
+    const history = await groupMessages.listGroupMessages(runtime, ana, { group_id: group.id, limit: 10 });
+    expect(history.messages.map((message) => message.seq)).toEqual([3, 2, 1]);
+  });
+
+  it("ticks: delivered when every member has it, read when every member read it, with message info", async () => {
+    const group = await groups.createGroup(runtime, ana, { name: "Ticks", member_ids: [ben, cam] });
+    const anaSeq = await currentEventSeq(runtime, ana);
+    const sent = await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "did you get it?"));
+    expect(sent.status).toBe("sent");
+
+    await messages.ackDelivered(runtime, ben, [sent.id]);
+    expect(ofType(await eventTypesSince(runtime, ana, anaSeq), "group_message_status")).toEqual([]);
+    await messages.ackDelivered(runtime, cam, [sent.id]);
+    const [delivered] = ofType(await eventTypesSince(runtime, ana, anaSeq), "group_message_status");
+    expect(delivered).toMatchObject({ group_id: group.id, status: "delivered", up_to_seq: sent.seq });
+
+    await groupMessages.markGroupRead(runtime, ben, { group_id: group.id });
+    const info = await messages.messageInfo(runtime, ana, sent.id);
+    const byUser = new Map(info.recipients.map((recipient) => [recipient.user_id, recipient]));
+    expect([...byUser.keys()].sort()).toEqual([ben, cam].sort());
+    expect(byUser.get(ben)?.read_at).not.toBeNull();
+    expect(byUser.get(cam)?.delivered_at).not.toBeNull();
+    expect(byUser.get(cam)?.read_at).toBeNull();
+
+    const camRead = await groupMessages.markGroupRead(runtime, cam, { group_id: group.id });
+    expect(camRead).toMatchObject({ up_to_seq: sent.seq, unread_count: 0 });
+    const statuses = ofType(await eventTypesSince(runtime, ana, anaSeq), "group_message_status");
+    expect(statuses.map((event) => event.status)).toEqual(["delivered", "read"]);
+    const [latest] = (await groupMessages.listGroupMessages(runtime, ana, { group_id: group.id, limit: 1 })).messages;
+    expect(latest?.status).toBe("read");
+    // Only the sender asks for info; Cam's own devices heard that Cam read it.
+    expect((await trpcError(messages.messageInfo(runtime, ben, sent.id))).code).toBe("FORBIDDEN");
+    expect(ofType(await eventTypesSince(runtime, cam, 0), "group_read").at(-1)).toMatchObject({ group_id: group.id, unread_count: 0 });
+  });
+
+  it("counts unread per member and moves it with reads and own sends", async () => {
+    const group = await groups.createGroup(runtime, ana, { name: "Unread", member_ids: [ben] });
+    await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "a"));
+    await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "b"));
+    const unreadOf = async (userId: number) =>
+      (await listChats(runtime, userId, { limit: 50 })).chats.find((chat) => chat.type === "group" && chat.id === group.id)?.unread_count;
+    expect(await unreadOf(ben)).toBe(3);
+    await groupMessages.markGroupRead(runtime, ben, { group_id: group.id, up_to_seq: 2 });
+    expect(await unreadOf(ben)).toBe(1);
+    await groupMessages.sendGroupMessage(runtime, ben, say(group.id, "replying reads it all"));
+    expect(await unreadOf(ben)).toBe(0);
+    expect(await unreadOf(ana)).toBe(1);
+  });
+
+  it("lets only admins manage the group", async () => {
+    const group = await groups.createGroup(runtime, ana, { name: "Admins", member_ids: [ben, cam] });
+    const forbidden = [
+      () => groups.addMembers(runtime, ben, { group_id: group.id, user_ids: [dan] }),
+      () => groups.removeMember(runtime, ben, { group_id: group.id, user_id: cam }),
+      () => groups.updateGroup(runtime, ben, { group_id: group.id, name: "Mine now" }),
+      () => groups.setMemberRole(runtime, ben, { group_id: group.id, user_id: ben, role: "admin" }),
+      () => groups.deleteGroup(runtime, ben, group.id),
+    ];
+    for (const attempt of forbidden) expect((await trpcError(attempt())).code).toBe("FORBIDDEN");
+
+    await groups.setMemberRole(runtime, ana, { group_id: group.id, user_id: ben, role: "admin" });
+    const renamed = await groups.updateGroup(runtime, ben, { group_id: group.id, name: "Renamed", description: "new" });
+    expect(renamed).toMatchObject({ name: "Renamed", description: "new" });
+    const history = await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, limit: 10 });
+    expect(history.messages.map((message) => message.system?.action)).toEqual(["description_changed", "renamed", "promoted", "created"]);
+    // The last admin can't step down; a group always has one.
+    await groups.setMemberRole(runtime, ben, { group_id: group.id, user_id: ben, role: "member" });
+    expect((await trpcError(groups.setMemberRole(runtime, ana, { group_id: group.id, user_id: ana, role: "member" }))).code).toBe("BAD_REQUEST");
+  });
+
+  it("removes a member: nothing more reaches them, what they had stays readable, and they can't send", async () => {
+    const group = await groups.createGroup(runtime, ana, { name: "Removal", member_ids: [ben, cam] });
+    const before = await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "before"));
+    const camSeq = await currentEventSeq(runtime, cam);
+    await groups.removeMember(runtime, ana, { group_id: group.id, user_id: cam });
+    const after = await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "after"));
+
+    const camEvents = await eventTypesSince(runtime, cam, camSeq);
+    expect(ofType(camEvents, "new_group_message").map((event) => event.message.system?.action)).toEqual(["removed"]);
+    expect(ofType(camEvents, "group_left")).toEqual([{ type: "group_left", group_id: group.id, reason: "removed" }]);
+    const seen = await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, limit: 10 });
+    expect(seen.messages.map((message) => message.id)).toContain(before.id);
+    expect(seen.messages.map((message) => message.id)).not.toContain(after.id);
+    expect((await trpcError(groupMessages.sendGroupMessage(runtime, cam, say(group.id, "hey")))).code).toBe("FORBIDDEN");
+    expect((await trpcError(messages.deleteMessage(runtime, cam, { message_id: after.id, for_everyone: false }))).code).toBe("NOT_FOUND");
+    const camView = await groups.getGroup(runtime, cam, group.id);
+    expect(camView).toMatchObject({ is_member: false, my_role: null, members: [] });
+    // Re-added, they start afresh from the "added" message.
+    await groups.addMembers(runtime, ana, { group_id: group.id, user_ids: [cam] });
+    const again = await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, limit: 10 });
+    expect(again.messages[0]?.system?.action).toBe("added");
+    expect(again.messages.map((message) => message.id)).not.toContain(after.id);
+  });
+
+  it("hands the group to the longest-standing member when the last admin leaves", async () => {
+    const group = await groups.createGroup(runtime, ana, { name: "Leaving", member_ids: [ben, cam] });
+    await groups.leaveGroup(runtime, ana, group.id);
+    const view = await groups.getGroup(runtime, ben, group.id);
+    expect(view.members.map((member) => [member.user_id, member.role])).toEqual([
+      [ben, "admin"],
+      [cam, "member"],
+    ]);
+    const history = await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, limit: 3 });
+    expect(history.messages.map((message) => message.content)).toEqual(["Ben is now an admin", "Ana left", 'Ana created the group "Leaving"']);
+    expect((await trpcError(groups.leaveGroup(runtime, ana, group.id))).code).toBe("FORBIDDEN");
+  });
+
+  it("holds at most 256 members, the creator included", async () => {
+    const others = await insertUsers(runtime, 256);
+    expect((await trpcError(groups.createGroup(runtime, ana, { name: "Too big", member_ids: others }))).code).toBe("BAD_REQUEST");
+    const group = await groups.createGroup(runtime, ana, { name: "Full", member_ids: others.slice(0, 255) });
+    expect(group.member_count).toBe(256);
+    const error = await trpcError(groups.addMembers(runtime, ana, { group_id: group.id, user_ids: [ben] }));
+    expect(error.code).toBe("BAD_REQUEST");
+    expect(error.message).toContain("at most 256 members");
+    const sent = await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "hello, all 255 of you"));
+    const lastFiller = others[254] ?? 0;
+    expect(ofType(await eventTypesSince(runtime, lastFiller, 0), "new_group_message").at(-1)?.message.id).toBe(sent.id);
+  });
+
+  it("won't put people in a group with someone they blocked or who blocked them", async () => {
+    const eve = await makeUser(runtime, "Eve");
+    await blockUser(runtime, eve, ana);
+    expect((await trpcError(groups.createGroup(runtime, ana, { name: "No", member_ids: [eve] }))).code).toBe("FORBIDDEN");
+    expect((await trpcError(groups.createGroup(runtime, ana, { name: "No", member_ids: [987_654_321] }))).code).toBe("NOT_FOUND");
+  });
+
+  it("deletes a group for everyone", async () => {
+    const group = await groups.createGroup(runtime, ana, { name: "Doomed", member_ids: [ben] });
+    const benSeq = await currentEventSeq(runtime, ben);
+    await groups.deleteGroup(runtime, ana, group.id);
+    expect(ofType(await eventTypesSince(runtime, ben, benSeq), "group_left")).toEqual([
+      { type: "group_left", group_id: group.id, reason: "deleted" },
+    ]);
+    expect((await trpcError(groups.getGroup(runtime, ben, group.id))).code).toBe("NOT_FOUND");
+  });
+
+  it("deletes a group message for everyone, and tells every member", async () => {
+    const group = await groups.createGroup(runtime, ana, { name: "Oops", member_ids: [ben] });
+    const sent = await groupMessages.sendGroupMessage(runtime, ben, say(group.id, "wrong group"));
+    expect((await trpcError(messages.deleteMessage(runtime, ana, { message_id: sent.id, for_everyone: true }))).code).toBe("FORBIDDEN");
+    const anaSeq = await currentEventSeq(runtime, ana);
+    await messages.deleteMessage(runtime, ben, { message_id: sent.id, for_everyone: true });
+    expect(ofType(await eventTypesSince(runtime, ana, anaSeq), "group_message_deleted")).toEqual([
+      { type: "group_message_deleted", group_id: group.id, message_id: sent.id, for_everyone: true },
+    ]);
+    const [shown] = (await groupMessages.listGroupMessages(runtime, ana, { group_id: group.id, limit: 1 })).messages;
+    expect(shown).toMatchObject({ id: sent.id, is_deleted: true, content: null });
+  });
+
+  it("mixes groups and 1:1 chats in the chat list by recency, paging across both", async () => {
+    const me = await makeUser(runtime, "Mixer");
+    const peer = await makeUser(runtime, "Peer");
+    const first = await groups.createGroup(runtime, me, { name: "G1", member_ids: [peer] });
+    await messages.sendChatMessage(runtime, me, { receiver_id: peer, content: "direct", message_type: "text", client_msg_id: randomUUID() });
+    const second = await groups.createGroup(runtime, me, { name: "G2", member_ids: [peer] });
+    const all = await listChats(runtime, me, { limit: 10 });
+    expect(all.chats.map((chat) => [chat.type, chat.id])).toEqual([
+      ["group", second.id],
+      ["direct", all.chats[1]?.id],
+      ["group", first.id],
+    ]);
+    const paged = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listChats(runtime, me, { limit: 1, cursor });
+      paged.push(...page.chats.map((chat) => [chat.type, chat.id]));
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(all.chats.map((chat) => [chat.type, chat.id]));
+    expect((await trpcError(listChats(runtime, me, { limit: 1, cursor: "bogus" }))).code).toBe("BAD_REQUEST");
+  });
+});
