@@ -63,6 +63,8 @@ export type Device = {
   events: { event: ParleyEvent; id: string | null }[];
   lastEventId(): string | null;
   messages(): string[];
+  /** Group messages received, as "group:seq:content" (system messages included). */
+  groupMessages(groupId: number): { seq: number; content: string }[];
   close(): Promise<void>;
 };
 
@@ -80,6 +82,12 @@ export function connect(user: TestUser, url: string | string[], options: { lastE
     events,
     lastEventId: () => subscription.lastEventId,
     messages: () => events.flatMap(({ event }) => (event.type === "new_message" ? [event.message.content ?? ""] : [])),
+    groupMessages: (groupId) =>
+      events.flatMap(({ event }) =>
+        event.type === "new_group_message" && event.message.group_id === groupId
+          ? [{ seq: event.message.seq, content: event.message.content ?? "" }]
+          : [],
+      ),
     close: async () => {
       subscription.unsubscribe();
       await client.close();
@@ -97,6 +105,10 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 10
 
 export function send(device: Device, to: TestUser, content: string) {
   return device.client.message.send.mutate({ receiver_id: to.id, content, client_msg_id: randomUUID() });
+}
+
+export function sendToGroup(device: Device, groupId: number, content: string) {
+  return device.client.message.sendGroup.mutate({ group_id: groupId, content, client_msg_id: randomUUID() });
 }
 
 /** A Redis server of the test's own, so it can be restarted and flushed without touching anything else. */

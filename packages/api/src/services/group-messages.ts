@@ -118,7 +118,7 @@ export async function sendGroupMessage(deps: Deps, senderId: number, input: Send
   let row: Row | undefined;
   try {
     row = await deps.db.transaction(async (tx) => {
-      await tx.select({ id: schema.groups.id }).from(schema.groups).where(eq(schema.groups.id, input.group_id)).for("update");
+      await tx.select({ id: schema.groups.id }).from(schema.groups).where(eq(schema.groups.id, input.group_id)).for("no key update");
       const [sent] = await executeRows<Row>(
         tx,
         sql`
@@ -385,7 +385,7 @@ export async function deleteGroupMessage(
     });
   }
   const stored = await deps.db.transaction(async (tx) => {
-    await tx.select({ id: schema.groups.id }).from(schema.groups).where(eq(schema.groups.id, group.id)).for("update");
+    await tx.select({ id: schema.groups.id }).from(schema.groups).where(eq(schema.groups.id, group.id)).for("no key update");
     await tx
       .update(schema.messages)
       .set({ deletedAt: new Date(), content: null, mediaUrl: null, mediaThumbnailUrl: null, locationLatitude: null, locationLongitude: null })

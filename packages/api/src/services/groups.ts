@@ -52,7 +52,7 @@ export async function findMembership(
     .limit(1);
   // The group row is the lock every membership change and every send takes: while it is held, the
   // member list can't change under a fan-out, and seqs are allocated one at a time.
-  const [row] = options.lock ? await query.for("update", { of: schema.groups }) : await query;
+  const [row] = options.lock ? await query.for("no key update", { of: schema.groups }) : await query;
   if (!row) throw noSuchGroup();
   return row;
 }

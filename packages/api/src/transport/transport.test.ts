@@ -260,6 +260,81 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
     });
   });
 
+  describe("REST groups", () => {
+    it("serves the spec's group endpoints with its Create Group JSON", async () => {
+      const [ana, ben, cam] = [await restSignUp(runtime, api.http), await restSignUp(runtime, api.http), await restSignUp(runtime, api.http)];
+      const [benId, camId] = [ben.user.id as number, cam.user.id as number];
+      const created = await rest(api.http, "POST", "/api/groups", {
+        token: ana.token,
+        body: { name: "Family Group", description: "Family chat", member_ids: [benId] },
+      });
+      expect(created.status).toBe(200);
+      expect(created.body).toMatchObject({
+        id: expect.any(Number),
+        name: "Family Group",
+        description: "Family chat",
+        created_by: ana.user.id,
+        created_at: expect.any(String),
+        members: [
+          { user_id: ana.user.id, role: "admin" },
+          { user_id: benId, role: "member" },
+        ],
+      });
+      const groupId = created.body.id as number;
+
+      const added = await rest(api.http, "POST", `/api/groups/${groupId}/members`, { token: ana.token, body: { user_id: camId } });
+      expect(added.body).toMatchObject({ member_count: 3 });
+      const sent = await rest(api.http, "POST", "/api/messages/group", {
+        token: ben.token,
+        body: { group_id: groupId, content: "Hi all", client_msg_id: crypto.randomUUID() },
+      });
+      expect(sent.body).toMatchObject({ group_id: groupId, sender_id: benId, content: "Hi all", status: "sent", seq: 3 });
+      const history = await rest(api.http, "GET", `/api/messages/group/${groupId}?limit=10`, { token: cam.token });
+      expect((history.body.messages as Json[]).map((message) => message.message_type)).toEqual(["text", "system"]);
+      expect((await rest(api.http, "GET", "/api/groups", { token: cam.token })).body).toMatchObject({ groups: [{ id: groupId, is_member: true }] });
+      expect((await rest(api.http, "GET", `/api/groups/${groupId}`, { token: cam.token })).body).toMatchObject({ my_role: "member" });
+      const renamed = await rest(api.http, "PUT", `/api/groups/${groupId}`, { token: ana.token, body: { name: "Family" } });
+      expect(renamed.body).toMatchObject({ name: "Family" });
+      expect((await rest(api.http, "PUT", `/api/groups/${groupId}`, { token: cam.token, body: { name: "Mine" } })).status).toBe(403);
+      expect((await rest(api.http, "POST", `/api/groups/${groupId}/read`, { token: cam.token, body: {} })).body).toMatchObject({ unread_count: 0 });
+      const info = await rest(api.http, "GET", `/api/messages/${sent.body.id as number}/info`, { token: ben.token });
+      expect((info.body.recipients as Json[]).map((recipient) => recipient.user_id).sort()).toEqual([ana.user.id, camId].sort());
+      expect((await rest(api.http, "DELETE", `/api/groups/${groupId}/members/${camId}`, { token: ana.token })).body).toEqual({
+        message: "Removed from the group",
+      });
+      expect((await rest(api.http, "GET", `/api/groups/${groupId}`, { token: cam.token })).body).toMatchObject({ is_member: false });
+      expect((await rest(api.http, "DELETE", `/api/groups/${groupId}`, { token: ana.token })).body).toEqual({ message: "Group deleted" });
+      expect((await rest(api.http, "GET", `/api/groups/${groupId}`, { token: ben.token })).status).toBe(404);
+    });
+
+    it("answers bad group input with 4xx, never 500", async () => {
+      const ana = await restSignUp(runtime, api.http);
+      const tooMany = Array.from({ length: 256 }, (_, index) => index + 1);
+      const cases: [string, string, unknown, number][] = [
+        ["POST", "/api/groups", { name: "  " }, 400],
+        ["POST", "/api/groups", { name: "x".repeat(101) }, 400],
+        ["POST", "/api/groups", { name: "Dupes", member_ids: [2, 2] }, 400],
+        ["POST", "/api/groups", { name: "Huge", member_ids: tooMany }, 400],
+        ["POST", "/api/groups", { name: "Ghosts", member_ids: [2_000_000_000] }, 404],
+        ["GET", "/api/groups/999999", undefined, 404],
+        ["GET", "/api/groups/abc", undefined, 400],
+        ["PUT", "/api/groups/999999", {}, 400],
+        ["POST", "/api/groups/999999/members", {}, 400],
+        ["POST", "/api/groups/999999/members", { user_id: 1 }, 404],
+        ["DELETE", "/api/groups/999999/members/1", undefined, 404],
+        ["POST", "/api/messages/group", { group_id: 999999, content: "x", client_msg_id: crypto.randomUUID() }, 404],
+        ["POST", "/api/messages/group", { group_id: 1, content: "x".repeat(4097), client_msg_id: crypto.randomUUID() }, 400],
+        ["GET", "/api/messages/group/999999", undefined, 404],
+        ["GET", "/api/messages/999999/info", undefined, 404],
+      ];
+      for (const [method, path, body, status] of cases) {
+        const response = await rest(api.http, method, path, { token: ana.token, body });
+        expect({ path, body, status: response.status }).toEqual({ path, body, status });
+        expect(response.body.message).toEqual(expect.any(String));
+      }
+    });
+  });
+
   describe("tRPC over HTTP", () => {
     it("runs the auth flow with typed results and error codes", async () => {
       let token: string | null = null;

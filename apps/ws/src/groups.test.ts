@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestDatabase, type TestDatabase } from "@parley/db/test";
+
+import type { WsServer } from "./server";
+import { connect, type Device, deploymentEnv, sendToGroup, signUp, startInstances, type TestUser, waitFor } from "./test/harness";
+
+const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+const userText = (device: Device, groupId: number) =>
+  device.groupMessages(groupId).filter((message) => !message.content.includes(" created the group "));
+
+/** Each device got each seq once, in increasing order. */
+function expectOnceInOrder(device: Device, groupId: number) {
+  const seqs = device.groupMessages(groupId).map((message) => message.seq);
+  expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  expect(new Set(seqs).size).toBe(seqs.length);
+}
+
+describe("live groups across WebSocket instances", () => {
+  let database: TestDatabase;
+  let instances: WsServer[];
+  let first: WsServer;
+  let second: WsServer;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    instances = await startInstances(deploymentEnv(database.url, redisUrl), 2);
+    [first, second] = instances as [WsServer, WsServer];
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.shutdown()));
+    await database.drop();
+  });
+
+  const urlFor = (index: number) => (index % 2 === 0 ? first.url : second.url);
+
+  async function groupOf(count: number) {
+    const people: TestUser[] = [];
+    for (let index = 0; index < count; index++) people.push(await signUp(urlFor(index), `Member ${index}`));
+    const devices = people.map((person, index) => connect(person, urlFor(index)));
+    const [admin, ...others] = people as [TestUser, ...TestUser[]];
+    const group = await (devices[0] as Device).client.group.create.mutate({ name: "Crew", member_ids: others.map((person) => person.id) });
+    await waitFor(() => devices.every((device) => device.groupMessages(group.id).length === 1), "everyone hears of the group");
+    return { people, devices, admin, group };
+  }
+
+  it("fans concurrent messages out to every member on both instances, once each and in order, and ticks follow", async () => {
+    const { devices, group } = await groupOf(8);
+    try {
+      const senders = devices.slice(0, 3);
+      const sent = await Promise.all(
+        senders.flatMap((device, who) => Array.from({ length: 5 }, (_, n) => sendToGroup(device, group.id, `m${who}-${n}`))),
+      );
+      expect(new Set(sent.map((message) => message.seq)).size).toBe(15);
+      await waitFor(() => devices.every((device) => userText(device, group.id).length === 15), "all 15 reach all 8 members");
+      for (const device of devices) {
+        expectOnceInOrder(device, group.id);
+        expect(userText(device, group.id).map((message) => message.content).sort()).toEqual(sent.map((message) => message.content).sort());
+      }
+      // Every member's SDK acknowledged: each sender hears "delivered" up to (at least) its own newest message.
+      const lastOwnSeq = (who: number) => Math.max(...sent.filter((message) => message.content.startsWith(`m${who}-`)).map((message) => message.seq));
+      await waitFor(
+        () =>
+          senders.every((device, who) =>
+            device.events.some(
+              ({ event }) => event.type === "group_message_status" && event.status === "delivered" && event.up_to_seq >= lastOwnSeq(who),
+            ),
+          ),
+        "delivered ticks for the senders",
+      );
+    } finally {
+      await Promise.all(devices.map((device) => device.close()));
+    }
+  });
+
+  it("brings a member who was offline up to date exactly once when they come back", async () => {
+    const { people, devices, group } = await groupOf(4);
+    const [ana, ben] = devices as [Device, Device, Device, Device];
+    let benAgain: Device | undefined;
+    try {
+      await sendToGroup(ana, group.id, "while you're here");
+      await waitFor(() => userText(ben, group.id).length === 1, "Ben gets the first");
+      const resumeFrom = ben.lastEventId();
+      await ben.close();
+      for (let n = 0; n < 10; n++) await sendToGroup(ana, group.id, `while away ${n}`);
+      benAgain = connect(people[1] as TestUser, second.url, { lastEventId: resumeFrom });
+      const back = benAgain;
+      await waitFor(() => userText(back, group.id).length === 10, "Ben catches up");
+      await new Promise((resolve) => setTimeout(resolve, 300)); // nothing more (no repeats) trickles in
+      expect(userText(back, group.id).map((message) => message.content)).toEqual(Array.from({ length: 10 }, (_, n) => `while away ${n}`));
+      expectOnceInOrder(back, group.id);
+    } finally {
+      await Promise.all([...devices.filter((device) => device !== ben), ...(benAgain ? [benAgain] : [])].map((device) => device.close()));
+    }
+  });
+
+  it("cuts a removed member off at once: told within a second, and nothing of the group after that", async () => {
+    const { people, devices, group } = await groupOf(3);
+    const [ana, ben, cam] = devices as [Device, Device, Device];
+    try {
+      const removedAt = Date.now();
+      await ana.client.group.removeMember.mutate({ group_id: group.id, user_id: (people[2] as TestUser).id });
+      await waitFor(() => cam.events.some(({ event }) => event.type === "group_left" && event.group_id === group.id), "Cam is told", 1_000);
+      expect(Date.now() - removedAt).toBeLessThan(1_000);
+
+      await ben.client.group.typing.mutate({ group_id: group.id, is_typing: true });
+      await sendToGroup(ana, group.id, "after Cam left");
+      await waitFor(() => userText(ben, group.id).some((message) => message.content === "after Cam left"), "Ben gets it");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(userText(cam, group.id).map((message) => message.content)).not.toContain("after Cam left");
+      expect(cam.events.some(({ event }) => event.type === "group_typing")).toBe(false);
+      await expect(sendToGroup(cam, group.id, "let me back")).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
+      const history = await cam.client.message.listGroup.query({ group_id: group.id, limit: 50 });
+      expect(history.messages.map((message) => message.content)).not.toContain("after Cam left");
+    } finally {
+      await Promise.all(devices.map((device) => device.close()));
+    }
+  });
+});
