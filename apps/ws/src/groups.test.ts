@@ -59,7 +59,7 @@ describe("live groups across WebSocket instances", () => {
         expect(userText(device, group.id).map((message) => message.content).sort()).toEqual(sent.map((message) => message.content).sort());
       }
       // Every member's SDK acknowledged: each sender hears "delivered" up to (at least) its own newest message.
-      const lastOwnSeq = (who: number) => Math.max(...sent.filter((message) => message.content.startsWith(`m${who}-`)).map((message) => message.seq));
+      const lastOwnSeq = (who: number) => Math.max(...sent.filter((message) => message.content?.startsWith(`m${who}-`)).map((message) => message.seq));
       await waitFor(
         () =>
           senders.every((device, who) =>
