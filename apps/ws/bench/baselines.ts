@@ -79,3 +79,41 @@ export async function pgliteInsertRate(seconds: number): Promise<number> {
   await db.close();
   return rate;
 }
+
+/**
+ * Raw `ws` broadcast: a bare server in its own process relays each message to every one of
+ * `sockets` clients; `senders` of them keep one message in flight each (the next goes when
+ * their own copy comes back). Deliveries/s counts every socket's copy, like a group's fan-out.
+ */
+export async function wsBroadcastRate(sockets: number, senders: number, payload: string, seconds: number): Promise<number> {
+  const server = fork(new URL("./broadcast-server.ts", import.meta.url).pathname, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const port = await new Promise<number>((resolve) => server.once("message", (m) => resolve(Number(m))));
+  try {
+    const clients = await Promise.all(
+      Array.from({ length: sockets }, () => new Promise<WebSocket>((resolve, reject) => {
+        const socket = new WebSocket(`ws://127.0.0.1:${port}`);
+        socket.once("open", () => resolve(socket));
+        socket.once("error", reject);
+      })),
+    );
+    let deliveries = 0;
+    let isRunning = true;
+    clients.forEach((socket, index) => {
+      const isSender = index < senders;
+      const own = `${index}:${payload}`;
+      socket.on("message", (data) => {
+        deliveries += 1;
+        if (isSender && isRunning && String(data) === own) socket.send(own);
+      });
+      if (isSender) socket.send(own);
+    });
+    const start = performance.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    isRunning = false;
+    const rate = deliveries / ((performance.now() - start) / 1000);
+    for (const socket of clients) socket.terminate();
+    return rate;
+  } finally {
+    server.kill();
+  }
+}

@@ -8,14 +8,15 @@
  * as many sockets, and single-row INSERTs/s into the same database with the
  * same driver.
  */
-import { randomInt, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 
 import { createParleyClient, type ParleyClient } from "@parley/sdk/node";
 
 import { pgliteInsertRate, postgresInsertRate, wsEchoRate } from "./baselines";
 import { cpuPerMessage, snapshotCpu } from "./cpu";
-import { type RunningServer, startEmbedded, startScaled, TEST_CODE } from "./servers";
+import { ms, percentile, signUpUsers } from "./load";
+import { type RunningServer, startEmbedded, startScaled } from "./servers";
 
 const { values } = parseArgs({
   options: {
@@ -34,38 +35,6 @@ const shapes = values.shape === "both" ? ["embedded", "scaled"] : [values.shape 
 
 type Device = { id: number; client: ParleyClient };
 type Tracked = { sentAt: number; ackAt?: number; receivedAt?: number; received: number; failed?: boolean };
-
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN));
-const ms = (value: number) => (Number.isNaN(value) ? "—" : `${value.toFixed(1)} ms`);
-
-async function pool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const index = next++;
-        results[index] = await task(index);
-      }
-    }),
-  );
-  return results;
-}
-
-async function signUpUsers(wsUrl: string, count: number): Promise<{ id: number; token: string }[]> {
-  const anonymous = createParleyClient({ url: wsUrl });
-  const base = randomInt(0, 10_000 - count);
-  try {
-    return await pool(count, 16, async (index) => {
-      const phone_number = `+1415201${String(base + index).padStart(4, "0")}`;
-      await anonymous.auth.register.mutate({ phone_number, full_name: `Bench ${index}` });
-      const { user, token } = await anonymous.auth.verifyOtp.mutate({ phone_number, otp: TEST_CODE, password: "bench-password" });
-      return { id: user.id, token };
-    });
-  } finally {
-    await anonymous.close();
-  }
-}
 
 async function runShape(shape: string, server: RunningServer) {
   process.stdout.write(`\n== ${shape} shape: signing up ${pairs * 2} users…\n`);

@@ -79,15 +79,35 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
     }
   };
 
+  // Receipts to send: 1:1 message ids, and per group the newest seq received (group receipts
+  // are watermarks). One request in flight at a time: under load (a busy group) receipts cover
+  // more messages each instead of multiplying, so a device's ack rate adapts to the server's pace.
+  const pendingGroupAcks = new Map<number, number>();
+  let isAcking = false;
+  const flushAcks = () => {
+    ackTimer = null;
+    const ids = [...pendingAcks].slice(0, 500);
+    const groups = [...pendingGroupAcks].slice(0, 500).map(([group_id, up_to_seq]) => ({ group_id, up_to_seq }));
+    if ((ids.length === 0 && groups.length === 0) || isClosed) return;
+    for (const id of ids) pendingAcks.delete(id);
+    for (const { group_id } of groups) pendingGroupAcks.delete(group_id);
+    isAcking = true;
+    void client.message.ackDelivered
+      .mutate({ message_ids: ids, groups })
+      .catch(() => {})
+      .finally(() => {
+        isAcking = false;
+        if (pendingAcks.size > 0 || pendingGroupAcks.size > 0) ackTimer ??= setTimeout(flushAcks, ACK_DELAY_MS);
+      });
+  };
   const acknowledge = (message: MessageOutput | GroupMessageOutput) => {
     if (options.acknowledgeDelivery === false || message.sender_id === selfUserId || message.status !== "sent") return;
-    pendingAcks.add(message.id);
-    ackTimer ??= setTimeout(() => {
-      ackTimer = null;
-      const ids = [...pendingAcks].slice(0, 500);
-      for (const id of ids) pendingAcks.delete(id);
-      if (ids.length > 0 && !isClosed) void client.message.ackDelivered.mutate({ message_ids: ids }).catch(() => {});
-    }, ACK_DELAY_MS);
+    if ("group_id" in message) {
+      pendingGroupAcks.set(message.group_id, Math.max(pendingGroupAcks.get(message.group_id) ?? 0, message.seq));
+    } else {
+      pendingAcks.add(message.id);
+    }
+    if (!isAcking) ackTimer ??= setTimeout(flushAcks, ACK_DELAY_MS);
   };
 
   /** One conversation kind: how its messages are keyed, wrapped as events, and fetched by seq. */

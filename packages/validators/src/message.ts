@@ -75,9 +75,16 @@ export const updateMessageStatusInput = z.object({
   status: z.enum(["delivered", "read"], { error: "status is delivered or read" }),
 });
 
-export const ackDeliveredInput = z.object({
-  message_ids: z.array(idSchema).min(1).max(500),
-});
+export const ackDeliveredInput = z
+  .object({
+    message_ids: z.array(idSchema).max(500).default([]).meta({ description: "Messages this device received (1:1 or group)" }),
+    groups: z
+      .array(z.object({ group_id: idSchema, up_to_seq: z.number().int().positive() }))
+      .max(500)
+      .default([])
+      .meta({ description: "Group messages as watermarks: everything in the group up to this seq was received" }),
+  })
+  .refine((input) => input.message_ids.length > 0 || input.groups.length > 0, { message: "Give message_ids or groups" });
 
 export const markChatReadInput = z.object({
   chat_id: idSchema,
@@ -98,3 +105,4 @@ export type MessageType = z.infer<typeof messageTypeSchema>;
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 export type SendChatMessageInput = z.infer<typeof sendChatMessageInput>;
 export type ListMessagesInput = z.infer<typeof listMessagesInput>;
+export type AckDeliveredInput = z.infer<typeof ackDeliveredInput>;

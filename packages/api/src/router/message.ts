@@ -74,7 +74,7 @@ export const messageRouter = {
     .meta({ openapi: { method: "POST", path: "/messages/delivered", tags, summary: "Acknowledge received messages", protect: true } })
     .input(ackDeliveredInput)
     .output(ackDeliveredOutput)
-    .mutation(({ ctx, input }) => messages.ackDelivered(ctx.deps, ctx.session.userId, input.message_ids)),
+    .mutation(({ ctx, input }) => messages.ackDelivered(ctx.deps, ctx.session.userId, input)),
 
   delete: protectedProcedure
     .meta({ openapi: { method: "DELETE", path: "/messages/{message_id}", tags, summary: "Delete for you or for everyone", protect: true } })

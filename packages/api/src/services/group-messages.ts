@@ -263,16 +263,14 @@ async function advanceGroupWatermark(deps: Deps, groupId: number, kind: Kind): P
   }));
 }
 
+/** Which of a member's groups a receipt moves, and how far. */
+export type WatermarkTarget = { messageIds: number[] } | { groups: { groupId: number; upToSeq: number }[] } | "all";
+
 /**
- * Moves the caller's delivered (or read) watermark in each group to the newest of the given
- * messages it may see, logging when. Returns the groups whose watermark moved.
+ * Moves the caller's delivered (or read) watermark in each group to the given seq (capped at
+ * what they may see), logging when. Returns the groups whose watermark moved.
  */
-async function moveWatermarks(
-  deps: Deps,
-  userId: number,
-  kind: Kind,
-  target: { messageIds: number[] } | { groupId: number; upToSeq: number | null } | "all",
-): Promise<{ groupId: number; seq: number }[]> {
+async function moveWatermarks(deps: Deps, userId: number, kind: Kind, target: WatermarkTarget): Promise<{ groupId: number; seq: number }[]> {
   const column = sql.raw(kind === "delivered" ? "delivered_seq" : "read_seq");
   const now = new Date().toISOString();
   const wanted =
@@ -282,7 +280,9 @@ async function moveWatermarks(
         ? sql`select m.group_id, max(m.seq) as seq from ${schema.messages} m
               where m.id in (select (jsonb_array_elements_text(${JSON.stringify(target.messageIds)}::jsonb))::bigint) and m.group_id is not null
               group by m.group_id`
-        : sql`select ${target.groupId}::int as group_id, ${target.upToSeq ?? 2 ** 31 - 1}::int as seq`;
+        : sql`select group_id, max(seq) as seq
+              from jsonb_to_recordset(${JSON.stringify(target.groups.map((g) => ({ group_id: g.groupId, seq: g.upToSeq })))}::jsonb) as t(group_id int, seq int)
+              group by group_id`;
   const rows = await executeRows<{ group_id: number; seq: number }>(
     deps.db,
     sql`
@@ -307,18 +307,58 @@ async function moveWatermarks(
   return rows.map((row) => ({ groupId: row.group_id, seq: row.seq }));
 }
 
+// Per runtime: the group watermark recomputation running for each group, and whether another
+// run is already queued behind it.
+const advancing = new WeakMap<Deps, Map<string, { current: Promise<void>; queued: Promise<void> | null }>>();
+
+/**
+ * Recomputes a group's watermark after member receipts, coalesced: while a run is going,
+ * every receipt that arrives waits for one more run after it (which sees their update).
+ * A burst of 255 members' receipts costs a few recomputations, not 255, and each caller
+ * still returns only once a run that saw its receipt is done.
+ */
+function advanceSoon(deps: Deps, groupId: number, kind: Kind): Promise<void> {
+  let perGroup = advancing.get(deps);
+  if (!perGroup) advancing.set(deps, (perGroup = new Map()));
+  const key = `${groupId}:${kind}`;
+  const run = async () => {
+    try {
+      await deliverEvents(deps, await advanceGroupWatermark(deps, groupId, kind));
+    } catch (error) {
+      deps.log.warn({ err: error, groupId }, "group receipt watermark failed");
+    }
+  };
+  const slot = perGroup.get(key);
+  if (!slot) {
+    const entry: { current: Promise<void>; queued: Promise<void> | null } = { current: run(), queued: null };
+    const settle = (): Promise<void> =>
+      entry.current.then(() => {
+        if (entry.queued) {
+          entry.current = entry.queued;
+          entry.queued = null;
+          return settle();
+        }
+        perGroup.delete(key);
+      });
+    perGroup.set(key, entry);
+    void settle();
+    return entry.current;
+  }
+  slot.queued ??= slot.current.then(run);
+  return slot.queued;
+}
+
 /** The device has these group messages (or, for a fresh device, everything so far). */
-export async function ackGroupDelivered(deps: Deps, userId: number, messageIds: number[] | "all-pending"): Promise<number> {
-  const moved = await moveWatermarks(deps, userId, "delivered", messageIds === "all-pending" ? "all" : { messageIds });
-  const stored = (await Promise.all(moved.map(({ groupId }) => advanceGroupWatermark(deps, groupId, "delivered")))).flat();
-  await deliverEvents(deps, stored);
+export async function ackGroupDelivered(deps: Deps, userId: number, target: WatermarkTarget): Promise<number> {
+  const moved = await moveWatermarks(deps, userId, "delivered", target);
+  await Promise.all(moved.map(({ groupId }) => advanceSoon(deps, groupId, "delivered")));
   return moved.length;
 }
 
 /** Opening a group: everything up to `up_to_seq` (default: all) is read by the caller. */
 export async function markGroupRead(deps: Deps, userId: number, input: { group_id: number; up_to_seq?: number }) {
   const { group, member } = await findMembership(deps.db, input.group_id, userId);
-  const moved = await moveWatermarks(deps, userId, "read", { groupId: group.id, upToSeq: input.up_to_seq ?? null });
+  const moved = await moveWatermarks(deps, userId, "read", { groups: [{ groupId: group.id, upToSeq: input.up_to_seq ?? 2 ** 31 - 1 }] });
   const upToSeq = moved[0]?.seq ?? member.readSeq;
   const [current] = await deps.db
     .select({ group: schema.groups, member: schema.groupMembers })
@@ -327,14 +367,14 @@ export async function markGroupRead(deps: Deps, userId: number, input: { group_i
     .where(and(eq(schema.groupMembers.groupId, group.id), eq(schema.groupMembers.userId, userId)));
   const unread = current ? unreadCount(current.group, current.member) : 0;
   if (moved.length > 0) {
-    const [delivered, read, own] = await Promise.all([
-      advanceGroupWatermark(deps, group.id, "delivered"),
-      advanceGroupWatermark(deps, group.id, "read"),
+    const [own] = await Promise.all([
       deps.db.transaction((tx) =>
         appendEvents(tx, [{ userId, event: { type: "group_read", group_id: group.id, up_to_seq: upToSeq, unread_count: unread } }]),
       ),
+      advanceSoon(deps, group.id, "delivered"),
+      advanceSoon(deps, group.id, "read"),
     ]);
-    await deliverEvents(deps, [...delivered, ...read, ...own]);
+    await deliverEvents(deps, own);
   }
   return { group_id: group.id, up_to_seq: upToSeq, unread_count: unread };
 }

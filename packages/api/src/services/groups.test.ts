@@ -99,9 +99,9 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     const sent = await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "did you get it?"));
     expect(sent.status).toBe("sent");
 
-    await messages.ackDelivered(runtime, ben, [sent.id]);
+    await messages.ackDelivered(runtime, ben, { message_ids: [sent.id], groups: [] });
     expect(ofType(await eventTypesSince(runtime, ana, anaSeq), "group_message_status")).toEqual([]);
-    await messages.ackDelivered(runtime, cam, [sent.id]);
+    await messages.ackDelivered(runtime, cam, { message_ids: [sent.id], groups: [] });
     const [delivered] = ofType(await eventTypesSince(runtime, ana, anaSeq), "group_message_status");
     expect(delivered).toMatchObject({ group_id: group.id, status: "delivered", up_to_seq: sent.seq });
 

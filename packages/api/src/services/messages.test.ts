@@ -118,8 +118,8 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     expect((await trpcError(messages.updateMessageStatus(runtime, eve, { message_id: sent.id, status: "read" }))).code).toBe("FORBIDDEN");
     expect((await trpcError(messages.updateMessageStatus(runtime, ben, { message_id: sent.id, status: "read" }))).code).toBe("NOT_FOUND");
 
-    expect(await messages.ackDelivered(runtime, ana, [sent.id])).toEqual({ updated: 1 });
-    expect(await messages.ackDelivered(runtime, ana, [sent.id])).toEqual({ updated: 0 });
+    expect(await messages.ackDelivered(runtime, ana, { message_ids: [sent.id], groups: [] })).toEqual({ updated: 1 });
+    expect(await messages.ackDelivered(runtime, ana, { message_ids: [sent.id], groups: [] })).toEqual({ updated: 0 });
     const read = await messages.markChatRead(runtime, ana, { chat_id: sent.chat_id });
     expect(read).toEqual({ chat_id: sent.chat_id, up_to_seq: sent.seq, unread_count: 0 });
     // Delivered after read is not a step back.

@@ -4,6 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 
 import { executeRows, type InferSelectModel, isUniqueViolation, schema, type Transaction } from "@parley/db";
 import type {
+  AckDeliveredInput,
   DurableEvent,
   ListMessagesInput,
   MessageInfo,
@@ -327,12 +328,19 @@ export async function listMessages(deps: Deps, userId: number, input: ListMessag
  * chat with the caller, so each sender gets exactly one event.
  */
 /** The caller's device has these messages (1:1 and group alike): receipts go to their senders. */
-export async function ackDelivered(deps: Deps, userId: number, messageIds: number[] | "all-pending") {
-  const [chats, groups] = await Promise.all([
-    ackChatDelivered(deps, userId, messageIds),
-    ackGroupDelivered(deps, userId, messageIds),
+export async function ackDelivered(deps: Deps, userId: number, input: AckDeliveredInput | "all-pending") {
+  if (input === "all-pending") {
+    const [chats, groups] = await Promise.all([ackChatDelivered(deps, userId, "all-pending"), ackGroupDelivered(deps, userId, "all")]);
+    return { updated: chats + groups };
+  }
+  const { message_ids: messageIds, groups } = input;
+  const [byId, byIdInGroups, byWatermark] = await Promise.all([
+    messageIds.length > 0 ? ackChatDelivered(deps, userId, messageIds) : 0,
+    // Group message ids are accepted too (REST clients); the SDK sends group watermarks instead.
+    messageIds.length > 0 ? ackGroupDelivered(deps, userId, { messageIds }) : 0,
+    groups.length > 0 ? ackGroupDelivered(deps, userId, { groups: groups.map((g) => ({ groupId: g.group_id, upToSeq: g.up_to_seq })) }) : 0,
   ]);
-  return { updated: chats + groups };
+  return { updated: byId + byIdInGroups + byWatermark };
 }
 
 /**
@@ -491,7 +499,7 @@ export async function updateMessageStatus(deps: Deps, userId: number, input: { m
     if (inGroup.message.senderId === userId) {
       throw new TRPCError({ code: "FORBIDDEN", message: "Only recipients can mark a message delivered or read." });
     }
-    if (input.status === "delivered") await ackGroupDelivered(deps, userId, [input.message_id]);
+    if (input.status === "delivered") await ackGroupDelivered(deps, userId, { messageIds: [input.message_id] });
     else await markGroupRead(deps, userId, { group_id: inGroup.group.id, up_to_seq: inGroup.message.seq });
     const after = await findGroupMessageForMember(deps, userId, input.message_id);
     const readSeq = after?.member.readSeq ?? 0;
@@ -501,7 +509,7 @@ export async function updateMessageStatus(deps: Deps, userId: number, input: { m
   if (row.message.senderId === userId) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Only the recipient can mark a message delivered or read." });
   }
-  if (input.status === "delivered") await ackDelivered(deps, userId, [input.message_id]);
+  if (input.status === "delivered") await ackDelivered(deps, userId, { message_ids: [input.message_id], groups: [] });
   else await markChatRead(deps, userId, { chat_id: row.message.chatId ?? 0, up_to_message_id: input.message_id });
   const current = await loadMessage(deps.db, userId, input.message_id);
   return { message: "Status updated", status: current?.status ?? input.status };

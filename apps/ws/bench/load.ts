@@ -1,0 +1,39 @@
+import { randomInt } from "node:crypto";
+
+import { createParleyClient } from "@parley/sdk/node";
+
+import { TEST_CODE } from "./servers";
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN);
+export const ms = (value: number) => (Number.isNaN(value) ? "—" : `${value.toFixed(1)} ms`);
+
+export async function pool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const index = next++;
+        results[index] = await task(index);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Fresh users on the server's test numbers (+1415201xxxx), signed up over the socket. */
+export async function signUpUsers(wsUrl: string, count: number): Promise<{ id: number; token: string }[]> {
+  const anonymous = createParleyClient({ url: wsUrl });
+  const base = randomInt(0, 10_000 - count);
+  try {
+    return await pool(count, 16, async (index) => {
+      const phone_number = `+1415201${String(base + index).padStart(4, "0")}`;
+      await anonymous.auth.register.mutate({ phone_number, full_name: `Bench ${index}` });
+      const { user, token } = await anonymous.auth.verifyOtp.mutate({ phone_number, otp: TEST_CODE, password: "bench-password" });
+      return { id: user.id, token };
+    });
+  } finally {
+    await anonymous.close();
+  }
+}
