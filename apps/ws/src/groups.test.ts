@@ -81,10 +81,12 @@ describe("live groups across WebSocket instances", () => {
     try {
       await sendToGroup(ana, group.id, "while you're here");
       await waitFor(() => userText(ben, group.id).length === 1, "Ben gets the first");
+      // What the device keeps to resume: its stream position and the newest seq it holds per group.
       const resumeFrom = ben.lastEventId();
+      const held = Math.max(...ben.groupMessages(group.id).map((message) => message.seq));
       await ben.close();
       for (let n = 0; n < 10; n++) await sendToGroup(ana, group.id, `while away ${n}`);
-      benAgain = connect(people[1] as TestUser, second.url, { lastEventId: resumeFrom });
+      benAgain = connect(people[1] as TestUser, second.url, { lastEventId: resumeFrom, groupSeqs: [[group.id, held]] });
       const back = benAgain;
       await waitFor(() => userText(back, group.id).length === 10, "Ben catches up");
       await new Promise((resolve) => setTimeout(resolve, 300)); // nothing more (no repeats) trickles in
@@ -92,6 +94,27 @@ describe("live groups across WebSocket instances", () => {
       expectOnceInOrder(back, group.id);
     } finally {
       await Promise.all([...devices.filter((device) => device !== ben), ...(benAgain ? [benAgain] : [])].map((device) => device.close()));
+    }
+  });
+
+  it("starts delivering to someone added while online, from the message that added them", async () => {
+    const { devices, group } = await groupOf(2);
+    const [ana] = devices as [Device, Device];
+    const dan = await signUp(second.url, "Dan");
+    const danPhone = connect(dan, second.url);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await ana.client.group.addMembers.mutate({ group_id: group.id, user_ids: [dan.id] });
+      // Sent at once, racing Dan's stream joining the group's topic: nothing may fall in between.
+      for (let n = 0; n < 5; n++) await sendToGroup(ana, group.id, `welcome ${n}`);
+      await waitFor(() => userText(danPhone, group.id).length === 6, "Dan gets the added message and all five");
+      expect(userText(danPhone, group.id).map((message) => message.content)).toEqual([
+        "Member 0 added Dan",
+        ...Array.from({ length: 5 }, (_, n) => `welcome ${n}`),
+      ]);
+      expectOnceInOrder(danPhone, group.id);
+    } finally {
+      await Promise.all([...devices, danPhone].map((device) => device.close()));
     }
   });
 

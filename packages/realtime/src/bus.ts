@@ -3,14 +3,26 @@ import { EventEmitter } from "node:events";
 import { Redis } from "ioredis";
 
 /**
- * Fan-out of live events to whichever instance holds a user's connections.
+ * Where a payload goes: one user's streams (their durable events, presence, typing), or
+ * everyone currently in a group (its messages: published once, fanned out by each instance
+ * to the streams it holds for the group's members).
+ */
+export type Topic = `user:${number}` | `group:${number}`;
+
+export const userTopic = (userId: number): Topic => `user:${userId}`;
+export const groupTopic = (groupId: number): Topic => `group:${groupId}`;
+
+/**
+ * Fan-out of live events to whichever instances hold a listener of a topic.
  * Payloads are opaque JSON strings; delivery is at most once (a missed
- * payload is recovered from the durable event log by sequence number).
+ * payload is recovered from Postgres by sequence number).
  */
 export type EventBus = {
-  publish(messages: { userId: number; payload: string }[]): Promise<void>;
-  /** Listens for one user's payloads on this instance; returns the unsubscribe function. */
-  subscribe(userId: number, listener: (payload: string) => void): () => void;
+  publish(messages: { topic: Topic; payload: string }[]): Promise<void>;
+  /** Listens for a topic's payloads on this instance; returns the unsubscribe function. */
+  subscribe(topic: Topic, listener: (payload: string) => void): () => void;
+  /** Resolves once every subscription made so far is active (payloads published after it arrive). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -19,12 +31,13 @@ export function createMemoryBus(): EventBus {
   emitter.setMaxListeners(0);
   return {
     publish: async (messages) => {
-      for (const { userId, payload } of messages) emitter.emit(String(userId), payload);
+      for (const { topic, payload } of messages) emitter.emit(topic, payload);
     },
-    subscribe: (userId, listener) => {
-      emitter.on(String(userId), listener);
-      return () => emitter.off(String(userId), listener);
+    subscribe: (topic, listener) => {
+      emitter.on(topic, listener);
+      return () => emitter.off(topic, listener);
     },
+    ready: async () => {},
     close: async () => {
       emitter.removeAllListeners();
     },
@@ -32,19 +45,19 @@ export function createMemoryBus(): EventBus {
 }
 
 /**
- * Redis pub/sub, one channel per user, subscribed only while this instance
- * holds a connection of that user (reference-counted). ioredis re-subscribes
- * after a reconnect; what was published meanwhile is filled from Postgres.
+ * Redis pub/sub, one channel per topic, subscribed only while this instance
+ * holds a listener of it (reference-counted). ioredis re-subscribes after a
+ * reconnect; what was published meanwhile is filled from Postgres.
  */
 export function createRedisBus(options: { url: string; channelPrefix?: string }): EventBus {
-  const prefix = `${options.channelPrefix ?? "parley:"}user:`;
+  const prefix = options.channelPrefix ?? "parley:";
   const publisher = new Redis(options.url, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
   const subscriber = new Redis(options.url, { maxRetriesPerRequest: null });
-  const listeners = new Map<number, Set<(payload: string) => void>>();
+  const listeners = new Map<string, Set<(payload: string) => void>>();
+  let subscribed: Promise<unknown> = Promise.resolve();
 
   subscriber.on("message", (channel: string, payload: string) => {
-    const userId = Number(channel.slice(prefix.length));
-    for (const listener of listeners.get(userId) ?? []) listener(payload);
+    for (const listener of listeners.get(channel.slice(prefix.length)) ?? []) listener(payload);
   });
   // Errors surface as failed publishes and reconnects; without a listener ioredis would log to stderr.
   publisher.on("error", () => {});
@@ -54,26 +67,29 @@ export function createRedisBus(options: { url: string; channelPrefix?: string })
     publish: async (messages) => {
       if (messages.length === 0) return;
       const pipeline = publisher.pipeline();
-      for (const { userId, payload } of messages) pipeline.publish(`${prefix}${userId}`, payload);
+      for (const { topic, payload } of messages) pipeline.publish(`${prefix}${topic}`, payload);
       const results = await pipeline.exec();
       const failed = results?.find(([error]) => error);
       if (failed?.[0]) throw failed[0];
     },
-    subscribe: (userId, listener) => {
-      let set = listeners.get(userId);
+    subscribe: (topic, listener) => {
+      let set = listeners.get(topic);
       if (!set) {
         set = new Set();
-        listeners.set(userId, set);
-        void subscriber.subscribe(`${prefix}${userId}`).catch(() => {});
+        listeners.set(topic, set);
+        // A failed SUBSCRIBE (Redis down) is retried by ioredis on reconnect; ready() doesn't wait for that.
+        subscribed = Promise.all([subscribed, subscriber.subscribe(`${prefix}${topic}`).catch(() => {})]);
       }
       set.add(listener);
       return () => {
-        const current = listeners.get(userId);
+        const current = listeners.get(topic);
         if (!current?.delete(listener) || current.size > 0) return;
-        listeners.delete(userId);
-        void subscriber.unsubscribe(`${prefix}${userId}`).catch(() => {});
+        listeners.delete(topic);
+        void subscriber.unsubscribe(`${prefix}${topic}`).catch(() => {});
       };
     },
+    // Bounded: with Redis down a SUBSCRIBE waits for the reconnect, and a stream must not.
+    ready: () => Promise.race([subscribed.then(() => {}), new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]),
     close: async () => {
       listeners.clear();
       subscriber.disconnect();

@@ -21,24 +21,24 @@ describe.each<[string, () => EventBus]>([
   const other = make();
   afterAll(() => Promise.all([bus.close(), other.close()]));
 
-  it("delivers a user's payloads to every listener of that user, and only those", async () => {
+  it("delivers a topic's payloads to every listener of that topic, and only those", async () => {
     const a1: string[] = [];
     const a2: string[] = [];
     const b: string[] = [];
-    const offA1 = bus.subscribe(1, (p) => a1.push(p));
-    const offA2 = bus.subscribe(1, (p) => a2.push(p));
-    const offB = bus.subscribe(2, (p) => b.push(p));
+    const offA1 = bus.subscribe("user:1", (p) => a1.push(p));
+    const offA2 = bus.subscribe("user:1", (p) => a2.push(p));
+    const offB = bus.subscribe("group:1", (p) => b.push(p));
     await new Promise((r) => setTimeout(r, 50)); // let SUBSCRIBE reach Redis
     await bus.publish([
-      { userId: 1, payload: "one" },
-      { userId: 2, payload: "two" },
-      { userId: 1, payload: "three" },
+      { topic: "user:1", payload: "one" },
+      { topic: "group:1", payload: "two" },
+      { topic: "user:1", payload: "three" },
     ]);
     await until(() => a1.length === 2 && a2.length === 2 && b.length === 1);
     expect([a1, a2, b]).toEqual([["one", "three"], ["one", "three"], ["two"]]);
 
     offA1();
-    await bus.publish([{ userId: 1, payload: "four" }]);
+    await bus.publish([{ topic: "user:1", payload: "four" }]);
     await until(() => a2.length === 3);
     expect(a1).toEqual(["one", "three"]);
     expect(a2).toEqual(["one", "three", "four"]);
@@ -53,9 +53,9 @@ it("Redis bus fans out across instances", async () => {
   const two = createRedisBus({ url: redisUrl, channelPrefix });
   try {
     const received: string[] = [];
-    const off = two.subscribe(7, (p) => received.push(p));
+    const off = two.subscribe("group:7", (p) => received.push(p));
     await new Promise((r) => setTimeout(r, 50));
-    await one.publish([{ userId: 7, payload: "across" }]);
+    await one.publish([{ topic: "group:7", payload: "across" }]);
     await until(() => received.length === 1);
     expect(received).toEqual(["across"]);
     off();

@@ -26,7 +26,7 @@ export type LiveOptions = {
 };
 
 /** Which conversation a gap is in: a 1:1 chat (chat_id) or a group (group_id). */
-export type GapInfo = ({ chat_id: number; group_id?: undefined } | { group_id: number; chat_id?: undefined }) & {
+export type GapInfo = ({ chat_id: number } | { group_id: number }) & {
   after_seq: number;
   before_seq: number;
   error: unknown;
@@ -50,6 +50,9 @@ const isTracked = (value: Envelope): value is { id: string; data: ParleyEvent } 
 // Remembered message ids, to drop a live copy of a message already fetched by a gap fill.
 const MAX_REMEMBERED_MESSAGES = 5_000;
 const ACK_DELAY_MS = 50;
+// A group's two ticks need every member's receipt, so a second's batching costs the sender
+// nothing they'd notice, and keeps 255 members of a busy group from acking 20 times a second each.
+const GROUP_ACK_DELAY_MS = 1_000;
 const GAP_FILL_RETRY_DELAYS_MS = [250, 1_000, 3_000];
 
 /**
@@ -84,8 +87,16 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
   // more messages each instead of multiplying, so a device's ack rate adapts to the server's pace.
   const pendingGroupAcks = new Map<number, number>();
   let isAcking = false;
+  let groupAckTimer: ReturnType<typeof setTimeout> | null = null;
+  const scheduleAcks = () => {
+    if (isAcking) return;
+    if (pendingAcks.size > 0) ackTimer ??= setTimeout(flushAcks, ACK_DELAY_MS);
+    else if (pendingGroupAcks.size > 0) groupAckTimer ??= setTimeout(flushAcks, GROUP_ACK_DELAY_MS);
+  };
   const flushAcks = () => {
-    ackTimer = null;
+    if (ackTimer) clearTimeout(ackTimer);
+    if (groupAckTimer) clearTimeout(groupAckTimer);
+    ackTimer = groupAckTimer = null;
     const ids = [...pendingAcks].slice(0, 500);
     const groups = [...pendingGroupAcks].slice(0, 500).map(([group_id, up_to_seq]) => ({ group_id, up_to_seq }));
     if ((ids.length === 0 && groups.length === 0) || isClosed) return;
@@ -97,7 +108,7 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
       .catch(() => {})
       .finally(() => {
         isAcking = false;
-        if (pendingAcks.size > 0 || pendingGroupAcks.size > 0) ackTimer ??= setTimeout(flushAcks, ACK_DELAY_MS);
+        scheduleAcks();
       });
   };
   const acknowledge = (message: MessageOutput | GroupMessageOutput) => {
@@ -107,67 +118,96 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
     } else {
       pendingAcks.add(message.id);
     }
-    if (!isAcking) ackTimer ??= setTimeout(flushAcks, ACK_DELAY_MS);
+    scheduleAcks();
   };
 
-  /** One conversation kind: how its messages are keyed, wrapped as events, and fetched by seq. */
+  /** One conversation kind: how its messages are keyed and wrapped as events, and how to fetch them by seq. */
   type Thread<M extends MessageOutput | GroupMessageOutput> = {
-    key(message: M): string;
+    conversation(message: M): number;
+    key(conversation: number): string;
     event(message: M): ParleyEvent;
-    fetchAfter(message: M, afterSeq: number): Promise<{ messages: M[]; next_cursor: number | null }>;
-    gap(message: M): Pick<GapInfo, "chat_id" | "group_id">;
+    fetchAfter(conversation: number, afterSeq: number): Promise<{ messages: M[]; next_cursor: number | null }>;
+    gap(conversation: number): { chat_id: number } | { group_id: number };
   };
   const direct: Thread<MessageOutput> = {
-    key: (message) => `chat:${message.chat_id}`,
+    conversation: (message) => message.chat_id,
+    key: (chatId) => `chat:${chatId}`,
     event: (message) => ({ type: "new_message", message }),
-    fetchAfter: (message, afterSeq) => client.message.list.query({ chat_id: message.chat_id, after_seq: afterSeq, limit: 200 }),
-    gap: (message) => ({ chat_id: message.chat_id }),
+    fetchAfter: (chatId, afterSeq) => client.message.list.query({ chat_id: chatId, after_seq: afterSeq, limit: 200 }),
+    gap: (chatId) => ({ chat_id: chatId }),
   };
   const group: Thread<GroupMessageOutput> = {
-    key: (message) => `group:${message.group_id}`,
+    conversation: (message) => message.group_id,
+    key: (groupId) => `group:${groupId}`,
     event: (message) => ({ type: "new_group_message", message }),
-    fetchAfter: (message, afterSeq) => client.message.listGroup.query({ group_id: message.group_id, after_seq: afterSeq, limit: 200 }),
-    gap: (message) => ({ group_id: message.group_id }) as Pick<GapInfo, "chat_id" | "group_id">,
+    fetchAfter: (groupId, afterSeq) => client.message.listGroup.query({ group_id: groupId, after_seq: afterSeq, limit: 200 }),
+    gap: (groupId) => ({ group_id: groupId }),
   };
 
   function deliverMessage<M extends MessageOutput | GroupMessageOutput>(thread: Thread<M>, message: M, id: string | null) {
     if (seenMessages.has(message.id)) return;
     remember(message.id);
-    noteSeq(thread.key(message), message.seq);
+    noteSeq(thread.key(thread.conversation(message)), message.seq);
     options.onEvent(thread.event(message), id);
     acknowledge(message);
   }
 
-  async function fillGap<M extends MessageOutput | GroupMessageOutput>(thread: Thread<M>, live: M, afterSeq: number) {
+  /** Fetches and delivers a conversation's messages with afterSeq < seq < beforeSeq. */
+  async function fillGap<M extends MessageOutput | GroupMessageOutput>(thread: Thread<M>, conversation: number, afterSeq: number, beforeSeq: number) {
     let cursor = afterSeq;
-    while (cursor < live.seq - 1) {
-      const page = await thread.fetchAfter(live, cursor);
-      for (const message of page.messages) if (message.seq < live.seq) deliverMessage(thread, message, null);
+    while (cursor < beforeSeq - 1) {
+      const page = await thread.fetchAfter(conversation, cursor);
+      for (const message of page.messages) if (message.seq < beforeSeq) deliverMessage(thread, message, null);
       // Hidden ("deleted for me") messages never come back: what the server returns is the truth.
       if (page.next_cursor === null || page.messages.length === 0) break;
       cursor = page.next_cursor;
     }
   }
 
-  /** Delivers a live message, first fetching any it skipped (retrying; reporting if that fails). */
-  async function receive<M extends MessageOutput | GroupMessageOutput>(thread: Thread<M>, message: M, id: string | null) {
-    const known = seqs.get(thread.key(message));
-    if (known !== undefined && message.seq > known + 1) {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await fillGap(thread, message, seqs.get(thread.key(message)) ?? known);
-          break;
-        } catch (error) {
-          const delay = GAP_FILL_RETRY_DELAYS_MS[attempt];
-          if (delay === undefined || isClosed) {
-            options.onGapUnfilled?.({ ...thread.gap(message), after_seq: known, before_seq: message.seq, error } as GapInfo);
-            break;
-          }
-          await new Promise((resolve) => setTimeout(resolve, delay));
+  /** fillGap, retried a few times; reported through onGapUnfilled if it still fails. */
+  async function fillGapWithRetries<M extends MessageOutput | GroupMessageOutput>(
+    thread: Thread<M>,
+    conversation: number,
+    afterSeq: number,
+    beforeSeq: number,
+  ) {
+    const key = thread.key(conversation);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fillGap(thread, conversation, seqs.get(key) ?? afterSeq, beforeSeq);
+        return;
+      } catch (error) {
+        const delay = GAP_FILL_RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || isClosed) {
+          options.onGapUnfilled?.({ ...thread.gap(conversation), after_seq: afterSeq, before_seq: beforeSeq, error });
+          return;
         }
+        await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
+  }
+
+  /** Delivers a live message, first fetching any it skipped. */
+  async function receive<M extends MessageOutput | GroupMessageOutput>(thread: Thread<M>, message: M, id: string | null) {
+    const conversation = thread.conversation(message);
+    const known = seqs.get(thread.key(conversation));
+    // A group's seq is gap-free and only ever grows: at or below what we hold is a repeat (live
+    // copy of a message a gap fill already brought, or a system message also in our own log).
+    if (thread === group && known !== undefined && message.seq <= known) return;
+    if (known !== undefined && message.seq > known + 1) await fillGapWithRetries(thread, conversation, known, message.seq);
     deliverMessage(thread, message, id);
+  }
+
+  /**
+   * The stream opened with each group's newest seq: fetch what this device missed while away.
+   * A group it holds nothing of yet starts from the head (the app loads history itself).
+   */
+  async function catchUpGroups(heads: { group_id: number; last_seq: number }[]) {
+    for (const head of heads) {
+      const known = seqs.get(group.key(head.group_id));
+      if (known === undefined) noteSeq(group.key(head.group_id), head.last_seq);
+      else if (head.last_seq > known) await fillGapWithRetries(group, head.group_id, known, head.last_seq + 1);
+    }
   }
 
   async function handle(value: Envelope) {
@@ -180,6 +220,7 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
     }
     if (event.type === "new_message") return receive(direct, event.message, id);
     if (event.type === "new_group_message") return receive(group, event.message, id);
+    if (event.type === "group_heads") await catchUpGroups(event.groups);
     options.onEvent(event, id);
   }
 
@@ -200,6 +241,7 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
     unsubscribe: () => {
       isClosed = true;
       if (ackTimer) clearTimeout(ackTimer);
+      if (groupAckTimer) clearTimeout(groupAckTimer);
       subscription.unsubscribe();
     },
   };

@@ -78,6 +78,17 @@ export const groupTypingEvent = z.object({
   expires_in_ms: z.number().int().meta({ description: "Hide the indicator after this unless refreshed" }),
 });
 
+/**
+ * Sent first on every live stream: the newest seq of each of your groups. Group messages are
+ * published once per group, not stored per member, so a device that was away compares these
+ * with the seqs it holds and fetches the difference (`message.listGroup` with `after_seq`);
+ * the SDK does this for you.
+ */
+export const groupHeadsEvent = z.object({
+  type: z.literal("group_heads"),
+  groups: z.array(z.object({ group_id: z.number().int(), last_seq: z.number().int() })),
+});
+
 export const presenceEvent = z.object({
   type: z.literal("presence_update"),
   user_id: z.number().int(),
@@ -110,7 +121,7 @@ const durableEvents = [
   groupLeftEvent,
   groupReadEvent,
 ] as const;
-const ephemeralEvents = [presenceEvent, typingEvent, groupTypingEvent, resyncEvent] as const;
+const ephemeralEvents = [presenceEvent, typingEvent, groupTypingEvent, groupHeadsEvent, resyncEvent] as const;
 
 export const durableEventSchema = z.discriminatedUnion("type", [...durableEvents]);
 export const ephemeralEventSchema = z.discriminatedUnion("type", [...ephemeralEvents]);

@@ -69,12 +69,17 @@ export type Device = {
 };
 
 /** A connected device: an SDK client with its live stream recorded. */
-export function connect(user: TestUser, url: string | string[], options: { lastEventId?: string | null } = {}): Device {
+export function connect(
+  user: TestUser,
+  url: string | string[],
+  options: { lastEventId?: string | null; groupSeqs?: [groupId: number, seq: number][] } = {},
+): Device {
   const client = createParleyClient({ url, token: user.token });
   const events: { event: ParleyEvent; id: string | null }[] = [];
   const subscription = client.subscribeEvents({
     selfUserId: user.id,
     lastEventId: options.lastEventId,
+    groupSeqs: options.groupSeqs,
     onEvent: (event, id) => events.push({ event, id }),
   });
   return {

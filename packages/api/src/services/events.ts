@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
 
 import { executeRows, schema, type Transaction } from "@parley/db";
+import { groupTopic, userTopic } from "@parley/realtime";
 import type { DurableEvent, EphemeralEvent } from "@parley/validators";
 
 import type { Deps } from "../runtime";
@@ -10,8 +11,14 @@ export type StoredEvent = { userId: number; seq: number; event: DurableEvent };
 /** Bus-only control messages: seen by the live stream, never sent to clients. */
 export type ControlEvent = { type: "session_revoked"; session_ids: string[] };
 
-/** What travels on the bus: durable events carry their seq, ephemeral and control ones don't. */
-export type BusPayload = { seq: number; event: DurableEvent } | { seq: null; event: EphemeralEvent | ControlEvent };
+/** A group's messages are published once on the group's topic, with their group seq inside. */
+export type GroupMessageEvent = Extract<DurableEvent, { type: "new_group_message" }>;
+
+/**
+ * What travels on the bus: a user's durable events carry their per-user seq; ephemeral,
+ * control and group-topic events don't (a group message's place is its group seq).
+ */
+export type BusPayload = { seq: number; event: DurableEvent } | { seq: null; event: EphemeralEvent | ControlEvent | GroupMessageEvent };
 
 /**
  * Appends durable events to each recipient's log, inside the caller's
@@ -66,6 +73,7 @@ export async function deliverEvents(deps: Deps, stored: StoredEvent[]): Promise<
   const entries = stored.map(({ userId, seq, event }) => ({
     userId,
     seq,
+    topic: userTopic(userId),
     payload: JSON.stringify({ seq, event } satisfies BusPayload),
   }));
   await Promise.all([
@@ -79,8 +87,16 @@ export async function publishEphemeral(deps: Deps, userIds: number[], event: Eph
   if (userIds.length === 0) return;
   const payload = JSON.stringify({ seq: null, event } satisfies BusPayload);
   await deps.bus
-    .publish(userIds.map((userId) => ({ userId, payload })))
+    .publish(userIds.map((userId) => ({ topic: userTopic(userId), payload })))
     .catch((error: unknown) => deps.log.warn({ err: error }, "ephemeral publish failed"));
+}
+
+/** A group message to everyone in the group right now: one publish, fanned out by each instance. */
+export async function publishToGroup(deps: Deps, event: GroupMessageEvent): Promise<void> {
+  const payload = JSON.stringify({ seq: null, event } satisfies BusPayload);
+  await deps.bus
+    .publish([{ topic: groupTopic(event.message.group_id), payload }])
+    .catch((error: unknown) => deps.log.warn({ err: error }, "group publish failed"));
 }
 
 export async function currentEventSeq(deps: Deps, userId: number): Promise<number> {

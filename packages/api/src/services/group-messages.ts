@@ -12,7 +12,7 @@ import type {
 } from "@parley/validators";
 
 import type { Deps } from "../runtime";
-import { appendEvents, deliverEvents, type StoredEvent } from "./events";
+import { appendEvents, deliverEvents, publishToGroup, type StoredEvent } from "./events";
 import { findMembership, type GroupRow, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
 import { asMessageType } from "./messages";
 import { toPublicProfile } from "./user";
@@ -88,11 +88,13 @@ async function findReplyTarget(deps: Deps, groupId: number, member: MemberRow, m
 }
 
 /**
- * Sends to a group: under the group's row lock (taken first, so the member list read after it
- * is the one every membership change has committed), one statement takes the next seq, stores
- * the message, moves the sender's own watermarks, and appends the event to every current
- * member's log. Only after commit does the sender get its answer. No status row or unread
- * counter per member: receipts and unread are watermarks (see group_members).
+ * Sends to a group: under the group's row lock (taken first, so the membership the guard
+ * reads after it is the one every membership change has committed), one statement takes
+ * the next seq, stores the message and moves the sender's own watermarks. Only after commit
+ * does the sender get its answer. The message is stored once, not copied into 256 members'
+ * logs: it is published once on the group's topic, and a member who missed it fetches it by
+ * seq (the stream's group_heads, or a gap in seqs). No status row or unread counter per
+ * member either: receipts and unread are watermarks (see group_members).
  */
 export async function sendGroupMessage(deps: Deps, senderId: number, input: SendGroupMessageInput): Promise<GroupMessageOutput> {
   const { member } = await findMembership(deps.db, input.group_id, senderId);
@@ -114,7 +116,7 @@ export async function sendGroupMessage(deps: Deps, senderId: number, input: Send
     created_at: now,
   } satisfies Omit<GroupMessageOutput, "id" | "seq">;
 
-  type Row = { id: string | number; seq: number; seqs: { user_id: number; seq: string | number }[] | null };
+  type Row = { id: string | number; seq: number; recipients: number[] | null };
   let row: Row | undefined;
   try {
     row = await deps.db.transaction(async (tx) => {
@@ -143,25 +145,9 @@ export async function sendGroupMessage(deps: Deps, senderId: number, input: Send
             -- Sending in a group means you have seen it up to here (as in WhatsApp).
             update ${schema.groupMembers} set delivered_seq = message.seq, read_seq = message.seq
             from message where group_id = ${input.group_id} and user_id = ${senderId}
-          ),
-          recipients as (
-            select user_id from ${schema.groupMembers}, message where group_id = ${input.group_id} and left_seq is null
-          ),
-          counters as (
-            insert into ${schema.userEventCounters} as k (user_id, last_seq)
-            select user_id, 1 from recipients order by user_id
-            on conflict (user_id) do update set last_seq = k.last_seq + 1
-            returning k.user_id, k.last_seq
-          ),
-          events as (
-            insert into ${schema.userEvents} (user_id, seq, type, payload)
-            select counters.user_id, counters.last_seq, 'new_group_message', jsonb_build_object(
-              'type', 'new_group_message',
-              'message', ${JSON.stringify(base)}::jsonb || jsonb_build_object('id', message.id, 'seq', message.seq)
-            )
-            from counters, message
           )
-          select m.id, m.seq, (select json_agg(json_build_object('user_id', user_id, 'seq', last_seq)) from counters) as seqs
+          select m.id, m.seq,
+            (select json_agg(user_id) from ${schema.groupMembers} where group_id = ${input.group_id} and left_seq is null and user_id <> ${senderId}) as recipients
           from message m
         `,
       );
@@ -179,9 +165,8 @@ export async function sendGroupMessage(deps: Deps, senderId: number, input: Send
   if (!row) throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to a group you are no longer in." });
 
   const sent: GroupMessageOutput = { ...base, id: Number(row.id), seq: row.seq };
-  const event: DurableEvent = { type: "new_group_message", message: sent };
-  const stored = (row.seqs ?? []).map(({ user_id, seq }) => ({ userId: user_id, seq: Number(seq), event }));
-  await Promise.all([deliverEvents(deps, stored), notifyOffline(deps, stored.map((entry) => entry.userId).filter((id) => id !== senderId), event)]);
+  const event = { type: "new_group_message", message: sent } as const;
+  await Promise.all([publishToGroup(deps, event), notifyOffline(deps, row.recipients ?? [], event)]);
   return sent;
 }
 

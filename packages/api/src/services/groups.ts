@@ -239,10 +239,12 @@ async function appendGroupUpdates(
   events: { userId: number; event: DurableEvent }[],
   left?: { userIds: number[]; reason: "left" | "removed" },
 ): Promise<StoredEvent[]> {
-  const members = await activeMemberIds(tx, group.id);
-  for (const userId of members) {
-    // Each member's summary differs only in my_role, which the client refetches with the roster.
-    events.push({ userId, event: { type: "group_updated", group: toGroupSummary(group, null, members.length) } });
+  const members = await tx
+    .select()
+    .from(schema.groupMembers)
+    .where(and(eq(schema.groupMembers.groupId, group.id), isNull(schema.groupMembers.leftSeq)));
+  for (const member of members) {
+    events.push({ userId: member.userId, event: { type: "group_updated", group: toGroupSummary(group, member, members.length) } });
   }
   for (const userId of left?.userIds ?? []) {
     events.push({ userId, event: { type: "group_left", group_id: group.id, reason: left?.reason ?? "left" } });
@@ -477,7 +479,7 @@ export async function leaveGroup(deps: Deps, userId: number, groupId: number) {
   const { stored } = await deps.db.transaction(async (tx) => {
     const { member } = await findActiveMembership(tx, groupId, userId, { lock: true });
     const recipients = await activeMemberIds(tx, groupId);
-    const changes: SystemEvent[] = [{ action: "left", actor_id: userId, user_ids: [], name: null }];
+    const leaving: SystemEvent = { action: "left", actor_id: userId, user_ids: [], name: null };
     const remaining = recipients.filter((id) => id !== userId);
     let successor: number | null = null;
     if (member.role === "admin" && remaining.length > 0) {
@@ -505,7 +507,7 @@ export async function leaveGroup(deps: Deps, userId: number, groupId: number) {
       }
     }
     const names = await displayNames(tx, [userId, ...(successor === null ? [] : [successor])]);
-    const left = await insertSystemMessage(tx, groupId, changes[0] as SystemEvent, describe(changes[0] as SystemEvent, names), now);
+    const left = await insertSystemMessage(tx, groupId, leaving, describe(leaving, names), now);
     await markLeft(tx, groupId, userId, left.group.lastSeq, now);
     const events: { userId: number; event: DurableEvent }[] = recipients.map((id) => ({
       userId: id,

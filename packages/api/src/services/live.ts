@@ -2,10 +2,14 @@ import { randomUUID } from "node:crypto";
 
 import { tracked } from "@trpc/server";
 
+import { TRPCError } from "@trpc/server";
+import { and, eq, inArray } from "drizzle-orm";
+
+import { schema } from "@parley/db";
+import { groupTopic, userTopic } from "@parley/realtime";
 import type { DurableEvent, ParleyEvent } from "@parley/validators";
 
 import type { Deps } from "../runtime";
-import { TRPCError } from "@trpc/server";
 
 import { type BusPayload, currentEventSeq, readEventsAfter } from "./events";
 import { ackDelivered } from "./messages";
@@ -90,7 +94,21 @@ export async function* streamEvents(
 ) {
   const { userId, sessionId, signal, connection } = options;
   const queue = createQueue(signal);
-  const unsubscribe = deps.bus.subscribe(userId, (raw) => queue.push(raw));
+  const unsubscribe = deps.bus.subscribe(userTopic(userId), (raw) => queue.push(raw));
+  // The topics of the groups the user is in: joined as the stream learns of them (group_updated
+  // reaches every current member after any change, including being added), left at group_left.
+  const groupListeners = new Map<number, () => void>();
+  // Groups joined since the last group_heads: their heads follow, for what was sent in between.
+  const newlyJoined = new Set<number>();
+  const joinGroup = (groupId: number) => {
+    if (groupListeners.has(groupId)) return false;
+    groupListeners.set(groupId, deps.bus.subscribe(groupTopic(groupId), (raw) => queue.push(raw)));
+    return true;
+  };
+  const leaveGroup = (groupId: number) => {
+    groupListeners.get(groupId)?.();
+    groupListeners.delete(groupId);
+  };
   const connectionId = randomUUID();
   const beat = () => {
     void heartbeatPresence(deps, userId, connectionId).catch((error: unknown) => deps.log.warn({ err: error }, "heartbeat failed"));
@@ -105,15 +123,44 @@ export async function* streamEvents(
     heartbeat = setInterval(beat, PRESENCE_HEARTBEAT_MS);
   }, Math.random() * PRESENCE_HEARTBEAT_MS);
 
-  const emit = (seq: number, event: DurableEvent) => {
+  const checkBackpressure = () => {
     if (connection && connection.bufferedAmount() > deps.config.messaging.maxBufferedBytes) {
       throw new Overflow("reader too slow");
     }
+  };
+  const emit = (seq: number, event: DurableEvent) => {
+    checkBackpressure();
+    if (event.type === "group_updated" && event.group.is_member && joinGroup(event.group.id)) newlyJoined.add(event.group.id);
+    if (event.type === "group_left") leaveGroup(event.group_id);
     return tracked(String(seq), event as ParleyEvent);
   };
 
   try {
     await connectPresence(deps, userId, connectionId);
+    // Listen to the groups first, then read their heads: anything sent after the read arrives
+    // live, anything before it the client fetches by seq. (A group joined between the two reads
+    // announces itself with group_updated, and gets its own heads then.)
+    const readHeads = async (groupIds: number[] | null) => {
+      const rows = await deps.db
+        .select({ groupId: schema.groupMembers.groupId, leftSeq: schema.groupMembers.leftSeq, lastSeq: schema.groups.lastSeq })
+        .from(schema.groupMembers)
+        .innerJoin(schema.groups, eq(schema.groups.id, schema.groupMembers.groupId))
+        .where(and(eq(schema.groupMembers.userId, userId), groupIds ? inArray(schema.groupMembers.groupId, groupIds) : undefined));
+      return rows.map((row) => ({ group_id: row.groupId, last_seq: row.leftSeq ?? row.lastSeq, isMember: row.leftSeq === null }));
+    };
+    for (const head of await readHeads(null)) if (head.isMember) joinGroup(head.group_id);
+    await deps.bus.ready();
+    const heads = await readHeads(null);
+    yield { type: "group_heads", groups: heads.map(({ group_id, last_seq }) => ({ group_id, last_seq })) } satisfies ParleyEvent;
+
+    async function* announceJoined() {
+      if (newlyJoined.size === 0) return;
+      const groupIds = [...newlyJoined];
+      newlyJoined.clear();
+      await deps.bus.ready();
+      const joined = await readHeads(groupIds);
+      yield { type: "group_heads", groups: joined.map(({ group_id, last_seq }) => ({ group_id, last_seq })) } satisfies ParleyEvent;
+    }
     let cursor = options.lastEventId == null ? await currentEventSeq(deps, userId) : Number(options.lastEventId);
     if (options.lastEventId == null) await ackDelivered(deps, userId, "all-pending");
 
@@ -130,6 +177,7 @@ export async function* streamEvents(
           if (until !== null && stored.seq > until) return;
           cursor = stored.seq;
           yield emit(stored.seq, stored.event);
+          yield* announceJoined();
         }
         if (result.events.length < REPLAY_BATCH) return;
       }
@@ -144,6 +192,11 @@ export async function* streamEvents(
           if (item.event.session_ids.includes(sessionId)) throw sessionEnded();
           continue;
         }
+        if (item.event.type === "new_group_message") {
+          // Queued before the stream learned it left the group: not theirs any more.
+          if (!groupListeners.has(item.event.message.group_id)) continue;
+          checkBackpressure();
+        }
         yield item.event;
         continue;
       }
@@ -152,6 +205,7 @@ export async function* streamEvents(
       if (item.seq !== cursor + 1) continue;
       cursor = item.seq;
       yield emit(item.seq, item.event);
+      yield* announceJoined();
     }
   } catch (error) {
     if (error instanceof Overflow) {
@@ -164,6 +218,7 @@ export async function* streamEvents(
     clearTimeout(firstBeat);
     clearInterval(heartbeat);
     unsubscribe();
+    for (const groupId of [...groupListeners.keys()]) leaveGroup(groupId);
     await disconnectPresence(deps, userId, connectionId).catch((error: unknown) =>
       deps.log.warn({ err: error }, "presence disconnect failed"),
     );

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { userTopic } from "@parley/realtime";
+
 import { createTestRuntime, eventsOf, makeUser, type TestRuntime, type TestShape, trpcError } from "../test";
 import { blockUser, unblockUser } from "./blocks";
 import { getChat, listChats } from "./chats";
@@ -57,7 +59,7 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     const peer = await makeUser(runtime, "Peer");
     await messages.sendChatMessage(runtime, crashed, text(peer, "hi"));
     const heard: string[] = [];
-    const unsubscribe = runtime.bus.subscribe(peer, (payload) => heard.push(payload));
+    const unsubscribe = runtime.bus.subscribe(userTopic(peer), (payload) => heard.push(payload));
     await new Promise((r) => setTimeout(r, 50));
     await runtime.presence.connect(crashed, "instance-that-dies", 1);
     await new Promise((r) => setTimeout(r, 1_100));
