@@ -2,7 +2,7 @@ import type { TRPCClient } from "@trpc/client";
 import { describe, expect, it } from "vitest";
 
 import type { AppRouter } from "@parley/api";
-import type { MessageOutput, ParleyEvent } from "@parley/validators";
+import type { GroupMessageOutput, MessageOutput, ParleyEvent } from "@parley/validators";
 
 import { reconnectDelayMs } from "./client";
 import { subscribeToEvents } from "./live";
@@ -27,10 +27,31 @@ function message(seq: number, overrides: Partial<MessageOutput> = {}): MessageOu
   };
 }
 
+function groupMessage(seq: number, overrides: Partial<GroupMessageOutput> = {}): GroupMessageOutput {
+  return {
+    id: 5000 + seq,
+    group_id: 3,
+    seq,
+    sender_id: 2,
+    client_msg_id: null,
+    content: `g${seq}`,
+    message_type: "text",
+    system: null,
+    status: "sent",
+    reply_to_message_id: null,
+    reply_to: null,
+    is_forwarded: false,
+    is_deleted: false,
+    created_at: new Date(0).toISOString(),
+    ...overrides,
+  };
+}
+
 /** A scripted transport standing in for the server: the SDK's own logic is what is under test. */
-function scriptedClient(history: MessageOutput[]) {
+function scriptedClient(history: MessageOutput[], groupHistory: GroupMessageOutput[] = []) {
   let onData: ((value: unknown) => void) | undefined;
   const acks: number[][] = [];
+  const groupAcks: { group_id: number; up_to_seq: number }[][] = [];
   const listCalls: { after_seq?: number }[] = [];
   const client = {
     event: {
@@ -49,10 +70,18 @@ function scriptedClient(history: MessageOutput[]) {
           return { messages, next_cursor: messages.length === input.limit ? (messages.at(-1)?.seq ?? null) : null };
         },
       },
+      listGroup: {
+        query: async (input: { group_id: number; after_seq?: number; limit: number }) => {
+          listCalls.push(input);
+          const messages = groupHistory.filter((m) => m.seq > (input.after_seq ?? 0)).slice(0, input.limit);
+          return { messages, next_cursor: messages.length === input.limit ? (messages.at(-1)?.seq ?? null) : null };
+        },
+      },
       ackDelivered: {
-        mutate: async (input: { message_ids: number[] }) => {
-          acks.push(input.message_ids);
-          return { updated: input.message_ids.length };
+        mutate: async (input: { message_ids: number[]; groups: { group_id: number; up_to_seq: number }[] }) => {
+          if (input.message_ids.length > 0) acks.push(input.message_ids);
+          if (input.groups.length > 0) groupAcks.push(input.groups);
+          return { updated: input.message_ids.length + input.groups.length };
         },
       },
     },
@@ -61,6 +90,7 @@ function scriptedClient(history: MessageOutput[]) {
     client: client as unknown as TRPCClient<AppRouter>,
     push: (value: unknown) => onData?.(value),
     acks,
+    groupAcks,
     listCalls,
   };
 }
@@ -140,6 +170,29 @@ describe("live events in the SDK", () => {
     expect(contents).toEqual(["m2", "m3", "m5"]);
     expect(unfilled).toEqual([{ chat_id: 8, after_seq: 1, before_seq: 5, error: new Error("down") }]);
   }, 10_000);
+
+  it("catches a group up from the stream's group_heads, drops repeats by seq, and acknowledges a watermark", async () => {
+    const history = [1, 2, 3, 4, 5, 6].map((seq) => groupMessage(seq));
+    const server = scriptedClient([], history);
+    const contents: (string | null)[] = [];
+    subscribeToEvents(
+      server.client,
+      { groupSeqs: [[3, 2]], onEvent: (event) => event.type === "new_group_message" && contents.push(event.message.content) },
+      1,
+    );
+    // Held up to 2; the group is at 5 (and 9 has nothing held: it starts from its head).
+    server.push({ type: "group_heads", groups: [{ group_id: 3, last_seq: 5 }, { group_id: 9, last_seq: 40 }] });
+    server.push({ type: "new_group_message", message: history[4] }); // live copy of 5, already fetched
+    server.push({ type: "new_group_message", message: history[5] });
+    server.push({ type: "new_group_message", message: groupMessage(41, { id: 9041, group_id: 9 }) });
+    await new Promise((resolve) => setTimeout(resolve, 1_300)); // group receipts are batched over a second
+    expect(contents).toEqual(["g3", "g4", "g5", "g6", "g41"]);
+    expect(server.listCalls).toEqual([{ group_id: 3, after_seq: 2, limit: 200 }]);
+    expect(server.groupAcks.flat()).toEqual([
+      { group_id: 3, up_to_seq: 6 },
+      { group_id: 9, up_to_seq: 41 },
+    ]);
+  });
 
   it("does not acknowledge its own messages", async () => {
     const server = scriptedClient([]);
