@@ -25,6 +25,8 @@ const { values } = parseArgs({
     rates: { type: "string", default: "20,40,80,120,160" },
     "step-seconds": { type: "string", default: "8" },
     port: { type: "string", default: "4311" },
+    // --receipts=false: members don't acknowledge delivery (what receipts cost, by difference).
+    receipts: { type: "string", default: "true" },
   },
 });
 const memberCount = Number(values.members);
@@ -52,6 +54,7 @@ async function runShape(shape: string, server: RunningServer) {
     clients[index]?.subscribeEvents({
       selfUserId: user.id,
       lastEventId: "0",
+      acknowledgeDelivery: values.receipts !== "false",
       onEvent: (event) => {
         if (event.type !== "new_group_message" || event.message.sender_id === user.id) return;
         const entry = tracked.get(event.message.client_msg_id ?? "");

@@ -121,13 +121,13 @@ export function createRedisPresence(options: { url: string; keyPrefix?: string }
     disconnect: async (userId, connectionId) => ({
       wentOffline: (await commands.presenceDisconnect(userKey(userId), allKey, Date.now(), connectionId, userId)) === 1,
     }),
+    // One command for any number of users (a 256-member group asks per message): each user's
+    // latest connection expiry in the all-users set, online while it is in the future.
     onlineUsers: async (userIds) => {
       if (userIds.length === 0) return new Set();
       const now = Date.now();
-      const pipeline = redis.pipeline();
-      for (const userId of userIds) pipeline.zcount(userKey(userId), `(${now}`, "+inf");
-      const results = (await pipeline.exec()) ?? [];
-      return new Set(userIds.filter((_, index) => Number(results[index]?.[1] ?? 0) > 0));
+      const expiries = await redis.zmscore(allKey, ...userIds.map(String));
+      return new Set(userIds.filter((_, index) => Number(expiries[index] ?? 0) > now));
     },
     sweepExpired: async () => (await commands.presenceSweep(allKey, Date.now())).map(Number),
     close: async () => {

@@ -91,7 +91,8 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
   const scheduleAcks = () => {
     if (isAcking) return;
     if (pendingAcks.size > 0) ackTimer ??= setTimeout(flushAcks, ACK_DELAY_MS);
-    else if (pendingGroupAcks.size > 0) groupAckTimer ??= setTimeout(flushAcks, GROUP_ACK_DELAY_MS);
+    // Jittered: members who got the same message at the same moment shouldn't all ack at once.
+    else if (pendingGroupAcks.size > 0) groupAckTimer ??= setTimeout(flushAcks, GROUP_ACK_DELAY_MS * (0.5 + Math.random()));
   };
   const flushAcks = () => {
     if (ackTimer) clearTimeout(ackTimer);
@@ -220,6 +221,11 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
     }
     if (event.type === "new_message") return receive(direct, event.message, id);
     if (event.type === "new_group_message") return receive(group, event.message, id);
+    // A batch from a busy stream: the app sees each message on its own, as if they came one by one.
+    if (event.type === "new_group_messages") {
+      for (const message of event.messages) await receive(group, message, null);
+      return;
+    }
     if (event.type === "group_heads") await catchUpGroups(event.groups);
     options.onEvent(event, id);
   }

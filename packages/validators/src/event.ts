@@ -78,6 +78,12 @@ export const groupTypingEvent = z.object({
   expires_in_ms: z.number().int().meta({ description: "Hide the indicator after this unless refreshed" }),
 });
 
+/** Several group messages at once, oldest first: a busy stream batches what is waiting (live only). */
+export const newGroupMessagesEvent = z.object({
+  type: z.literal("new_group_messages"),
+  messages: z.array(groupMessageOutput),
+});
+
 /**
  * Sent first on every live stream: the newest seq of each of your groups. Group messages are
  * published once per group, not stored per member, so a device that was away compares these
@@ -121,7 +127,7 @@ const durableEvents = [
   groupLeftEvent,
   groupReadEvent,
 ] as const;
-const ephemeralEvents = [presenceEvent, typingEvent, groupTypingEvent, groupHeadsEvent, resyncEvent] as const;
+const ephemeralEvents = [presenceEvent, typingEvent, groupTypingEvent, groupHeadsEvent, newGroupMessagesEvent, resyncEvent] as const;
 
 export const durableEventSchema = z.discriminatedUnion("type", [...durableEvents]);
 export const ephemeralEventSchema = z.discriminatedUnion("type", [...ephemeralEvents]);
