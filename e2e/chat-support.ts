@@ -37,6 +37,15 @@ export async function twoPeopleInAChat(page: Page, browser: Browser, testInfo: T
   return people;
 }
 
+/** Ada on `page`, Grace and Linus each a person of their own: the three of a group test. */
+export async function threePeople(page: Page, browser: Browser, testInfo: TestInfo) {
+  const { ada, grace, other } = await twoPeople(page, browser, testInfo);
+  const linus = newUser();
+  const third = await newPerson(browser, testInfo);
+  await signUp(third.page, linus);
+  return { ada, grace, linus, other, third };
+}
+
 export function isPhone(testInfo: TestInfo): boolean {
   return testInfo.project.name === "phone";
 }
@@ -60,8 +69,9 @@ export async function openChat(page: Page, peer: TestUser) {
   await expectConversationWith(page, peer);
 }
 
+/** The open conversation, a 1:1 chat or a group. */
 export function conversation(page: Page) {
-  return page.getByRole("region", { name: /^Chat with / });
+  return page.getByRole("region", { name: /^(Chat with |Group chat )/ });
 }
 
 export async function expectConversationWith(page: Page, peer: TestUser) {

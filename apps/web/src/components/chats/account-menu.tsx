@@ -1,19 +1,20 @@
 "use client";
 
-import { DevicesIcon, LogOutIcon, MoreIcon } from "~/components/ui/icons";
+import { DevicesIcon, GroupIcon, LogOutIcon, MoreIcon } from "~/components/ui/icons";
 import { Menu } from "~/components/ui/menu";
 import { Spinner } from "~/components/ui/spinner";
 
 import { headerButtonClass, headerButtonOpenClass } from "./header-button";
 
 type AccountMenuProps = {
+  onNewGroup: () => void;
   onLogOut: () => void;
   onLogOutEverywhere: () => void;
   isLoggingOut: boolean;
 };
 
 /** The "⋮" menu of the chat list header. */
-export function AccountMenu({ onLogOut, onLogOutEverywhere, isLoggingOut }: AccountMenuProps) {
+export function AccountMenu({ onNewGroup, onLogOut, onLogOutEverywhere, isLoggingOut }: AccountMenuProps) {
   return (
     <Menu
       label="Menu"
@@ -22,6 +23,7 @@ export function AccountMenu({ onLogOut, onLogOutEverywhere, isLoggingOut }: Acco
       buttonClassName={headerButtonClass}
       openButtonClassName={headerButtonOpenClass}
       items={[
+        { label: "New group", icon: <GroupIcon className="size-5" />, onSelect: onNewGroup },
         { label: "Log out", icon: <LogOutIcon className="size-5" />, onSelect: onLogOut, disabled: isLoggingOut },
         {
           label: "Log out on all devices",

@@ -1,35 +1,47 @@
-import type { PublicProfile } from "@parley/sdk";
-
 import { Avatar } from "~/components/ui/avatar";
 import { cx } from "~/components/ui/cx";
 import { BlockIcon } from "~/components/ui/icons";
 import { formatChatTime } from "~/lib/chat/format";
-import type { ChatSummary, OutgoingMessage } from "~/lib/chat/state";
+import { describeSystemEvent, type NameOf } from "~/lib/chat/group-text";
+import { isSystemMessage, type ChatSummary, type ConversationKey, type OutgoingMessage } from "~/lib/chat/state";
 
-import { displayName } from "./display-name";
 import { MessageTicks } from "./message-ticks";
 
 type ChatListItemProps = {
   chat: ChatSummary;
-  profile: PublicProfile | undefined;
+  /** The person's or the group's name; null while it loads. */
+  title: string | null;
+  avatar: { name: string | null | undefined; seed: string };
   /** The newest message still on its way, shown instead of the last confirmed one. */
   outgoing: OutgoingMessage | undefined;
-  isTyping: boolean;
+  /** "typing…", or who is typing in a group. */
+  typingLine: string | null;
   isActive: boolean;
   selfId: number;
+  nameOf: NameOf;
   now: Date;
-  onOpen: (peerId: number) => void;
+  onOpen: (key: ConversationKey) => void;
 };
 
-export function ChatListItem({ chat, profile, outgoing, isTyping, isActive, selfId, now, onOpen }: ChatListItemProps) {
-  const name = displayName(profile);
+export function ChatListItem({
+  chat,
+  title,
+  avatar,
+  outgoing,
+  typingLine,
+  isActive,
+  selfId,
+  nameOf,
+  now,
+  onOpen,
+}: ChatListItemProps) {
   const at = outgoing?.created_at ?? chat.lastMessageAt;
   const hasUnread = chat.unreadCount > 0;
   return (
     <li>
       <button
         type="button"
-        onClick={() => onOpen(chat.peerId)}
+        onClick={() => onOpen(chat.key)}
         aria-current={isActive ? "true" : undefined}
         data-testid="chat-list-item"
         className={cx(
@@ -37,17 +49,16 @@ export function ChatListItem({ chat, profile, outgoing, isTyping, isActive, self
           isActive ? "bg-panel-hover" : "hover:bg-panel-hover",
         )}
       >
-        <Avatar
-          name={profile?.full_name}
-          seed={profile?.phone_number ?? String(chat.peerId)}
-          className="size-12 text-base"
-        />
+        <Avatar name={avatar.name} seed={avatar.seed} className="size-12 text-base" />
         <span className="flex h-full min-w-0 flex-1 flex-col justify-center border-b border-line pr-4">
           <span className="flex items-baseline gap-2">
             <span
-              className={cx("min-w-0 flex-1 truncate text-[17px] leading-6 text-ink", !profile && "text-ink-faint")}
+              className={cx(
+                "min-w-0 flex-1 truncate text-[17px] leading-6 text-ink",
+                title === null && "text-ink-faint",
+              )}
             >
-              {profile ? name : "Loading…"}
+              {title ?? "Loading…"}
             </span>
             {at && (
               <span className={cx("shrink-0 text-xs", hasUnread ? "font-medium text-accent" : "text-ink-faint")}>
@@ -57,7 +68,7 @@ export function ChatListItem({ chat, profile, outgoing, isTyping, isActive, self
           </span>
           <span className="mt-0.5 flex items-center gap-2">
             <span className="flex min-w-0 flex-1 items-center gap-1 text-sm leading-5 text-ink-faint">
-              <Preview chat={chat} outgoing={outgoing} isTyping={isTyping} selfId={selfId} />
+              <Preview chat={chat} outgoing={outgoing} typingLine={typingLine} selfId={selfId} nameOf={nameOf} />
             </span>
             {hasUnread && (
               <span
@@ -78,20 +89,32 @@ export function ChatListItem({ chat, profile, outgoing, isTyping, isActive, self
 function Preview({
   chat,
   outgoing,
-  isTyping,
+  typingLine,
   selfId,
-}: Pick<ChatListItemProps, "chat" | "outgoing" | "isTyping" | "selfId">) {
-  if (isTyping) return <span className="truncate font-medium text-accent">typing…</span>;
+  nameOf,
+}: Pick<ChatListItemProps, "chat" | "outgoing" | "typingLine" | "selfId" | "nameOf">) {
+  const isGroup = chat.kind === "group";
+  if (typingLine) return <span className="truncate font-medium text-accent">{typingLine}</span>;
   if (outgoing) {
     return (
       <>
         <MessageTicks state={outgoing.state} />
-        <span className="truncate">{outgoing.content}</span>
+        <span className="truncate">
+          {isGroup && "You: "}
+          {outgoing.content}
+        </span>
       </>
     );
   }
   const message = chat.lastMessage;
   if (!message) return null;
+  if (isSystemMessage(message)) {
+    return (
+      <span className="truncate">
+        {message.system ? describeSystemEvent(message.system, message.content, selfId, nameOf) : message.content}
+      </span>
+    );
+  }
   const isMine = message.sender_id === selfId;
   if (message.is_deleted) {
     return (
@@ -101,10 +124,15 @@ function Preview({
       </>
     );
   }
+  // In a group, whose message it is matters as much as what it says.
+  const sender = isGroup ? (isMine ? "You" : nameOf(message.sender_id)) : null;
   return (
     <>
       {isMine && <MessageTicks state={message.status} />}
-      <span className="truncate">{message.content}</span>
+      <span className="truncate">
+        {sender && `${sender}: `}
+        {message.content}
+      </span>
     </>
   );
 }

@@ -4,7 +4,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { Alert } from "~/components/ui/alert";
 import { cx } from "~/components/ui/cx";
-import { sortedChats, type ChatState, type ChatSummary } from "~/lib/chat/state";
+import { typingLine, type NameOf } from "~/lib/chat/group-text";
+import { sortedChats, type ChatState, type ChatSummary, type ConversationKey } from "~/lib/chat/state";
 import { useNow } from "~/lib/use-now";
 
 import { useChatEngine, useChatState } from "./chat-engine";
@@ -16,13 +17,13 @@ import { EmptyChats } from "./empty-chats";
 type Filter = "all" | "unread";
 
 type ChatListProps = {
-  activePeerId: number | null;
-  onOpen: (peerId: number) => void;
+  active: ConversationKey | null;
+  onOpen: (key: ConversationKey) => void;
   onNewChat: (phone?: string) => void;
 };
 
-/** Search, the All / Unread filter and the chats, newest first. */
-export function ChatList({ activePeerId, onOpen, onNewChat }: ChatListProps) {
+/** Search, the All / Unread filter and the chats and groups, newest first. */
+export function ChatList({ active, onOpen, onNewChat }: ChatListProps) {
   const engine = useChatEngine();
   const chats = useChatState((state) => state.chats);
   const conversations = useChatState((state) => state.conversations);
@@ -39,6 +40,7 @@ export function ChatList({ activePeerId, onOpen, onNewChat }: ChatListProps) {
     () => all.filter((chat) => (filter === "all" || chat.unreadCount > 0) && matches(chat, profiles, query)),
     [all, filter, profiles, query],
   );
+  const nameOf: NameOf = useCallback((userId) => displayName(profiles[userId]) || null, [profiles]);
   const queryDigits = query.replace(/\D/g, "");
   const loadMore = useCallback(() => void engine.loadMoreChats(), [engine]);
   const isFiltering = query.trim() !== "" || filter !== "all";
@@ -84,13 +86,14 @@ export function ChatList({ activePeerId, onOpen, onNewChat }: ChatListProps) {
             <ul aria-label="Chat list">
               {shown.map((chat) => (
                 <ChatListItem
-                  key={chat.peerId}
+                  key={chat.key}
                   chat={chat}
-                  profile={profiles[chat.peerId]}
-                  outgoing={conversations[chat.peerId]?.outbox.at(-1)}
-                  isTyping={Boolean(typing[chat.peerId])}
-                  isActive={chat.peerId === activePeerId}
+                  {...describeChat(chat, profiles)}
+                  outgoing={conversations[chat.key]?.outbox.at(-1)}
+                  typingLine={whoIsTyping(chat, typing[chat.key] ?? [], nameOf)}
+                  isActive={chat.key === active}
                   selfId={selfId}
+                  nameOf={nameOf}
                   now={now}
                   onOpen={onOpen}
                 />
@@ -118,9 +121,31 @@ export function ChatList({ activePeerId, onOpen, onNewChat }: ChatListProps) {
   );
 }
 
+/** A row's name and avatar: the person's, or the group's. */
+function describeChat(chat: ChatSummary, profiles: ChatState["profiles"]) {
+  if (chat.kind === "group") {
+    return {
+      title: chat.group?.name ?? null,
+      avatar: { name: chat.group?.name, seed: `group:${chat.groupId}` },
+    };
+  }
+  const profile = profiles[chat.peerId];
+  return {
+    title: profile ? displayName(profile) : null,
+    avatar: { name: profile?.full_name, seed: profile?.phone_number ?? String(chat.peerId) },
+  };
+}
+
+function whoIsTyping(chat: ChatSummary, userIds: readonly number[], nameOf: NameOf): string | null {
+  if (userIds.length === 0) return null;
+  if (chat.kind === "direct") return "typing…";
+  return typingLine(userIds.map((id) => nameOf(id) ?? "Someone"));
+}
+
 function matches(chat: ChatSummary, profiles: ChatState["profiles"], query: string): boolean {
   const text = query.trim().toLowerCase();
   if (!text) return true;
+  if (chat.kind === "group") return (chat.group?.name ?? "").toLowerCase().includes(text);
   const profile = profiles[chat.peerId];
   if (!profile) return false;
   const digits = text.replace(/\D/g, "");

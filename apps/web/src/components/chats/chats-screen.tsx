@@ -7,6 +7,7 @@ import { useEffect, useState } from "react";
 import { Alert } from "~/components/ui/alert";
 import { cx } from "~/components/ui/cx";
 import { toApiProblem } from "~/lib/api-error";
+import { directKey, parseKey } from "~/lib/chat/state";
 import { useTRPC } from "~/trpc/react";
 
 import { ChatEngineProvider } from "./chat-engine";
@@ -14,7 +15,9 @@ import { ChatList } from "./chat-list";
 import { ChatPlaceholder } from "./chat-placeholder";
 import { ConnectionBanner } from "./connection-banner";
 import { Conversation } from "./conversation";
+import { GroupConversation } from "./group-conversation";
 import { NewChatPanel } from "./new-chat-panel";
+import { NewGroupPanel } from "./new-group-panel";
 import { ProfileHeader, type Profile } from "./profile-header";
 import { useOpenChat } from "./use-open-chat";
 import { useUnreadTitle } from "./use-unread-title";
@@ -26,7 +29,7 @@ type ChatsScreenProps = {
 };
 
 /**
- * The signed-in home: the chat list and the open conversation side by side,
+ * The signed-in home: the chat list and the open conversation (1:1 or group) side by side,
  * or, on a phone, one at a time with a back button.
  */
 export function ChatsScreen({ user, publicWsUrl }: ChatsScreenProps) {
@@ -40,8 +43,10 @@ export function ChatsScreen({ user, publicWsUrl }: ChatsScreenProps) {
 function ChatsLayout({ user }: { user: Profile }) {
   const profile = useProfile(user);
   const { isLoggingOut, logOut, logOutEverywhere, error } = useLogOut();
-  const { peerId, openChat, closeChat } = useOpenChat();
+  const { active, openChat, closeChat } = useOpenChat();
   const [newChat, setNewChat] = useState<{ phone: string } | null>(null);
+  const [isNewGroup, setIsNewGroup] = useState(false);
+  const opened = active === null ? null : parseKey(active);
   useUnreadTitle();
 
   return (
@@ -52,31 +57,47 @@ function ChatsLayout({ user }: { user: Profile }) {
           aria-label="Chats"
           className={cx(
             "relative w-full min-w-0 flex-col border-line md:flex md:w-[40%] md:max-w-[460px] md:min-w-[320px] md:border-r lg:w-[32%]",
-            peerId === null ? "flex" : "hidden",
+            active === null ? "flex" : "hidden",
           )}
         >
           <ProfileHeader
             profile={profile}
             onNewChat={() => setNewChat({ phone: "" })}
+            onNewGroup={() => setIsNewGroup(true)}
             onLogOut={logOut}
             onLogOutEverywhere={logOutEverywhere}
             isLoggingOut={isLoggingOut}
           />
           <ConnectionBanner />
           {error && <Alert className="m-3">{error}</Alert>}
-          <ChatList activePeerId={peerId} onOpen={openChat} onNewChat={(phone) => setNewChat({ phone: phone ?? "" })} />
+          <ChatList active={active} onOpen={openChat} onNewChat={(phone) => setNewChat({ phone: phone ?? "" })} />
           {newChat && (
             <NewChatPanel
               initialPhone={newChat.phone}
               onClose={() => setNewChat(null)}
               onOpen={(id) => {
                 setNewChat(null);
-                openChat(id);
+                openChat(directKey(id));
+              }}
+            />
+          )}
+          {isNewGroup && (
+            <NewGroupPanel
+              onClose={() => setIsNewGroup(false)}
+              onCreated={(key) => {
+                setIsNewGroup(false);
+                openChat(key);
               }}
             />
           )}
         </aside>
-        {peerId === null ? <ChatPlaceholder /> : <Conversation key={peerId} peerId={peerId} onBack={closeChat} />}
+        {opened === null ? (
+          <ChatPlaceholder />
+        ) : opened.kind === "group" ? (
+          <GroupConversation key={active} groupId={opened.id} onBack={closeChat} />
+        ) : (
+          <Conversation key={active} peerId={opened.id} onBack={closeChat} />
+        )}
       </div>
     </div>
   );

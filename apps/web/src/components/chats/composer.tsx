@@ -2,48 +2,49 @@
 
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 
-import type { MessageOutput } from "@parley/sdk";
 import { MESSAGE_MAX_LENGTH } from "@parley/validators";
 
 import { cx } from "~/components/ui/cx";
 import { CloseIcon, SendIcon } from "~/components/ui/icons";
+import type { NameOf } from "~/lib/chat/group-text";
+import type { ConversationKey, ThreadMessage } from "~/lib/chat/state";
 
 import { useChatEngine } from "./chat-engine";
 
 // What was typed but not sent, per conversation, for as long as the tab lives.
-const drafts = new Map<number, string>();
+const drafts = new Map<ConversationKey, string>();
 
 type ComposerProps = {
-  peerId: number;
-  peerName: string;
+  conversationKey: ConversationKey;
   selfId: number;
-  replyTo: MessageOutput | null;
+  nameOf: NameOf;
+  replyTo: ThreadMessage | null;
   onCancelReply: () => void;
 };
 
 /** Enter sends, Shift+Enter starts a new line; "typing…" goes out while keys are pressed. */
-export function Composer({ peerId, peerName, selfId, replyTo, onCancelReply }: ComposerProps) {
+export function Composer({ conversationKey, selfId, nameOf, replyTo, onCancelReply }: ComposerProps) {
   const engine = useChatEngine();
-  const [text, setText] = useState(() => drafts.get(peerId) ?? "");
+  const [text, setText] = useState(() => drafts.get(conversationKey) ?? "");
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const canSend = text.trim().length > 0;
 
   useEffect(() => {
     // A phone's keyboard would cover the chat on open; only focus where there is a real keyboard.
     if (replyTo || window.matchMedia("(pointer: fine)").matches) inputRef.current?.focus();
-  }, [replyTo, peerId]);
+  }, [replyTo, conversationKey]);
 
   function update(value: string) {
     setText(value);
-    drafts.set(peerId, value);
-    if (value.trim()) engine.typing(peerId);
-    else engine.stopTyping(peerId);
+    drafts.set(conversationKey, value);
+    if (value.trim()) engine.typing(conversationKey);
+    else engine.stopTyping(conversationKey);
   }
 
   function send() {
     const content = text.trim();
     if (!content) return;
-    engine.send(peerId, content, replyTo);
+    engine.send(conversationKey, content, replyTo);
     update("");
     onCancelReply();
     inputRef.current?.focus();
@@ -77,7 +78,7 @@ export function Composer({ peerId, peerName, selfId, replyTo, onCancelReply }: C
                   replyTo.sender_id === selfId ? "text-accent-strong" : "text-[#7f66ff]",
                 )}
               >
-                Replying to {replyTo.sender_id === selfId ? "yourself" : peerName}
+                Replying to {replyTo.sender_id === selfId ? "yourself" : nameOf(replyTo.sender_id)}
               </p>
               <p className="truncate text-[13px] text-ink-muted">{replyTo.content}</p>
             </div>
@@ -101,7 +102,7 @@ export function Composer({ peerId, peerName, selfId, replyTo, onCancelReply }: C
           maxLength={MESSAGE_MAX_LENGTH}
           onChange={(event) => update(event.target.value)}
           onKeyDown={handleKeyDown}
-          onBlur={() => engine.stopTyping(peerId)}
+          onBlur={() => engine.stopTyping(conversationKey)}
           aria-label="Type a message"
           placeholder="Type a message"
           enterKeyHint="send"

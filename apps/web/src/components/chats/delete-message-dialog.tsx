@@ -2,12 +2,11 @@
 
 import { useState } from "react";
 
-import type { MessageOutput } from "@parley/sdk";
-
 import { Alert } from "~/components/ui/alert";
 import { Dialog, dialogButtonClass } from "~/components/ui/dialog";
 import { Spinner } from "~/components/ui/spinner";
 import { toApiProblem } from "~/lib/api-error";
+import type { ConversationKey, ThreadMessage } from "~/lib/chat/state";
 
 import { useChatEngine } from "./chat-engine";
 
@@ -15,13 +14,14 @@ import { useChatEngine } from "./chat-engine";
 const DELETE_FOR_EVERYONE_MS = 60 * 60 * 60 * 1000;
 
 type DeleteMessageDialogProps = {
-  message: MessageOutput;
+  conversationKey: ConversationKey;
+  message: ThreadMessage;
   selfId: number;
   now: Date;
   onClose: () => void;
 };
 
-export function DeleteMessageDialog({ message, selfId, now, onClose }: DeleteMessageDialogProps) {
+export function DeleteMessageDialog({ conversationKey, message, selfId, now, onClose }: DeleteMessageDialogProps) {
   const engine = useChatEngine();
   const [pending, setPending] = useState<"everyone" | "me" | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -34,7 +34,7 @@ export function DeleteMessageDialog({ message, selfId, now, onClose }: DeleteMes
     setPending(forEveryone ? "everyone" : "me");
     setError(null);
     try {
-      await engine.deleteMessage(message, forEveryone);
+      await engine.deleteMessage(conversationKey, message, forEveryone);
       onClose();
     } catch (cause) {
       setError(toApiProblem(cause).message);

@@ -1,23 +1,26 @@
-import type { MessageOutput } from "@parley/sdk";
 import { memo, useRef } from "react";
 
 import { cx } from "~/components/ui/cx";
-import { BlockIcon, ChevronDownIcon, CopyIcon, ReplyIcon, RetryIcon, TrashIcon } from "~/components/ui/icons";
+import { BlockIcon, ChevronDownIcon, CopyIcon, InfoIcon, ReplyIcon, RetryIcon, TrashIcon } from "~/components/ui/icons";
 import { Menu, type MenuItem } from "~/components/ui/menu";
 import { formatTime } from "~/lib/chat/format";
-import type { OutgoingMessage } from "~/lib/chat/state";
+import type { OutgoingMessage, ThreadMessage } from "~/lib/chat/state";
 
 import { BubbleShell, MetaSpacer } from "./bubble-shell";
 import { QuotedMessage } from "./quoted-message";
 
 type MessageBubbleProps = {
-  message: MessageOutput;
+  message: ThreadMessage;
   isMine: boolean;
   startsGroup: boolean;
   selfId: number;
-  peerName: string;
-  onReply: (message: MessageOutput) => void;
-  onDelete: (message: MessageOutput) => void;
+  /** In a group, the first of someone's bubbles names them, in their colour. */
+  sender: { name: string; colour: string } | null;
+  /** Who wrote the message this one replies to. */
+  quotedName: string;
+  onReply: (message: ThreadMessage) => void;
+  onDelete: (message: ThreadMessage) => void;
+  onInfo: (message: ThreadMessage) => void;
   onJump: (messageId: number) => void;
 };
 
@@ -27,9 +30,11 @@ export const MessageBubble = memo(function MessageBubble({
   isMine,
   startsGroup,
   selfId,
-  peerName,
+  sender,
+  quotedName,
   onReply,
   onDelete,
+  onInfo,
   onJump,
 }: MessageBubbleProps) {
   const menuButtonRef = useRef<HTMLButtonElement>(null);
@@ -42,6 +47,9 @@ export const MessageBubble = memo(function MessageBubble({
           icon: <CopyIcon className="size-5" />,
           onSelect: () => void navigator.clipboard?.writeText(message.content ?? "").catch(() => {}),
         },
+        ...(isMine
+          ? [{ label: "Message info", icon: <InfoIcon className="size-5" />, onSelect: () => onInfo(message) }]
+          : []),
         { label: "Delete", icon: <TrashIcon className="size-5" />, onSelect: () => onDelete(message) },
       ];
 
@@ -78,11 +86,25 @@ export const MessageBubble = memo(function MessageBubble({
         </div>
       }
     >
+      {sender && (
+        <p
+          data-testid="sender-name"
+          className={cx("mb-0.5 truncate text-[12.8px] leading-[18px] font-medium", sender.colour)}
+        >
+          {sender.name}
+        </p>
+      )}
       {message.is_forwarded && !message.is_deleted && (
         <p className="mb-0.5 text-xs text-bubble-meta italic">Forwarded</p>
       )}
       {message.reply_to && !message.is_deleted && (
-        <QuotedMessage reply={message.reply_to} isMine={isMine} selfId={selfId} peerName={peerName} onJump={onJump} />
+        <QuotedMessage
+          reply={message.reply_to}
+          isMine={isMine}
+          selfId={selfId}
+          authorName={quotedName}
+          onJump={onJump}
+        />
       )}
       {message.is_deleted ? (
         <p className="flex items-center gap-1.5 pr-1 text-bubble-meta italic">
@@ -104,7 +126,7 @@ type OutgoingBubbleProps = {
   message: OutgoingMessage;
   startsGroup: boolean;
   selfId: number;
-  peerName: string;
+  quotedName: string;
   onRetry: (clientMsgId: string) => void;
   onDiscard: (clientMsgId: string) => void;
   onJump: (messageId: number) => void;
@@ -115,7 +137,7 @@ export const OutgoingBubble = memo(function OutgoingBubble({
   message,
   startsGroup,
   selfId,
-  peerName,
+  quotedName,
   onRetry,
   onDiscard,
   onJump,
@@ -154,7 +176,7 @@ export const OutgoingBubble = memo(function OutgoingBubble({
       }
     >
       {message.reply_to && (
-        <QuotedMessage reply={message.reply_to} isMine selfId={selfId} peerName={peerName} onJump={onJump} />
+        <QuotedMessage reply={message.reply_to} isMine selfId={selfId} authorName={quotedName} onJump={onJump} />
       )}
       <p className="pr-1 break-words whitespace-pre-wrap [overflow-wrap:anywhere]">
         {message.content}

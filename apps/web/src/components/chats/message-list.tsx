@@ -2,13 +2,12 @@
 
 import { useCallback, useMemo } from "react";
 
-import type { MessageOutput } from "@parley/sdk";
-
 import { ChevronDownIcon } from "~/components/ui/icons";
 import { Spinner } from "~/components/ui/spinner";
 import { formatDayLabel } from "~/lib/chat/format";
+import { describeSystemEvent, senderColour, type NameOf } from "~/lib/chat/group-text";
 import { buildRows } from "~/lib/chat/rows";
-import type { Conversation } from "~/lib/chat/state";
+import type { Conversation, ConversationKey, ThreadMessage } from "~/lib/chat/state";
 
 import { useChatEngine } from "./chat-engine";
 import { MessageBubble, OutgoingBubble } from "./message-bubble";
@@ -16,25 +15,33 @@ import { OlderSentinel } from "./older-sentinel";
 import { useChatScroll } from "./use-chat-scroll";
 
 type MessageListProps = {
-  peerId: number;
-  peerName: string;
+  conversationKey: ConversationKey;
   selfId: number;
   conversation: Conversation;
   firstUnreadSeq: number | null;
   now: Date;
-  onReply: (message: MessageOutput) => void;
-  onDelete: (message: MessageOutput) => void;
+  /** The notice above the first message, once the whole history is loaded. */
+  intro: string;
+  nameOf: NameOf;
+  /** In a group, others' bubbles say who wrote them. */
+  showsSenders: boolean;
+  onReply: (message: ThreadMessage) => void;
+  onDelete: (message: ThreadMessage) => void;
+  onInfo: (message: ThreadMessage) => void;
 };
 
 export function MessageList({
-  peerId,
-  peerName,
+  conversationKey,
   selfId,
   conversation,
   firstUnreadSeq,
   now,
+  intro,
+  nameOf,
+  showsSenders,
   onReply,
   onDelete,
+  onInfo,
 }: MessageListProps) {
   const engine = useChatEngine();
   const { messages, outbox, history, hasOlder, isLoadingOlder } = conversation;
@@ -55,9 +62,10 @@ export function MessageList({
     const start = rows.findIndex((row) => row.key === awayFrom.lastKey);
     return rows.slice(start + 1).filter((row) => row.kind === "message" && !row.isMine).length;
   }, [rows, awayFrom]);
-  const loadOlder = useCallback(() => void engine.loadOlder(peerId), [engine, peerId]);
-  const onRetry = useCallback((id: string) => engine.retry(peerId, id), [engine, peerId]);
-  const onDiscard = useCallback((id: string) => engine.discard(peerId, id), [engine, peerId]);
+  const loadOlder = useCallback(() => void engine.loadOlder(conversationKey), [engine, conversationKey]);
+  const onRetry = useCallback((id: string) => engine.retry(conversationKey, id), [engine, conversationKey]);
+  const onDiscard = useCallback((id: string) => engine.discard(conversationKey, id), [engine, conversationKey]);
+  const authorName = (userId: number) => (userId === selfId ? "You" : (nameOf(userId) ?? ""));
   const onJump = useCallback(
     (messageId: number) => {
       const target = scrollerRef.current?.querySelector<HTMLElement>(`[data-message-id="${messageId}"]`);
@@ -91,9 +99,7 @@ export function MessageList({
         )}
         {isReady && !hasOlder && (
           <p className="mx-auto mt-4 max-w-[85%] rounded-lg bg-warn-soft px-3 py-1.5 text-center text-xs leading-4 text-warn-ink shadow-sm">
-            {messages.length === 0 && outbox.length === 0
-              ? `Say hello to ${peerName}. Your first message starts the chat.`
-              : `This is the start of your chat with ${peerName}.`}
+            {intro}
           </p>
         )}
         {history === "loading" && messages.length === 0 && (
@@ -125,20 +131,39 @@ export function MessageList({
                     </span>
                   </li>
                 );
-              case "message":
+              case "system":
+                return (
+                  <li key={row.key} data-testid="system-message" className="my-2 flex justify-center px-3">
+                    <span className="max-w-[85%] rounded-lg bg-pill px-3 py-1.5 text-center text-[12.5px] leading-4 text-ink-muted shadow-[0_1px_0.5px_rgba(11,20,26,0.13)]">
+                      {row.message.system
+                        ? describeSystemEvent(row.message.system, row.message.content, selfId, nameOf)
+                        : row.message.content}
+                    </span>
+                  </li>
+                );
+              case "message": {
+                const { message, isMine, startsGroup } = row;
+                const showsSender = showsSenders && !isMine && startsGroup;
                 return (
                   <MessageBubble
                     key={row.key}
-                    message={row.message}
-                    isMine={row.isMine}
-                    startsGroup={row.startsGroup}
+                    message={message}
+                    isMine={isMine}
+                    startsGroup={startsGroup}
                     selfId={selfId}
-                    peerName={peerName}
+                    sender={
+                      showsSender
+                        ? { name: nameOf(message.sender_id) ?? "…", colour: senderColour(message.sender_id) }
+                        : null
+                    }
+                    quotedName={message.reply_to ? authorName(message.reply_to.sender_id) : ""}
                     onReply={onReply}
                     onDelete={onDelete}
+                    onInfo={onInfo}
                     onJump={onJump}
                   />
                 );
+              }
               case "outgoing":
                 return (
                   <OutgoingBubble
@@ -146,7 +171,7 @@ export function MessageList({
                     message={row.message}
                     startsGroup={row.startsGroup}
                     selfId={selfId}
-                    peerName={peerName}
+                    quotedName={row.message.reply_to ? authorName(row.message.reply_to.sender_id) : ""}
                     onRetry={onRetry}
                     onDiscard={onDiscard}
                     onJump={onJump}

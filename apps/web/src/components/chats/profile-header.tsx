@@ -10,12 +10,13 @@ export type Profile = { id: string; phone_number: string; full_name: string | nu
 type ProfileHeaderProps = {
   profile: Profile;
   onNewChat: () => void;
+  onNewGroup: () => void;
   onLogOut: () => void;
   onLogOutEverywhere: () => void;
   isLoggingOut: boolean;
 };
 
-/** Who is signed in, "New chat" and the account actions. */
+/** Who is signed in, "New chat", and the menu ("New group", the account actions). */
 export function ProfileHeader({ profile, onNewChat, ...menu }: ProfileHeaderProps) {
   const phone = formatPhoneNumber(profile.phone_number);
   return (

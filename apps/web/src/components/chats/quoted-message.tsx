@@ -6,13 +6,14 @@ export function QuotedMessage({
   reply,
   isMine,
   selfId,
-  peerName,
+  authorName,
   onJump,
 }: {
   reply: ReplyPreview;
   isMine: boolean;
   selfId: number;
-  peerName: string;
+  /** Who wrote the quoted message ("You" when it was the reader). */
+  authorName: string;
   onJump: (messageId: number) => void;
 }) {
   const isQuotingMe = reply.sender_id === selfId;
@@ -20,7 +21,7 @@ export function QuotedMessage({
     <button
       type="button"
       onClick={() => onJump(reply.id)}
-      aria-label={`Reply to ${isQuotingMe ? "you" : peerName}: ${reply.is_deleted ? "deleted message" : (reply.content ?? "")}`}
+      aria-label={`Reply to ${isQuotingMe ? "you" : authorName}: ${reply.is_deleted ? "deleted message" : (reply.content ?? "")}`}
       data-testid="quoted-message"
       className={cx(
         "mb-1 flex w-full min-w-0 cursor-pointer overflow-hidden rounded-md text-left",
@@ -30,7 +31,7 @@ export function QuotedMessage({
       <span className={cx("w-1 shrink-0", isQuotingMe ? "bg-accent" : "bg-[#7f66ff]")} />
       <span className="min-w-0 px-2 py-1.5">
         <span className={cx("block text-[12.8px] font-medium", isQuotingMe ? "text-accent-strong" : "text-[#7f66ff]")}>
-          {isQuotingMe ? "You" : peerName}
+          {isQuotingMe ? "You" : authorName}
         </span>
         <span className="line-clamp-3 text-[13px] leading-[18px] break-words whitespace-pre-wrap text-ink-muted">
           {reply.is_deleted ? <i>This message was deleted</i> : reply.content}

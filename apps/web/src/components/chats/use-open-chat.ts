@@ -3,23 +3,32 @@
 import { useSearchParams } from "next/navigation";
 import { useCallback } from "react";
 
-const PARAM = "with";
+import { directKey, groupKey, parseKey, type ConversationKey } from "~/lib/chat/state";
+
+// /chats?with=<user id> for a 1:1 chat, /chats?group=<group id> for a group.
+const PARAMS = { direct: "with", group: "group" } as const;
 // Marks history entries this screen pushed, so "back" only pops its own.
 const PUSHED = "parleyChat";
 
+const ID = /^\d{1,15}$/;
+
 /**
- * The open conversation lives in the URL (/chats?with=<user id>): a reload
- * reopens it and, on a phone, the browser's back button returns to the list.
- * Changing it is shallow (history API): no server round trip.
+ * The open conversation lives in the URL: a reload reopens it and, on a
+ * phone, the browser's back button returns to the list. Changing it is
+ * shallow (history API): no server round trip.
  */
 export function useOpenChat() {
   const searchParams = useSearchParams();
-  const raw = searchParams.get(PARAM);
-  const peerId = raw && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+  const peer = searchParams.get(PARAMS.direct);
+  const group = searchParams.get(PARAMS.group);
+  const active: ConversationKey | null =
+    peer && ID.test(peer) ? directKey(Number(peer)) : group && ID.test(group) ? groupKey(Number(group)) : null;
 
-  const openChat = useCallback((id: number) => {
-    const url = `/chats?${PARAM}=${id}`;
-    const isOpen = new URLSearchParams(window.location.search).has(PARAM);
+  const openChat = useCallback((key: ConversationKey) => {
+    const { kind, id } = parseKey(key);
+    const url = `/chats?${PARAMS[kind]}=${id}`;
+    const current = new URLSearchParams(window.location.search);
+    const isOpen = current.has(PARAMS.direct) || current.has(PARAMS.group);
     // Switching between chats replaces the entry: back always leads to the list.
     // (A fresh state object: Next.js ignores URL changes whose state it recognises as its own.)
     if (isOpen) window.history.replaceState(wasPushedHere() ? { [PUSHED]: true } : {}, "", url);
@@ -31,7 +40,7 @@ export function useOpenChat() {
     else window.history.replaceState({}, "", "/chats");
   }, []);
 
-  return { peerId, openChat, closeChat };
+  return { active, openChat, closeChat };
 }
 
 function wasPushedHere(): boolean {

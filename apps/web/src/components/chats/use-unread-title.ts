@@ -7,7 +7,7 @@ import { useChatState } from "./chat-engine";
 /** "(3) Chats · Parley": unread chats show in the tab's title, as in other messengers. */
 export function useUnreadTitle() {
   const chats = useChatState((state) => state.chats);
-  const unreadChats = Object.values(chats).filter((chat) => chat.unreadCount > 0).length;
+  const unreadChats = Object.values(chats).filter((chat) => (chat?.unreadCount ?? 0) > 0).length;
 
   useEffect(() => {
     const base = document.title.replace(/^\(\d+\) /, "");

@@ -273,3 +273,42 @@ export function OfflineIcon(props: IconProps) {
     </Svg>
   );
 }
+
+export function GroupIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="9" cy="8.5" r="3.5" />
+      <path d="M2.5 19.5a6.5 6.5 0 0 1 13 0" />
+      <path d="M15.5 5.2a3.5 3.5 0 0 1 0 6.6" />
+      <path d="M18 14a6.5 6.5 0 0 1 3.5 5.5" />
+    </Svg>
+  );
+}
+
+export function PencilIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M4 20h4L19 9a2.8 2.8 0 0 0-4-4L4 16v4Z" />
+      <path d="m13.5 6.5 4 4" />
+    </Svg>
+  );
+}
+
+export function PersonAddIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="10" cy="8" r="4" />
+      <path d="M3 20a7 7 0 0 1 11.5-5.4" />
+      <path d="M18.5 14v6M15.5 17h6" />
+    </Svg>
+  );
+}
+
+export function CheckboxIcon({ isChecked, ...props }: IconProps & { isChecked: boolean }) {
+  return (
+    <Svg {...props}>
+      <rect x="3.5" y="3.5" width="17" height="17" rx="3" fill={isChecked ? "currentColor" : "none"} />
+      {isChecked && <path d="m8 12 3 3 5-6" stroke="white" />}
+    </Svg>
+  );
+}

@@ -1,6 +1,11 @@
 import {
   createParleyClient,
+  type ChatListItem,
+  type GroupMessageOutput,
+  type GroupOutput,
+  type GroupRole,
   type LiveSubscription,
+  type MessageInfo,
   type MessageOutput,
   type ParleyClient,
   type ParleyEvent,
@@ -11,7 +16,18 @@ import { toApiProblem } from "~/lib/api-error";
 
 import { newClientMsgId } from "./client-msg-id";
 import { readEventCursor, writeEventCursor } from "./event-cursor";
-import { peerOf, type ChatAction, type OutgoingMessage, type ReplyPreview } from "./state";
+import {
+  directKey,
+  groupKey,
+  isSystemMessage,
+  parseKey,
+  peerOf,
+  type ChatAction,
+  type ConversationKey,
+  toReplyPreview,
+  type OutgoingMessage,
+  type ThreadMessage,
+} from "./state";
 import { ChatStore } from "./store";
 import { resolveWsUrl } from "./ws-url";
 
@@ -36,7 +52,18 @@ export type ChatEngineOptions = {
 
 type TypingOut = { sentAt: number; idleTimer: ReturnType<typeof setTimeout> | null };
 
+type MessagePage = { messages: ThreadMessage[]; next_cursor: number | null };
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Everyone a message names: its sender, and the people a system message is about. */
+function peopleIn(messages: ThreadMessage[]): number[] {
+  return messages.flatMap((message) =>
+    isSystemMessage(message) && message.system
+      ? [message.sender_id, message.system.actor_id, ...message.system.user_ids]
+      : [message.sender_id],
+  );
+}
 
 /**
  * Owns the tab's one WebSocket: the live event stream feeding the store, and
@@ -53,11 +80,14 @@ export class ChatEngine {
   #hasSessionEnded = false;
   #socketState: "connecting" | "pending" | "idle" = "connecting";
   #generation = 0;
-  readonly #typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
-  readonly #typingOut = new Map<number, TypingOut>();
-  readonly #readInFlight = new Set<number>();
-  readonly #lastReadUpTo = new Map<number, number>();
+  /** Keyed "<conversation>|<user id>": in a group, each member's "typing…" expires on its own. */
+  readonly #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #typingOut = new Map<ConversationKey, TypingOut>();
+  readonly #readInFlight = new Set<ConversationKey>();
+  readonly #lastReadUpTo = new Map<ConversationKey, number>();
   readonly #chatsLoading = new Set<number>();
+  readonly #groupsLoading = new Set<number>();
+  readonly #profilesLoading = new Set<number>();
   #isLoadingMoreChats = false;
   #cleanups: (() => void)[] = [];
 
@@ -91,12 +121,12 @@ export class ChatEngine {
     void this.#loadChats(generation);
     void this.#loadBlocked();
     // A conversation opened before the socket (a reload on /chats?with=…) loads now.
-    const peerId = this.#state.activePeerId;
-    if (peerId !== null) this.openConversation(peerId);
+    const active = this.#state.active;
+    if (active !== null) this.openConversation(active);
     // Sends cut short by a stop() go again (same client_msg_id, so never twice).
-    for (const [id, conversation] of Object.entries(this.#state.conversations)) {
-      const pending = conversation.outbox.filter((message) => message.state === "pending");
-      for (const message of pending) void this.#deliver(Number(id), message);
+    for (const [key, conversation] of Object.entries(this.#state.conversations)) {
+      const pending = conversation?.outbox.filter((message) => message.state === "pending") ?? [];
+      for (const message of pending) void this.#deliver(key as ConversationKey, message);
     }
   }
 
@@ -164,13 +194,17 @@ export class ChatEngine {
 
   #subscribe(lastEventId: string | null) {
     const generation = this.#generation;
-    const chatSeqs: [number, number][] = Object.values(this.#state.chats).flatMap((chat) =>
-      chat.chatId === null ? [] : [[chat.chatId, chat.lastSeq] as [number, number]],
-    );
+    const chatSeqs: [number, number][] = [];
+    const groupSeqs: [number, number][] = [];
+    for (const chat of Object.values(this.#state.chats)) {
+      if (chat?.kind === "direct" && chat.chatId !== null) chatSeqs.push([chat.chatId, chat.lastSeq]);
+      if (chat?.kind === "group") groupSeqs.push([chat.groupId, chat.lastSeq]);
+    }
     this.#subscription = this.#api.subscribeEvents({
       selfUserId: this.#options.selfId,
       lastEventId,
       chatSeqs,
+      groupSeqs,
       onEvent: (event, id) => {
         if (!this.#isCurrent(generation)) return;
         if (id !== null) writeEventCursor(this.#options.selfId, id);
@@ -205,8 +239,11 @@ export class ChatEngine {
     // Presence and typing are not replayed after a drop: refresh what is on screen.
     if (wasOnline) {
       void this.#loadChats(generation);
-      const peerId = this.#state.activePeerId;
-      if (peerId !== null) void this.#refreshProfile(peerId);
+      const active = this.#state.active;
+      if (active === null) return;
+      const { kind, id } = parseKey(active);
+      if (kind === "direct") void this.#refreshProfile(id);
+      else void this.#loadGroup(id);
     }
   }
 
@@ -214,6 +251,9 @@ export class ChatEngine {
     switch (event.type) {
       case "new_message":
         this.#receive([event.message]);
+        return;
+      case "new_group_message":
+        this.#receiveGroup([event.message]);
         return;
       case "message_status_update":
         this.#dispatch({
@@ -224,10 +264,29 @@ export class ChatEngine {
           upToSeq: event.up_to_seq,
         });
         return;
-      case "message_deleted":
+      case "group_message_status":
+        this.#dispatch({
+          type: "group_status_updated",
+          groupId: event.group_id,
+          status: event.status,
+          upToSeq: event.up_to_seq,
+        });
+        return;
+      case "message_deleted": {
+        const peerId = this.#state.chatPeers[event.chat_id];
+        if (peerId === undefined) return;
         this.#dispatch({
           type: "message_deleted",
-          chatId: event.chat_id,
+          key: directKey(peerId),
+          messageId: event.message_id,
+          forEveryone: event.for_everyone,
+        });
+        return;
+      }
+      case "group_message_deleted":
+        this.#dispatch({
+          type: "message_deleted",
+          key: groupKey(event.group_id),
           messageId: event.message_id,
           forEveryone: event.for_everyone,
         });
@@ -240,6 +299,19 @@ export class ChatEngine {
           unreadCount: event.unread_count,
         });
         return;
+      case "group_read":
+        this.#dispatch({ type: "group_read", groupId: event.group_id, unreadCount: event.unread_count });
+        return;
+      case "group_updated":
+        this.#dispatch({ type: "group_updated", group: event.group });
+        // The event leaves out the roster and our own role; fetch them where they may be on screen.
+        if (this.#state.rosters[event.group.id] !== undefined || !this.#state.chats[groupKey(event.group.id)]) {
+          void this.#loadGroup(event.group.id);
+        }
+        return;
+      case "group_left":
+        this.#groupLeft(event.group_id, event.reason);
+        return;
       case "presence_update":
         this.#dispatch({
           type: "presence",
@@ -249,7 +321,12 @@ export class ChatEngine {
         });
         return;
       case "typing":
-        this.#peerTyping(event.user_id, event.is_typing, event.expires_in_ms);
+        this.#someoneTyping(directKey(event.user_id), event.user_id, event.is_typing, event.expires_in_ms);
+        return;
+      case "group_typing":
+        // Our own other devices typing are not news here.
+        if (event.user_id === this.#options.selfId) return;
+        this.#someoneTyping(groupKey(event.group_id), event.user_id, event.is_typing, event.expires_in_ms);
         return;
       case "resync":
         this.#resync();
@@ -261,49 +338,77 @@ export class ChatEngine {
     const state = this.#state;
     for (const message of messages) {
       const peerId = peerOf(message, state.selfId);
-      const conversation = state.conversations[peerId];
-      const newest = conversation?.messages.at(-1);
-      if (conversation?.history === "ready" && newest && message.seq > newest.seq + 1) {
-        void this.#fillGap(peerId, message.chat_id, newest.seq, message.seq);
-      }
-      if (!state.profiles[peerId] || !state.chats[peerId]?.chatId) void this.#loadChat(message.chat_id);
-      if (message.sender_id === peerId) this.#clearPeerTyping(peerId);
+      const key = directKey(peerId);
+      this.#checkGap(key, message.seq);
+      const chat = state.chats[key];
+      if (!state.profiles[peerId] || chat?.kind !== "direct" || !chat.chatId) void this.#loadChat(message.chat_id);
+      if (message.sender_id === peerId) this.#clearTyping(key, peerId);
     }
     this.#dispatch({ type: "messages_received", messages });
   }
 
-  #peerTyping(peerId: number, isTyping: boolean, expiresInMs: number) {
-    this.#clearPeerTyping(peerId);
+  #receiveGroup(messages: GroupMessageOutput[]) {
+    const state = this.#state;
+    for (const message of messages) {
+      const key = groupKey(message.group_id);
+      this.#checkGap(key, message.seq);
+      const chat = state.chats[key];
+      if (chat?.kind !== "group" || !chat.group) void this.#loadGroup(message.group_id);
+      this.#clearTyping(key, message.sender_id);
+    }
+    this.#ensureProfiles(peopleIn(messages));
+    this.#dispatch({ type: "group_messages_received", messages });
+  }
+
+  /** A live message beyond the newest one shown: fetch what lies between (for chats the SDK didn't know). */
+  #checkGap(key: ConversationKey, seq: number) {
+    const conversation = this.#state.conversations[key];
+    const newest = conversation?.messages.at(-1);
+    if (conversation?.history === "ready" && newest && seq > newest.seq + 1) {
+      void this.#fillGap(key, newest.seq, seq);
+    }
+  }
+
+  #someoneTyping(key: ConversationKey, userId: number, isTyping: boolean, expiresInMs: number) {
+    this.#clearTyping(key, userId);
     if (!isTyping) return;
-    this.#dispatch({ type: "typing", peerId, isTyping: true });
+    this.#dispatch({ type: "typing", key, userId, isTyping: true });
     this.#typingTimers.set(
-      peerId,
-      setTimeout(() => this.#clearPeerTyping(peerId), expiresInMs),
+      `${key}|${userId}`,
+      setTimeout(() => this.#clearTyping(key, userId), expiresInMs),
     );
   }
 
-  #clearPeerTyping(peerId: number) {
-    const timer = this.#typingTimers.get(peerId);
+  #clearTyping(key: ConversationKey, userId: number) {
+    const timerKey = `${key}|${userId}`;
+    const timer = this.#typingTimers.get(timerKey);
     if (timer) clearTimeout(timer);
-    this.#typingTimers.delete(peerId);
-    this.#dispatch({ type: "typing", peerId, isTyping: false });
+    this.#typingTimers.delete(timerKey);
+    this.#dispatch({ type: "typing", key, userId, isTyping: false });
+  }
+
+  #groupLeft(groupId: number, reason: "left" | "removed" | "deleted") {
+    const key = groupKey(groupId);
+    this.#forgetTypingOut(key);
+    for (const userId of this.#state.typing[key] ?? []) this.#clearTyping(key, userId);
+    if (reason === "deleted") this.#dispatch({ type: "conversation_gone", key });
+    else this.#dispatch({ type: "group_left", groupId, reason });
   }
 
   #resync() {
     this.#dispatch({ type: "resynced" });
     this.#lastReadUpTo.clear();
     void this.#loadChats(this.#generation);
-    const peerId = this.#state.activePeerId;
-    if (peerId !== null) void this.#loadConversation(peerId);
+    const active = this.#state.active;
+    if (active !== null) void this.#loadConversation(active);
   }
 
   async #loadChats(generation: number) {
     try {
       const page = await this.#api.chat.list.query({ limit: CHAT_PAGE_SIZE });
       if (!this.#isCurrent(generation)) return;
-      const chats = page.chats.filter((chat) => chat.type === "direct");
-      this.#dispatch({ type: "chats_loaded", chats, cursor: page.next_cursor });
-      await this.#fetchUndelivered(chats.map((chat) => chat.peer.id));
+      this.#listed(page.chats, page.next_cursor);
+      await this.#fetchUndelivered(page.chats);
     } catch (error) {
       if (this.#isSessionEnded(error)) return;
       if (this.#isCurrent(generation)) this.#dispatch({ type: "chats_failed", error: toApiProblem(error).message });
@@ -317,14 +422,19 @@ export class ChatEngine {
     this.#isLoadingMoreChats = true;
     try {
       const page = await this.#api.chat.list.query({ limit: CHAT_PAGE_SIZE, cursor });
-      const chats = page.chats.filter((chat) => chat.type === "direct");
-      this.#dispatch({ type: "chats_loaded", chats, cursor: page.next_cursor });
-      await this.#fetchUndelivered(chats.map((chat) => chat.peer.id));
+      this.#listed(page.chats, page.next_cursor);
+      await this.#fetchUndelivered(page.chats);
     } catch {
       // The list keeps what it has; scrolling again retries.
     } finally {
       this.#isLoadingMoreChats = false;
     }
+  }
+
+  #listed(chats: ChatListItem[], cursor: string | null) {
+    this.#dispatch({ type: "chats_loaded", chats, cursor });
+    // The stream catches up on a group from the seq we hold: what the list shows is held now.
+    for (const chat of chats) if (chat.type === "group") this.#subscription?.noteGroupSeq(chat.id, chat.last_seq);
   }
 
   retryChats() {
@@ -335,15 +445,30 @@ export class ChatEngine {
   /**
    * Messages that reached this device while it was away were never
    * acknowledged by the live stream. Loading their chats acknowledges them,
-   * so their senders see ✓✓ without waiting for the chat to be opened.
+   * so their senders see ✓✓ without waiting for the chat to be opened. In a
+   * group, delivery is a watermark: its newest message stands for all before it.
    */
-  async #fetchUndelivered(peerIds: number[]) {
-    for (const peerId of peerIds) {
-      const chat = this.#state.chats[peerId];
-      const last = chat?.lastMessage;
-      if (!last || last.sender_id !== peerId || last.status !== "sent") continue;
-      if (this.#state.conversations[peerId]?.history === "ready") continue;
-      await this.#loadConversation(peerId);
+  async #fetchUndelivered(items: ChatListItem[]) {
+    const selfId = this.#options.selfId;
+    const groups = items.flatMap((item) =>
+      item.type === "group" &&
+      item.group.is_member &&
+      item.last_message &&
+      item.last_message.sender_id !== selfId &&
+      item.last_message.status === "sent"
+        ? [{ group_id: item.id, up_to_seq: item.last_message.seq }]
+        : [],
+    );
+    if (groups.length > 0) {
+      void this.#api.message.ackDelivered.mutate({ groups: groups.slice(0, ACK_BATCH) }).catch(() => {});
+    }
+    for (const item of items) {
+      if (item.type !== "direct") continue;
+      const last = item.last_message;
+      if (!last || last.sender_id !== item.peer.id || last.status !== "sent") continue;
+      const key = directKey(item.peer.id);
+      if (this.#state.conversations[key]?.history === "ready") continue;
+      await this.#loadConversation(key);
     }
   }
 
@@ -357,6 +482,47 @@ export class ChatEngine {
       // The message is shown anyway; the name fills in with the next chat list refresh.
     } finally {
       this.#chatsLoading.delete(chatId);
+    }
+  }
+
+  /** The group with its roster; a group that is gone (deleted, never ours) leaves the list. */
+  async #fetchGroup(groupId: number): Promise<GroupOutput> {
+    try {
+      const group = await this.#api.group.get.query({ group_id: groupId });
+      this.#dispatch({ type: "group_loaded", group });
+      return group;
+    } catch (error) {
+      if (toApiProblem(error).code === "NOT_FOUND")
+        this.#dispatch({ type: "conversation_gone", key: groupKey(groupId) });
+      throw error;
+    }
+  }
+
+  async #loadGroup(groupId: number) {
+    if (this.#groupsLoading.has(groupId)) return;
+    this.#groupsLoading.add(groupId);
+    try {
+      await this.#fetchGroup(groupId);
+    } catch {
+      // The group keeps what it showed; the next event or chat list refresh tries again.
+    } finally {
+      this.#groupsLoading.delete(groupId);
+    }
+  }
+
+  /** Names for senders no longer in the group (or not yet in the roster). */
+  #ensureProfiles(userIds: number[]) {
+    const state = this.#state;
+    for (const userId of new Set(userIds)) {
+      if (userId === state.selfId || state.profiles[userId] || this.#profilesLoading.has(userId)) continue;
+      this.#profilesLoading.add(userId);
+      this.#api.user.get
+        .query({ id: userId })
+        .then((profile) => this.#dispatch({ type: "profile_upserted", profile }))
+        .catch(() => {
+          // The system message's own text, or "Someone", stands in.
+        })
+        .finally(() => this.#profilesLoading.delete(userId));
     }
   }
 
@@ -379,73 +545,100 @@ export class ChatEngine {
   }
 
   /** Shows a conversation: loads its latest messages once, and reads it while it is on screen. */
-  openConversation(peerId: number) {
-    this.#dispatch({ type: "active_changed", peerId });
+  openConversation(key: ConversationKey) {
+    this.#dispatch({ type: "active_changed", key });
     if (!this.#client) return;
-    const history = this.#state.conversations[peerId]?.history ?? "idle";
-    if (history === "idle" || history === "error") void this.#loadConversation(peerId);
+    const history = this.#state.conversations[key]?.history ?? "idle";
+    if (history === "idle" || history === "error") void this.#loadConversation(key);
   }
 
-  closeConversation(peerId: number) {
-    this.stopTyping(peerId);
-    if (this.#state.activePeerId === peerId) this.#dispatch({ type: "active_changed", peerId: null });
+  closeConversation(key: ConversationKey) {
+    this.stopTyping(key);
+    if (this.#state.active === key) this.#dispatch({ type: "active_changed", key: null });
   }
 
-  async #loadConversation(peerId: number) {
+  async #loadConversation(key: ConversationKey) {
     const generation = this.#generation;
-    this.#dispatch({ type: "history_loading", peerId });
+    this.#dispatch({ type: "history_loading", key });
     try {
-      if (!this.#state.profiles[peerId]) {
-        const profile = await this.#api.user.get.query({ id: peerId });
-        this.#dispatch({ type: "profile_upserted", profile });
-      }
-      let chatId = this.#state.chats[peerId]?.chatId ?? null;
-      if (chatId === null) {
-        const chat = await this.#api.chat.findWith.query({ user_id: peerId });
-        if (chat) this.#dispatch({ type: "chat_upserted", chat });
-        chatId = chat?.id ?? null;
-      }
-      if (chatId === null) {
-        this.#dispatch({ type: "history_loaded", peerId, messages: [], hasOlder: false });
-        return;
-      }
-      const page = await this.#api.message.list.query({ chat_id: chatId, limit: PAGE_SIZE });
+      const page = await this.#firstPage(key);
       if (!this.#isCurrent(generation)) return;
-      this.#dispatch({ type: "history_loaded", peerId, messages: page.messages, hasOlder: page.next_cursor !== null });
-      this.#acknowledge(peerId, page.messages);
+      this.#dispatch({ type: "history_loaded", key, messages: page.messages, hasOlder: page.next_cursor !== null });
+      this.#acknowledge(key, page.messages);
+      this.#ensureProfiles(peopleIn(page.messages));
     } catch (error) {
       if (this.#isSessionEnded(error)) return;
-      if (this.#isCurrent(generation)) this.#dispatch({ type: "history_failed", peerId });
+      if (!this.#isCurrent(generation)) return;
+      if (this.#state.conversations[key]?.history !== "gone") this.#dispatch({ type: "history_failed", key });
     }
   }
 
-  retryConversation(peerId: number) {
-    void this.#loadConversation(peerId);
+  async #firstPage(key: ConversationKey): Promise<MessagePage> {
+    const { kind, id } = parseKey(key);
+    if (kind === "group") {
+      const chat = this.#state.chats[key];
+      if (chat?.kind !== "group" || !chat.group || this.#state.rosters[id] === undefined) await this.#fetchGroup(id);
+      return this.#api.message.listGroup.query({ group_id: id, limit: PAGE_SIZE });
+    }
+    if (!this.#state.profiles[id]) {
+      const profile = await this.#api.user.get.query({ id });
+      this.#dispatch({ type: "profile_upserted", profile });
+    }
+    let chatId = this.#chatIdOf(key);
+    if (chatId === null) {
+      const chat = await this.#api.chat.findWith.query({ user_id: id });
+      if (chat) this.#dispatch({ type: "chat_upserted", chat });
+      chatId = chat?.id ?? null;
+    }
+    if (chatId === null) return { messages: [], next_cursor: null };
+    return this.#api.message.list.query({ chat_id: chatId, limit: PAGE_SIZE });
+  }
+
+  #chatIdOf(key: ConversationKey): number | null {
+    const chat = this.#state.chats[key];
+    return chat?.kind === "direct" ? chat.chatId : null;
+  }
+
+  /** A page of a conversation's messages, older (before) or newer (after) than a seq. */
+  async #page(key: ConversationKey, cursor: { before_seq: number } | { after_seq: number }, limit: number) {
+    const { kind, id } = parseKey(key);
+    if (kind === "group") return this.#api.message.listGroup.query({ group_id: id, limit, ...cursor });
+    const chatId = this.#chatIdOf(key);
+    if (chatId === null) return null;
+    return this.#api.message.list.query({ chat_id: chatId, limit, ...cursor });
+  }
+
+  retryConversation(key: ConversationKey) {
+    void this.#loadConversation(key);
   }
 
   /** The page before the oldest message shown (scrolling up). */
-  async loadOlder(peerId: number) {
-    const conversation = this.#state.conversations[peerId];
-    const chatId = this.#state.chats[peerId]?.chatId;
+  async loadOlder(key: ConversationKey) {
+    const conversation = this.#state.conversations[key];
     const oldest = conversation?.messages[0];
-    if (!conversation?.hasOlder || conversation.isLoadingOlder || !chatId || !oldest) return;
-    this.#dispatch({ type: "older_loading", peerId });
+    if (!conversation?.hasOlder || conversation.isLoadingOlder || !oldest) return;
+    this.#dispatch({ type: "older_loading", key });
     try {
-      const page = await this.#api.message.list.query({ chat_id: chatId, limit: PAGE_SIZE, before_seq: oldest.seq });
-      this.#dispatch({ type: "older_loaded", peerId, messages: page.messages, hasOlder: page.next_cursor !== null });
-      this.#acknowledge(peerId, page.messages);
+      const page = await this.#page(key, { before_seq: oldest.seq }, PAGE_SIZE);
+      if (!page) throw new Error("No chat to page through");
+      this.#dispatch({ type: "older_loaded", key, messages: page.messages, hasOlder: page.next_cursor !== null });
+      this.#acknowledge(key, page.messages);
+      this.#ensureProfiles(peopleIn(page.messages));
     } catch {
-      this.#dispatch({ type: "older_failed", peerId });
+      this.#dispatch({ type: "older_failed", key });
     }
   }
 
-  async #fillGap(peerId: number, chatId: number, afterSeq: number, beforeSeq: number) {
+  async #fillGap(key: ConversationKey, afterSeq: number, beforeSeq: number) {
+    const { kind } = parseKey(key);
     let cursor = afterSeq;
     try {
       while (cursor < beforeSeq - 1) {
-        const page = await this.#api.message.list.query({ chat_id: chatId, after_seq: cursor, limit: 200 });
-        this.#dispatch({ type: "messages_received", messages: page.messages });
-        this.#acknowledge(peerId, page.messages);
+        const page = await this.#page(key, { after_seq: cursor }, 200);
+        if (!page) break;
+        if (kind === "group") this.#receiveGroup(page.messages as GroupMessageOutput[]);
+        else this.#dispatch({ type: "messages_received", messages: page.messages as MessageOutput[] });
+        this.#acknowledge(key, page.messages);
         if (page.next_cursor === null || page.messages.length === 0) break;
         cursor = page.next_cursor;
       }
@@ -454,9 +647,21 @@ export class ChatEngine {
     }
   }
 
-  #acknowledge(peerId: number, messages: MessageOutput[]) {
+  #acknowledge(key: ConversationKey, messages: ThreadMessage[]) {
+    const { kind, id } = parseKey(key);
+    const selfId = this.#options.selfId;
+    if (kind === "group") {
+      // A group's delivery is a watermark: its newest message from someone else covers the rest.
+      const newest = messages.findLast((message) => message.sender_id !== selfId && message.status === "sent");
+      if (newest) {
+        void this.#api.message.ackDelivered
+          .mutate({ groups: [{ group_id: id, up_to_seq: newest.seq }] })
+          .catch(() => {});
+      }
+      return;
+    }
     const ids = messages
-      .filter((message) => message.sender_id === peerId && message.status === "sent")
+      .filter((message) => message.sender_id === id && message.status === "sent")
       .map((message) => message.id);
     for (let start = 0; start < ids.length; start += ACK_BATCH) {
       void this.#api.message.ackDelivered.mutate({ message_ids: ids.slice(start, start + ACK_BATCH) }).catch(() => {});
@@ -465,87 +670,102 @@ export class ChatEngine {
 
   #markActiveChatRead() {
     const state = this.#state;
-    const peerId = state.activePeerId;
-    if (peerId === null || !state.isVisible || !this.#client) return;
-    const chat = state.chats[peerId];
-    const conversation = state.conversations[peerId];
-    const chatId = chat?.chatId;
-    if (!chatId || conversation?.history !== "ready" || this.#readInFlight.has(chatId)) return;
-    const newest = conversation.messages.findLast((message) => message.sender_id === peerId);
-    const hasUnread = chat.unreadCount > 0 || (newest !== undefined && newest.status !== "read");
-    const upTo = newest?.id ?? 0;
-    if (!hasUnread || this.#lastReadUpTo.get(chatId) === upTo) return;
+    const key = state.active;
+    if (key === null || !state.isVisible || !this.#client || this.#readInFlight.has(key)) return;
+    const chat = state.chats[key];
+    const conversation = state.conversations[key];
+    if (!chat || conversation?.history !== "ready") return;
 
-    this.#readInFlight.add(chatId);
-    this.#lastReadUpTo.set(chatId, upTo);
-    this.#api.chat.read
-      .mutate(newest ? { chat_id: chatId, up_to_message_id: newest.id } : { chat_id: chatId })
-      .then((result) => {
-        this.#dispatch({
-          type: "chat_read",
-          chatId: result.chat_id,
-          upToSeq: result.up_to_seq,
-          unreadCount: result.unread_count,
-        });
-      })
+    let read: Promise<void>;
+    let upTo: number;
+    if (chat.kind === "direct") {
+      const { chatId, peerId } = chat;
+      if (!chatId) return;
+      const newest = conversation.messages.findLast((message) => message.sender_id === peerId);
+      const hasUnread = chat.unreadCount > 0 || (newest !== undefined && newest.status !== "read");
+      upTo = newest?.id ?? 0;
+      if (!hasUnread || this.#lastReadUpTo.get(key) === upTo) return;
+      read = this.#api.chat.read
+        .mutate(newest ? { chat_id: chatId, up_to_message_id: newest.id } : { chat_id: chatId })
+        .then((result) =>
+          this.#dispatch({
+            type: "chat_read",
+            chatId: result.chat_id,
+            upToSeq: result.up_to_seq,
+            unreadCount: result.unread_count,
+          }),
+        );
+    } else {
+      // A group message's status speaks for every member, so what this device read is tracked here.
+      const newest = conversation.messages.findLast((message) => message.sender_id !== state.selfId);
+      upTo = newest?.seq ?? 0;
+      const hasUnread = chat.unreadCount > 0 || upTo > (this.#lastReadUpTo.get(key) ?? 0);
+      if (!hasUnread || this.#lastReadUpTo.get(key) === upTo) return;
+      read = this.#api.group.read
+        .mutate(newest ? { group_id: chat.groupId, up_to_seq: newest.seq } : { group_id: chat.groupId })
+        .then((result) =>
+          this.#dispatch({ type: "group_read", groupId: result.group_id, unreadCount: result.unread_count }),
+        );
+    }
+
+    this.#readInFlight.add(key);
+    this.#lastReadUpTo.set(key, upTo);
+    read
       .catch((error: unknown) => {
         if (this.#isSessionEnded(error)) return;
         // Try again with the next change (a new message, the socket coming back).
-        this.#lastReadUpTo.delete(chatId);
+        this.#lastReadUpTo.delete(key);
       })
       .finally(() => {
-        this.#readInFlight.delete(chatId);
+        this.#readInFlight.delete(key);
         queueMicrotask(() => this.#markActiveChatRead());
       });
   }
 
   /** Sends at once on screen (clock icon), then for real; a dropped socket just delays it. */
-  send(peerId: number, content: string, replyTo: MessageOutput | null) {
-    const reply: ReplyPreview | null = replyTo
-      ? {
-          id: replyTo.id,
-          sender_id: replyTo.sender_id,
-          content: replyTo.content,
-          message_type: replyTo.message_type,
-          is_deleted: replyTo.is_deleted,
-        }
-      : null;
+  send(key: ConversationKey, content: string, replyTo: ThreadMessage | null) {
     const message: OutgoingMessage = {
       client_msg_id: newClientMsgId(),
       content,
-      reply_to: reply,
+      reply_to: replyTo ? toReplyPreview(replyTo) : null,
       created_at: new Date().toISOString(),
       state: "pending",
       error: null,
     };
-    this.stopTyping(peerId);
-    this.#dispatch({ type: "outbox_added", peerId, message });
-    void this.#deliver(peerId, message);
+    this.stopTyping(key);
+    this.#dispatch({ type: "outbox_added", key, message });
+    void this.#deliver(key, message);
   }
 
-  retry(peerId: number, clientMsgId: string) {
-    const message = this.#state.conversations[peerId]?.outbox.find((item) => item.client_msg_id === clientMsgId);
+  retry(key: ConversationKey, clientMsgId: string) {
+    const message = this.#state.conversations[key]?.outbox.find((item) => item.client_msg_id === clientMsgId);
     if (!message || message.state === "pending") return;
-    this.#dispatch({ type: "outbox_updated", peerId, clientMsgId, state: "pending", error: null });
-    void this.#deliver(peerId, message);
+    this.#dispatch({ type: "outbox_updated", key, clientMsgId, state: "pending", error: null });
+    void this.#deliver(key, message);
   }
 
-  discard(peerId: number, clientMsgId: string) {
-    this.#dispatch({ type: "outbox_removed", peerId, clientMsgId });
+  discard(key: ConversationKey, clientMsgId: string) {
+    this.#dispatch({ type: "outbox_removed", key, clientMsgId });
   }
 
-  async #deliver(peerId: number, message: OutgoingMessage) {
+  async #deliver(key: ConversationKey, message: OutgoingMessage) {
     const generation = this.#generation;
+    const { kind, id } = parseKey(key);
+    // The same client_msg_id every time: a retry of a send that did arrive returns that message.
+    const fields = {
+      content: message.content,
+      client_msg_id: message.client_msg_id,
+      ...(message.reply_to ? { reply_to_message_id: message.reply_to.id } : {}),
+    };
     for (let attempt = 1; ; attempt += 1) {
       try {
-        // The same client_msg_id every time: a retry of a send that did arrive returns that message.
-        const sent = await this.#api.message.send.mutate({
-          receiver_id: peerId,
-          content: message.content,
-          client_msg_id: message.client_msg_id,
-          ...(message.reply_to ? { reply_to_message_id: message.reply_to.id } : {}),
-        });
-        if (this.#isCurrent(generation)) this.#receive([sent]);
+        if (kind === "group") {
+          const sent = await this.#api.message.sendGroup.mutate({ group_id: id, ...fields });
+          if (this.#isCurrent(generation)) this.#receiveGroup([sent]);
+        } else {
+          const sent = await this.#api.message.send.mutate({ receiver_id: id, ...fields });
+          if (this.#isCurrent(generation)) this.#receive([sent]);
+        }
         return;
       } catch (error) {
         if (!this.#isCurrent(generation) || this.#isSessionEnded(error)) return;
@@ -557,7 +777,7 @@ export class ChatEngine {
         }
         this.#dispatch({
           type: "outbox_updated",
-          peerId,
+          key,
           clientMsgId: message.client_msg_id,
           state: "failed",
           error: problem.message,
@@ -567,35 +787,55 @@ export class ChatEngine {
     }
   }
 
+  /** Where "typing…" goes for a conversation, or null when nobody there may see it. */
+  #typingTarget(key: ConversationKey, isTyping: boolean): Promise<unknown> | null {
+    const chat = this.#state.chats[key];
+    if (!chat || !this.#client) return null;
+    if (chat.kind === "group") {
+      if (!chat.group?.is_member) return null;
+      return this.#api.group.typing.mutate({ group_id: chat.groupId, is_typing: isTyping });
+    }
+    if (!chat.chatId || (isTyping && this.#state.blocked[chat.peerId])) return null;
+    return this.#api.chat.typing.mutate({ chat_id: chat.chatId, is_typing: isTyping });
+  }
+
   /** A key was pressed in the composer. */
-  typing(peerId: number) {
-    const chatId = this.#state.chats[peerId]?.chatId;
-    if (!chatId || this.#state.blocked[peerId] || !this.#client) return;
-    const current = this.#typingOut.get(peerId) ?? { sentAt: 0, idleTimer: null };
+  typing(key: ConversationKey) {
+    const current = this.#typingOut.get(key) ?? { sentAt: 0, idleTimer: null };
     const now = Date.now();
     if (now - current.sentAt >= TYPING_REFRESH_MS) {
+      const request = this.#typingTarget(key, true);
+      if (!request) return;
       current.sentAt = now;
-      void this.#api.chat.typing.mutate({ chat_id: chatId, is_typing: true }).catch(() => {});
+      void request.catch(() => {});
     }
     if (current.idleTimer) clearTimeout(current.idleTimer);
-    current.idleTimer = setTimeout(() => this.stopTyping(peerId), TYPING_IDLE_MS);
-    this.#typingOut.set(peerId, current);
+    current.idleTimer = setTimeout(() => this.stopTyping(key), TYPING_IDLE_MS);
+    this.#typingOut.set(key, current);
   }
 
   /** Sent, cleared, left: take "typing…" back at once. */
-  stopTyping(peerId: number) {
-    const current = this.#typingOut.get(peerId);
-    if (!current) return;
-    if (current.idleTimer) clearTimeout(current.idleTimer);
-    this.#typingOut.delete(peerId);
-    const chatId = this.#state.chats[peerId]?.chatId;
-    if (chatId && this.#client)
-      void this.#api.chat.typing.mutate({ chat_id: chatId, is_typing: false }).catch(() => {});
+  stopTyping(key: ConversationKey) {
+    if (!this.#forgetTypingOut(key)) return;
+    void this.#typingTarget(key, false)?.catch(() => {});
   }
 
-  async deleteMessage(message: MessageOutput, forEveryone: boolean) {
+  #forgetTypingOut(key: ConversationKey): boolean {
+    const current = this.#typingOut.get(key);
+    if (!current) return false;
+    if (current.idleTimer) clearTimeout(current.idleTimer);
+    this.#typingOut.delete(key);
+    return true;
+  }
+
+  async deleteMessage(key: ConversationKey, message: ThreadMessage, forEveryone: boolean) {
     await this.#api.message.delete.mutate({ message_id: message.id, for_everyone: forEveryone });
-    this.#dispatch({ type: "message_deleted", chatId: message.chat_id, messageId: message.id, forEveryone });
+    this.#dispatch({ type: "message_deleted", key, messageId: message.id, forEveryone });
+  }
+
+  /** Who got one of my messages, and who read it, with when. */
+  messageInfo(messageId: number): Promise<MessageInfo> {
+    return this.#api.message.info.query({ message_id: messageId });
   }
 
   async setBlocked(peerId: number, isBlocked: boolean): Promise<string> {
@@ -603,14 +843,60 @@ export class ChatEngine {
       ? await this.#api.contact.block.mutate({ user_id: peerId })
       : await this.#api.contact.unblock.mutate({ user_id: peerId });
     this.#dispatch({ type: "block_changed", userId: peerId, isBlocked });
-    if (isBlocked) this.stopTyping(peerId);
+    if (isBlocked) this.stopTyping(directKey(peerId));
     return result.message;
   }
 
-  /** Exact phone number lookup for "New chat". */
+  /** Exact phone number lookup for "New chat" and adding group members. */
   async findUser(phoneNumber: string): Promise<PublicProfile> {
     const profile = await this.#api.user.search.query({ phone_number: phoneNumber });
     if (profile.id !== this.#options.selfId) this.#dispatch({ type: "profile_upserted", profile });
     return profile;
+  }
+
+  /** Makes a group with us as its admin; returns where to open it. */
+  async createGroup(input: { name: string; description: string; memberIds: number[] }): Promise<ConversationKey> {
+    const group = await this.#api.group.create.mutate({
+      name: input.name,
+      ...(input.description ? { description: input.description } : {}),
+      member_ids: input.memberIds,
+    });
+    this.#dispatch({ type: "group_loaded", group });
+    return groupKey(group.id);
+  }
+
+  /** The roster again (opening the group's info). */
+  refreshGroup(groupId: number) {
+    void this.#loadGroup(groupId);
+  }
+
+  async updateGroup(groupId: number, changes: { name: string; description: string | null }) {
+    const group = await this.#api.group.update.mutate({ group_id: groupId, ...changes });
+    this.#dispatch({ type: "group_loaded", group });
+  }
+
+  async addMembers(groupId: number, userIds: number[]) {
+    const group = await this.#api.group.addMembers.mutate({ group_id: groupId, user_ids: userIds });
+    this.#dispatch({ type: "group_loaded", group });
+  }
+
+  async removeMember(groupId: number, userId: number) {
+    await this.#api.group.removeMember.mutate({ group_id: groupId, user_id: userId });
+    await this.#fetchGroup(groupId);
+  }
+
+  async setRole(groupId: number, userId: number, role: GroupRole) {
+    const group = await this.#api.group.setRole.mutate({ group_id: groupId, user_id: userId, role });
+    this.#dispatch({ type: "group_loaded", group });
+  }
+
+  async leaveGroup(groupId: number) {
+    await this.#api.group.leave.mutate({ group_id: groupId });
+    this.#groupLeft(groupId, "left");
+  }
+
+  async deleteGroup(groupId: number) {
+    await this.#api.group.delete.mutate({ group_id: groupId });
+    this.#groupLeft(groupId, "deleted");
   }
 }

@@ -61,3 +61,8 @@ export function formatLastSeen(lastSeen: string | null, now: Date): string | nul
   if (days < 7) return `last seen ${weekday.format(date)} at ${time.format(date)}`;
   return `last seen ${shortDate.format(date)}`;
 }
+
+/** When a message reached someone or was read by them: "Today, 2:05 PM". */
+export function formatReceiptTime(iso: string, now: Date): string {
+  return `${formatDayLabel(iso, now)}, ${formatTime(iso)}`;
+}

@@ -1,16 +1,17 @@
-import type { MessageOutput } from "@parley/sdk";
+import type { GroupMessageOutput } from "@parley/sdk";
 
 import { dayKey } from "./format";
-import type { OutgoingMessage } from "./state";
+import { isSystemMessage, type OutgoingMessage, type ThreadMessage } from "./state";
 
 export type MessageRow =
   | { kind: "day"; key: string; at: string }
   | { kind: "unread"; key: string; count: number }
-  | { kind: "message"; key: string; message: MessageOutput; isMine: boolean; startsGroup: boolean }
+  | { kind: "system"; key: string; message: GroupMessageOutput }
+  | { kind: "message"; key: string; message: ThreadMessage; isMine: boolean; startsGroup: boolean }
   | { kind: "outgoing"; key: string; message: OutgoingMessage; startsGroup: boolean };
 
 /** The key a bubble keeps from the moment it is typed to its confirmation, so it never remounts. */
-export function messageKey(message: Pick<MessageOutput, "id" | "client_msg_id" | "sender_id">, selfId: number): string {
+export function messageKey(message: Pick<ThreadMessage, "id" | "client_msg_id" | "sender_id">, selfId: number): string {
   return message.sender_id === selfId && message.client_msg_id ? `c:${message.client_msg_id}` : `m:${message.id}`;
 }
 
@@ -18,10 +19,10 @@ export function messageKey(message: Pick<MessageOutput, "id" | "client_msg_id" |
  * What the conversation shows, top to bottom: day separators, the
  * "N unread messages" line, confirmed messages and then those still on
  * their way. A bubble starts a group (and gets a tail) when the sender or
- * the day changes.
+ * the day changes, or after a group's system line ("Ana added Ben").
  */
 export function buildRows(
-  messages: MessageOutput[],
+  messages: ThreadMessage[],
   outbox: OutgoingMessage[],
   selfId: number,
   firstUnreadSeq: number | null,
@@ -42,11 +43,18 @@ export function buildRows(
   for (const [index, message] of messages.entries()) {
     const isNewDay = startDay(message.created_at);
     const isMine = message.sender_id === selfId;
+    if (isSystemMessage(message)) {
+      rows.push({ kind: "system", key: `m:${message.id}`, message });
+      lastSender = null;
+      continue;
+    }
     let isUnreadStart = false;
     if (!hasUnreadLine && firstUnreadSeq !== null && !isMine && message.seq >= firstUnreadSeq) {
       hasUnreadLine = true;
       isUnreadStart = true;
-      const count = messages.slice(index).filter((later) => later.sender_id !== selfId).length;
+      const count = messages
+        .slice(index)
+        .filter((later) => later.sender_id !== selfId && !isSystemMessage(later)).length;
       rows.push({ kind: "unread", key: "unread", count });
     }
     rows.push({

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import type { ChatOutput, MessageOutput } from "@parley/sdk";
+import type { ChatOutput, GroupChatOutput, GroupMessageOutput, GroupOutput, MessageOutput } from "@parley/sdk";
 
 import { buildRows } from "./rows";
 import {
   chatReducer,
+  directKey,
+  groupKey,
   initialChatState,
   sortedChats,
   type ChatAction,
@@ -15,6 +17,7 @@ import {
 const ME = 1;
 const PEER = 2;
 const CHAT = 10;
+const KEY = directKey(PEER);
 
 function message(seq: number, overrides: Partial<MessageOutput> = {}): MessageOutput {
   return {
@@ -75,10 +78,10 @@ describe("chatReducer", () => {
     const state = run(
       { type: "chats_loaded", chats: [chat()], cursor: null },
       { type: "messages_received", messages: [message(3)] },
-      { type: "history_loaded", peerId: PEER, messages: [message(3), message(2), message(1)], hasOlder: false },
+      { type: "history_loaded", key: KEY, messages: [message(3), message(2), message(1)], hasOlder: false },
       { type: "messages_received", messages: [message(3), message(2)] },
     );
-    expect(state.conversations[PEER]?.messages.map((item) => item.seq)).toEqual([1, 2, 3]);
+    expect(state.conversations[KEY]?.messages.map((item) => item.seq)).toEqual([1, 2, 3]);
   });
 
   it("counts a live message as unread once, and not when the chat is being read", () => {
@@ -87,47 +90,47 @@ describe("chatReducer", () => {
       (state, item) => chatReducer(state, { type: "messages_received", messages: [item] }),
       loaded,
     );
-    expect(once.chats[PEER]?.unreadCount).toBe(3);
+    expect(once.chats[KEY]?.unreadCount).toBe(3);
     // A message the list already counted (a replay after a reload) adds nothing.
-    expect(chatReducer(loaded, { type: "messages_received", messages: [message(2)] }).chats[PEER]?.unreadCount).toBe(2);
+    expect(chatReducer(loaded, { type: "messages_received", messages: [message(2)] }).chats[KEY]?.unreadCount).toBe(2);
 
     const reading = run(
       { type: "chats_loaded", chats: [chat()], cursor: null },
-      { type: "active_changed", peerId: PEER },
+      { type: "active_changed", key: KEY },
       { type: "messages_received", messages: [message(3)] },
     );
-    expect(reading.chats[PEER]?.unreadCount).toBe(2);
+    expect(reading.chats[KEY]?.unreadCount).toBe(2);
   });
 
   it("replaces the optimistic message with the server's by client_msg_id", () => {
     const pending = outgoing("00000000-0000-4000-8000-000000000099");
     const state = run(
-      { type: "outbox_added", peerId: PEER, message: pending },
+      { type: "outbox_added", key: KEY, message: pending },
       {
         type: "messages_received",
         messages: [message(1, { sender_id: ME, receiver_id: PEER, client_msg_id: pending.client_msg_id })],
       },
     );
-    const conversation = state.conversations[PEER];
+    const conversation = state.conversations[KEY];
     expect(conversation?.outbox).toEqual([]);
     expect(conversation?.messages).toHaveLength(1);
-    expect(state.chats[PEER]?.chatId).toBe(CHAT);
+    expect(state.chats[KEY]).toMatchObject({ kind: "direct", chatId: CHAT });
   });
 
   it("moves ticks forward only: delivered by id, read up to a seq", () => {
     const mine = (seq: number) => message(seq, { sender_id: ME, receiver_id: PEER });
     let state = run(
       { type: "chats_loaded", chats: [chat({ last_message: mine(3), last_seq: 3, unread_count: 0 })], cursor: null },
-      { type: "history_loaded", peerId: PEER, messages: [mine(1), mine(2), mine(3)], hasOlder: false },
+      { type: "history_loaded", key: KEY, messages: [mine(1), mine(2), mine(3)], hasOlder: false },
       { type: "status_updated", chatId: CHAT, status: "delivered", messageIds: [101, 102, 103], upToSeq: null },
       { type: "status_updated", chatId: CHAT, status: "read", messageIds: [], upToSeq: 2 },
     );
-    expect(state.conversations[PEER]?.messages.map((item) => item.status)).toEqual(["read", "read", "delivered"]);
-    expect(state.chats[PEER]?.lastMessage?.status).toBe("delivered");
+    expect(state.conversations[KEY]?.messages.map((item) => item.status)).toEqual(["read", "read", "delivered"]);
+    expect(state.chats[KEY]?.lastMessage?.status).toBe("delivered");
 
     // A stale copy of a message never takes a tick back.
     state = chatReducer(state, { type: "messages_received", messages: [mine(1)] });
-    expect(state.conversations[PEER]?.messages[0]?.status).toBe("read");
+    expect(state.conversations[KEY]?.messages[0]?.status).toBe("read");
   });
 
   it("blanks a message deleted for everyone, quotes of it included, and drops one deleted for me", () => {
@@ -137,26 +140,26 @@ describe("chatReducer", () => {
     });
     let state = run(
       { type: "chats_loaded", chats: [chat({ last_message: quoting, last_seq: 3 })], cursor: null },
-      { type: "history_loaded", peerId: PEER, messages: [message(1), message(2), quoting], hasOlder: false },
-      { type: "message_deleted", chatId: CHAT, messageId: 101, forEveryone: true },
+      { type: "history_loaded", key: KEY, messages: [message(1), message(2), quoting], hasOlder: false },
+      { type: "message_deleted", key: KEY, messageId: 101, forEveryone: true },
     );
-    const [first, , third] = state.conversations[PEER]?.messages ?? [];
+    const [first, , third] = state.conversations[KEY]?.messages ?? [];
     expect(first).toMatchObject({ is_deleted: true, content: null });
     expect(third?.reply_to).toMatchObject({ is_deleted: true, content: null });
 
-    state = chatReducer(state, { type: "message_deleted", chatId: CHAT, messageId: 103, forEveryone: false });
-    expect(state.conversations[PEER]?.messages.map((item) => item.seq)).toEqual([1, 2]);
-    expect(state.chats[PEER]?.lastMessage?.seq).toBe(2);
+    state = chatReducer(state, { type: "message_deleted", key: KEY, messageId: 103, forEveryone: false });
+    expect(state.conversations[KEY]?.messages.map((item) => item.seq)).toEqual([1, 2]);
+    expect(state.chats[KEY]?.lastMessage?.seq).toBe(2);
     // A page fetched before the deletion does not bring it back.
-    state = chatReducer(state, { type: "history_loaded", peerId: PEER, messages: [quoting], hasOlder: false });
-    expect(state.conversations[PEER]?.messages.map((item) => item.seq)).toEqual([1, 2]);
+    state = chatReducer(state, { type: "history_loaded", key: KEY, messages: [quoting], hasOlder: false });
+    expect(state.conversations[KEY]?.messages.map((item) => item.seq)).toEqual([1, 2]);
   });
 
   it("lists a first message's chat at once and forgets it if the message is given up", () => {
     const pending = outgoing("00000000-0000-4000-8000-000000000042");
-    const state = run({ type: "outbox_added", peerId: PEER, message: pending });
-    expect(sortedChats(state).map((item) => item.peerId)).toEqual([PEER]);
-    const discarded = chatReducer(state, { type: "outbox_removed", peerId: PEER, clientMsgId: pending.client_msg_id });
+    const state = run({ type: "outbox_added", key: KEY, message: pending });
+    expect(sortedChats(state).map((item) => item.key)).toEqual([KEY]);
+    const discarded = chatReducer(state, { type: "outbox_removed", key: KEY, clientMsgId: pending.client_msg_id });
     expect(sortedChats(discarded)).toEqual([]);
   });
 
@@ -165,8 +168,148 @@ describe("chatReducer", () => {
       { type: "chats_loaded", chats: [chat()], cursor: null },
       { type: "chat_read", chatId: CHAT, upToSeq: 2, unreadCount: 0 },
     );
-    expect(state.chats[PEER]?.unreadCount).toBe(0);
-    expect(state.chats[PEER]?.lastMessage?.status).toBe("read");
+    expect(state.chats[KEY]?.unreadCount).toBe(0);
+    expect(state.chats[KEY]?.lastMessage?.status).toBe("read");
+  });
+});
+
+const GROUP = 10;
+const GROUP_KEY = groupKey(GROUP);
+const ANA = 3;
+const BEN = 4;
+
+function groupMessage(seq: number, overrides: Partial<GroupMessageOutput> = {}): GroupMessageOutput {
+  return {
+    id: 500 + seq,
+    group_id: GROUP,
+    seq,
+    sender_id: ANA,
+    client_msg_id: null,
+    content: `group message ${seq}`,
+    message_type: "text",
+    system: null,
+    status: "sent",
+    reply_to_message_id: null,
+    reply_to: null,
+    is_forwarded: false,
+    is_deleted: false,
+    created_at: new Date(2026, 0, 1, 13, seq).toISOString(),
+    ...overrides,
+  };
+}
+
+const summary: GroupChatOutput["group"] = {
+  id: GROUP,
+  name: "Engines",
+  description: null,
+  profile_picture_url: null,
+  created_by: ME,
+  created_at: new Date(2026, 0, 1, 13).toISOString(),
+  member_count: 3,
+  is_member: true,
+  my_role: "admin",
+};
+
+function groupChat(overrides: Partial<GroupChatOutput> = {}): GroupChatOutput {
+  return {
+    type: "group",
+    id: GROUP,
+    group: summary,
+    last_message: groupMessage(2),
+    last_message_at: groupMessage(2).created_at,
+    unread_count: 1,
+    last_seq: 2,
+    ...overrides,
+  };
+}
+
+describe("chatReducer with groups", () => {
+  it("keeps a group and a 1:1 chat with the same id apart, newest first", () => {
+    const state = run({
+      type: "chats_loaded",
+      chats: [groupChat({ last_message_at: new Date(2026, 0, 3).toISOString() }), chat()],
+      cursor: null,
+    });
+    expect(sortedChats(state).map((item) => item.key)).toEqual([GROUP_KEY, KEY]);
+    expect(state.chats[GROUP_KEY]).toMatchObject({ kind: "group", groupId: GROUP, unreadCount: 1 });
+    expect(state.chats[KEY]).toMatchObject({ kind: "direct", chatId: CHAT, peerId: PEER });
+  });
+
+  it("counts others' live messages as unread, and lists a group heard of first through a message", () => {
+    let state = run(
+      { type: "group_messages_received", messages: [groupMessage(1), groupMessage(2, { sender_id: ME })] },
+      { type: "typing", key: GROUP_KEY, userId: ANA, isTyping: true },
+      { type: "typing", key: GROUP_KEY, userId: BEN, isTyping: true },
+    );
+    expect(state.chats[GROUP_KEY]).toMatchObject({ kind: "group", group: null, unreadCount: 1, lastSeq: 2 });
+    expect(state.typing[GROUP_KEY]).toEqual([ANA, BEN]);
+
+    // Ana's message ends her "typing…", not Ben's.
+    state = chatReducer(state, { type: "group_messages_received", messages: [groupMessage(3)] });
+    expect(state.typing[GROUP_KEY]).toEqual([BEN]);
+    expect(state.conversations[GROUP_KEY]?.messages.map((item) => item.seq)).toEqual([1, 2, 3]);
+    expect(state.chats[GROUP_KEY]?.unreadCount).toBe(2);
+  });
+
+  it("turns my messages' ticks up to a seq, never a system line's or someone else's", () => {
+    const mine = (seq: number) => groupMessage(seq, { sender_id: ME });
+    const system = groupMessage(1, {
+      sender_id: ME,
+      message_type: "system",
+      system: { action: "created", actor_id: ME, user_ids: [ANA, BEN], name: "Engines" },
+    });
+    const state = run(
+      { type: "chats_loaded", chats: [groupChat({ last_message: mine(4), last_seq: 4 })], cursor: null },
+      {
+        type: "history_loaded",
+        key: GROUP_KEY,
+        messages: [system, mine(2), groupMessage(3), mine(4)],
+        hasOlder: false,
+      },
+      { type: "group_status_updated", groupId: GROUP, status: "delivered", upToSeq: 4 },
+      { type: "group_status_updated", groupId: GROUP, status: "read", upToSeq: 2 },
+    );
+    expect(state.conversations[GROUP_KEY]?.messages.map((item) => item.status)).toEqual([
+      "sent",
+      "read",
+      "sent",
+      "delivered",
+    ]);
+    expect(state.chats[GROUP_KEY]?.lastMessage?.status).toBe("delivered");
+  });
+
+  it("keeps my role through a group_updated, and marks me out when removed", () => {
+    const group: GroupOutput = {
+      ...summary,
+      updated_at: summary.created_at,
+      last_seq: 2,
+      members: [],
+    };
+    let state = run(
+      { type: "chats_loaded", chats: [groupChat()], cursor: null },
+      { type: "group_loaded", group },
+      { type: "group_updated", group: { ...summary, name: "Difference Engines", is_member: false, my_role: null } },
+    );
+    expect(state.chats[GROUP_KEY]).toMatchObject({ group: { name: "Difference Engines", is_member: true } });
+
+    state = chatReducer(state, { type: "group_left", groupId: GROUP, reason: "removed" });
+    expect(state.chats[GROUP_KEY]).toMatchObject({ leftReason: "removed", group: { is_member: false, my_role: null } });
+    // A slower chat list page does not forget why.
+    state = chatReducer(state, {
+      type: "chats_loaded",
+      chats: [groupChat({ group: { ...summary, is_member: false, my_role: null } })],
+      cursor: null,
+    });
+    expect(state.chats[GROUP_KEY]).toMatchObject({ leftReason: "removed" });
+  });
+
+  it("drops a deleted group from the list and says it is gone", () => {
+    const state = run(
+      { type: "chats_loaded", chats: [groupChat()], cursor: null },
+      { type: "conversation_gone", key: GROUP_KEY },
+    );
+    expect(sortedChats(state)).toEqual([]);
+    expect(state.conversations[GROUP_KEY]?.history).toBe("gone");
   });
 });
 
@@ -189,5 +332,26 @@ describe("buildRows", () => {
       ),
     ).toEqual(["day", "message*", "day", "message*", "unread", "message*", "message", "outgoing*"]);
     expect(rows.find((row) => row.kind === "unread")).toMatchObject({ count: 2 });
+  });
+});
+
+describe("buildRows in a group", () => {
+  it("puts system lines on their own and starts a new bubble group after them", () => {
+    const rows = buildRows(
+      [
+        groupMessage(1),
+        groupMessage(2, {
+          message_type: "system",
+          system: { action: "added", actor_id: ME, user_ids: [BEN], name: null },
+        }),
+        groupMessage(3),
+      ],
+      [],
+      ME,
+      null,
+    );
+    expect(rows.map((row) => (row.kind === "message" ? `${row.kind}${row.startsGroup ? "*" : ""}` : row.kind))).toEqual(
+      ["day", "message*", "system", "message*"],
+    );
   });
 });

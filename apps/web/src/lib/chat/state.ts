@@ -1,12 +1,38 @@
-import type { ChatOutput, MessageOutput, MessageStatus, PublicProfile } from "@parley/sdk";
+import type {
+  ChatListItem,
+  GroupMessageOutput,
+  GroupOutput,
+  GroupSummary,
+  MessageOutput,
+  MessageStatus,
+  PublicProfile,
+} from "@parley/sdk";
 
 /**
- * Everything the chat screen shows, as one immutable value: chats, the
- * messages loaded per conversation, messages still on their way out, and
- * the live bits (presence, typing, connection). Conversations are keyed by
- * the other person's user id, because a chat only gets an id with its first
- * message and a new conversation must exist before that.
+ * Everything the chat screen shows, as one immutable value: chats and
+ * groups, the messages loaded per conversation, messages still on their way
+ * out, and the live bits (presence, typing, connection).
+ *
+ * Conversations are keyed by kind and id ("direct:7", "group:7"): chat ids
+ * and group ids overlap. A 1:1 conversation is keyed by the other person's
+ * user id, because a chat only gets an id with its first message and a new
+ * conversation must exist before that.
  */
+
+export type ConversationKey = `direct:${number}` | `group:${number}`;
+
+export const directKey = (peerId: number): ConversationKey => `direct:${peerId}`;
+export const groupKey = (groupId: number): ConversationKey => `group:${groupId}`;
+
+export function parseKey(key: ConversationKey): { kind: "direct" | "group"; id: number } {
+  const [kind, id] = key.split(":");
+  return { kind: kind === "group" ? "group" : "direct", id: Number(id) };
+}
+
+export type GroupMember = GroupOutput["members"][number];
+
+/** A message of either kind: the two share every field a bubble shows. */
+export type ThreadMessage = MessageOutput | GroupMessageOutput;
 
 export type ReplyPreview = NonNullable<MessageOutput["reply_to"]>;
 
@@ -20,20 +46,38 @@ export type OutgoingMessage = {
   error: string | null;
 };
 
-export type ChatSummary = {
-  chatId: number | null;
-  peerId: number;
-  lastMessage: MessageOutput | null;
+type SummaryBase = {
+  key: ConversationKey;
   lastMessageAt: string | null;
   unreadCount: number;
   lastSeq: number;
 };
 
-export type HistoryState = "idle" | "loading" | "ready" | "error";
+export type DirectChatSummary = SummaryBase & {
+  kind: "direct";
+  chatId: number | null;
+  peerId: number;
+  lastMessage: MessageOutput | null;
+};
+
+export type GroupChatSummary = SummaryBase & {
+  kind: "group";
+  groupId: number;
+  /** Null until the group itself is fetched (its first message can arrive before). */
+  group: GroupSummary | null;
+  lastMessage: GroupMessageOutput | null;
+  /** Why this device saw us go, when it did: the conversation says "You were removed". */
+  leftReason: "left" | "removed" | null;
+};
+
+export type ChatSummary = DirectChatSummary | GroupChatSummary;
+
+/** "gone": the group was deleted, or was never ours to see. */
+export type HistoryState = "idle" | "loading" | "ready" | "error" | "gone";
 
 export type Conversation = {
   /** Confirmed messages, oldest first, one per id. */
-  messages: MessageOutput[];
+  messages: ThreadMessage[];
   /** Optimistic messages, in the order they were typed. */
   outbox: OutgoingMessage[];
   history: HistoryState;
@@ -47,49 +91,60 @@ export type ConnectionState = "connecting" | "online" | "offline";
 
 export type ChatState = {
   selfId: number;
-  chats: Readonly<Record<number, ChatSummary>>;
+  chats: Readonly<Record<ConversationKey, ChatSummary>>;
+  /** Chat id → the other person, for the live events that only name the chat. */
   chatPeers: Readonly<Record<number, number>>;
   profiles: Readonly<Record<number, PublicProfile>>;
-  conversations: Readonly<Record<number, Conversation>>;
-  typing: Readonly<Record<number, true>>;
+  /** Group id → its current members, once fetched (admins first, as the server orders them). */
+  rosters: Readonly<Record<number, readonly GroupMember[]>>;
+  conversations: Readonly<Record<ConversationKey, Conversation>>;
+  /** Who is typing in each conversation, in the order they started. */
+  typing: Readonly<Record<ConversationKey, readonly number[]>>;
   blocked: Readonly<Record<number, true>>;
   chatList: { status: "loading" | "ready" | "error"; error: string | null; cursor: string | null };
   connection: ConnectionState;
-  activePeerId: number | null;
+  active: ConversationKey | null;
   isVisible: boolean;
 };
 
 export type ChatAction =
-  | { type: "chats_loaded"; chats: ChatOutput[]; cursor: string | null }
+  | { type: "chats_loaded"; chats: ChatListItem[]; cursor: string | null }
   | { type: "chats_loading" }
   | { type: "chats_failed"; error: string }
-  | { type: "chat_upserted"; chat: ChatOutput }
+  | { type: "chat_upserted"; chat: ChatListItem }
+  | { type: "group_loaded"; group: GroupOutput }
+  | { type: "group_updated"; group: GroupSummary }
+  | { type: "group_left"; groupId: number; reason: "left" | "removed" }
+  | { type: "conversation_gone"; key: ConversationKey }
   | { type: "profile_upserted"; profile: PublicProfile }
-  | { type: "history_loading"; peerId: number }
-  | { type: "history_loaded"; peerId: number; messages: MessageOutput[]; hasOlder: boolean }
-  | { type: "history_failed"; peerId: number }
-  | { type: "older_loading"; peerId: number }
-  | { type: "older_loaded"; peerId: number; messages: MessageOutput[]; hasOlder: boolean }
-  | { type: "older_failed"; peerId: number }
+  | { type: "history_loading"; key: ConversationKey }
+  | { type: "history_loaded"; key: ConversationKey; messages: ThreadMessage[]; hasOlder: boolean }
+  | { type: "history_failed"; key: ConversationKey }
+  | { type: "older_loading"; key: ConversationKey }
+  | { type: "older_loaded"; key: ConversationKey; messages: ThreadMessage[]; hasOlder: boolean }
+  | { type: "older_failed"; key: ConversationKey }
   | { type: "messages_received"; messages: MessageOutput[] }
-  | { type: "outbox_added"; peerId: number; message: OutgoingMessage }
+  | { type: "group_messages_received"; messages: GroupMessageOutput[] }
+  | { type: "outbox_added"; key: ConversationKey; message: OutgoingMessage }
   | {
       type: "outbox_updated";
-      peerId: number;
+      key: ConversationKey;
       clientMsgId: string;
       state: OutgoingMessage["state"];
       error: string | null;
     }
-  | { type: "outbox_removed"; peerId: number; clientMsgId: string }
+  | { type: "outbox_removed"; key: ConversationKey; clientMsgId: string }
   | { type: "status_updated"; chatId: number; status: MessageStatus; messageIds: number[]; upToSeq: number | null }
-  | { type: "message_deleted"; chatId: number; messageId: number; forEveryone: boolean }
+  | { type: "group_status_updated"; groupId: number; status: MessageStatus; upToSeq: number }
+  | { type: "message_deleted"; key: ConversationKey; messageId: number; forEveryone: boolean }
   | { type: "chat_read"; chatId: number; upToSeq: number; unreadCount: number }
+  | { type: "group_read"; groupId: number; unreadCount: number }
   | { type: "presence"; userId: number; isOnline: boolean; lastSeen: string | null }
-  | { type: "typing"; peerId: number; isTyping: boolean }
+  | { type: "typing"; key: ConversationKey; userId: number; isTyping: boolean }
   | { type: "blocked_loaded"; userIds: number[] }
   | { type: "block_changed"; userId: number; isBlocked: boolean }
   | { type: "connection"; state: ConnectionState }
-  | { type: "active_changed"; peerId: number | null }
+  | { type: "active_changed"; key: ConversationKey | null }
   | { type: "visibility"; isVisible: boolean }
   | { type: "resynced" }
   | { type: "requests_abandoned" };
@@ -100,12 +155,13 @@ export function initialChatState(selfId: number): ChatState {
     chats: {},
     chatPeers: {},
     profiles: {},
+    rosters: {},
     conversations: {},
     typing: {},
     blocked: {},
     chatList: { status: "loading", error: null, cursor: null },
     connection: "connecting",
-    activePeerId: null,
+    active: null,
     isVisible: true,
   };
 }
@@ -130,12 +186,29 @@ export function peerOf(message: Pick<MessageOutput, "sender_id" | "receiver_id">
   return message.sender_id === selfId ? message.receiver_id : message.sender_id;
 }
 
+export function isSystemMessage(message: ThreadMessage): message is GroupMessageOutput & { message_type: "system" } {
+  return message.message_type === "system";
+}
+
+/** The quote a reply carries; system lines ("Ana added Ben") can't be replied to. */
+export function toReplyPreview(message: ThreadMessage): ReplyPreview | null {
+  const { message_type: type } = message;
+  if (type === "system") return null;
+  return {
+    id: message.id,
+    sender_id: message.sender_id,
+    content: message.content,
+    message_type: type,
+    is_deleted: message.is_deleted,
+  };
+}
+
 /** Two copies of one message (a page and a live event): the newer facts of each. */
-function mergeMessage(known: MessageOutput, incoming: MessageOutput): MessageOutput {
+function mergeMessage<M extends ThreadMessage>(known: M, incoming: M): M {
   const isDeleted = known.is_deleted || incoming.is_deleted;
   const status = laterStatus(known.status, incoming.status);
   const replyTo = incoming.reply_to ?? known.reply_to;
-  const merged = {
+  const merged: M = {
     ...incoming,
     status,
     is_deleted: isDeleted,
@@ -151,11 +224,11 @@ function mergeMessage(known: MessageOutput, incoming: MessageOutput): MessageOut
 }
 
 /** Adds messages to an oldest-first list, one per id, keeping it sorted by seq. */
-export function mergeMessages(
-  existing: MessageOutput[],
-  incoming: MessageOutput[],
+export function mergeMessages<M extends ThreadMessage>(
+  existing: M[],
+  incoming: M[],
   hiddenIds: readonly number[] = [],
-): MessageOutput[] {
+): M[] {
   if (incoming.length === 0) return existing;
   const byId = new Map(existing.map((message) => [message.id, message]));
   let isChanged = false;
@@ -172,14 +245,30 @@ export function mergeMessages(
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
 }
 
-function summaryFromChat(chat: ChatOutput): ChatSummary {
+function summaryFromItem(item: ChatListItem): ChatSummary {
+  const base = {
+    lastMessageAt: item.last_message_at,
+    unreadCount: item.unread_count,
+    lastSeq: item.last_seq,
+  };
+  if (item.type === "direct") {
+    return {
+      ...base,
+      kind: "direct",
+      key: directKey(item.peer.id),
+      chatId: item.id,
+      peerId: item.peer.id,
+      lastMessage: item.last_message,
+    };
+  }
   return {
-    chatId: chat.id,
-    peerId: chat.peer.id,
-    lastMessage: chat.last_message,
-    lastMessageAt: chat.last_message_at,
-    unreadCount: chat.unread_count,
-    lastSeq: chat.last_seq,
+    ...base,
+    kind: "group",
+    key: groupKey(item.id),
+    groupId: item.id,
+    group: item.group,
+    lastMessage: item.last_message,
+    leftReason: null,
   };
 }
 
@@ -189,50 +278,92 @@ function summaryFromChat(chat: ChatOutput): ChatSummary {
  * takes the newest message (or its unread count) away.
  */
 function mergeSummary(local: ChatSummary | undefined, server: ChatSummary): ChatSummary {
-  if (!local || local.lastSeq <= server.lastSeq) {
-    if (!local?.lastMessage || !server.lastMessage || local.lastMessage.id !== server.lastMessage.id) return server;
-    return { ...server, lastMessage: mergeMessage(local.lastMessage, server.lastMessage) };
+  if (!local || local.kind !== server.kind) return server;
+  const kept = server.kind === "group" && local.kind === "group" ? { leftReason: local.leftReason } : {};
+  if (local.lastSeq <= server.lastSeq) {
+    if (!local.lastMessage || !server.lastMessage || local.lastMessage.id !== server.lastMessage.id) {
+      return { ...server, ...kept };
+    }
+    return { ...server, ...kept, lastMessage: mergeMessage(local.lastMessage, server.lastMessage) } as ChatSummary;
   }
-  return { ...local, chatId: server.chatId, unreadCount: Math.max(local.unreadCount, server.unreadCount) };
+  const unreadCount = Math.max(local.unreadCount, server.unreadCount);
+  if (server.kind === "direct" && local.kind === "direct") return { ...local, chatId: server.chatId, unreadCount };
+  if (server.kind === "group" && local.kind === "group") return { ...local, group: server.group, unreadCount };
+  return server;
 }
 
 function withConversation(
   state: ChatState,
-  peerId: number,
+  key: ConversationKey,
   update: (conversation: Conversation) => Conversation,
 ): ChatState {
-  const current = state.conversations[peerId] ?? emptyConversation;
+  const current = state.conversations[key] ?? emptyConversation;
   const next = update(current);
   if (next === current) return state;
-  return { ...state, conversations: { ...state.conversations, [peerId]: next } };
+  return { ...state, conversations: { ...state.conversations, [key]: next } };
 }
 
-function withChat(state: ChatState, peerId: number, update: (chat: ChatSummary) => ChatSummary): ChatState {
-  const current = state.chats[peerId];
+function withChat(state: ChatState, key: ConversationKey, update: (chat: ChatSummary) => ChatSummary): ChatState {
+  const current = state.chats[key];
   if (!current) return state;
   const next = update(current);
   if (next === current) return state;
-  return { ...state, chats: { ...state.chats, [peerId]: next } };
+  return { ...state, chats: { ...state.chats, [key]: next } };
 }
 
-function upsertChat(state: ChatState, chat: ChatOutput): ChatState {
-  const summary = mergeSummary(state.chats[chat.peer.id], summaryFromChat(chat));
+function withGroup(state: ChatState, groupId: number, update: (chat: GroupChatSummary) => GroupChatSummary) {
+  return withChat(state, groupKey(groupId), (chat) => (chat.kind === "group" ? update(chat) : chat));
+}
+
+function upsertChat(state: ChatState, item: ChatListItem): ChatState {
+  const server = summaryFromItem(item);
+  const summary = mergeSummary(state.chats[server.key], server);
+  const next = { ...state, chats: { ...state.chats, [server.key]: summary } };
+  if (item.type === "group") return next;
   return {
-    ...state,
-    chats: { ...state.chats, [chat.peer.id]: summary },
-    chatPeers: { ...state.chatPeers, [chat.id]: chat.peer.id },
-    profiles: { ...state.profiles, [chat.peer.id]: chat.peer },
+    ...next,
+    chatPeers: { ...next.chatPeers, [item.id]: item.peer.id },
+    profiles: { ...next.profiles, [item.peer.id]: item.peer },
   };
 }
 
-function isReadingNow(state: ChatState, peerId: number): boolean {
-  return state.activePeerId === peerId && state.isVisible;
+function loadGroup(state: ChatState, group: GroupOutput): ChatState {
+  const { members, updated_at: _updatedAt, last_seq: lastSeq, ...summary } = group;
+  const key = groupKey(group.id);
+  const known = state.chats[key];
+  const chat: GroupChatSummary =
+    known?.kind === "group"
+      ? { ...known, group: summary, leftReason: summary.is_member ? null : known.leftReason }
+      : {
+          kind: "group",
+          key,
+          groupId: group.id,
+          group: summary,
+          lastMessage: null,
+          lastMessageAt: group.created_at,
+          unreadCount: 0,
+          lastSeq,
+          leftReason: null,
+        };
+  const profiles = { ...state.profiles };
+  for (const member of members) profiles[member.user_id] = member.profile;
+  return {
+    ...state,
+    chats: { ...state.chats, [key]: chat },
+    // Empty for someone who left: who is in the group now is no longer theirs to see.
+    rosters: { ...state.rosters, [group.id]: members },
+    profiles,
+  };
 }
 
-function receiveMessage(state: ChatState, message: MessageOutput): ChatState {
-  const peerId = peerOf(message, state.selfId);
+function isReadingNow(state: ChatState, key: ConversationKey): boolean {
+  return state.active === key && state.isVisible;
+}
+
+/** Adds a confirmed message to its conversation, replacing the optimistic copy it came from. */
+function addToConversation(state: ChatState, key: ConversationKey, message: ThreadMessage): ChatState {
   const isMine = message.sender_id === state.selfId;
-  let next = withConversation(state, peerId, (conversation) => {
+  return withConversation(state, key, (conversation) => {
     const messages = mergeMessages(conversation.messages, [message], conversation.hiddenIds);
     const outbox =
       isMine && message.client_msg_id !== null
@@ -241,62 +372,100 @@ function receiveMessage(state: ChatState, message: MessageOutput): ChatState {
     if (messages === conversation.messages && outbox.length === conversation.outbox.length) return conversation;
     return { ...conversation, messages, outbox };
   });
+}
 
-  const known = next.chats[peerId];
-  const isNews = !known || message.seq > known.lastSeq;
-  const shouldCount = isNews && !isMine && !message.is_deleted && !isReadingNow(state, peerId);
-  const summary: ChatSummary = known
-    ? {
-        ...known,
-        chatId: message.chat_id,
-        lastMessage: nextLastMessage(known.lastMessage, message, isNews),
-        lastMessageAt: isNews ? message.created_at : known.lastMessageAt,
-        lastSeq: Math.max(known.lastSeq, message.seq),
-        unreadCount: known.unreadCount + (shouldCount ? 1 : 0),
-      }
-    : {
-        chatId: message.chat_id,
-        peerId,
-        lastMessage: message,
-        lastMessageAt: message.created_at,
-        lastSeq: message.seq,
-        unreadCount: shouldCount ? 1 : 0,
-      };
-  next = { ...next, chats: { ...next.chats, [peerId]: summary } };
+/** The list row's facts after a message: preview, time, seq and one more unread unless it is being read. */
+function summaryAfter<S extends ChatSummary>(state: ChatState, known: S, message: ThreadMessage): S {
+  const isNews = message.seq > known.lastSeq;
+  const isMine = message.sender_id === state.selfId;
+  const shouldCount = isNews && !isMine && !message.is_deleted && !isReadingNow(state, known.key);
+  return {
+    ...known,
+    lastMessage: nextLastMessage(known.lastMessage, message, isNews),
+    lastMessageAt: isNews ? message.created_at : known.lastMessageAt,
+    lastSeq: Math.max(known.lastSeq, message.seq),
+    unreadCount: known.unreadCount + (shouldCount ? 1 : 0),
+  };
+}
+
+function receiveMessage(state: ChatState, message: MessageOutput): ChatState {
+  const peerId = peerOf(message, state.selfId);
+  const key = directKey(peerId);
+  let next = addToConversation(state, key, message);
+  const known = next.chats[key];
+  const empty: DirectChatSummary = {
+    kind: "direct",
+    key,
+    chatId: message.chat_id,
+    peerId,
+    lastMessage: null,
+    lastMessageAt: null,
+    unreadCount: 0,
+    lastSeq: 0,
+  };
+  const summary: DirectChatSummary = {
+    ...summaryAfter(state, known?.kind === "direct" ? known : empty, message),
+    chatId: message.chat_id,
+  };
+  next = { ...next, chats: { ...next.chats, [key]: summary } };
   if (next.chatPeers[message.chat_id] !== peerId) {
     next = { ...next, chatPeers: { ...next.chatPeers, [message.chat_id]: peerId } };
   }
   // The message itself ends "typing…", as in every messenger.
-  if (!isMine && next.typing[peerId]) next = withoutTyping(next, peerId);
-  return next;
+  return message.sender_id === peerId ? withoutTyping(next, key, peerId) : next;
 }
 
-function nextLastMessage(current: MessageOutput | null, message: MessageOutput, isNews: boolean): MessageOutput | null {
+function receiveGroupMessage(state: ChatState, message: GroupMessageOutput): ChatState {
+  const key = groupKey(message.group_id);
+  let next = addToConversation(state, key, message);
+  const known = next.chats[key];
+  const empty: GroupChatSummary = {
+    kind: "group",
+    key,
+    groupId: message.group_id,
+    group: null,
+    lastMessage: null,
+    lastMessageAt: null,
+    unreadCount: 0,
+    lastSeq: 0,
+    leftReason: null,
+  };
+  const summary = summaryAfter(state, known?.kind === "group" ? known : empty, message);
+  next = { ...next, chats: { ...next.chats, [key]: summary } };
+  return withoutTyping(next, key, message.sender_id);
+}
+
+function nextLastMessage<M extends ThreadMessage>(current: M | null, message: M, isNews: boolean): M | null {
   if (current?.id === message.id) return mergeMessage(current, message);
   return isNews ? message : current;
 }
 
-function withoutTyping(state: ChatState, peerId: number): ChatState {
-  if (!state.typing[peerId]) return state;
+function withoutTyping(state: ChatState, key: ConversationKey, userId: number): ChatState {
+  const current = state.typing[key];
+  if (!current?.includes(userId)) return state;
+  const remaining = current.filter((id) => id !== userId);
   const typing = { ...state.typing };
-  delete typing[peerId];
+  if (remaining.length > 0) typing[key] = remaining;
+  else delete typing[key];
   return { ...state, typing };
 }
 
-function updateStatuses(state: ChatState, action: Extract<ChatAction, { type: "status_updated" }>): ChatState {
-  const peerId = state.chatPeers[action.chatId];
-  if (peerId === undefined) return state;
-  const ids = new Set(action.messageIds);
-  const applies = (message: MessageOutput) =>
+/** Moves ticks on my own messages in one conversation, in the list and in its preview. */
+function bumpMine(
+  state: ChatState,
+  key: ConversationKey,
+  applies: (message: ThreadMessage) => boolean,
+  status: MessageStatus,
+): ChatState {
+  const bump = <M extends ThreadMessage>(message: M): M =>
     message.sender_id === state.selfId &&
-    message.chat_id === action.chatId &&
-    (ids.has(message.id) || (action.status === "read" && action.upToSeq !== null && message.seq <= action.upToSeq));
-  const bump = (message: MessageOutput) =>
-    applies(message) && laterStatus(message.status, action.status) !== message.status
-      ? { ...message, status: action.status }
+    !isSystemMessage(message) &&
+    applies(message) &&
+    laterStatus(message.status, status) !== message.status
+      ? { ...message, status }
       : message;
 
-  let next = withConversation(state, peerId, (conversation) => {
+  const next = withConversation(state, key, (conversation) => {
     let isChanged = false;
     const messages = conversation.messages.map((message) => {
       const bumped = bump(message);
@@ -305,18 +474,29 @@ function updateStatuses(state: ChatState, action: Extract<ChatAction, { type: "s
     });
     return isChanged ? { ...conversation, messages } : conversation;
   });
-  next = withChat(next, peerId, (chat) => {
+  return withChat(next, key, (chat) => {
     if (!chat.lastMessage) return chat;
     const lastMessage = bump(chat.lastMessage);
-    return lastMessage === chat.lastMessage ? chat : { ...chat, lastMessage };
+    return lastMessage === chat.lastMessage ? chat : ({ ...chat, lastMessage } as ChatSummary);
   });
-  return next;
+}
+
+function updateStatuses(state: ChatState, action: Extract<ChatAction, { type: "status_updated" }>): ChatState {
+  const peerId = state.chatPeers[action.chatId];
+  if (peerId === undefined) return state;
+  const ids = new Set(action.messageIds);
+  return bumpMine(
+    state,
+    directKey(peerId),
+    (message) =>
+      ids.has(message.id) || (action.status === "read" && action.upToSeq !== null && message.seq <= action.upToSeq),
+    action.status,
+  );
 }
 
 function deleteMessage(state: ChatState, action: Extract<ChatAction, { type: "message_deleted" }>): ChatState {
-  const peerId = state.chatPeers[action.chatId];
-  if (peerId === undefined) return state;
-  const blank = (message: MessageOutput): MessageOutput => {
+  const { key } = action;
+  const blank = <M extends ThreadMessage>(message: M): M => {
     const quotesIt = message.reply_to?.id === action.messageId;
     if (message.id !== action.messageId && !quotesIt) return message;
     if (message.id === action.messageId && message.is_deleted) return message;
@@ -328,7 +508,7 @@ function deleteMessage(state: ChatState, action: Extract<ChatAction, { type: "me
     };
   };
 
-  let next = withConversation(state, peerId, (conversation) => {
+  const next = withConversation(state, key, (conversation) => {
     if (!action.forEveryone) {
       return {
         ...conversation,
@@ -339,29 +519,29 @@ function deleteMessage(state: ChatState, action: Extract<ChatAction, { type: "me
     return { ...conversation, messages: conversation.messages.map(blank) };
   });
 
-  next = withChat(next, peerId, (chat) => {
+  return withChat(next, key, (chat) => {
     if (chat.lastMessage?.id !== action.messageId) return chat;
-    if (action.forEveryone) return { ...chat, lastMessage: blank(chat.lastMessage) };
+    if (action.forEveryone) return { ...chat, lastMessage: blank(chat.lastMessage) } as ChatSummary;
     // The preview falls back to the newest message still shown.
-    const remaining = next.conversations[peerId]?.messages.at(-1) ?? null;
-    return { ...chat, lastMessage: remaining };
+    const remaining = next.conversations[key]?.messages.at(-1) ?? null;
+    return { ...chat, lastMessage: remaining } as ChatSummary;
   });
-  return next;
 }
 
 function markRead(state: ChatState, action: Extract<ChatAction, { type: "chat_read" }>): ChatState {
   const peerId = state.chatPeers[action.chatId];
   if (peerId === undefined) return state;
-  const readIt = (message: MessageOutput) =>
+  const key = directKey(peerId);
+  const readIt = <M extends ThreadMessage>(message: M): M =>
     message.sender_id === peerId && message.seq <= action.upToSeq && message.status !== "read"
       ? { ...message, status: "read" as const }
       : message;
-  let next = withChat(state, peerId, (chat) => ({
-    ...chat,
-    unreadCount: action.unreadCount,
-    lastMessage: chat.lastMessage ? readIt(chat.lastMessage) : null,
-  }));
-  next = withConversation(next, peerId, (conversation) => {
+  const next = withChat(state, key, (chat) =>
+    chat.kind === "direct"
+      ? { ...chat, unreadCount: action.unreadCount, lastMessage: chat.lastMessage ? readIt(chat.lastMessage) : null }
+      : chat,
+  );
+  return withConversation(next, key, (conversation) => {
     let isChanged = false;
     const messages = conversation.messages.map((message) => {
       const read = readIt(message);
@@ -370,7 +550,31 @@ function markRead(state: ChatState, action: Extract<ChatAction, { type: "chat_re
     });
     return isChanged ? { ...conversation, messages } : conversation;
   });
-  return next;
+}
+
+function leaveGroup(state: ChatState, action: Extract<ChatAction, { type: "group_left" }>): ChatState {
+  const key = groupKey(action.groupId);
+  const next = withGroup(state, action.groupId, (chat) => ({
+    ...chat,
+    leftReason: action.reason,
+    group: chat.group ? { ...chat.group, is_member: false, my_role: null } : null,
+  }));
+  const typing = { ...next.typing };
+  delete typing[key];
+  return { ...next, typing };
+}
+
+function forgetConversation(state: ChatState, key: ConversationKey): ChatState {
+  const chats = { ...state.chats };
+  delete chats[key];
+  const typing = { ...state.typing };
+  delete typing[key];
+  return {
+    ...state,
+    chats,
+    typing,
+    conversations: { ...state.conversations, [key]: { ...emptyConversation, history: "gone" } },
+  };
 }
 
 export function chatReducer(state: ChatState, action: ChatAction): ChatState {
@@ -386,82 +590,103 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return { ...state, chatList: { ...state.chatList, status: "error", error: action.error } };
     case "chat_upserted":
       return upsertChat(state, action.chat);
+    case "group_loaded":
+      return loadGroup(state, action.group);
+    case "group_updated":
+      // Every member gets the same summary: their own role and membership are not in it.
+      return withGroup(state, action.group.id, (chat) =>
+        chat.group
+          ? {
+              ...chat,
+              group: { ...action.group, is_member: chat.group.is_member, my_role: chat.group.my_role },
+            }
+          : chat,
+      );
+    case "group_left":
+      return leaveGroup(state, action);
+    case "conversation_gone":
+      return forgetConversation(state, action.key);
     case "profile_upserted":
       return { ...state, profiles: { ...state.profiles, [action.profile.id]: action.profile } };
     case "history_loading":
-      return withConversation(state, action.peerId, (conversation) => ({ ...conversation, history: "loading" }));
+      return withConversation(state, action.key, (conversation) => ({ ...conversation, history: "loading" }));
     case "history_loaded":
-      return withConversation(state, action.peerId, (conversation) => ({
+      return withConversation(state, action.key, (conversation) => ({
         ...conversation,
         history: "ready",
         hasOlder: action.hasOlder,
         messages: mergeMessages(conversation.messages, action.messages, conversation.hiddenIds),
       }));
     case "history_failed":
-      return withConversation(state, action.peerId, (conversation) => ({ ...conversation, history: "error" }));
+      return withConversation(state, action.key, (conversation) => ({ ...conversation, history: "error" }));
     case "older_loading":
-      return withConversation(state, action.peerId, (conversation) => ({ ...conversation, isLoadingOlder: true }));
+      return withConversation(state, action.key, (conversation) => ({ ...conversation, isLoadingOlder: true }));
     case "older_loaded":
-      return withConversation(state, action.peerId, (conversation) => ({
+      return withConversation(state, action.key, (conversation) => ({
         ...conversation,
         isLoadingOlder: false,
         hasOlder: action.hasOlder,
         messages: mergeMessages(conversation.messages, action.messages, conversation.hiddenIds),
       }));
     case "older_failed":
-      return withConversation(state, action.peerId, (conversation) => ({ ...conversation, isLoadingOlder: false }));
+      return withConversation(state, action.key, (conversation) => ({ ...conversation, isLoadingOlder: false }));
     case "messages_received":
       return action.messages.reduce(receiveMessage, state);
+    case "group_messages_received":
+      return action.messages.reduce(receiveGroupMessage, state);
     case "outbox_added": {
-      const next = withConversation(state, action.peerId, (conversation) => ({
+      const next = withConversation(state, action.key, (conversation) => ({
         ...conversation,
         outbox: [...conversation.outbox, action.message],
       }));
-      return next.chats[action.peerId]
-        ? next
-        : {
-            ...next,
-            // A first message makes the chat; list it at once, before the server answers.
-            chats: {
-              ...next.chats,
-              [action.peerId]: {
-                chatId: null,
-                peerId: action.peerId,
-                lastMessage: null,
-                lastMessageAt: action.message.created_at,
-                unreadCount: 0,
-                lastSeq: 0,
-              },
-            },
-          };
+      const { kind, id } = parseKey(action.key);
+      if (next.chats[action.key] || kind !== "direct") return next;
+      // A first message makes the chat; list it at once, before the server answers.
+      const chat: DirectChatSummary = {
+        kind: "direct",
+        key: action.key,
+        chatId: null,
+        peerId: id,
+        lastMessage: null,
+        lastMessageAt: action.message.created_at,
+        unreadCount: 0,
+        lastSeq: 0,
+      };
+      return { ...next, chats: { ...next.chats, [action.key]: chat } };
     }
     case "outbox_updated":
-      return withConversation(state, action.peerId, (conversation) => ({
+      return withConversation(state, action.key, (conversation) => ({
         ...conversation,
         outbox: conversation.outbox.map((item) =>
           item.client_msg_id === action.clientMsgId ? { ...item, state: action.state, error: action.error } : item,
         ),
       }));
     case "outbox_removed": {
-      const next = withConversation(state, action.peerId, (conversation) => ({
+      const next = withConversation(state, action.key, (conversation) => ({
         ...conversation,
         outbox: conversation.outbox.filter((item) => item.client_msg_id !== action.clientMsgId),
       }));
-      const chat = next.chats[action.peerId];
+      const chat = next.chats[action.key];
       // A first message given up on leaves no chat behind.
-      if (chat && chat.chatId === null && next.conversations[action.peerId]?.outbox.length === 0) {
+      if (chat?.kind === "direct" && chat.chatId === null && next.conversations[action.key]?.outbox.length === 0) {
         const chats = { ...next.chats };
-        delete chats[action.peerId];
+        delete chats[action.key];
         return { ...next, chats };
       }
       return next;
     }
     case "status_updated":
       return updateStatuses(state, action);
+    case "group_status_updated":
+      return bumpMine(state, groupKey(action.groupId), (message) => message.seq <= action.upToSeq, action.status);
     case "message_deleted":
       return deleteMessage(state, action);
     case "chat_read":
       return markRead(state, action);
+    case "group_read":
+      return withGroup(state, action.groupId, (chat) =>
+        chat.unreadCount === action.unreadCount ? chat : { ...chat, unreadCount: action.unreadCount },
+      );
     case "presence": {
       const profile = state.profiles[action.userId];
       if (!profile) return state;
@@ -473,9 +698,12 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         },
       };
     }
-    case "typing":
-      if (!action.isTyping) return withoutTyping(state, action.peerId);
-      return state.typing[action.peerId] ? state : { ...state, typing: { ...state.typing, [action.peerId]: true } };
+    case "typing": {
+      if (!action.isTyping) return withoutTyping(state, action.key, action.userId);
+      const current = state.typing[action.key] ?? [];
+      if (current.includes(action.userId)) return state;
+      return { ...state, typing: { ...state.typing, [action.key]: [...current, action.userId] } };
+    }
     case "blocked_loaded":
       return { ...state, blocked: Object.fromEntries(action.userIds.map((id) => [id, true as const])) };
     case "block_changed": {
@@ -487,13 +715,13 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     case "connection":
       return state.connection === action.state ? state : { ...state, connection: action.state };
     case "active_changed":
-      return state.activePeerId === action.peerId ? state : { ...state, activePeerId: action.peerId };
+      return state.active === action.key ? state : { ...state, active: action.key };
     case "visibility":
       return state.isVisible === action.isVisible ? state : { ...state, isVisible: action.isVisible };
     case "requests_abandoned": {
       const conversations = Object.fromEntries(
-        Object.entries(state.conversations).map(([peerId, conversation]) => [
-          peerId,
+        Object.entries(state.conversations).map(([key, conversation]) => [
+          key,
           conversation.history === "loading" || conversation.isLoadingOlder
             ? {
                 ...conversation,
@@ -508,8 +736,8 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     case "resynced": {
       // What was loaded may be missing events: keep what is typed, reload the rest.
       const conversations = Object.fromEntries(
-        Object.entries(state.conversations).map(([peerId, conversation]) => [
-          peerId,
+        Object.entries(state.conversations).map(([key, conversation]) => [
+          key,
           { ...emptyConversation, outbox: conversation.outbox },
         ]),
       );
@@ -518,16 +746,19 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   }
 }
 
-/** Chats newest first, a message still on its way counting as the newest. */
+/** Chats and groups newest first, a message still on its way counting as the newest. */
 export function sortedChats(state: Pick<ChatState, "chats" | "conversations">): ChatSummary[] {
   const activity = (chat: ChatSummary) => {
-    const pending = state.conversations[chat.peerId]?.outbox.at(-1);
+    const pending = state.conversations[chat.key]?.outbox.at(-1);
     const times = [chat.lastMessageAt, pending?.created_at].filter((value): value is string => Boolean(value));
     return Math.max(0, ...times.map((value) => Date.parse(value)));
   };
   return Object.values(state.chats)
-    .filter((chat) => chat.chatId !== null || (state.conversations[chat.peerId]?.outbox.length ?? 0) > 0)
+    .filter(
+      (chat) =>
+        chat.kind === "group" || chat.chatId !== null || (state.conversations[chat.key]?.outbox.length ?? 0) > 0,
+    )
     .map((chat) => ({ chat, at: activity(chat) }))
-    .sort((a, b) => b.at - a.at || b.chat.peerId - a.chat.peerId)
+    .sort((a, b) => b.at - a.at || b.chat.key.localeCompare(a.chat.key))
     .map(({ chat }) => chat);
 }

@@ -1,0 +1,136 @@
+"use client";
+
+import { useEffect, useMemo, useState } from "react";
+
+import { Button } from "~/components/ui/button";
+import { typingLine } from "~/lib/chat/group-text";
+import { emptyConversation, groupKey, type ThreadMessage } from "~/lib/chat/state";
+import { useNow } from "~/lib/use-now";
+
+import { useChatEngine, useChatState } from "./chat-engine";
+import { Composer } from "./composer";
+import { ConnectionBanner } from "./connection-banner";
+import { DeleteMessageDialog } from "./delete-message-dialog";
+import { GroupHeader } from "./group-header";
+import { GroupInfoPanel } from "./group-info-panel";
+import { MessageInfoDialog } from "./message-info-dialog";
+import { MessageList } from "./message-list";
+import { useNameOf } from "./use-name-of";
+
+type GroupConversationProps = {
+  groupId: number;
+  onBack: () => void;
+};
+
+const nobody: readonly number[] = [];
+
+/** A group's conversation, with its info panel on top when opened. Mounted per group. */
+export function GroupConversation({ groupId, onBack }: GroupConversationProps) {
+  const engine = useChatEngine();
+  const key = groupKey(groupId);
+  const selfId = useChatState((state) => state.selfId);
+  const chat = useChatState((state) => state.chats[key]);
+  const conversation = useChatState((state) => state.conversations[key]) ?? emptyConversation;
+  const typingIds = useChatState((state) => state.typing[key]) ?? nobody;
+  const nameOf = useNameOf();
+  const now = useNow();
+  const [replyTo, setReplyTo] = useState<ThreadMessage | null>(null);
+  const [deleting, setDeleting] = useState<ThreadMessage | null>(null);
+  const [inspecting, setInspecting] = useState<ThreadMessage | null>(null);
+  const [isInfoOpen, setIsInfoOpen] = useState(false);
+  // Where "N unread messages" goes: decided once, when the group opens.
+  const [firstUnreadSeq] = useState(() => {
+    const known = engine.store.getState().chats[key];
+    return known && known.unreadCount > 0 ? known.lastSeq - known.unreadCount + 1 : null;
+  });
+  const group = chat?.kind === "group" ? chat.group : null;
+  const leftReason = chat?.kind === "group" ? chat.leftReason : null;
+  const isGone = conversation.history === "gone";
+  const typing = useMemo(() => typingLine(typingIds.map((id) => nameOf(id) ?? "Someone")), [typingIds, nameOf]);
+
+  useEffect(() => {
+    engine.openConversation(key);
+    return () => engine.closeConversation(key);
+  }, [engine, key]);
+
+  const failedToOpen = conversation.history === "error" && conversation.messages.length === 0;
+
+  return (
+    <section
+      aria-label={group ? `Group chat ${group.name}` : "Group chat"}
+      className="chat-wallpaper relative flex min-w-0 flex-1 flex-col"
+    >
+      <GroupHeader
+        group={group}
+        typingLine={typing}
+        onBack={onBack}
+        onOpenInfo={isGone ? null : () => setIsInfoOpen(true)}
+      />
+      <ConnectionBanner className="md:hidden" />
+      {isGone ? (
+        <div role="status" className="flex flex-1 flex-col items-center justify-center gap-4 px-8 text-center">
+          <p className="text-sm text-ink-muted">This group was deleted.</p>
+          <Button className="w-auto" variant="secondary" onClick={onBack}>
+            Back to chats
+          </Button>
+        </div>
+      ) : failedToOpen ? (
+        <div role="alert" className="flex flex-1 flex-col items-center justify-center gap-4 px-8 text-center">
+          <p className="text-sm text-ink-muted">This group couldn&apos;t be loaded.</p>
+          <Button className="w-auto" onClick={() => engine.retryConversation(key)}>
+            Try again
+          </Button>
+        </div>
+      ) : (
+        <MessageList
+          conversationKey={key}
+          selfId={selfId}
+          conversation={conversation}
+          firstUnreadSeq={firstUnreadSeq}
+          now={now}
+          intro={group ? `This is the start of ${group.name}.` : "This is the start of the group."}
+          nameOf={nameOf}
+          showsSenders
+          onReply={setReplyTo}
+          onDelete={setDeleting}
+          onInfo={setInspecting}
+        />
+      )}
+      {group?.is_member ? (
+        <Composer
+          conversationKey={key}
+          selfId={selfId}
+          nameOf={nameOf}
+          replyTo={replyTo}
+          onCancelReply={() => setReplyTo(null)}
+        />
+      ) : (
+        group &&
+        !isGone && (
+          <footer className="shrink-0 bg-panel-muted px-4 py-3 text-center text-sm text-ink-muted">
+            <p role="status">
+              {leftReason === "removed" && "You were removed. "}
+              You&apos;re no longer a member of this group.
+            </p>
+          </footer>
+        )
+      )}
+      {deleting && (
+        <DeleteMessageDialog
+          conversationKey={key}
+          message={deleting}
+          selfId={selfId}
+          now={now}
+          onClose={() => {
+            if (replyTo?.id === deleting.id) setReplyTo(null);
+            setDeleting(null);
+          }}
+        />
+      )}
+      {inspecting && <MessageInfoDialog message={inspecting} now={now} onClose={() => setInspecting(null)} />}
+      {isInfoOpen && group && !isGone && (
+        <GroupInfoPanel group={group} selfId={selfId} onClose={() => setIsInfoOpen(false)} />
+      )}
+    </section>
+  );
+}

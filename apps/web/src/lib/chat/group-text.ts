@@ -1,0 +1,77 @@
+import type { SystemEvent } from "@parley/sdk";
+
+/** A person's name as this reader knows it, or null while their profile is not loaded. */
+export type NameOf = (userId: number) => string | null;
+
+// Sender names in a group, told apart by colour as in other messengers; readable on both bubble colours.
+const senderColours = [
+  "text-[#1f7aec]",
+  "text-[#c2410c]",
+  "text-[#0f8a6a]",
+  "text-[#9b3fd6]",
+  "text-[#c0266d]",
+  "text-[#0e7490]",
+  "text-[#8a6d00]",
+  "text-[#d9480f]",
+] as const;
+
+/** The same colour for a person every time, in every group. */
+export function senderColour(userId: number): string {
+  return senderColours[Math.abs(userId) % senderColours.length] ?? "text-accent-strong";
+}
+
+/**
+ * "Ana added you": a system message told with the names this reader knows,
+ * "You" for themselves. The server's stored text (names as they were then)
+ * stands in when someone's name is not loaded yet.
+ */
+export function describeSystemEvent(
+  event: SystemEvent,
+  storedText: string | null,
+  selfId: number,
+  nameOf: NameOf,
+): string {
+  const actor = event.actor_id === selfId ? "You" : nameOf(event.actor_id);
+  const others = event.user_ids.map((id) => (id === selfId ? "you" : nameOf(id)));
+  const isKnown = actor !== null && others.every((name) => name !== null);
+  if (!isKnown) return storedText ?? "";
+  const people = joinNames(others.filter((name): name is string => name !== null));
+  switch (event.action) {
+    case "created":
+      return `${actor} created the group "${event.name ?? ""}"`;
+    case "added":
+      return `${actor} added ${people}`;
+    case "removed":
+      return `${actor} removed ${people}`;
+    case "left":
+      return `${actor} left`;
+    case "promoted":
+      return people === "you" ? "You're now an admin" : `${people} is now an admin`;
+    case "demoted":
+      return people === "you" ? "You're no longer an admin" : `${people} is no longer an admin`;
+    case "renamed":
+      return `${actor} changed the group name to "${event.name ?? ""}"`;
+    case "description_changed":
+      return `${actor} changed the group description`;
+    case "picture_changed":
+      return `${actor} changed the group picture`;
+  }
+}
+
+/** "Ana", "Ana and Ben", "Ana, Ben and Cy". */
+export function joinNames(names: string[]): string {
+  if (names.length <= 1) return names[0] ?? "";
+  return `${names.slice(0, -1).join(", ")} and ${names.at(-1) ?? ""}`;
+}
+
+/** The group header's line while members type: "Ana is typing…", "Ana and Ben are typing…". */
+export function typingLine(names: string[]): string | null {
+  if (names.length === 0) return null;
+  if (names.length === 1) return `${names[0] ?? ""} is typing…`;
+  if (names.length === 2) return `${joinNames(names)} are typing…`;
+  return `${names.length} people are typing…`;
+}
+
+export function memberCountLabel(count: number): string {
+  return count === 1 ? "1 member" : `${count} members`;
+}
