@@ -106,6 +106,8 @@ test("without a session the chats redirect to the login page", async ({ page }) 
 });
 
 test("a forgotten password is reset with a code and the new one works", async ({ page }) => {
+  // Sign-up, reset and two logins: four argon2 hashes and four page flows, near 30 s on a busy machine.
+  test.slow();
   const user = newUser();
   await signUp(page, user);
   await logOut(page);

@@ -1,7 +1,15 @@
 import { z } from "zod";
 
 import { idSchema } from "./common";
-import { clientMsgIdSchema, messageContentSchema, messageStatusSchema, messageTypeSchema, replyPreviewOutput } from "./message";
+import {
+  clientMsgIdSchema,
+  conversationMessageOutput,
+  messageContentSchema,
+  messageStatusSchema,
+  messageTypeSchema,
+  oneDirection,
+  seqPage,
+} from "./message";
 import { publicProfileOutput } from "./user";
 
 /** WhatsApp's limit; the server's is configurable (GROUP_MAX_MEMBERS) but never above this. */
@@ -93,23 +101,13 @@ export const systemEventOutput = z.object({
 
 export const groupMessageTypeSchema = z.enum([...messageTypeSchema.options, "system"]);
 
-export const groupMessageOutput = z.object({
-  id: z.number().int(),
+export const groupMessageOutput = conversationMessageOutput.extend({
   group_id: z.number().int(),
-  seq: z.number().int().meta({ description: "Position in the group: 1, 2, 3… with no gaps" }),
-  sender_id: z.number().int(),
-  client_msg_id: z.string().nullable(),
-  content: z.string().nullable(),
   message_type: groupMessageTypeSchema,
   system: systemEventOutput.nullable(),
   status: messageStatusSchema.meta({
     description: "sent when stored, delivered when every member has it, read when every member has read it",
   }),
-  reply_to_message_id: z.number().int().nullable(),
-  reply_to: replyPreviewOutput.nullable(),
-  is_forwarded: z.boolean(),
-  is_deleted: z.boolean(),
-  created_at: z.iso.datetime(),
 });
 
 export const groupMemberOutput = z.object({
@@ -148,21 +146,7 @@ export const sendGroupMessageInput = z.object({
   reply_to_message_id: idSchema.optional(),
 });
 
-export const listGroupMessagesInput = z
-  .object({
-    group_id: idSchema,
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    before_seq: z.coerce.number().int().positive().optional().meta({ description: "Page backwards: messages with seq below this" }),
-    after_seq: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .meta({ description: "Gap filling: messages with seq above this, oldest first" }),
-  })
-  .refine((input) => input.before_seq === undefined || input.after_seq === undefined, {
-    message: "Give before_seq or after_seq, not both",
-  });
+export const listGroupMessagesInput = seqPage.extend({ group_id: idSchema }).refine(...oneDirection);
 
 export const groupMessagePageOutput = z.object({
   messages: z.array(groupMessageOutput),

@@ -3,6 +3,7 @@ export * from "./auth";
 export * from "./user";
 export * from "./message";
 export * from "./group";
+export * from "./system-text";
 export * from "./chat";
 export * from "./contact";
 export * from "./event";

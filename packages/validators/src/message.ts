@@ -32,16 +32,13 @@ export const replyPreviewOutput = z.object({
   is_deleted: z.boolean(),
 });
 
-export const messageOutput = z.object({
+/** What 1:1 and group messages have in common. */
+export const conversationMessageOutput = z.object({
   id: z.number().int(),
-  chat_id: z.number().int(),
-  seq: z.number().int().meta({ description: "Position in the chat: 1, 2, 3… with no gaps" }),
+  seq: z.number().int().meta({ description: "Position in its chat or group: 1, 2, 3… with no gaps" }),
   sender_id: z.number().int(),
-  receiver_id: z.number().int(),
   client_msg_id: z.string().nullable(),
   content: z.string().nullable(),
-  message_type: messageTypeSchema,
-  status: messageStatusSchema.meta({ description: "The recipient's status: sent, delivered or read" }),
   reply_to_message_id: z.number().int().nullable(),
   reply_to: replyPreviewOutput.nullable(),
   is_forwarded: z.boolean(),
@@ -49,21 +46,31 @@ export const messageOutput = z.object({
   created_at: z.iso.datetime(),
 });
 
-export const listMessagesInput = z
-  .object({
-    chat_id: idSchema,
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    before_seq: z.coerce.number().int().positive().optional().meta({ description: "Page backwards: messages with seq below this" }),
-    after_seq: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .meta({ description: "Gap filling: messages with seq above this, oldest first" }),
-  })
-  .refine((input) => input.before_seq === undefined || input.after_seq === undefined, {
-    message: "Give before_seq or after_seq, not both",
-  });
+export const messageOutput = conversationMessageOutput.extend({
+  chat_id: z.number().int(),
+  receiver_id: z.number().int(),
+  message_type: messageTypeSchema,
+  status: messageStatusSchema.meta({ description: "The recipient's status: sent, delivered or read" }),
+});
+
+/** A conversation's history by seq: newest first before `before_seq`, or oldest first after `after_seq`. */
+export const seqPage = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before_seq: z.coerce.number().int().positive().optional().meta({ description: "Page backwards: messages with seq below this" }),
+  after_seq: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .meta({ description: "Gap filling: messages with seq above this, oldest first" }),
+});
+
+export const oneDirection = [
+  (input: { before_seq?: number; after_seq?: number }) => input.before_seq === undefined || input.after_seq === undefined,
+  { message: "Give before_seq or after_seq, not both" },
+] as const;
+
+export const listMessagesInput = seqPage.extend({ chat_id: idSchema }).refine(...oneDirection);
 
 export const messagePageOutput = z.object({
   messages: z.array(messageOutput),

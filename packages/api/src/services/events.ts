@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, lt, type SQL, sql } from "drizzle-orm";
 
 import { executeRows, schema, type Transaction } from "@parley/db";
 import { groupTopic, userTopic } from "@parley/realtime";
@@ -62,6 +62,17 @@ export async function appendEvents(tx: Transaction, events: { userId: number; ev
   const firstSeq = new Map(counters.map((row) => [Number(row.user_id), Number(row.last_seq) - row.n + 1]));
   return prepared.map(({ userId, ord, event }) => ({ userId, seq: (firstSeq.get(userId) ?? Number.NaN) + ord - 1, event }));
 }
+
+/**
+ * SQL for a CTE: takes the next event seq of each user in `recipients` (a CTE with a
+ * user_id column), locking the counter rows in user-id order like appendEvents; yields
+ * (user_id, last_seq). For statements that append their events in the same round trip.
+ */
+export const takeEventSeqs = (recipients: SQL) => sql`
+  insert into ${schema.userEventCounters} as k (user_id, last_seq)
+  select user_id, 1 from ${recipients} order by user_id
+  on conflict (user_id) do update set last_seq = k.last_seq + 1
+  returning k.user_id, k.last_seq`;
 
 /**
  * After commit: put events in the recipients' inboxes and on the bus. Never

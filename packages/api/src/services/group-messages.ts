@@ -12,9 +12,9 @@ import type {
 } from "@parley/validators";
 
 import type { Deps } from "../runtime";
-import { appendEvents, deliverEvents, publishToGroup, type StoredEvent } from "./events";
+import { appendEvents, deliverEvents, publishToGroup, type StoredEvent, takeEventSeqs } from "./events";
 import { findMembership, type GroupRow, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
-import { asMessageType } from "./messages";
+import { toReplyPreview } from "./messages";
 import { toPublicProfile } from "./user";
 
 const replies = alias(schema.messages, "reply");
@@ -75,16 +75,9 @@ async function findReplyTarget(deps: Deps, groupId: number, member: MemberRow, m
     .select()
     .from(schema.messages)
     .where(and(eq(schema.messages.id, messageId), eq(schema.messages.groupId, groupId), visibleTo(member)));
-  if (!quoted || quoted.messageType === "system") {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "You can only reply to a message in this group." });
-  }
-  return {
-    id: quoted.id,
-    sender_id: quoted.senderId,
-    content: quoted.deletedAt ? null : quoted.content,
-    message_type: asMessageType(quoted.messageType),
-    is_deleted: quoted.deletedAt !== null,
-  };
+  const preview = quoted ? toReplyPreview(quoted) : null;
+  if (!preview) throw new TRPCError({ code: "BAD_REQUEST", message: "You can only reply to a message in this group." });
+  return preview;
 }
 
 /**
@@ -225,12 +218,7 @@ async function advanceGroupWatermark(deps: Deps, groupId: number, kind: Kind): P
         join ${schema.messages} m on m.group_id = ${groupId} and m.seq > moved.old_seq and m.seq <= moved.new_seq and m.message_type <> 'system'
         join ${schema.groupMembers} gm on gm.group_id = ${groupId} and gm.user_id = m.sender_id and gm.left_seq is null
       ),
-      counters as (
-        insert into ${schema.userEventCounters} as k (user_id, last_seq)
-        select user_id, 1 from senders order by user_id
-        on conflict (user_id) do update set last_seq = k.last_seq + 1
-        returning k.user_id, k.last_seq
-      ),
+      counters as (${takeEventSeqs(sql`senders`)}),
       events as (
         insert into ${schema.userEvents} (user_id, seq, type, payload)
         select c.user_id, c.last_seq, 'group_message_status', jsonb_build_object(

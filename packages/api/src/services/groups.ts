@@ -3,22 +3,23 @@ import { and, asc, desc, eq, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
 import { type InferSelectModel, schema, type Transaction } from "@parley/db";
-import type {
-  CreateGroupInput,
-  DurableEvent,
-  GroupChatOutput,
-  GroupMessageOutput,
-  GroupOutput,
-  GroupRole,
-  GroupSummary,
-  SystemEvent,
-  UpdateGroupInput,
+import {
+  type CreateGroupInput,
+  type DurableEvent,
+  type GroupChatOutput,
+  type GroupMessageOutput,
+  type GroupOutput,
+  type GroupRole,
+  type GroupSummary,
+  type SystemEvent,
+  systemEventText,
+  type UpdateGroupInput,
 } from "@parley/validators";
 
 import type { Deps } from "../runtime";
 import { afterCursor, type ChatCursor, TYPING_EXPIRES_MS } from "./chats";
 import { appendEvents, deliverEvents, publishEphemeral, type StoredEvent } from "./events";
-import { asMessageType } from "./messages";
+import { type ReplyRow, toReplyPreview } from "./messages";
 import { toPublicProfile } from "./user";
 
 export type GroupRow = InferSelectModel<typeof schema.groups>;
@@ -63,6 +64,16 @@ async function findActiveMembership(db: Deps["db"] | Transaction, groupId: numbe
   return membership;
 }
 
+/** Someone else's current membership, for an admin acting on them. */
+async function findCurrentMember(tx: Transaction, groupId: number, userId: number): Promise<MemberRow> {
+  const [member] = await tx
+    .select()
+    .from(schema.groupMembers)
+    .where(and(eq(schema.groupMembers.groupId, groupId), eq(schema.groupMembers.userId, userId), isNull(schema.groupMembers.leftSeq)));
+  if (!member) throw new TRPCError({ code: "NOT_FOUND", message: "This person is not a member of the group." });
+  return member;
+}
+
 async function activeMemberIds(tx: Deps["db"] | Transaction, groupId: number): Promise<number[]> {
   const rows = await tx
     .select({ userId: schema.groupMembers.userId })
@@ -76,14 +87,6 @@ export function messageStatusInGroup(group: Pick<GroupRow, "deliveredSeq" | "rea
   if (seq <= group.readSeq) return "read" as const;
   return seq <= group.deliveredSeq ? ("delivered" as const) : ("sent" as const);
 }
-
-type ReplyRow = {
-  id: number | null;
-  senderId: number | null;
-  content: string | null;
-  messageType: MessageRow["messageType"] | null;
-  deletedAt: Date | null;
-} | null;
 
 export function toGroupMessageOutput(
   message: MessageRow,
@@ -102,16 +105,7 @@ export function toGroupMessageOutput(
     system: (message.system as SystemEvent | null) ?? null,
     status: messageStatusInGroup(group, message.seq),
     reply_to_message_id: message.replyToMessageId,
-    reply_to:
-      reply?.id != null && reply.senderId != null && reply.messageType != null && reply.messageType !== "system"
-        ? {
-            id: reply.id,
-            sender_id: reply.senderId,
-            content: reply.deletedAt ? null : reply.content,
-            message_type: asMessageType(reply.messageType),
-            is_deleted: reply.deletedAt !== null,
-          }
-        : null,
+    reply_to: toReplyPreview(reply),
     is_forwarded: message.isForwarded,
     is_deleted: isDeleted,
     created_at: message.createdAt.toISOString(),
@@ -183,30 +177,7 @@ async function displayNames(tx: Deps["db"] | Transaction, userIds: number[]): Pr
   return new Map(rows.map((row) => [row.id, row.fullName ?? row.phoneNumber]));
 }
 
-function describe(event: SystemEvent, names: Map<number, string>): string {
-  const actor = names.get(event.actor_id) ?? "Someone";
-  const others = event.user_ids.map((id) => names.get(id) ?? "someone").join(", ");
-  switch (event.action) {
-    case "created":
-      return `${actor} created the group "${event.name ?? ""}"`;
-    case "added":
-      return `${actor} added ${others}`;
-    case "removed":
-      return `${actor} removed ${others}`;
-    case "left":
-      return `${actor} left`;
-    case "promoted":
-      return `${others} is now an admin`;
-    case "demoted":
-      return `${others} is no longer an admin`;
-    case "renamed":
-      return `${actor} changed the group name to "${event.name ?? ""}"`;
-    case "description_changed":
-      return `${actor} changed the group description`;
-    case "picture_changed":
-      return `${actor} changed the group picture`;
-  }
-}
+const describe = (event: SystemEvent, names: Map<number, string>) => systemEventText(event, (id) => names.get(id) ?? "someone");
 
 /**
  * One group change inside the caller's transaction (group row locked): the system messages
@@ -447,13 +418,7 @@ export async function removeMember(deps: Deps, actorId: number, input: { group_i
   const { stored } = await deps.db.transaction(async (tx) => {
     const { member } = await findActiveMembership(tx, input.group_id, actorId, { lock: true });
     if (member.role !== "admin") throw adminsOnly("remove members");
-    const [target] = await tx
-      .select()
-      .from(schema.groupMembers)
-      .where(
-        and(eq(schema.groupMembers.groupId, input.group_id), eq(schema.groupMembers.userId, input.user_id), isNull(schema.groupMembers.leftSeq)),
-      );
-    if (!target) throw new TRPCError({ code: "NOT_FOUND", message: "This person is not a member of the group." });
+    await findCurrentMember(tx, input.group_id, input.user_id);
     const recipients = await activeMemberIds(tx, input.group_id);
     const change: SystemEvent = { action: "removed", actor_id: actorId, user_ids: [input.user_id], name: null };
     const names = await displayNames(tx, [actorId, input.user_id]);
@@ -537,13 +502,7 @@ export async function setMemberRole(deps: Deps, actorId: number, input: { group_
   const result = await deps.db.transaction(async (tx) => {
     const { member } = await findActiveMembership(tx, input.group_id, actorId, { lock: true });
     if (member.role !== "admin") throw adminsOnly("change who is an admin");
-    const [target] = await tx
-      .select()
-      .from(schema.groupMembers)
-      .where(
-        and(eq(schema.groupMembers.groupId, input.group_id), eq(schema.groupMembers.userId, input.user_id), isNull(schema.groupMembers.leftSeq)),
-      );
-    if (!target) throw new TRPCError({ code: "NOT_FOUND", message: "This person is not a member of the group." });
+    const target = await findCurrentMember(tx, input.group_id, input.user_id);
     if (target.role === input.role) return null;
     if (input.role === "member") {
       const [admins] = await tx

@@ -1,4 +1,4 @@
-import type { SystemEvent } from "@parley/sdk";
+import { joinNames, type SystemEvent, systemEventText } from "@parley/validators";
 
 /** A person's name as this reader knows it, or null while their profile is not loaded. */
 export type NameOf = (userId: number) => string | null;
@@ -31,37 +31,8 @@ export function describeSystemEvent(
   selfId: number,
   nameOf: NameOf,
 ): string {
-  const actor = event.actor_id === selfId ? "You" : nameOf(event.actor_id);
-  const others = event.user_ids.map((id) => (id === selfId ? "you" : nameOf(id)));
-  const isKnown = actor !== null && others.every((name) => name !== null);
-  if (!isKnown) return storedText ?? "";
-  const people = joinNames(others.filter((name): name is string => name !== null));
-  switch (event.action) {
-    case "created":
-      return `${actor} created the group "${event.name ?? ""}"`;
-    case "added":
-      return `${actor} added ${people}`;
-    case "removed":
-      return `${actor} removed ${people}`;
-    case "left":
-      return `${actor} left`;
-    case "promoted":
-      return people === "you" ? "You're now an admin" : `${people} is now an admin`;
-    case "demoted":
-      return people === "you" ? "You're no longer an admin" : `${people} is no longer an admin`;
-    case "renamed":
-      return `${actor} changed the group name to "${event.name ?? ""}"`;
-    case "description_changed":
-      return `${actor} changed the group description`;
-    case "picture_changed":
-      return `${actor} changed the group picture`;
-  }
-}
-
-/** "Ana", "Ana and Ben", "Ana, Ben and Cy". */
-export function joinNames(names: string[]): string {
-  if (names.length <= 1) return names[0] ?? "";
-  return `${names.slice(0, -1).join(", ")} and ${names.at(-1) ?? ""}`;
+  const isKnown = [event.actor_id, ...event.user_ids].every((id) => id === selfId || nameOf(id) !== null);
+  return isKnown ? systemEventText(event, (id) => nameOf(id) ?? "", selfId) : (storedText ?? "");
 }
 
 /** The group header's line while members type: "Ana is typing…", "Ana and Ben are typing…". */
