@@ -39,6 +39,8 @@ describe("live groups across WebSocket instances", () => {
     const people: TestUser[] = [];
     for (let index = 0; index < count; index++) people.push(await signUp(urlFor(index), `Member ${index}`));
     const devices = people.map((person, index) => connect(person, urlFor(index)));
+    // Every stream opens with group_heads once it is live: from then on nothing is missed.
+    await waitFor(() => devices.every((device) => device.events.some(({ event }) => event.type === "group_heads")), "streams live");
     const [admin, ...others] = people as [TestUser, ...TestUser[]];
     const group = await (devices[0] as Device).client.group.create.mutate({ name: "Crew", member_ids: others.map((person) => person.id) });
     await waitFor(() => devices.every((device) => device.groupMessages(group.id).length === 1), "everyone hears of the group");
@@ -103,7 +105,7 @@ describe("live groups across WebSocket instances", () => {
     const dan = await signUp(second.url, "Dan");
     const danPhone = connect(dan, second.url);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await waitFor(() => danPhone.events.some(({ event }) => event.type === "group_heads"), "Dan's stream live");
       await ana.client.group.addMembers.mutate({ group_id: group.id, user_ids: [dan.id] });
       // Sent at once, racing Dan's stream joining the group's topic: nothing may fall in between.
       for (let n = 0; n < 5; n++) await sendToGroup(ana, group.id, `welcome ${n}`);

@@ -323,9 +323,75 @@ function advanceSoon(deps: Deps, groupId: number, kind: Kind): Promise<void> {
 
 /** The device has these group messages (or, for a fresh device, everything so far). */
 export async function ackGroupDelivered(deps: Deps, userId: number, target: WatermarkTarget): Promise<number> {
+  if (target !== "all" && "groups" in target) return batchDelivered(deps, userId, target.groups);
   const moved = await moveWatermarks(deps, userId, "delivered", target);
   await Promise.all(moved.map(({ groupId }) => advanceSoon(deps, groupId, "delivered")));
   return moved.length;
+}
+
+// Delivery receipts that arrive within this long of each other are written together.
+const RECEIPT_BATCH_MS = 50;
+type ReceiptBatch = { entries: { user_id: number; group_id: number; seq: number }[]; written: Promise<Set<string>> };
+const receiptBatches = new WeakMap<Deps, ReceiptBatch>();
+
+/**
+ * Group delivery receipts, written in batches: every member of a busy group acks about once
+ * a second, and 255 one-row transactions a second (each a commit) would cost PostgreSQL more
+ * than the messages. Receipts landing within RECEIPT_BATCH_MS share one statement; each caller
+ * returns once theirs is written and the group watermarks are recomputed.
+ */
+async function batchDelivered(deps: Deps, userId: number, groups: { groupId: number; upToSeq: number }[]): Promise<number> {
+  let batch = receiptBatches.get(deps);
+  if (!batch) {
+    const entries: ReceiptBatch["entries"] = [];
+    const written = new Promise<void>((resolve) => setTimeout(resolve, RECEIPT_BATCH_MS)).then(async () => {
+      receiptBatches.delete(deps);
+      const moved = await writeDelivered(deps, entries);
+      await Promise.all([...new Set(moved.map((row) => row.group_id))].map((groupId) => advanceSoon(deps, groupId, "delivered")));
+      return new Set(moved.map((row) => `${row.user_id}:${row.group_id}`));
+    });
+    batch = { entries, written };
+    receiptBatches.set(deps, batch);
+  }
+  batch.entries.push(...groups.map(({ groupId, upToSeq }) => ({ user_id: userId, group_id: groupId, seq: upToSeq })));
+  const moved = await batch.written;
+  return groups.filter(({ groupId }) => moved.has(`${userId}:${groupId}`)).length;
+}
+
+/** Many members' delivered watermarks in one statement (rows locked in key order), logged with the time. */
+async function writeDelivered(deps: Deps, entries: ReceiptBatch["entries"]) {
+  const now = new Date().toISOString();
+  return executeRows<{ group_id: number; user_id: number }>(
+    deps.db,
+    sql`
+      with wanted as (
+        select user_id, group_id, max(seq) as seq
+        from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as t(user_id int, group_id int, seq int)
+        group by user_id, group_id
+      ),
+      locked as (
+        select gm.group_id, gm.user_id, least(w.seq, coalesce(gm.left_seq, g.last_seq)) as seq
+        from ${schema.groupMembers} gm
+        join wanted w on w.group_id = gm.group_id and w.user_id = gm.user_id
+        join ${schema.groups} g on g.id = gm.group_id
+        where w.seq >= gm.joined_seq
+        order by gm.group_id, gm.user_id
+        for no key update of gm
+      ),
+      moved as (
+        update ${schema.groupMembers} gm set delivered_seq = l.seq
+        from locked l
+        where gm.group_id = l.group_id and gm.user_id = l.user_id and gm.delivered_seq < l.seq
+        returning gm.group_id, gm.user_id, gm.delivered_seq as seq
+      ),
+      logged as (
+        insert into ${schema.groupReceipts} (group_id, user_id, kind, up_to_seq, at)
+        select group_id, user_id, 'delivered', seq, ${now}::timestamptz from moved
+        on conflict do nothing
+      )
+      select group_id, user_id from moved
+    `,
+  );
 }
 
 /** Opening a group: everything up to `up_to_seq` (default: all) is read by the caller. */

@@ -183,7 +183,11 @@ export async function* streamEvents(
       return rows.map((row) => ({ group_id: row.groupId, last_seq: row.leftSeq ?? row.lastSeq, isMember: row.leftSeq === null }));
     };
     for (const head of await readHeads(null)) if (head.isMember) joinGroup(head.group_id);
+    // From here the user's and their groups' topics are live: whatever is committed after the
+    // reads below arrives on them.
     await deps.bus.ready();
+    let cursor = options.lastEventId == null ? await currentEventSeq(deps, userId) : Number(options.lastEventId);
+    if (options.lastEventId == null) await ackDelivered(deps, userId, "all-pending");
     const heads = await readHeads(null);
     yield { type: "group_heads", groups: heads.map(({ group_id, last_seq }) => ({ group_id, last_seq })) } satisfies ParleyEvent;
 
@@ -195,8 +199,6 @@ export async function* streamEvents(
       const joined = await readHeads(groupIds);
       yield { type: "group_heads", groups: joined.map(({ group_id, last_seq }) => ({ group_id, last_seq })) } satisfies ParleyEvent;
     }
-    let cursor = options.lastEventId == null ? await currentEventSeq(deps, userId) : Number(options.lastEventId);
-    if (options.lastEventId == null) await ackDelivered(deps, userId, "all-pending");
 
     // Replay, then fill gaps on demand, both through this.
     async function* catchUp(until: number | null) {
