@@ -191,7 +191,8 @@ for (const { shape, best } of results) {
   );
 }
 process.stdout.write(
-  "\nEach group message is a send RPC, one transaction appending it to every member's durable log, a live delivery to each\n" +
-    "member's stream, and delivery receipts (watermarks) — where the baseline relays bytes from memory.\n",
+  "\nEach group message is a send RPC, one transaction storing it once, one publish on the group's topic, a live delivery\n" +
+    "to each member's stream (several per frame under load) and the members' delivery receipts (watermarks, written in\n" +
+    "batches) — where the baseline relays bytes from memory.\n",
 );
 process.exit(0);
