@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@parley/db/test";
 
 import type { WsServer } from "./server";
-import { connect, type Device, deploymentEnv, sendToGroup, signUp, startInstances, type TestUser, waitFor } from "./test/harness";
+import {
+  connect,
+  type Device,
+  deploymentEnv,
+  sendToGroup,
+  signUp,
+  startInstances,
+  startPrivateRedis,
+  type TestUser,
+  waitFor,
+} from "./test/harness";
 
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -142,4 +152,35 @@ describe("live groups across WebSocket instances", () => {
       await Promise.all(devices.map((device) => device.close()));
     }
   });
+});
+
+describe("groups when Redis restarts", () => {
+  it("delivers a group message sent while pub/sub was down once Redis is back, with no further message", async () => {
+    const database = await createTestDatabase();
+    const redis = await startPrivateRedis();
+    const [a, b] = (await startInstances(deploymentEnv(database.url, redis.url), 2)) as [WsServer, WsServer];
+    const ana = await signUp(a.url, "Ana");
+    const ben = await signUp(b.url, "Ben");
+    const anaPhone = connect(ana, a.url);
+    const benPhone = connect(ben, b.url);
+    try {
+      await waitFor(() => [anaPhone, benPhone].every((device) => device.events.some(({ event }) => event.type === "group_heads")), "streams live");
+      const group = await anaPhone.client.group.create.mutate({ name: "Outage", member_ids: [ben.id] });
+      await sendToGroup(anaPhone, group.id, "before");
+      await waitFor(() => userText(benPhone, group.id).length === 1, "before the restart");
+
+      await redis.stop();
+      // Committed to Postgres; its publish is lost with Redis down. Nothing else is sent after it.
+      await sendToGroup(anaPhone, group.id, "during");
+      await redis.restart();
+      await waitFor(() => userText(benPhone, group.id).some((message) => message.content === "during"), "after Redis is back", 20_000);
+      expect(userText(benPhone, group.id).map((message) => message.content)).toEqual(["before", "during"]);
+      expectOnceInOrder(benPhone, group.id);
+    } finally {
+      await Promise.all([anaPhone.close(), benPhone.close()]);
+      await Promise.all([a.shutdown(), b.shutdown()]);
+      await redis.stop();
+      await database.drop();
+    }
+  }, 60_000);
 });

@@ -23,6 +23,11 @@ export type EventBus = {
   subscribe(topic: Topic, listener: (payload: string) => void): () => void;
   /** Resolves once every subscription made so far is active (payloads published after it arrive). */
   ready(): Promise<void>;
+  /**
+   * Calls `listener` whenever this instance's subscriptions were lost and are back (Redis
+   * restarted): whatever was published in between never arrived, so listeners catch up.
+   */
+  onResubscribed(listener: () => void): () => void;
   close(): Promise<void>;
 };
 
@@ -38,6 +43,8 @@ export function createMemoryBus(): EventBus {
       return () => emitter.off(topic, listener);
     },
     ready: async () => {},
+    // In-process: nothing is ever lost in between.
+    onResubscribed: () => () => {},
     close: async () => {
       emitter.removeAllListeners();
     },
@@ -62,6 +69,21 @@ export function createRedisBus(options: { url: string; channelPrefix?: string })
   // Errors surface as failed publishes and reconnects; without a listener ioredis would log to stderr.
   publisher.on("error", () => {});
   subscriber.on("error", () => {});
+  const resubscribed = new Set<() => void>();
+  let hasBeenReady = false;
+  subscriber.on("ready", () => {
+    if (!hasBeenReady) {
+      hasBeenReady = true;
+      return;
+    }
+    // ioredis re-sends our SUBSCRIBEs on reconnect; a PING answered after them means they're active.
+    void subscriber.ping().then(
+      () => {
+        for (const listener of resubscribed) listener();
+      },
+      () => {},
+    );
+  });
 
   return {
     publish: async (messages) => {
@@ -87,6 +109,10 @@ export function createRedisBus(options: { url: string; channelPrefix?: string })
         listeners.delete(topic);
         void subscriber.unsubscribe(`${prefix}${topic}`).catch(() => {});
       };
+    },
+    onResubscribed: (listener) => {
+      resubscribed.add(listener);
+      return () => resubscribed.delete(listener);
     },
     // Bounded: with Redis down a SUBSCRIBE waits for the reconnect, and a stream must not.
     ready: () => Promise.race([subscribed.then(() => {}), new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]),

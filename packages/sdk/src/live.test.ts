@@ -185,7 +185,11 @@ describe("live events in the SDK", () => {
     server.push({ type: "new_group_message", message: history[4] }); // live copy of 5, already fetched
     server.push({ type: "new_group_message", message: history[5] });
     server.push({ type: "new_group_message", message: groupMessage(41, { id: 9041, group_id: 9 }) });
-    await new Promise((resolve) => setTimeout(resolve, 1_300)); // group receipts are batched over a second
+    // Group receipts are batched over about a second (jittered).
+    for (const deadline = Date.now() + 3_000; server.groupAcks.length === 0 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await settle();
     expect(contents).toEqual(["g3", "g4", "g5", "g6", "g41"]);
     expect(server.listCalls).toEqual([{ group_id: 3, after_seq: 2, limit: 200 }]);
     expect(server.groupAcks.flat()).toEqual([

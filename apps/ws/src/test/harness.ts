@@ -141,6 +141,7 @@ export async function startPrivateRedis(): Promise<{ url: string; restart(): Pro
     }
   };
   const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGKILL");
     await exited;

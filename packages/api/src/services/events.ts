@@ -9,7 +9,7 @@ import type { Deps } from "../runtime";
 export type StoredEvent = { userId: number; seq: number; event: DurableEvent };
 
 /** Bus-only control messages: seen by the live stream, never sent to clients. */
-export type ControlEvent = { type: "session_revoked"; session_ids: string[] };
+export type ControlEvent = { type: "session_revoked"; session_ids: string[] } | { type: "bus_resubscribed" };
 
 /** A group's messages are published once on the group's topic, with their group seq inside. */
 export type GroupMessageEvent = Extract<DurableEvent, { type: "new_group_message" }>;

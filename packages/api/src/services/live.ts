@@ -70,11 +70,11 @@ function createQueue(signal: AbortSignal | undefined) {
   };
   signal?.addEventListener("abort", notify, { once: true });
   return {
-    push(raw: string) {
+    push(raw: string | BusPayload) {
       if (items.length >= MAX_QUEUED_EVENTS) {
         overflowed = true;
       } else {
-        items.push(parsePayload(raw));
+        items.push(typeof raw === "string" ? parsePayload(raw) : raw);
       }
       notify();
     },
@@ -129,11 +129,13 @@ export async function* streamEvents(
   const { userId, sessionId, signal, connection } = options;
   const queue = createQueue(signal);
   const unsubscribe = deps.bus.subscribe(userTopic(userId), (raw) => queue.push(raw));
+  const offResubscribed = deps.bus.onResubscribed(() => queue.push({ seq: null, event: { type: "bus_resubscribed" } }));
   // The topics of the groups the user is in: joined as the stream learns of them (group_updated
   // reaches every current member after any change, including being added), left at group_left.
   const groupListeners = new Map<number, () => void>();
-  // Groups joined since the last group_heads: their heads follow, for what was sent in between.
-  const newlyJoined = new Set<number>();
+  // Groups whose heads the client should get next (joined since the last group_heads, or all of
+  // them after a bus outage), for what was sent in between.
+  const headsToAnnounce = new Set<number>();
   const joinGroup = (groupId: number) => {
     if (groupListeners.has(groupId)) return false;
     groupListeners.set(groupId, deps.bus.subscribe(groupTopic(groupId), (raw) => queue.push(raw)));
@@ -164,7 +166,7 @@ export async function* streamEvents(
   };
   const emit = (seq: number, event: DurableEvent) => {
     checkBackpressure();
-    if (event.type === "group_updated" && event.group.is_member && joinGroup(event.group.id)) newlyJoined.add(event.group.id);
+    if (event.type === "group_updated" && event.group.is_member && joinGroup(event.group.id)) headsToAnnounce.add(event.group.id);
     if (event.type === "group_left") leaveGroup(event.group_id);
     return tracked(String(seq), event as ParleyEvent);
   };
@@ -191,10 +193,10 @@ export async function* streamEvents(
     const heads = await readHeads(null);
     yield { type: "group_heads", groups: heads.map(({ group_id, last_seq }) => ({ group_id, last_seq })) } satisfies ParleyEvent;
 
-    async function* announceJoined() {
-      if (newlyJoined.size === 0) return;
-      const groupIds = [...newlyJoined];
-      newlyJoined.clear();
+    async function* announceHeads() {
+      if (headsToAnnounce.size === 0) return;
+      const groupIds = [...headsToAnnounce];
+      headsToAnnounce.clear();
       await deps.bus.ready();
       const joined = await readHeads(groupIds);
       yield { type: "group_heads", groups: joined.map(({ group_id, last_seq }) => ({ group_id, last_seq })) } satisfies ParleyEvent;
@@ -213,7 +215,7 @@ export async function* streamEvents(
           if (until !== null && stored.seq > until) return;
           cursor = stored.seq;
           yield emit(stored.seq, stored.event);
-          yield* announceJoined();
+          yield* announceHeads();
         }
         if (result.events.length < REPLAY_BATCH) return;
       }
@@ -227,6 +229,14 @@ export async function* streamEvents(
       if (item.seq === null) {
         if (item.event.type === "session_revoked") {
           if (item.event.session_ids.includes(sessionId)) throw sessionEnded();
+          continue;
+        }
+        if (item.event.type === "bus_resubscribed") {
+          // Redis was away: replay the user's own events from the log, and re-announce every
+          // group's head so the client fetches any group message published meanwhile.
+          yield* catchUp(null);
+          for (const groupId of groupListeners.keys()) headsToAnnounce.add(groupId);
+          yield* announceHeads();
           continue;
         }
         if (isGroupMessage(item)) {
@@ -252,7 +262,7 @@ export async function* streamEvents(
       if (item.seq !== cursor + 1) continue;
       cursor = item.seq;
       yield emit(item.seq, item.event);
-      yield* announceJoined();
+      yield* announceHeads();
     }
   } catch (error) {
     if (error instanceof Overflow) {
@@ -265,6 +275,7 @@ export async function* streamEvents(
     clearTimeout(firstBeat);
     clearInterval(heartbeat);
     unsubscribe();
+    offResubscribed();
     for (const groupId of [...groupListeners.keys()]) leaveGroup(groupId);
     await disconnectPresence(deps, userId, connectionId).catch((error: unknown) =>
       deps.log.warn({ err: error }, "presence disconnect failed"),

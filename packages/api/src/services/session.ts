@@ -79,7 +79,8 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Sess
   if (!verified) return null;
   const { userId, sessionId } = verified;
 
-  const cached = await deps.store.get(sessionCacheKey(sessionId));
+  // The cache only saves a query: with Redis unreachable, Postgres answers.
+  const cached = await deps.store.get(sessionCacheKey(sessionId)).catch(() => null);
   if (cached === String(userId)) return { userId, sessionId };
 
   const [row] = await deps.db
@@ -97,7 +98,7 @@ export async function authenticateToken(deps: Deps, token: string): Promise<Sess
     .limit(1);
   if (!row || row.userId !== userId) return null;
   const ttl = Math.min(SESSION_CACHE_SECONDS, Math.floor((row.expiresAt.getTime() - Date.now()) / 1000));
-  if (ttl > 0) await deps.store.set(sessionCacheKey(sessionId), String(userId), ttl);
+  if (ttl > 0) await deps.store.set(sessionCacheKey(sessionId), String(userId), ttl).catch(() => {});
   return { userId, sessionId };
 }
 
