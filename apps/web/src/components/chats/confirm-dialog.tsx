@@ -16,7 +16,7 @@ type ConfirmDialogProps = {
   onClose: () => void;
 };
 
-/** "Remove Ana?", "Exit group?": a destructive action asked about once more. */
+/** "Remove Ana?", "Exit group?", "Block Ana?": a destructive action asked about once more. */
 export function ConfirmDialog({ title, description, confirmLabel, onConfirm, onClose }: ConfirmDialogProps) {
   const [isPending, setIsPending] = useState(false);
   const [error, setError] = useState<string | null>(null);

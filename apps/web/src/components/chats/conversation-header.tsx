@@ -4,11 +4,12 @@ import type { PublicProfile } from "@parley/sdk";
 
 import { Avatar } from "~/components/ui/avatar";
 import { cx } from "~/components/ui/cx";
-import { ArrowLeftIcon, BlockIcon, CloseIcon, MoreIcon } from "~/components/ui/icons";
+import { BlockIcon, CloseIcon, MoreIcon } from "~/components/ui/icons";
 import { Menu } from "~/components/ui/menu";
 import { formatLastSeen } from "~/lib/chat/format";
 import { formatPhoneNumber } from "~/lib/phone";
 
+import { ChatHeader } from "./chat-header";
 import { displayName } from "./display-name";
 import { headerButtonClass, headerButtonOpenClass } from "./header-button";
 
@@ -40,16 +41,7 @@ export function ConversationHeader({
       : (formatLastSeen(profile?.last_seen ?? null, now) ?? (profile ? formatPhoneNumber(profile.phone_number) : ""));
 
   return (
-    <header className="flex h-16 shrink-0 items-center gap-2 border-l border-line bg-panel-muted pr-2 pl-1 md:gap-3 md:pl-4">
-      <button
-        type="button"
-        aria-label="Back to chats"
-        title="Back"
-        onClick={onBack}
-        className={cx(headerButtonClass, "md:hidden")}
-      >
-        <ArrowLeftIcon className="size-5" />
-      </button>
+    <ChatHeader onBack={onBack}>
       {profile ? (
         <Avatar name={profile.full_name} seed={profile.phone_number} />
       ) : (
@@ -84,6 +76,6 @@ export function ConversationHeader({
       >
         <MoreIcon className="size-5" />
       </Menu>
-    </header>
+    </ChatHeader>
   );
 }

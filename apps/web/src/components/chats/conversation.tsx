@@ -2,7 +2,6 @@
 
 import { useEffect, useState } from "react";
 
-import { Button } from "~/components/ui/button";
 import { directKey, emptyConversation, type ThreadMessage } from "~/lib/chat/state";
 import { useNow } from "~/lib/use-now";
 
@@ -12,6 +11,7 @@ import { useChatEngine, useChatState } from "./chat-engine";
 import { Composer } from "./composer";
 import { ConnectionBanner } from "./connection-banner";
 import { ConversationHeader } from "./conversation-header";
+import { ConversationNotice } from "./conversation-notice";
 import { DeleteMessageDialog } from "./delete-message-dialog";
 import { displayName } from "./display-name";
 import { MessageInfoDialog } from "./message-info-dialog";
@@ -66,12 +66,12 @@ export function Conversation({ peerId, onBack }: ConversationProps) {
       />
       <ConnectionBanner className="md:hidden" />
       {failedToOpen ? (
-        <div role="alert" className="flex flex-1 flex-col items-center justify-center gap-4 px-8 text-center">
-          <p className="text-sm text-ink-muted">This chat couldn&apos;t be loaded.</p>
-          <Button className="w-auto" onClick={() => engine.retryConversation(key)}>
-            Try again
-          </Button>
-        </div>
+        <ConversationNotice
+          role="alert"
+          text="This chat couldn't be loaded."
+          buttonLabel="Try again"
+          onClick={() => engine.retryConversation(key)}
+        />
       ) : (
         <MessageList
           conversationKey={key}

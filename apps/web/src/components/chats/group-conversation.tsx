@@ -2,7 +2,6 @@
 
 import { useEffect, useMemo, useState } from "react";
 
-import { Button } from "~/components/ui/button";
 import { typingLine } from "~/lib/chat/group-text";
 import { emptyConversation, groupKey, type ThreadMessage } from "~/lib/chat/state";
 import { useNow } from "~/lib/use-now";
@@ -10,6 +9,7 @@ import { useNow } from "~/lib/use-now";
 import { useChatEngine, useChatState } from "./chat-engine";
 import { Composer } from "./composer";
 import { ConnectionBanner } from "./connection-banner";
+import { ConversationNotice } from "./conversation-notice";
 import { DeleteMessageDialog } from "./delete-message-dialog";
 import { GroupHeader } from "./group-header";
 import { GroupInfoPanel } from "./group-info-panel";
@@ -68,19 +68,20 @@ export function GroupConversation({ groupId, onBack }: GroupConversationProps) {
       />
       <ConnectionBanner className="md:hidden" />
       {isGone ? (
-        <div role="status" className="flex flex-1 flex-col items-center justify-center gap-4 px-8 text-center">
-          <p className="text-sm text-ink-muted">This group was deleted.</p>
-          <Button className="w-auto" variant="secondary" onClick={onBack}>
-            Back to chats
-          </Button>
-        </div>
+        <ConversationNotice
+          role="status"
+          text="This group was deleted."
+          buttonLabel="Back to chats"
+          buttonVariant="secondary"
+          onClick={onBack}
+        />
       ) : failedToOpen ? (
-        <div role="alert" className="flex flex-1 flex-col items-center justify-center gap-4 px-8 text-center">
-          <p className="text-sm text-ink-muted">This group couldn&apos;t be loaded.</p>
-          <Button className="w-auto" onClick={() => engine.retryConversation(key)}>
-            Try again
-          </Button>
-        </div>
+        <ConversationNotice
+          role="alert"
+          text="This group couldn't be loaded."
+          buttonLabel="Try again"
+          onClick={() => engine.retryConversation(key)}
+        />
       ) : (
         <MessageList
           conversationKey={key}

@@ -4,10 +4,11 @@ import type { GroupSummary } from "@parley/sdk";
 
 import { Avatar } from "~/components/ui/avatar";
 import { cx } from "~/components/ui/cx";
-import { ArrowLeftIcon, CloseIcon, InfoIcon, MoreIcon } from "~/components/ui/icons";
+import { CloseIcon, InfoIcon, MoreIcon } from "~/components/ui/icons";
 import { Menu } from "~/components/ui/menu";
 import { memberCountLabel } from "~/lib/chat/group-text";
 
+import { ChatHeader } from "./chat-header";
 import { headerButtonClass, headerButtonOpenClass } from "./header-button";
 
 type GroupHeaderProps = {
@@ -23,16 +24,7 @@ type GroupHeaderProps = {
 export function GroupHeader({ group, typingLine, onBack, onOpenInfo }: GroupHeaderProps) {
   const status = typingLine ?? (group ? memberCountLabel(group.member_count) : "");
   return (
-    <header className="flex h-16 shrink-0 items-center gap-2 border-l border-line bg-panel-muted pr-2 pl-1 md:gap-3 md:pl-4">
-      <button
-        type="button"
-        aria-label="Back to chats"
-        title="Back"
-        onClick={onBack}
-        className={cx(headerButtonClass, "md:hidden")}
-      >
-        <ArrowLeftIcon className="size-5" />
-      </button>
+    <ChatHeader onBack={onBack}>
       {group ? (
         <Avatar name={group.name} seed={`group:${group.id}`} />
       ) : (
@@ -75,6 +67,6 @@ export function GroupHeader({ group, typingLine, onBack, onOpenInfo }: GroupHead
       >
         <MoreIcon className="size-5" />
       </Menu>
-    </header>
+    </ChatHeader>
   );
 }

@@ -3,7 +3,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 
 import type { GroupSummary, PublicProfile } from "@parley/sdk";
-import { GROUP_DESCRIPTION_MAX_LENGTH, GROUP_NAME_MAX_LENGTH, updateGroupInput } from "@parley/validators";
+import { updateGroupInput } from "@parley/validators";
 
 import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
@@ -12,7 +12,6 @@ import { Dialog, dialogButtonClass } from "~/components/ui/dialog";
 import { ChevronDownIcon, CloseIcon, LogOutIcon, PencilIcon, PersonAddIcon, TrashIcon } from "~/components/ui/icons";
 import { Menu, type MenuItem } from "~/components/ui/menu";
 import { Spinner } from "~/components/ui/spinner";
-import { TextField } from "~/components/ui/text-field";
 import { toApiProblem, validationMessage } from "~/lib/api-error";
 import { memberCountLabel } from "~/lib/chat/group-text";
 import type { GroupMember } from "~/lib/chat/state";
@@ -21,6 +20,7 @@ import { formatPhoneNumber } from "~/lib/phone";
 import { useChatEngine, useChatState } from "./chat-engine";
 import { ConfirmDialog } from "./confirm-dialog";
 import { displayName } from "./display-name";
+import { GroupFields, type GroupDetails } from "./group-fields";
 import { headerButtonClass } from "./header-button";
 import { MemberPicker } from "./member-picker";
 
@@ -234,8 +234,7 @@ export function GroupInfoPanel({ group, selfId, onClose }: GroupInfoPanelProps) 
 
 function EditGroupForm({ group, onDone }: { group: GroupSummary; onDone: () => void }) {
   const engine = useChatEngine();
-  const [name, setName] = useState(group.name);
-  const [description, setDescription] = useState(group.description ?? "");
+  const [details, setDetails] = useState<GroupDetails>({ name: group.name, description: group.description ?? "" });
   const [fieldErrors, setFieldErrors] = useState<{ name?: string; description?: string }>({});
   const [error, setError] = useState<string | null>(null);
   const [isSaving, setIsSaving] = useState(false);
@@ -245,14 +244,17 @@ function EditGroupForm({ group, onDone }: { group: GroupSummary; onDone: () => v
     setError(null);
     const { shape } = updateGroupInput;
     const errors = {
-      name: validationMessage(shape.name, name),
-      description: validationMessage(shape.description, description),
+      name: validationMessage(shape.name, details.name),
+      description: validationMessage(shape.description, details.description),
     };
     setFieldErrors(errors);
     if (errors.name || errors.description) return;
     setIsSaving(true);
     try {
-      await engine.updateGroup(group.id, { name: name.trim(), description: description.trim() || null });
+      await engine.updateGroup(group.id, {
+        name: details.name.trim(),
+        description: details.description.trim() || null,
+      });
       onDone();
     } catch (cause) {
       const problem = toApiProblem(cause);
@@ -264,23 +266,7 @@ function EditGroupForm({ group, onDone }: { group: GroupSummary; onDone: () => v
 
   return (
     <form onSubmit={handleSubmit} noValidate aria-label="Edit group" className="mt-5 w-full space-y-4 text-left">
-      <TextField
-        label="Group name"
-        value={name}
-        onChange={(event) => setName(event.target.value)}
-        maxLength={GROUP_NAME_MAX_LENGTH}
-        error={fieldErrors.name}
-        autoComplete="off"
-        autoFocus
-      />
-      <TextField
-        label="Description"
-        value={description}
-        onChange={(event) => setDescription(event.target.value)}
-        maxLength={GROUP_DESCRIPTION_MAX_LENGTH}
-        error={fieldErrors.description}
-        autoComplete="off"
-      />
+      <GroupFields details={details} onChange={setDetails} errors={fieldErrors} descriptionLabel="Description" />
       {error && <Alert>{error}</Alert>}
       <div className="flex gap-3">
         <Button variant="secondary" onClick={onDone}>

@@ -3,7 +3,6 @@
 import { useMemo, useState, type FormEvent } from "react";
 
 import type { PublicProfile } from "@parley/sdk";
-import { phoneNumberSchema } from "@parley/validators";
 
 import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
@@ -11,12 +10,12 @@ import { Button } from "~/components/ui/button";
 import { cx } from "~/components/ui/cx";
 import { CheckboxIcon, CloseIcon } from "~/components/ui/icons";
 import { PhoneField } from "~/components/ui/phone-field";
-import { toApiProblem, validationMessage } from "~/lib/api-error";
 import { sortedChats } from "~/lib/chat/state";
 import { formatPhoneNumber } from "~/lib/phone";
 
-import { useChatEngine, useChatState } from "./chat-engine";
+import { useChatState } from "./chat-engine";
 import { displayName } from "./display-name";
+import { usePhoneLookup } from "./use-phone-lookup";
 
 type MemberPickerProps = {
   selected: readonly PublicProfile[];
@@ -30,16 +29,12 @@ type MemberPickerProps = {
  * list, or anyone else by their exact phone number.
  */
 export function MemberPicker({ selected, onChange, excludedIds = [] }: MemberPickerProps) {
-  const engine = useChatEngine();
   const selfId = useChatState((state) => state.selfId);
   const chats = useChatState((state) => state.chats);
   const conversations = useChatState((state) => state.conversations);
   const profiles = useChatState((state) => state.profiles);
   const [found, setFound] = useState<PublicProfile[]>([]);
-  const [phone, setPhone] = useState("");
-  const [fieldError, setFieldError] = useState<string | undefined>();
-  const [error, setError] = useState<string | null>(null);
-  const [isSearching, setIsSearching] = useState(false);
+  const { phone, setPhone, fieldError, error, isSearching, lookup } = usePhoneLookup();
 
   const candidates = useMemo(() => {
     const contacts = sortedChats({ chats, conversations }).flatMap((chat) => {
@@ -54,27 +49,16 @@ export function MemberPicker({ selected, onChange, excludedIds = [] }: MemberPic
   const toggle = (profile: PublicProfile) =>
     onChange(isSelected(profile.id) ? selected.filter((item) => item.id !== profile.id) : [...selected, profile]);
 
-  async function handleLookup(event: FormEvent<HTMLFormElement>) {
+  function handleLookup(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setError(null);
-    const number = phoneNumberSchema.safeParse(phone);
-    setFieldError(validationMessage(phoneNumberSchema, phone));
-    if (!number.success) return;
-    setIsSearching(true);
-    try {
-      const profile = await engine.findUser(number.data);
-      if (profile.id === selfId) setError("That's your own number. You're in the group already.");
-      else if (excludedIds.includes(profile.id)) setError(`${displayName(profile)} is already in the group.`);
-      else {
-        setFound((current) => [profile, ...current.filter((item) => item.id !== profile.id)]);
-        if (!isSelected(profile.id)) onChange([...selected, profile]);
-        setPhone("");
-      }
-    } catch (cause) {
-      setError(toApiProblem(cause).message);
-    } finally {
-      setIsSearching(false);
-    }
+    void lookup((profile) => {
+      if (profile.id === selfId) return "That's your own number. You're in the group already.";
+      if (excludedIds.includes(profile.id)) return `${displayName(profile)} is already in the group.`;
+      setFound((current) => [profile, ...current.filter((item) => item.id !== profile.id)]);
+      if (!isSelected(profile.id)) onChange([...selected, profile]);
+      setPhone("");
+      return undefined;
+    });
   }
 
   return (

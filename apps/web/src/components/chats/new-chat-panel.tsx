@@ -3,19 +3,18 @@
 import { useState, type FormEvent } from "react";
 
 import type { PublicProfile } from "@parley/sdk";
-import { phoneNumberSchema } from "@parley/validators";
 
 import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import { Button } from "~/components/ui/button";
 import { ArrowLeftIcon } from "~/components/ui/icons";
 import { PhoneField } from "~/components/ui/phone-field";
-import { toApiProblem, validationMessage } from "~/lib/api-error";
 import { formatPhoneNumber } from "~/lib/phone";
 
 import { useChatEngine } from "./chat-engine";
 import { displayName } from "./display-name";
 import { headerButtonClass } from "./header-button";
+import { usePhoneLookup } from "./use-phone-lookup";
 
 type NewChatPanelProps = {
   initialPhone: string;
@@ -26,29 +25,17 @@ type NewChatPanelProps = {
 /** "New chat": find someone by their exact phone number, then open (or start) the conversation. */
 export function NewChatPanel({ initialPhone, onClose, onOpen }: NewChatPanelProps) {
   const engine = useChatEngine();
-  const [phone, setPhone] = useState(initialPhone);
-  const [fieldError, setFieldError] = useState<string | undefined>();
-  const [error, setError] = useState<string | null>(null);
+  const { phone, setPhone, fieldError, error, isSearching, lookup } = usePhoneLookup(initialPhone);
   const [found, setFound] = useState<PublicProfile | null>(null);
-  const [isSearching, setIsSearching] = useState(false);
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+  function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setError(null);
     setFound(null);
-    const number = phoneNumberSchema.safeParse(phone);
-    setFieldError(validationMessage(phoneNumberSchema, phone));
-    if (!number.success) return;
-    setIsSearching(true);
-    try {
-      const profile = await engine.findUser(number.data);
-      if (profile.id === engine.store.getState().selfId) setError("That's your own number. Enter someone else's.");
-      else setFound(profile);
-    } catch (cause) {
-      setError(toApiProblem(cause).message);
-    } finally {
-      setIsSearching(false);
-    }
+    void lookup((profile) => {
+      if (profile.id === engine.store.getState().selfId) return "That's your own number. Enter someone else's.";
+      setFound(profile);
+      return undefined;
+    });
   }
 
   return (

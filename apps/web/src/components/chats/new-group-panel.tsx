@@ -3,17 +3,17 @@
 import { useState, type FormEvent } from "react";
 
 import type { PublicProfile } from "@parley/sdk";
-import { createGroupInput, GROUP_DESCRIPTION_MAX_LENGTH, GROUP_NAME_MAX_LENGTH } from "@parley/validators";
+import { createGroupInput } from "@parley/validators";
 
 import { Alert } from "~/components/ui/alert";
 import { Button } from "~/components/ui/button";
 import { ArrowLeftIcon } from "~/components/ui/icons";
-import { TextField } from "~/components/ui/text-field";
 import { toApiProblem, validationMessage } from "~/lib/api-error";
 import type { ConversationKey } from "~/lib/chat/state";
 
 import { useChatEngine } from "./chat-engine";
 import { displayName } from "./display-name";
+import { GroupFields, type GroupDetails } from "./group-fields";
 import { headerButtonClass } from "./header-button";
 import { MemberPicker } from "./member-picker";
 
@@ -27,8 +27,7 @@ export function NewGroupPanel({ onClose, onCreated }: NewGroupPanelProps) {
   const engine = useChatEngine();
   const [step, setStep] = useState<"members" | "details">("members");
   const [members, setMembers] = useState<PublicProfile[]>([]);
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
+  const [details, setDetails] = useState<GroupDetails>({ name: "", description: "" });
   const [fieldErrors, setFieldErrors] = useState<{ name?: string; description?: string }>({});
   const [error, setError] = useState<string | null>(null);
   const [isCreating, setIsCreating] = useState(false);
@@ -37,16 +36,16 @@ export function NewGroupPanel({ onClose, onCreated }: NewGroupPanelProps) {
     event.preventDefault();
     setError(null);
     const errors = {
-      name: validationMessage(createGroupInput.shape.name, name),
-      description: validationMessage(createGroupInput.shape.description, description),
+      name: validationMessage(createGroupInput.shape.name, details.name),
+      description: validationMessage(createGroupInput.shape.description, details.description),
     };
     setFieldErrors(errors);
     if (errors.name || errors.description) return;
     setIsCreating(true);
     try {
       const key = await engine.createGroup({
-        name: name.trim(),
-        description: description.trim(),
+        name: details.name.trim(),
+        description: details.description.trim(),
         memberIds: members.map((member) => member.id),
       });
       onCreated(key);
@@ -94,22 +93,11 @@ export function NewGroupPanel({ onClose, onCreated }: NewGroupPanelProps) {
       ) : (
         <form onSubmit={handleCreate} noValidate className="flex min-h-0 flex-1 flex-col">
           <div className="flex-1 space-y-4 overflow-y-auto px-5 py-6">
-            <TextField
-              label="Group name"
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-              maxLength={GROUP_NAME_MAX_LENGTH}
-              error={fieldErrors.name}
-              autoComplete="off"
-              autoFocus
-            />
-            <TextField
-              label="Description (optional)"
-              value={description}
-              onChange={(event) => setDescription(event.target.value)}
-              maxLength={GROUP_DESCRIPTION_MAX_LENGTH}
-              error={fieldErrors.description}
-              autoComplete="off"
+            <GroupFields
+              details={details}
+              onChange={setDetails}
+              errors={fieldErrors}
+              descriptionLabel="Description (optional)"
             />
             <p className="text-sm leading-5 text-ink-muted">
               With you and {members.map((member) => displayName(member)).join(", ")}.
