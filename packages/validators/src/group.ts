@@ -128,6 +128,7 @@ export const groupSummaryOutput = z.object({
   member_count: z.number().int(),
   is_member: z.boolean().meta({ description: "False once you left or were removed: history up to then stays readable" }),
   my_role: groupRoleSchema.nullable(),
+  left_reason: z.enum(["left", "removed"]).nullable().meta({ description: "Why you are no longer a member, if you aren't" }),
 });
 
 export const groupOutput = groupSummaryOutput.extend({

@@ -196,7 +196,11 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     expect((await trpcError(groupMessages.sendGroupMessage(runtime, cam, say(group.id, "hey")))).code).toBe("FORBIDDEN");
     expect((await trpcError(messages.deleteMessage(runtime, cam, { message_id: after.id, for_everyone: false }))).code).toBe("NOT_FOUND");
     const camView = await groups.getGroup(runtime, cam, group.id);
-    expect(camView).toMatchObject({ is_member: false, my_role: null, members: [] });
+    expect(camView).toMatchObject({ is_member: false, my_role: null, left_reason: "removed", members: [] });
+    const camChats = await listChats(runtime, cam, { limit: 50 });
+    expect(camChats.chats.find((chat) => chat.type === "group" && chat.id === group.id)).toMatchObject({
+      group: { is_member: false, left_reason: "removed" },
+    });
     // Re-added, they start afresh from the "added" message.
     await groups.addMembers(runtime, ana, { group_id: group.id, user_ids: [cam] });
     const again = await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, limit: 10 });
@@ -215,6 +219,11 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     const history = await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, limit: 3 });
     expect(history.messages.map((message) => message.content)).toEqual(["Ben is now an admin", "Ana left", 'Ana created the group "Leaving"']);
     expect((await trpcError(groups.leaveGroup(runtime, ana, group.id))).code).toBe("FORBIDDEN");
+    expect((await groups.listGroups(runtime, ana)).groups.find((g) => g.id === group.id)).toMatchObject({
+      is_member: false,
+      left_reason: "left",
+    });
+    expect(view).toMatchObject({ is_member: true, left_reason: null });
   });
 
   it("holds at most 256 members, the creator included", async () => {

@@ -112,7 +112,24 @@ export function toGroupMessageOutput(
   };
 }
 
-function toGroupSummary(group: GroupRow, member: MemberRow | null, memberCount: number): GroupSummary {
+/**
+ * What a group summary needs beyond the group and membership rows: how many are in it, and
+ * the action of the system message that ended the viewer's membership ("left" or "removed").
+ */
+const summaryColumns = {
+  memberCount: sql<number>`(select count(*)::int from ${schema.groupMembers} gm where gm.group_id = ${schema.groups.id} and gm.left_seq is null)`,
+  leftAction: sql<string | null>`(select m.system->>'action' from ${schema.messages} m where m.group_id = ${schema.groupMembers.groupId} and m.seq = ${schema.groupMembers.leftSeq})`,
+};
+
+const leftReason = (action: string | null | undefined): GroupSummary["left_reason"] =>
+  action === "removed" ? "removed" : action === "left" ? "left" : null;
+
+function toGroupSummary(
+  group: GroupRow,
+  member: MemberRow | null,
+  memberCount: number,
+  leftAction: string | null = null,
+): GroupSummary {
   const isMember = member !== null && member.leftSeq === null;
   return {
     id: group.id,
@@ -124,6 +141,7 @@ function toGroupSummary(group: GroupRow, member: MemberRow | null, memberCount: 
     member_count: memberCount,
     is_member: isMember,
     my_role: isMember ? member.role : null,
+    left_reason: isMember ? null : leftReason(leftAction),
   };
 }
 
@@ -301,6 +319,13 @@ export async function createGroup(deps: Deps, creatorId: number, input: CreateGr
 
 export async function getGroup(deps: Deps, viewerId: number, groupId: number): Promise<GroupOutput> {
   const { group, member } = await findMembership(deps.db, groupId, viewerId);
+  const [ending] =
+    member.leftSeq === null
+      ? []
+      : await deps.db
+          .select({ system: schema.messages.system })
+          .from(schema.messages)
+          .where(and(eq(schema.messages.groupId, groupId), eq(schema.messages.seq, member.leftSeq)));
   const rows = await deps.db
     .select({
       member: schema.groupMembers,
@@ -313,7 +338,7 @@ export async function getGroup(deps: Deps, viewerId: number, groupId: number): P
     .orderBy(sql`${schema.groupMembers.role} = 'admin' desc`, asc(schema.groupMembers.joinedAt), asc(schema.groupMembers.userId));
   const isMember = member.leftSeq === null;
   return {
-    ...toGroupSummary(group, member, rows.length),
+    ...toGroupSummary(group, member, rows.length, (ending?.system as SystemEvent | null)?.action),
     updated_at: group.updatedAt.toISOString(),
     last_seq: visibleLastSeq(group, member),
     // Someone who left sees the group as it was, not who is in it now.
@@ -333,13 +358,13 @@ export async function listGroups(deps: Deps, viewerId: number): Promise<{ groups
     .select({
       group: schema.groups,
       member: schema.groupMembers,
-      memberCount: sql<number>`(select count(*)::int from ${schema.groupMembers} gm where gm.group_id = ${schema.groups.id} and gm.left_seq is null)`,
+      ...summaryColumns,
     })
     .from(schema.groupMembers)
     .innerJoin(schema.groups, eq(schema.groups.id, schema.groupMembers.groupId))
     .where(eq(schema.groupMembers.userId, viewerId))
     .orderBy(asc(schema.groups.name), asc(schema.groups.id));
-  return { groups: rows.map((row) => toGroupSummary(row.group, row.member, row.memberCount)) };
+  return { groups: rows.map((row) => toGroupSummary(row.group, row.member, row.memberCount, row.leftAction)) };
 }
 
 export async function updateGroup(deps: Deps, actorId: number, input: UpdateGroupInput): Promise<GroupOutput> {
@@ -590,7 +615,7 @@ export async function selectGroupChats(
     .select({
       group: schema.groups,
       member: schema.groupMembers,
-      memberCount: sql<number>`(select count(*)::int from ${schema.groupMembers} gm where gm.group_id = ${schema.groups.id} and gm.left_seq is null)`,
+      ...summaryColumns,
       lastMessage: lastMessages,
       quoted: {
         id: quoted.id,
@@ -623,7 +648,7 @@ export async function selectGroupChats(
     chat: {
       type: "group",
       id: row.group.id,
-      group: toGroupSummary(row.group, row.member, row.memberCount),
+      group: toGroupSummary(row.group, row.member, row.memberCount, row.leftAction),
       last_message: row.lastMessage ? toGroupMessageOutput(row.lastMessage, row.group, row.quoted) : null,
       last_message_at: (row.member.leftSeq === null ? row.group.lastMessageAt : row.member.leftAt)?.toISOString() ?? null,
       unread_count: unreadCount(row.group, row.member),

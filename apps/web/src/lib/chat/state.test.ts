@@ -208,6 +208,7 @@ const summary: GroupChatOutput["group"] = {
   member_count: 3,
   is_member: true,
   my_role: "admin",
+  left_reason: null,
 };
 
 function groupChat(overrides: Partial<GroupChatOutput> = {}): GroupChatOutput {
@@ -298,6 +299,15 @@ describe("chatReducer with groups", () => {
     state = chatReducer(state, {
       type: "chats_loaded",
       chats: [groupChat({ group: { ...summary, is_member: false, my_role: null } })],
+      cursor: null,
+    });
+    expect(state.chats[GROUP_KEY]).toMatchObject({ leftReason: "removed" });
+  });
+
+  it("knows after a reload that I was removed, from the chat list", () => {
+    const state = run({
+      type: "chats_loaded",
+      chats: [groupChat({ group: { ...summary, is_member: false, my_role: null, left_reason: "removed" } })],
       cursor: null,
     });
     expect(state.chats[GROUP_KEY]).toMatchObject({ leftReason: "removed" });

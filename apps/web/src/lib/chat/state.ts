@@ -66,7 +66,7 @@ export type GroupChatSummary = SummaryBase & {
   /** Null until the group itself is fetched (its first message can arrive before). */
   group: GroupSummary | null;
   lastMessage: GroupMessageOutput | null;
-  /** Why this device saw us go, when it did: the conversation says "You were removed". */
+  /** Why we are no longer a member (the server says, or this device saw it live): "You were removed". */
   leftReason: "left" | "removed" | null;
 };
 
@@ -268,7 +268,7 @@ function summaryFromItem(item: ChatListItem): ChatSummary {
     groupId: item.id,
     group: item.group,
     lastMessage: item.last_message,
-    leftReason: null,
+    leftReason: item.group.left_reason,
   };
 }
 
@@ -279,7 +279,8 @@ function summaryFromItem(item: ChatListItem): ChatSummary {
  */
 function mergeSummary(local: ChatSummary | undefined, server: ChatSummary): ChatSummary {
   if (!local || local.kind !== server.kind) return server;
-  const kept = server.kind === "group" && local.kind === "group" ? { leftReason: local.leftReason } : {};
+  const kept =
+    server.kind === "group" && local.kind === "group" ? { leftReason: server.leftReason ?? local.leftReason } : {};
   if (local.lastSeq <= server.lastSeq) {
     if (!local.lastMessage || !server.lastMessage || local.lastMessage.id !== server.lastMessage.id) {
       return { ...server, ...kept };
@@ -333,7 +334,7 @@ function loadGroup(state: ChatState, group: GroupOutput): ChatState {
   const known = state.chats[key];
   const chat: GroupChatSummary =
     known?.kind === "group"
-      ? { ...known, group: summary, leftReason: summary.is_member ? null : known.leftReason }
+      ? { ...known, group: summary, leftReason: summary.is_member ? null : (summary.left_reason ?? known.leftReason) }
       : {
           kind: "group",
           key,
@@ -343,7 +344,7 @@ function loadGroup(state: ChatState, group: GroupOutput): ChatState {
           lastMessageAt: group.created_at,
           unreadCount: 0,
           lastSeq,
-          leftReason: null,
+          leftReason: summary.left_reason,
         };
   const profiles = { ...state.profiles };
   for (const member of members) profiles[member.user_id] = member.profile;
