@@ -13,8 +13,9 @@ import type {
 
 import type { Deps } from "../runtime";
 import { appendEvents, deliverEvents, publishToGroup, type StoredEvent, takeEventSeqs } from "./events";
-import { findMembership, type GroupRow, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
-import { toReplyPreview } from "./messages";
+import { activeMemberIds, findMembership, type GroupRow, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
+import { assertDeletableForEveryone, blankedMessage, hideForUser, toReplyPreview } from "./messages";
+import { notifyOffline } from "./notifier";
 import { toPublicProfile } from "./user";
 
 const replies = alias(schema.messages, "reply");
@@ -163,16 +164,6 @@ export async function sendGroupMessage(deps: Deps, senderId: number, input: Send
   return sent;
 }
 
-/** Members with no live connection get a push (the notifier seam). Never fails the send. */
-async function notifyOffline(deps: Deps, userIds: number[], event: DurableEvent) {
-  try {
-    const online = await deps.presence.onlineUsers(userIds);
-    await Promise.all(userIds.filter((id) => !online.has(id)).map((id) => deps.notifier.notifyOffline(id, event)));
-  } catch (error) {
-    deps.log.warn({ err: error }, "offline notification failed");
-  }
-}
-
 async function findByClientMsgId(deps: Deps, senderId: number, input: SendGroupMessageInput): Promise<GroupMessageOutput | null> {
   const [row] = await selectGroupMessages(
     deps,
@@ -244,40 +235,64 @@ export type WatermarkTarget = { messageIds: number[] } | { groups: { groupId: nu
  * what they may see), logging when. Returns the groups whose watermark moved.
  */
 async function moveWatermarks(deps: Deps, userId: number, kind: Kind, target: WatermarkTarget): Promise<{ groupId: number; seq: number }[]> {
-  const column = sql.raw(kind === "delivered" ? "delivered_seq" : "read_seq");
-  const now = new Date().toISOString();
   const wanted =
     target === "all"
-      ? sql`select gm.group_id, coalesce(gm.left_seq, g.last_seq) as seq from ${schema.groupMembers} gm join ${schema.groups} g on g.id = gm.group_id where gm.user_id = ${userId}`
+      ? sql`select gm.user_id, gm.group_id, coalesce(gm.left_seq, g.last_seq) as seq
+            from ${schema.groupMembers} gm join ${schema.groups} g on g.id = gm.group_id where gm.user_id = ${userId}`
       : "messageIds" in target
-        ? sql`select m.group_id, max(m.seq) as seq from ${schema.messages} m
+        ? sql`select ${userId}::int as user_id, m.group_id, max(m.seq) as seq from ${schema.messages} m
               where m.id in (select (jsonb_array_elements_text(${JSON.stringify(target.messageIds)}::jsonb))::bigint) and m.group_id is not null
               group by m.group_id`
-        : sql`select group_id, max(seq) as seq
-              from jsonb_to_recordset(${JSON.stringify(target.groups.map((g) => ({ group_id: g.groupId, seq: g.upToSeq })))}::jsonb) as t(group_id int, seq int)
-              group by group_id`;
-  const rows = await executeRows<{ group_id: number; seq: number }>(
+        : receiptRows(target.groups.map(({ groupId, upToSeq }) => ({ user_id: userId, group_id: groupId, seq: upToSeq })));
+  const rows = await writeWatermarks(deps, kind, wanted);
+  return rows.map((row) => ({ groupId: row.group_id, seq: row.seq }));
+}
+
+type ReceiptRow = { user_id: number; group_id: number; seq: number };
+
+/** Receipts as rows for writeWatermarks: the highest seq per member and group. */
+const receiptRows = (rows: ReceiptRow[]) => sql`
+  select user_id, group_id, max(seq) as seq
+  from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as t(user_id int, group_id int, seq int)
+  group by user_id, group_id`;
+
+/**
+ * Moves members' delivered (or read, which implies delivered) watermarks to the seqs of
+ * `wanted` (rows of user_id, group_id, seq), capped at what each may see and never backwards,
+ * and logs each move with its time: one statement for any number of members, their rows
+ * locked in key order so concurrent statements can't deadlock.
+ */
+function writeWatermarks(deps: Deps, kind: Kind, wanted: SQL) {
+  const column = sql.raw(kind === "delivered" ? "delivered_seq" : "read_seq");
+  const now = new Date().toISOString();
+  return executeRows<ReceiptRow>(
     deps.db,
     sql`
       with wanted as (${wanted}),
+      locked as (
+        select gm.group_id, gm.user_id, least(w.seq, coalesce(gm.left_seq, g.last_seq)) as seq
+        from ${schema.groupMembers} gm
+        join wanted w on w.group_id = gm.group_id and w.user_id = gm.user_id
+        join ${schema.groups} g on g.id = gm.group_id
+        where w.seq >= gm.joined_seq
+        order by gm.group_id, gm.user_id
+        for no key update of gm
+      ),
       moved as (
         update ${schema.groupMembers} gm
-        set ${column} = least(w.seq, coalesce(gm.left_seq, g.last_seq))
-          ${kind === "read" ? sql`, delivered_seq = greatest(gm.delivered_seq, least(w.seq, coalesce(gm.left_seq, g.last_seq)))` : sql``}
-        from wanted w, ${schema.groups} g
-        where gm.group_id = w.group_id and gm.user_id = ${userId} and g.id = w.group_id
-          and gm.${column} < least(w.seq, coalesce(gm.left_seq, g.last_seq)) and w.seq >= gm.joined_seq
-        returning gm.group_id, gm.${column} as seq
+        set ${column} = l.seq ${kind === "read" ? sql`, delivered_seq = greatest(gm.delivered_seq, l.seq)` : sql``}
+        from locked l
+        where gm.group_id = l.group_id and gm.user_id = l.user_id and gm.${column} < l.seq
+        returning gm.group_id, gm.user_id, gm.${column} as seq
       ),
       logged as (
         insert into ${schema.groupReceipts} (group_id, user_id, kind, up_to_seq, at)
-        select group_id, ${userId}, ${kind}, seq, ${now}::timestamptz from moved
+        select group_id, user_id, ${kind}, seq, ${now}::timestamptz from moved
         on conflict do nothing
       )
-      select group_id, seq from moved
+      select group_id, user_id, seq from moved
     `,
   );
-  return rows.map((row) => ({ groupId: row.group_id, seq: row.seq }));
 }
 
 // Per runtime: the group watermark recomputation running for each group, and whether another
@@ -331,7 +346,7 @@ export async function ackGroupDelivered(deps: Deps, userId: number, target: Wate
 
 // Delivery receipts that arrive within this long of each other are written together.
 const RECEIPT_BATCH_MS = 50;
-type ReceiptBatch = { entries: { user_id: number; group_id: number; seq: number }[]; written: Promise<Set<string>> };
+type ReceiptBatch = { entries: ReceiptRow[]; written: Promise<Set<string>> };
 const receiptBatches = new WeakMap<Deps, ReceiptBatch>();
 
 /**
@@ -346,7 +361,7 @@ async function batchDelivered(deps: Deps, userId: number, groups: { groupId: num
     const entries: ReceiptBatch["entries"] = [];
     const written = new Promise<void>((resolve) => setTimeout(resolve, RECEIPT_BATCH_MS)).then(async () => {
       receiptBatches.delete(deps);
-      const moved = await writeDelivered(deps, entries);
+      const moved = await writeWatermarks(deps, "delivered", receiptRows(entries));
       await Promise.all([...new Set(moved.map((row) => row.group_id))].map((groupId) => advanceSoon(deps, groupId, "delivered")));
       return new Set(moved.map((row) => `${row.user_id}:${row.group_id}`));
     });
@@ -356,42 +371,6 @@ async function batchDelivered(deps: Deps, userId: number, groups: { groupId: num
   batch.entries.push(...groups.map(({ groupId, upToSeq }) => ({ user_id: userId, group_id: groupId, seq: upToSeq })));
   const moved = await batch.written;
   return groups.filter(({ groupId }) => moved.has(`${userId}:${groupId}`)).length;
-}
-
-/** Many members' delivered watermarks in one statement (rows locked in key order), logged with the time. */
-async function writeDelivered(deps: Deps, entries: ReceiptBatch["entries"]) {
-  const now = new Date().toISOString();
-  return executeRows<{ group_id: number; user_id: number }>(
-    deps.db,
-    sql`
-      with wanted as (
-        select user_id, group_id, max(seq) as seq
-        from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as t(user_id int, group_id int, seq int)
-        group by user_id, group_id
-      ),
-      locked as (
-        select gm.group_id, gm.user_id, least(w.seq, coalesce(gm.left_seq, g.last_seq)) as seq
-        from ${schema.groupMembers} gm
-        join wanted w on w.group_id = gm.group_id and w.user_id = gm.user_id
-        join ${schema.groups} g on g.id = gm.group_id
-        where w.seq >= gm.joined_seq
-        order by gm.group_id, gm.user_id
-        for no key update of gm
-      ),
-      moved as (
-        update ${schema.groupMembers} gm set delivered_seq = l.seq
-        from locked l
-        where gm.group_id = l.group_id and gm.user_id = l.user_id and gm.delivered_seq < l.seq
-        returning gm.group_id, gm.user_id, gm.delivered_seq as seq
-      ),
-      logged as (
-        insert into ${schema.groupReceipts} (group_id, user_id, kind, up_to_seq, at)
-        select group_id, user_id, 'delivered', seq, ${now}::timestamptz from moved
-        on conflict do nothing
-      )
-      select group_id, user_id from moved
-    `,
-  );
 }
 
 /** Opening a group: everything up to `up_to_seq` (default: all) is read by the caller. */
@@ -444,37 +423,24 @@ export async function deleteGroupMessage(
 ) {
   const { message, group, member } = found;
   if (!forEveryone) {
-    const stored = await deps.db.transaction(async (tx) => {
-      await tx.insert(schema.hiddenMessages).values({ userId, messageId: message.id }).onConflictDoNothing();
-      return appendEvents(tx, [{ userId, event: { type: "group_message_deleted", group_id: group.id, message_id: message.id, for_everyone: false } }]);
+    return hideForUser(deps, userId, message.id, {
+      type: "group_message_deleted",
+      group_id: group.id,
+      message_id: message.id,
+      for_everyone: false,
     });
-    await deliverEvents(deps, stored);
-    return { message: "Deleted for you" };
   }
   if (message.senderId !== userId || message.messageType === "system") {
     throw new TRPCError({ code: "FORBIDDEN", message: "Only the sender can delete a message for everyone." });
   }
   if (member.leftSeq !== null) throw new TRPCError({ code: "FORBIDDEN", message: "You are no longer a member of this group." });
   if (message.deletedAt) return { message: "Deleted for everyone" };
-  const windowSeconds = deps.config.messaging.deleteForEveryoneWindowSeconds;
-  if (Date.now() - message.createdAt.getTime() > windowSeconds * 1000) {
-    throw new TRPCError({
-      code: "BAD_REQUEST",
-      message: `Messages can be deleted for everyone only within ${Math.round(windowSeconds / 3600)} hours of sending. You can still delete it for yourself.`,
-    });
-  }
+  assertDeletableForEveryone(deps, message.createdAt);
   const stored = await deps.db.transaction(async (tx) => {
     await tx.select({ id: schema.groups.id }).from(schema.groups).where(eq(schema.groups.id, group.id)).for("no key update");
-    await tx
-      .update(schema.messages)
-      .set({ deletedAt: new Date(), content: null, mediaUrl: null, mediaThumbnailUrl: null, locationLatitude: null, locationLongitude: null })
-      .where(eq(schema.messages.id, message.id));
-    const members = await tx
-      .select({ userId: schema.groupMembers.userId })
-      .from(schema.groupMembers)
-      .where(and(eq(schema.groupMembers.groupId, group.id), sql`${schema.groupMembers.leftSeq} is null`));
+    await tx.update(schema.messages).set(blankedMessage()).where(eq(schema.messages.id, message.id));
     const event: DurableEvent = { type: "group_message_deleted", group_id: group.id, message_id: message.id, for_everyone: true };
-    return appendEvents(tx, members.map((row) => ({ userId: row.userId, event })));
+    return appendEvents(tx, (await activeMemberIds(tx, group.id)).map((memberId) => ({ userId: memberId, event })));
   });
   await deliverEvents(deps, stored);
   return { message: "Deleted for everyone" };

@@ -74,7 +74,7 @@ async function findCurrentMember(tx: Transaction, groupId: number, userId: numbe
   return member;
 }
 
-async function activeMemberIds(tx: Deps["db"] | Transaction, groupId: number): Promise<number[]> {
+export async function activeMemberIds(tx: Deps["db"] | Transaction, groupId: number): Promise<number[]> {
   const rows = await tx
     .select({ userId: schema.groupMembers.userId })
     .from(schema.groupMembers)

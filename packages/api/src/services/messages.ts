@@ -18,6 +18,7 @@ import type { Deps } from "../runtime";
 import { blockStateBetween } from "./blocks";
 import { appendEvents, deliverEvents, type StoredEvent, takeEventSeqs } from "./events";
 import { ackGroupDelivered, deleteGroupMessage, findGroupMessageForMember, groupMessageInfo, markGroupRead } from "./group-messages";
+import { notifyOffline } from "./notifier";
 import { findActiveUserSummary, toPublicProfile } from "./user";
 
 type ChatRow = InferSelectModel<typeof schema.chats>;
@@ -256,18 +257,9 @@ export async function sendChatMessage(deps: Deps, senderId: number, input: SendC
       deps,
       row.seqs.map(({ user_id, seq }) => ({ userId: user_id, seq: Number(seq), event })),
     ),
-    notifyIfOffline(deps, receiverId, event),
+    notifyOffline(deps, [receiverId], event),
   ]);
   return sent;
-}
-
-/** No live connection anywhere: hand the event to the notifier (push). Never fails the send. */
-async function notifyIfOffline(deps: Deps, userId: number, event: DurableEvent): Promise<void> {
-  try {
-    if (!(await deps.presence.onlineUsers([userId])).has(userId)) await deps.notifier.notifyOffline(userId, event);
-  } catch (error) {
-    deps.log.warn({ err: error, userId }, "offline notification failed");
-  }
 }
 
 /** Why the send's guard refused: the receiver doesn't exist, or a block stands between them. */
@@ -520,6 +512,37 @@ export async function updateMessageStatus(deps: Deps, userId: number, input: { m
   return { message: "Status updated", status: current?.status ?? input.status };
 }
 
+/** "Delete for me": hidden from this user only; their other devices are told with `event`. */
+export async function hideForUser(deps: Deps, userId: number, messageId: number, event: DurableEvent) {
+  const stored = await deps.db.transaction(async (tx) => {
+    await tx.insert(schema.hiddenMessages).values({ userId, messageId }).onConflictDoNothing();
+    return appendEvents(tx, [{ userId, event }]);
+  });
+  await deliverEvents(deps, stored);
+  return { message: "Deleted for you" };
+}
+
+/** Deleting for everyone is allowed for DELETE_FOR_EVERYONE_WINDOW_HOURS after sending. */
+export function assertDeletableForEveryone(deps: Deps, createdAt: Date) {
+  const windowSeconds = deps.config.messaging.deleteForEveryoneWindowSeconds;
+  if (Date.now() - createdAt.getTime() > windowSeconds * 1000) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `Messages can be deleted for everyone only within ${Math.round(windowSeconds / 3600)} hours of sending. You can still delete it for yourself.`,
+    });
+  }
+}
+
+/** What deleting for everyone leaves: the row (so seq has no hole and replies say "deleted message"), none of its content. */
+export const blankedMessage = () => ({
+  deletedAt: new Date(),
+  content: null,
+  mediaUrl: null,
+  mediaThumbnailUrl: null,
+  locationLatitude: null,
+  locationLongitude: null,
+});
+
 export async function deleteMessage(deps: Deps, userId: number, input: { message_id: number; for_everyone: boolean }) {
   const inGroup = await findGroupMessageForMember(deps, userId, input.message_id);
   if (inGroup) return deleteGroupMessage(deps, userId, inGroup, input.for_everyone);
@@ -528,32 +551,21 @@ export async function deleteMessage(deps: Deps, userId: number, input: { message
   const peerId = peerOf(row, userId);
 
   if (!input.for_everyone) {
-    const stored = await deps.db.transaction(async (tx) => {
-      await tx.insert(schema.hiddenMessages).values({ userId, messageId: row.message.id }).onConflictDoNothing();
-      return appendEvents(tx, [
-        { userId, event: { type: "message_deleted", chat_id: chatId, message_id: row.message.id, for_everyone: false } },
-      ]);
+    return hideForUser(deps, userId, row.message.id, {
+      type: "message_deleted",
+      chat_id: chatId,
+      message_id: row.message.id,
+      for_everyone: false,
     });
-    await deliverEvents(deps, stored);
-    return { message: "Deleted for you" };
   }
 
   if (row.message.senderId !== userId) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Only the sender can delete a message for everyone." });
   }
   if (row.message.deletedAt) return { message: "Deleted for everyone" };
-  const windowSeconds = deps.config.messaging.deleteForEveryoneWindowSeconds;
-  if (Date.now() - row.message.createdAt.getTime() > windowSeconds * 1000) {
-    throw new TRPCError({
-      code: "BAD_REQUEST",
-      message: `Messages can be deleted for everyone only within ${Math.round(windowSeconds / 3600)} hours of sending. You can still delete it for yourself.`,
-    });
-  }
+  assertDeletableForEveryone(deps, row.message.createdAt);
   const stored = await deps.db.transaction(async (tx) => {
-    await tx
-      .update(schema.messages)
-      .set({ deletedAt: new Date(), content: null, mediaUrl: null, mediaThumbnailUrl: null, locationLatitude: null, locationLongitude: null })
-      .where(eq(schema.messages.id, row.message.id));
+    await tx.update(schema.messages).set(blankedMessage()).where(eq(schema.messages.id, row.message.id));
     const chat = await findChatForMember(tx, chatId, userId);
     await recountUnread(tx, chat, peerId);
     const event: DurableEvent = { type: "message_deleted", chat_id: chatId, message_id: row.message.id, for_everyone: true };

@@ -1,6 +1,7 @@
 import type { DurableEvent } from "@parley/validators";
 
 import type { Logger } from "../logger";
+import type { Deps } from "../runtime";
 
 /**
  * Where an event goes when its recipient has no live connection: the seam
@@ -19,4 +20,15 @@ export function createLogNotifier(log: Logger): Notifier {
       log.debug({ userId, type: event.type }, "recipient offline: push notification would be sent");
     },
   };
+}
+
+/** Those of `userIds` with no live connection anywhere get the event pushed. Never fails the caller's send. */
+export async function notifyOffline(deps: Pick<Deps, "presence" | "notifier" | "log">, userIds: number[], event: DurableEvent) {
+  if (userIds.length === 0) return;
+  try {
+    const online = await deps.presence.onlineUsers(userIds);
+    await Promise.all(userIds.filter((id) => !online.has(id)).map((id) => deps.notifier.notifyOffline(id, event)));
+  } catch (error) {
+    deps.log.warn({ err: error }, "offline notification failed");
+  }
 }
