@@ -14,7 +14,7 @@ import { createParleyClient, type ParleyClient } from "@parley/sdk/node";
 
 import { wsBroadcastRate } from "./baselines";
 import { cpuPerMessage, snapshotCpu } from "./cpu";
-import { ms, percentile, signUpUsers } from "./load";
+import { atRate, drain, ms, percentile, signUpUsers } from "./load";
 import { type RunningServer, startEmbedded, startScaled } from "./servers";
 
 const { values } = parseArgs({
@@ -78,51 +78,32 @@ async function runShape(shape: string, server: RunningServer) {
     latencies.length = 0;
     let inFlight = 0;
     let next = 0;
-    let credit = 0;
     const cpuBefore = snapshotCpu(server.pid);
     const started = performance.now();
-    await new Promise<void>((resolve) => {
-      const tick = setInterval(() => {
-        if ((performance.now() - started) / 1000 >= stepSeconds) {
-          clearInterval(tick);
-          resolve();
-          return;
-        }
-        credit += rate / 100;
-        while (credit >= 1) {
-          credit -= 1;
-          if (inFlight > 2_000) continue;
-          const sender = clients[next++ % senderCount];
-          if (!sender) continue;
-          const clientMsgId = randomUUID();
-          const entry: Tracked = { sentAt: performance.now(), receivedBy: new Set(), duplicates: 0 };
-          tracked.set(clientMsgId, entry);
-          inFlight += 1;
-          sender.message.sendGroup
-            .mutate({ group_id: group.id, content: `bench ${clientMsgId.slice(0, 8)}`, client_msg_id: clientMsgId })
-            .then(
-              () => (entry.ackAt = performance.now()),
-              () => (entry.failed = true),
-            )
-            .finally(() => (inFlight -= 1));
-        }
-      }, 10);
+    await atRate(rate, stepSeconds, () => {
+      if (inFlight > 2_000) return;
+      const sender = clients[next++ % senderCount];
+      if (!sender) return;
+      const clientMsgId = randomUUID();
+      const entry: Tracked = { sentAt: performance.now(), receivedBy: new Set(), duplicates: 0 };
+      tracked.set(clientMsgId, entry);
+      inFlight += 1;
+      sender.message.sendGroup
+        .mutate({ group_id: group.id, content: `bench ${clientMsgId.slice(0, 8)}`, client_msg_id: clientMsgId })
+        .then(
+          () => (entry.ackAt = performance.now()),
+          () => (entry.failed = true),
+        )
+        .finally(() => (inFlight -= 1));
     });
     const sendWindow = (performance.now() - started) / 1000;
     const expectedPerMessage = memberCount - 1;
-    // Drain while deliveries still progress, so "lost" means never arrived, not still queued.
-    let lastProgress = performance.now();
-    let seen = -1;
-    while (performance.now() - lastProgress < 10_000 && performance.now() - started < 180_000) {
-      const entries = [...tracked.values()];
-      const received = entries.reduce((sum, entry) => sum + entry.receivedBy.size, 0);
-      if (entries.every((entry) => entry.failed || (entry.ackAt !== undefined && entry.receivedBy.size === expectedPerMessage))) break;
-      if (received !== seen) {
-        seen = received;
-        lastProgress = performance.now();
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await drain(
+      started,
+      10_000,
+      () => [...tracked.values()].every((entry) => entry.failed || (entry.ackAt !== undefined && entry.receivedBy.size === expectedPerMessage)),
+      () => [...tracked.values()].reduce((sum, entry) => sum + entry.receivedBy.size, 0),
+    );
     const cpuAfter = snapshotCpu(server.pid);
     const entries = [...tracked.values()];
     const acked = entries.filter((entry) => entry.ackAt !== undefined);

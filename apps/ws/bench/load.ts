@@ -37,3 +37,42 @@ export async function signUpUsers(wsUrl: string, count: number): Promise<{ id: n
     await anonymous.close();
   }
 }
+
+/** Calls `fire` `rate` times a second, in 10 ms ticks, for `seconds`; resolves when the time is up. */
+export function atRate(rate: number, seconds: number, fire: () => void): Promise<void> {
+  const started = performance.now();
+  let credit = 0;
+  return new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      if ((performance.now() - started) / 1000 >= seconds) {
+        clearInterval(tick);
+        resolve();
+        return;
+      }
+      credit += rate / 100;
+      while (credit >= 1) {
+        credit -= 1;
+        fire();
+      }
+    }, 10);
+  });
+}
+
+/**
+ * After a step: waits until `isDone()`, for as long as `progress()` keeps changing (at most
+ * `idleMs` without a change, 180 s after `started` in all), so that "lost" counts what never
+ * arrived, not what is still queued behind a backlog.
+ */
+export async function drain(started: number, idleMs: number, isDone: () => boolean, progress: () => number): Promise<void> {
+  let lastProgress = performance.now();
+  let seen = progress();
+  while (performance.now() - lastProgress < idleMs && performance.now() - started < 180_000) {
+    if (isDone()) return;
+    const now = progress();
+    if (now !== seen) {
+      seen = now;
+      lastProgress = performance.now();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

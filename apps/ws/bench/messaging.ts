@@ -15,7 +15,7 @@ import { createParleyClient, type ParleyClient } from "@parley/sdk/node";
 
 import { pgliteInsertRate, postgresInsertRate, wsEchoRate } from "./baselines";
 import { cpuPerMessage, snapshotCpu } from "./cpu";
-import { ms, percentile, signUpUsers } from "./load";
+import { atRate, drain, ms, percentile, signUpUsers } from "./load";
 import { type RunningServer, startEmbedded, startScaled } from "./servers";
 
 const { values } = parseArgs({
@@ -68,59 +68,37 @@ async function runShape(shape: string, server: RunningServer) {
     let inFlight = 0;
     let skipped = 0;
     let pairIndex = 0;
-    let credit = 0;
     const cpuBefore = snapshotCpu(server.pid);
     const started = performance.now();
-    await new Promise<void>((resolve) => {
-      const tick = setInterval(() => {
-        const elapsed = (performance.now() - started) / 1000;
-        if (elapsed >= stepSeconds) {
-          clearInterval(tick);
-          resolve();
-          return;
-        }
-        credit += rate / 100;
-        while (credit >= 1) {
-          credit -= 1;
-          if (inFlight > 10_000) {
-            skipped += 1;
-            continue;
-          }
-          const pair = pairIndex++ % pairs;
-          const forward = Math.floor(pairIndex / pairs) % 2 === 0;
-          const sender = devices[forward ? pair * 2 : pair * 2 + 1];
-          const receiver = devices[forward ? pair * 2 + 1 : pair * 2];
-          if (!sender || !receiver) continue;
-          const clientMsgId = randomUUID();
-          const entry: Tracked = { sentAt: performance.now(), received: 0 };
-          tracked.set(clientMsgId, entry);
-          inFlight += 1;
-          sender.client.message.send
-            .mutate({ receiver_id: receiver.id, content: `bench ${clientMsgId.slice(0, 8)}`, client_msg_id: clientMsgId })
-            .then(
-              () => (entry.ackAt = performance.now()),
-              () => (entry.failed = true),
-            )
-            .finally(() => (inFlight -= 1));
-        }
-      }, 10);
+    await atRate(rate, stepSeconds, () => {
+      if (inFlight > 10_000) {
+        skipped += 1;
+        return;
+      }
+      const pair = pairIndex++ % pairs;
+      const forward = Math.floor(pairIndex / pairs) % 2 === 0;
+      const sender = devices[forward ? pair * 2 : pair * 2 + 1];
+      const receiver = devices[forward ? pair * 2 + 1 : pair * 2];
+      if (!sender || !receiver) return;
+      const clientMsgId = randomUUID();
+      const entry: Tracked = { sentAt: performance.now(), received: 0 };
+      tracked.set(clientMsgId, entry);
+      inFlight += 1;
+      sender.client.message.send
+        .mutate({ receiver_id: receiver.id, content: `bench ${clientMsgId.slice(0, 8)}`, client_msg_id: clientMsgId })
+        .then(
+          () => (entry.ackAt = performance.now()),
+          () => (entry.failed = true),
+        )
+        .finally(() => (inFlight -= 1));
     });
     const sendWindow = (performance.now() - started) / 1000;
-    // Drain: wait for outstanding sends and deliveries while they still make progress, so that
-    // "lost" counts messages that never arrived, not ones still queued behind a backlog.
-    let lastProgress = performance.now();
-    let delivered = 0;
-    while (performance.now() - lastProgress < 15_000 && performance.now() - started < 180_000) {
-      const entries = [...tracked.values()];
-      const pending = entries.some((t) => !t.failed && (t.ackAt === undefined || t.receivedAt === undefined));
-      if (!pending) break;
-      const nowDelivered = entries.reduce((n, t) => n + (t.ackAt === undefined ? 0 : 1) + (t.receivedAt === undefined ? 0 : 1), 0);
-      if (nowDelivered !== delivered) {
-        delivered = nowDelivered;
-        lastProgress = performance.now();
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await drain(
+      started,
+      15_000,
+      () => ![...tracked.values()].some((t) => !t.failed && (t.ackAt === undefined || t.receivedAt === undefined)),
+      () => [...tracked.values()].reduce((n, t) => n + (t.ackAt === undefined ? 0 : 1) + (t.receivedAt === undefined ? 0 : 1), 0),
+    );
     const cpuAfter = snapshotCpu(server.pid);
     const entries = [...tracked.values()];
     const acked = entries.filter((t) => t.ackAt !== undefined);

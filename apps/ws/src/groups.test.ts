@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { createTestDatabase, type TestDatabase } from "@parley/db/test";
+import { createTestDatabase } from "@parley/db/test";
 
 import type { WsServer } from "./server";
 import {
@@ -12,10 +12,9 @@ import {
   startInstances,
   startPrivateRedis,
   type TestUser,
+  useTwoInstances,
   waitFor,
 } from "./test/harness";
-
-const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 const userText = (device: Device, groupId: number) =>
   device.groupMessages(groupId).filter((message) => !message.content.includes(" created the group "));
@@ -28,22 +27,9 @@ function expectOnceInOrder(device: Device, groupId: number) {
 }
 
 describe("live groups across WebSocket instances", () => {
-  let database: TestDatabase;
-  let instances: WsServer[];
-  let first: WsServer;
-  let second: WsServer;
+  const deployment = useTwoInstances();
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    instances = await startInstances(deploymentEnv(database.url, redisUrl), 2);
-    [first, second] = instances as [WsServer, WsServer];
-  });
-  afterAll(async () => {
-    await Promise.all(instances.map((instance) => instance.shutdown()));
-    await database.drop();
-  });
-
-  const urlFor = (index: number) => (index % 2 === 0 ? first.url : second.url);
+  const urlFor = (index: number) => (index % 2 === 0 ? deployment.first.url : deployment.second.url);
 
   async function groupOf(count: number) {
     const people: TestUser[] = [];
@@ -98,7 +84,7 @@ describe("live groups across WebSocket instances", () => {
       const held = Math.max(...ben.groupMessages(group.id).map((message) => message.seq));
       await ben.close();
       for (let n = 0; n < 10; n++) await sendToGroup(ana, group.id, `while away ${n}`);
-      benAgain = connect(people[1] as TestUser, second.url, { lastEventId: resumeFrom, groupSeqs: [[group.id, held]] });
+      benAgain = connect(people[1] as TestUser, deployment.second.url, { lastEventId: resumeFrom, groupSeqs: [[group.id, held]] });
       const back = benAgain;
       await waitFor(() => userText(back, group.id).length === 10, "Ben catches up");
       await new Promise((resolve) => setTimeout(resolve, 300)); // nothing more (no repeats) trickles in
@@ -112,8 +98,8 @@ describe("live groups across WebSocket instances", () => {
   it("starts delivering to someone added while online, from the message that added them", async () => {
     const { devices, group } = await groupOf(2);
     const [ana] = devices as [Device, Device];
-    const dan = await signUp(second.url, "Dan");
-    const danPhone = connect(dan, second.url);
+    const dan = await signUp(deployment.second.url, "Dan");
+    const danPhone = connect(dan, deployment.second.url);
     try {
       await waitFor(() => danPhone.events.some(({ event }) => event.type === "group_heads"), "Dan's stream live");
       await ana.client.group.addMembers.mutate({ group_id: group.id, user_ids: [dan.id] });

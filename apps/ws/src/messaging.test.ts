@@ -15,37 +15,24 @@ import {
   signUp,
   startInstances,
   startPrivateRedis,
+  testRedisUrl,
   type TestUser,
+  useTwoInstances,
   waitFor,
 } from "./test/harness";
-
-const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 function contents(device: { messages(): string[] }) {
   return device.messages();
 }
 
 describe("live 1:1 messaging across WebSocket instances", () => {
-  let database: TestDatabase;
-  let instances: WsServer[];
-  let first: WsServer;
-  let second: WsServer;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    instances = await startInstances(deploymentEnv(database.url, redisUrl), 2);
-    [first, second] = instances as [WsServer, WsServer];
-  });
-  afterAll(async () => {
-    await Promise.all(instances.map((instance) => instance.shutdown()));
-    await database.drop();
-  });
+  const deployment = useTwoInstances();
 
   it("delivers at once to the recipient on another instance, and ticks flow back to the sender", async () => {
-    const ana = await signUp(first.url, "Ana");
-    const ben = await signUp(second.url, "Ben");
-    const anaPhone = connect(ana, first.url);
-    const benPhone = connect(ben, second.url);
+    const ana = await signUp(deployment.first.url, "Ana");
+    const ben = await signUp(deployment.second.url, "Ben");
+    const anaPhone = connect(ana, deployment.first.url);
+    const benPhone = connect(ben, deployment.second.url);
     try {
       await new Promise((r) => setTimeout(r, 200)); // both streams live
       const sent = await send(anaPhone, ben, "Hello Ben");
@@ -69,12 +56,12 @@ describe("live 1:1 messaging across WebSocket instances", () => {
   });
 
   it("reaches every device of a user, wherever each is connected", async () => {
-    const ana = await signUp(first.url, "Ana");
-    const ben = await signUp(first.url, "Ben");
-    const anaLaptop = connect(ana, second.url);
-    const anaPhone = connect(ana, first.url);
-    const benPhone = connect(ben, first.url);
-    const benLaptop = connect(ben, second.url);
+    const ana = await signUp(deployment.first.url, "Ana");
+    const ben = await signUp(deployment.first.url, "Ben");
+    const anaLaptop = connect(ana, deployment.second.url);
+    const anaPhone = connect(ana, deployment.first.url);
+    const benPhone = connect(ben, deployment.first.url);
+    const benLaptop = connect(ben, deployment.second.url);
     try {
       await new Promise((r) => setTimeout(r, 200));
       await send(anaPhone, ben, "to all your devices");
@@ -89,10 +76,10 @@ describe("live 1:1 messaging across WebSocket instances", () => {
   });
 
   it("keeps messages for an offline recipient and delivers them in order, once, on return", async () => {
-    const ana = await signUp(first.url, "Ana");
-    const ben = await signUp(second.url, "Ben");
-    const anaPhone = connect(ana, first.url);
-    const benBefore = connect(ben, second.url);
+    const ana = await signUp(deployment.first.url, "Ana");
+    const ben = await signUp(deployment.second.url, "Ben");
+    const anaPhone = connect(ana, deployment.first.url);
+    const benBefore = connect(ben, deployment.second.url);
     try {
       await new Promise((r) => setTimeout(r, 200));
       await send(anaPhone, ben, "before");
@@ -103,7 +90,7 @@ describe("live 1:1 messaging across WebSocket instances", () => {
       const expected = Array.from({ length: 25 }, (_, i) => `while away ${i}`);
       for (const content of expected) await send(anaPhone, ben, content);
 
-      const benAgain = connect(ben, first.url, { lastEventId: resumeFrom });
+      const benAgain = connect(ben, deployment.first.url, { lastEventId: resumeFrom });
       try {
         await waitFor(() => contents(benAgain).length >= expected.length, "catch-up");
         await new Promise((r) => setTimeout(r, 300)); // anything extra would show up now
@@ -124,14 +111,14 @@ describe("live 1:1 messaging across WebSocket instances", () => {
   });
 
   it("counts messages as delivered when a new device of the recipient comes online", async () => {
-    const ana = await signUp(first.url, "Ana");
-    const ben = await signUp(second.url, "Ben");
-    const anaPhone = connect(ana, first.url);
+    const ana = await signUp(deployment.first.url, "Ana");
+    const ben = await signUp(deployment.second.url, "Ben");
+    const anaPhone = connect(ana, deployment.first.url);
     try {
       await new Promise((r) => setTimeout(r, 200));
       const sent = await send(anaPhone, ben, "for your new phone");
       // Ben's new device has no stream position: it will load chats and history itself.
-      const benNewPhone = connect(ben, second.url);
+      const benNewPhone = connect(ben, deployment.second.url);
       try {
         await waitFor(
           () => anaPhone.events.some(({ event }) => event.type === "message_status_update" && event.status === "delivered" && event.message_ids.includes(sent.id)),
@@ -146,11 +133,11 @@ describe("live 1:1 messaging across WebSocket instances", () => {
   });
 
   it("ends a live stream at once when its session is revoked elsewhere", async () => {
-    const ben = await signUp(first.url, "Ben");
+    const ben = await signUp(deployment.first.url, "Ben");
     const errors: unknown[] = [];
-    const client = createParleyClient({ url: second.url, token: ben.token });
+    const client = createParleyClient({ url: deployment.second.url, token: ben.token });
     const live = client.subscribeEvents({ selfUserId: ben.id, onEvent: () => {}, onError: (error) => errors.push(error) });
-    const other = createParleyClient({ url: first.url, token: (await loginAgain(first.url, ben)).token });
+    const other = createParleyClient({ url: deployment.first.url, token: (await loginAgain(deployment.first.url, ben)).token });
     try {
       await new Promise((r) => setTimeout(r, 200));
       await other.auth.logout.mutate({ all_devices: true });
@@ -163,10 +150,10 @@ describe("live 1:1 messaging across WebSocket instances", () => {
   });
 
   it("shows who is online and who is typing, and last seen when they leave", async () => {
-    const ana = await signUp(first.url, "Ana");
-    const ben = await signUp(second.url, "Ben");
-    const benPhone = connect(ben, second.url);
-    const anaSetup = connect(ana, first.url);
+    const ana = await signUp(deployment.first.url, "Ana");
+    const ben = await signUp(deployment.second.url, "Ben");
+    const benPhone = connect(ben, deployment.second.url);
+    const anaSetup = connect(ana, deployment.first.url);
     await new Promise((r) => setTimeout(r, 200));
     await send(anaSetup, ben, "let's chat"); // now they are chat peers
     await anaSetup.close();
@@ -175,7 +162,7 @@ describe("live 1:1 messaging across WebSocket instances", () => {
       "Ana offline",
     );
 
-    const anaPhone = connect(ana, first.url);
+    const anaPhone = connect(ana, deployment.first.url);
     try {
       await waitFor(
         () => benPhone.events.some(({ event }) => event.type === "presence_update" && event.user_id === ana.id && event.is_online),
@@ -211,7 +198,7 @@ describe("faults: nothing acknowledged is lost or repeated", () => {
   afterAll(() => database.drop());
 
   it.each(["shuts down", "crashes"] as const)("survives an instance that %s: the client moves to another one and resumes", async (how) => {
-    const [a, b] = (await startInstances(deploymentEnv(database.url, redisUrl), 2)) as [WsServer, WsServer];
+    const [a, b] = (await startInstances(deploymentEnv(database.url, testRedisUrl), 2)) as [WsServer, WsServer];
     const ana = await signUp(a.url, "Ana");
     const ben = await signUp(a.url, "Ben");
     const anaPhone = connect(ana, a.url);
@@ -289,7 +276,7 @@ describe("slow readers", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    [server] = (await startInstances({ ...deploymentEnv(database.url, redisUrl), WS_MAX_BUFFERED_BYTES: "262144" }, 1)) as [WsServer];
+    [server] = (await startInstances({ ...deploymentEnv(database.url, testRedisUrl), WS_MAX_BUFFERED_BYTES: "262144" }, 1)) as [WsServer];
   });
   afterAll(async () => {
     await server.shutdown();

@@ -3,12 +3,18 @@ import { randomBytes, randomInt, randomUUID } from "node:crypto";
 
 import { Redis } from "ioredis";
 
+import { beforeAll, afterAll } from "vitest";
+
 import { freePort } from "@parley/api/test";
+import { createTestDatabase, type TestDatabase } from "@parley/db/test";
 import { createParleyClient, type ParleyClient, type ParleyEvent } from "@parley/sdk/node";
 
 import { startWsServer, type WsServer } from "../server";
 
 export const TEST_CODE = "123456";
+
+/** The Redis the suites share (the fault tests start private ones). */
+export const testRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 export function testNumber(): string {
   return `+1415201${String(randomInt(0, 10_000)).padStart(4, "0")}`;
@@ -27,6 +33,27 @@ export function deploymentEnv(databaseUrl: string, redisUrl: string): Record<str
     WS_PORT: "0",
     WS_SHUTDOWN_GRACE_MS: "50",
   };
+}
+
+/**
+ * Two instances of one deployment on a fresh database and the shared test Redis, started
+ * before the enclosing describe's tests and stopped after them. Read the instances from the
+ * returned object inside tests (they exist once beforeAll has run).
+ */
+export function useTwoInstances(): { first: WsServer; second: WsServer } {
+  const deployment = {} as { first: WsServer; second: WsServer };
+  let database: TestDatabase | undefined;
+  let instances: WsServer[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    instances = await startInstances(deploymentEnv(database.url, testRedisUrl), 2);
+    [deployment.first, deployment.second] = instances as [WsServer, WsServer];
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.shutdown()));
+    await database?.drop();
+  });
+  return deployment;
 }
 
 export async function startInstances(env: Record<string, string>, count: number): Promise<WsServer[]> {
