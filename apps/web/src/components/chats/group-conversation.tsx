@@ -1,21 +1,18 @@
 "use client";
 
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 
 import { typingLine } from "~/lib/chat/group-text";
-import { emptyConversation, groupKey, type ThreadMessage } from "~/lib/chat/state";
-import { useNow } from "~/lib/use-now";
+import { groupKey } from "~/lib/chat/state";
 
-import { useChatEngine, useChatState } from "./chat-engine";
+import { useChatState } from "./chat-engine";
 import { Composer } from "./composer";
 import { ConnectionBanner } from "./connection-banner";
 import { ConversationNotice } from "./conversation-notice";
-import { DeleteMessageDialog } from "./delete-message-dialog";
 import { GroupHeader } from "./group-header";
 import { GroupInfoPanel } from "./group-info-panel";
-import { MessageInfoDialog } from "./message-info-dialog";
 import { MessageList } from "./message-list";
-import { useNameOf } from "./use-name-of";
+import { MessageDialogs, useConversationPane } from "./use-conversation-pane";
 
 type GroupConversationProps = {
   groupId: number;
@@ -26,34 +23,16 @@ const nobody: readonly number[] = [];
 
 /** A group's conversation, with its info panel on top when opened. Mounted per group. */
 export function GroupConversation({ groupId, onBack }: GroupConversationProps) {
-  const engine = useChatEngine();
-  const key = groupKey(groupId);
-  const selfId = useChatState((state) => state.selfId);
+  const pane = useConversationPane(groupKey(groupId));
+  const { engine, key, selfId, conversation, nameOf, now, firstUnreadSeq, failedToOpen, replyTo, setReplyTo } = pane;
+  const { setDeleting, setInspecting } = pane;
   const chat = useChatState((state) => state.chats[key]);
-  const conversation = useChatState((state) => state.conversations[key]) ?? emptyConversation;
   const typingIds = useChatState((state) => state.typing[key]) ?? nobody;
-  const nameOf = useNameOf();
-  const now = useNow();
-  const [replyTo, setReplyTo] = useState<ThreadMessage | null>(null);
-  const [deleting, setDeleting] = useState<ThreadMessage | null>(null);
-  const [inspecting, setInspecting] = useState<ThreadMessage | null>(null);
   const [isInfoOpen, setIsInfoOpen] = useState(false);
-  // Where "N unread messages" goes: decided once, when the group opens.
-  const [firstUnreadSeq] = useState(() => {
-    const known = engine.store.getState().chats[key];
-    return known && known.unreadCount > 0 ? known.lastSeq - known.unreadCount + 1 : null;
-  });
   const group = chat?.kind === "group" ? chat.group : null;
   const leftReason = chat?.kind === "group" ? chat.leftReason : null;
   const isGone = conversation.history === "gone";
   const typing = useMemo(() => typingLine(typingIds.map((id) => nameOf(id) ?? "Someone")), [typingIds, nameOf]);
-
-  useEffect(() => {
-    engine.openConversation(key);
-    return () => engine.closeConversation(key);
-  }, [engine, key]);
-
-  const failedToOpen = conversation.history === "error" && conversation.messages.length === 0;
 
   return (
     <section
@@ -116,19 +95,7 @@ export function GroupConversation({ groupId, onBack }: GroupConversationProps) {
           </footer>
         )
       )}
-      {deleting && (
-        <DeleteMessageDialog
-          conversationKey={key}
-          message={deleting}
-          selfId={selfId}
-          now={now}
-          onClose={() => {
-            if (replyTo?.id === deleting.id) setReplyTo(null);
-            setDeleting(null);
-          }}
-        />
-      )}
-      {inspecting && <MessageInfoDialog message={inspecting} now={now} onClose={() => setInspecting(null)} />}
+      <MessageDialogs pane={pane} />
       {isInfoOpen && group && !isGone && (
         <GroupInfoPanel group={group} selfId={selfId} onClose={() => setIsInfoOpen(false)} />
       )}
