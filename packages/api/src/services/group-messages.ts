@@ -13,13 +13,12 @@ import type {
 
 import type { Deps } from "../runtime";
 import { appendEvents, deliverEvents, publishToGroup, type StoredEvent, takeEventSeqs } from "./events";
-import { activeMemberIds, findMembership, type GroupRow, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
+import { activeMemberIds, findMembership, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
 import { assertDeletableForEveryone, blankedMessage, hideForUser, toReplyPreview } from "./messages";
 import { notifyOffline } from "./notifier";
 import { toPublicProfile } from "./user";
 
 const replies = alias(schema.messages, "reply");
-const noSuchMessage = () => new TRPCError({ code: "NOT_FOUND", message: "There is no such message." });
 
 /** The member's window on the group: messages from when they joined to when they left. */
 const visibleTo = (member: Pick<MemberRow, "joinedSeq" | "leftSeq">) =>
@@ -415,10 +414,12 @@ export async function findGroupMessageForMember(deps: Deps, userId: number, mess
   return row ?? null;
 }
 
+export type VisibleGroupMessage = NonNullable<Awaited<ReturnType<typeof findGroupMessageForMember>>>;
+
 export async function deleteGroupMessage(
   deps: Deps,
   userId: number,
-  found: { message: typeof schema.messages.$inferSelect; group: GroupRow; member: MemberRow },
+  found: VisibleGroupMessage,
   forEveryone: boolean,
 ) {
   const { message, group, member } = found;
@@ -450,9 +451,12 @@ export async function deleteGroupMessage(
  * "Message info" for a group message you sent: each member who was in the group when it was
  * sent, with when it reached them and when they read it (their first receipt covering its seq).
  */
-export async function groupMessageInfo(deps: Deps, userId: number, messageId: number): Promise<MessageInfo> {
-  const found = await findGroupMessageForMember(deps, userId, messageId);
-  if (!found) throw noSuchMessage();
+export async function groupMessageInfo(
+  deps: Deps,
+  userId: number,
+  found: VisibleGroupMessage,
+): Promise<MessageInfo> {
+  const messageId = found.message.id;
   if (found.message.senderId !== userId || found.message.messageType === "system") {
     throw new TRPCError({ code: "FORBIDDEN", message: "Message info is only for messages you sent." });
   }

@@ -580,7 +580,8 @@ export async function deleteMessage(deps: Deps, userId: number, input: { message
 
 /** "Message info" for a message you sent: when it reached each recipient and when they read it. */
 export async function messageInfo(deps: Deps, userId: number, messageId: number): Promise<MessageInfo> {
-  if (await findGroupMessageForMember(deps, userId, messageId)) return groupMessageInfo(deps, userId, messageId);
+  const inGroup = await findGroupMessageForMember(deps, userId, messageId);
+  if (inGroup) return groupMessageInfo(deps, userId, inGroup);
   const row = await findMessageForMember(deps, userId, messageId);
   if (row.message.senderId !== userId) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Message info is only for messages you sent." });
