@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+import { DEFAULT_ALLOWED_MEDIA_TYPES, type MediaKind } from "@parley/validators";
+
 import type { ServerEnv } from "./env";
 
 export type OtpTestNumber = { prefix: string; exact: boolean; code: string };
@@ -19,11 +21,23 @@ export type MessagingConfig = {
   groupMaxMembers: number;
 };
 
+export type MediaConfig = {
+  maxBytes: number;
+  /** Per kind: the MIME types a file of that kind may turn out to be (sniffed). */
+  allowedTypes: Record<MediaKind, readonly string[]>;
+  uploadsPerHour: number;
+  urlTtlSeconds: number;
+  uploadUrlTtlSeconds: number;
+  unsentTtlSeconds: number;
+  ffmpegPath: string | null;
+};
+
 export type ServerConfig = {
   env: ServerEnv;
   shape: "embedded" | "scaled";
   auth: AuthConfig;
   messaging: MessagingConfig;
+  media: MediaConfig;
 };
 
 export class ConfigError extends Error {
@@ -61,6 +75,24 @@ export function parseOtpTestNumbers(value: string | undefined): OtpTestNumber[] 
     });
 }
 
+/** MEDIA_ALLOWED_TYPES narrows (or widens) the defaults; each type lands under the kind its top-level type names. */
+export function parseAllowedMediaTypes(value: string | undefined): Record<MediaKind, readonly string[]> {
+  if (!value) return DEFAULT_ALLOWED_MEDIA_TYPES;
+  const types = value
+    .split(",")
+    .map((type) => type.trim().toLowerCase())
+    .filter(Boolean);
+  const byKind: Record<MediaKind, string[]> = { image: [], video: [], audio: [], document: [] };
+  for (const type of types) {
+    if (!/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/.test(type)) {
+      throw new ConfigError(`MEDIA_ALLOWED_TYPES entry "${type}" must be a MIME type such as image/jpeg`);
+    }
+    const top = type.split("/")[0];
+    byKind[top === "image" || top === "video" || top === "audio" ? top : "document"].push(type);
+  }
+  return byKind;
+}
+
 /** Embedded installs get a random secret on first start, kept in the data dir. */
 export function persistentSecret(dataDir: string, name: string): string {
   const file = join(dataDir, name);
@@ -91,6 +123,9 @@ export function buildServerConfig(env: ServerEnv): ServerConfig {
   if (env.SMS_PROVIDER === "twilio" && !(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM_NUMBER)) {
     throw new ConfigError("SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER");
   }
+  if (env.MEDIA_STORAGE === "s3" && !env.S3_BUCKET) {
+    throw new ConfigError("MEDIA_STORAGE=s3 needs S3_BUCKET (and S3_ENDPOINT for MinIO, R2 or another non-AWS store)");
+  }
   const jwtSecret = env.JWT_SECRET ?? persistentSecret(env.DATA_DIR, "jwt-secret");
   return {
     env,
@@ -105,6 +140,15 @@ export function buildServerConfig(env: ServerEnv): ServerConfig {
       eventRetentionDays: env.EVENT_RETENTION_DAYS,
       maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
       groupMaxMembers: env.GROUP_MAX_MEMBERS,
+    },
+    media: {
+      maxBytes: env.MEDIA_MAX_BYTES,
+      allowedTypes: parseAllowedMediaTypes(env.MEDIA_ALLOWED_TYPES),
+      uploadsPerHour: env.MEDIA_UPLOADS_PER_HOUR,
+      urlTtlSeconds: env.MEDIA_URL_TTL_SECONDS,
+      uploadUrlTtlSeconds: env.MEDIA_UPLOAD_URL_TTL_SECONDS,
+      unsentTtlSeconds: Math.round(env.MEDIA_UNSENT_TTL_HOURS * 3600),
+      ffmpegPath: env.FFMPEG_PATH ?? null,
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
-import { GROUP_MAX_MEMBERS } from "@parley/validators";
+import { GROUP_MAX_MEMBERS, MEDIA_MAX_BYTES } from "@parley/validators";
 
 import { failOnInvalidEnv } from "./config";
 
@@ -41,6 +41,29 @@ export function readServerEnv(runtimeEnv: Record<string, string | undefined> = p
       // Members per group, the creator included (the spec's and WhatsApp's 256 is the ceiling).
       GROUP_MAX_MEMBERS: z.coerce.number().int().min(2).max(GROUP_MAX_MEMBERS).default(GROUP_MAX_MEMBERS),
       OTP_TEST_NUMBERS_IN_PRODUCTION: booleanString,
+      // Where uploads live: local disk under MEDIA_DIR (served by the app), or an S3-compatible store.
+      MEDIA_STORAGE: z.enum(["local", "s3"]).default("local"),
+      MEDIA_DIR: z.string().optional(),
+      S3_BUCKET: z.string().optional(),
+      S3_REGION: z.string().default("us-east-1"),
+      // For MinIO, R2 and other S3 look-alikes; unset means AWS.
+      S3_ENDPOINT: z.url().optional(),
+      S3_ACCESS_KEY_ID: z.string().optional(),
+      S3_SECRET_ACCESS_KEY: z.string().optional(),
+      S3_FORCE_PATH_STYLE: booleanString,
+      // The spec's 16 MB per file.
+      MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).max(2 ** 31 - 1).default(MEDIA_MAX_BYTES),
+      // Comma-separated MIME types replacing the defaults (DEFAULT_ALLOWED_MEDIA_TYPES), e.g. image/jpeg,image/png,video/mp4.
+      MEDIA_ALLOWED_TYPES: z.string().optional(),
+      // The spec's 10 uploads per hour per user.
+      MEDIA_UPLOADS_PER_HOUR: z.coerce.number().int().min(1).default(10),
+      // How long a signed download URL works; short, so a URL kept after losing access soon gives nothing.
+      MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(300),
+      MEDIA_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(900),
+      // Uploads never sent in a message (and files no message carries any more) are deleted after this.
+      MEDIA_UNSENT_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
+      // Video posters need ffmpeg; unset means "ffmpeg" on PATH, if it is there.
+      FFMPEG_PATH: z.string().optional(),
     },
     runtimeEnv,
     emptyStringAsUndefined: true,

@@ -3,6 +3,7 @@ import { chatRouter } from "./router/chat";
 import { contactRouter } from "./router/contact";
 import { eventRouter } from "./router/event";
 import { groupRouter } from "./router/group";
+import { mediaRouter } from "./router/media";
 import { messageRouter } from "./router/message";
 import { userRouter } from "./router/user";
 import { createCallerFactory, router } from "./trpc";
@@ -13,6 +14,7 @@ export const appRouter = router({
   chat: chatRouter,
   group: groupRouter,
   message: messageRouter,
+  media: mediaRouter,
   contact: contactRouter,
   event: eventRouter,
 });

@@ -19,6 +19,9 @@ import {
 import { buildServerConfig, type ServerConfig } from "./config";
 import { readServerEnv } from "./env";
 import { createLogger, type Logger } from "./logger";
+import { createLocalStorage } from "./services/media/local-storage";
+import { createS3Storage } from "./services/media/s3-storage";
+import type { MediaStorage } from "./services/media/storage";
 import { createLogNotifier, type Notifier } from "./services/notifier";
 import { createConsoleSmsSender, createTwilioSmsSender, type SmsSender } from "./services/sms";
 
@@ -34,6 +37,8 @@ export type Runtime = {
   bus: EventBus;
   inbox: Inbox;
   presence: Presence;
+  /** Where uploaded files live: local disk (served by the app) or S3. */
+  media: MediaStorage;
   notifier: Notifier;
   sms: SmsSender;
   log: Logger;
@@ -41,9 +46,25 @@ export type Runtime = {
 };
 
 /** The parts of a runtime the services use; tests build one directly. */
-export type Deps = Pick<Runtime, "db" | "store" | "bus" | "inbox" | "presence" | "notifier" | "sms" | "log"> & {
-  config: Pick<ServerConfig, "auth" | "messaging">;
+export type Deps = Pick<Runtime, "db" | "store" | "bus" | "inbox" | "presence" | "media" | "notifier" | "sms" | "log"> & {
+  config: Pick<ServerConfig, "auth" | "messaging" | "media">;
 };
+
+/** The configured media store: S3 (any compatible service) or files under MEDIA_DIR. */
+export function createMediaStorage(config: ServerConfig): MediaStorage {
+  const { env } = config;
+  if (env.MEDIA_STORAGE === "s3" && env.S3_BUCKET) {
+    return createS3Storage({
+      bucket: env.S3_BUCKET,
+      region: env.S3_REGION,
+      endpoint: env.S3_ENDPOINT,
+      accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    });
+  }
+  return createLocalStorage({ dir: env.MEDIA_DIR ?? join(env.DATA_DIR, "media"), secret: config.auth.jwtSecret });
+}
 
 /** Redis-backed realtime parts (scaled) or in-process ones (embedded). */
 export function createRealtime(redis: { url: string; keyPrefix: string } | null): Pick<Runtime, "store" | "bus" | "inbox" | "presence"> {
@@ -84,18 +105,25 @@ export async function createRuntime(options: {
         })
       : createConsoleSmsSender(log);
 
-  log.info({ shape: config.shape, database: database.kind, store: env.REDIS_URL ? "redis" : "memory" }, "runtime ready");
+  const media = createMediaStorage(config);
+  if (config.shape === "scaled" && media.driver === "local") {
+    log.warn("MEDIA_STORAGE=local with several instances needs MEDIA_DIR on storage they all share; S3 is the usual choice");
+  }
+
+  log.info({ shape: config.shape, database: database.kind, store: env.REDIS_URL ? "redis" : "memory", media: media.driver }, "runtime ready");
 
   return {
     config,
     db: database.db,
     database,
     ...realtime,
+    media,
     notifier: createLogNotifier(log),
     sms,
     log,
     close: async () => {
       await closeRealtime(realtime);
+      await media.close();
       await database.close();
     },
   };

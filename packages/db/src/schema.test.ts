@@ -41,7 +41,7 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
       else await handle.close();
     });
 
-    it("has all eight tables of the spec plus sessions, the event log and group receipts", async () => {
+    it("has all eight tables of the spec plus sessions, the event log, group receipts and media", async () => {
       const result = await handle.db.execute<{ table_name: string }>(
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
@@ -54,6 +54,7 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
         "group_receipts",
         "groups",
         "hidden_messages",
+        "media",
         "message_status",
         "messages",
         "sessions",
@@ -107,9 +108,13 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
       const clientMsgId = randomUUID();
       const [message] = await handle.db
         .insert(schema.messages)
-        .values({ chatId, senderId: alice, seq: 1, clientMsgId, content: "hi", locationLongitude: "-179.12345678" })
+        .values({ chatId, senderId: alice, seq: 1, clientMsgId, content: "hi", locationLatitude: "-89.5", locationLongitude: "-179.12345678" })
         .returning();
       expect(message?.locationLongitude).toBe("-179.12345678");
+      // A location is both coordinates or neither.
+      expect(
+        await violation(handle.db.insert(schema.messages).values({ chatId, senderId: bob, seq: 9, content: "half", locationLatitude: "1.5" })),
+      ).toBe("messages_location_pair");
       expect(
         await violation(handle.db.insert(schema.messages).values({ chatId, senderId: bob, seq: 1, content: "dup seq" })),
       ).toBe("messages_chat_seq_unique");

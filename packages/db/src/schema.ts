@@ -28,6 +28,10 @@ const updatedAt = () =>
     .$onUpdate(() => new Date());
 
 export const messageTypes = ["text", "image", "video", "audio", "document", "location", "system"] as const;
+export const mediaKinds = ["image", "video", "audio", "document"] as const;
+export const mediaPurposes = ["message", "profile_picture", "group_picture"] as const;
+// pending: upload URL issued; processing: being checked; ready: checked, may be attached; rejected: failed the check.
+export const mediaStatuses = ["pending", "processing", "ready", "rejected"] as const;
 export const messageStatuses = ["sent", "delivered", "read"] as const;
 export const groupRoles = ["admin", "member"] as const;
 
@@ -41,6 +45,8 @@ export const users = pgTable(
     passwordHash: varchar({ length: 255 }).notNull(),
     fullName: varchar({ length: 255 }),
     profilePictureUrl: text(),
+    // A picture uploaded through the media pipeline (profile_picture_url stays for external URLs).
+    profileMediaId: uuid().references((): AnyPgColumn => media.id, { onDelete: "set null" }),
     statusMessage: text(),
     lastSeen: timestamp({ withTimezone: true }),
     isOnline: boolean().notNull().default(false),
@@ -110,6 +116,7 @@ export const groups = pgTable(
     name: varchar({ length: 255 }).notNull(),
     description: text(),
     profilePictureUrl: text(),
+    pictureMediaId: uuid().references((): AnyPgColumn => media.id, { onDelete: "set null" }),
     createdBy: integer()
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -198,6 +205,9 @@ export const messages = pgTable(
     messageType: varchar({ length: 20, enum: messageTypes }).notNull().default("text"),
     // For message_type 'system' (group events such as "Ana added Ben"): { action, actor_id, user_ids, name }.
     system: jsonb(),
+    // Photos, videos, audio and documents live in `media` (checked, with thumbnail and size);
+    // URLs are minted per read, short-lived, so the spec's media_url columns stay empty.
+    mediaId: uuid().references((): AnyPgColumn => media.id, { onDelete: "set null" }),
     mediaUrl: text(),
     mediaThumbnailUrl: text(),
     mediaSize: integer(),
@@ -205,6 +215,7 @@ export const messages = pgTable(
     // The spec's DECIMAL(10, 8) cannot hold a longitude past ±99.99999999; longitudes need 11 digits.
     locationLatitude: numeric({ precision: 10, scale: 8 }),
     locationLongitude: numeric({ precision: 11, scale: 8 }),
+    locationName: varchar({ length: 256 }),
     replyToMessageId: bigint({ mode: "number" }).references((): AnyPgColumn => messages.id, { onDelete: "set null" }),
     isForwarded: boolean().notNull().default(false),
     // Set when the sender deleted it for everyone: content and media are cleared, the row stays
@@ -231,6 +242,60 @@ export const messages = pgTable(
     index("idx_messages_created_at").using("brin", t.createdAt),
     // Partial: most messages are not replies, and the FK's ON DELETE lookup still uses it.
     index("idx_messages_reply_to_message_id").on(t.replyToMessageId).where(sql`${t.replyToMessageId} is not null`),
+    // Who may read a file is decided by the messages that carry it.
+    index("idx_messages_media_id").on(t.mediaId).where(sql`${t.mediaId} is not null`),
+    // An upload is sent once; forwarding (which reuses the file) is how it reaches other chats.
+    uniqueIndex("messages_media_sent_once").on(t.mediaId).where(sql`${t.mediaId} is not null and not ${t.isForwarded}`),
+    check(
+      "messages_location_pair",
+      sql`(${t.locationLatitude} is null) = (${t.locationLongitude} is null)`,
+    ),
+  ],
+);
+
+/**
+ * An uploaded file: photo, video, audio, document, or a profile or group picture. The bytes
+ * live in storage (local disk or S3) under `storage_key`; this row says what was promised
+ * (declared_*) and, once checked, what actually arrived (sniffed type, real size, dimensions).
+ * The id is a random UUID, but ids are not capabilities: every read is checked against
+ * membership of a conversation that carries the file.
+ */
+export const media = pgTable(
+  "media",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ownerId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: varchar({ length: 20, enum: mediaPurposes }).notNull().default("message"),
+    kind: varchar({ length: 10, enum: mediaKinds }).notNull(),
+    status: varchar({ length: 12, enum: mediaStatuses }).notNull().default("pending"),
+    declaredMimeType: varchar({ length: 127 }).notNull(),
+    declaredSize: integer().notNull(),
+    fileName: varchar({ length: 255 }),
+    isVoiceNote: boolean().notNull().default(false),
+    storageKey: text().notNull(),
+    // Filled by the check: the type sniffed from the bytes, never the client's claim.
+    mimeType: varchar({ length: 127 }),
+    size: integer(),
+    width: integer(),
+    height: integer(),
+    durationSeconds: integer(),
+    thumbnailKey: text(),
+    rejectedReason: text(),
+    uploadExpiresAt: timestamp({ withTimezone: true }).notNull(),
+    processingStartedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+    readyAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index("idx_media_owner").on(t.ownerId),
+    // The cleanup of uploads nobody sent walks media by age.
+    index("idx_media_created_at").on(t.createdAt),
+    check("media_kind", sql`${t.kind} in ('image', 'video', 'audio', 'document')`),
+    check("media_purpose", sql`${t.purpose} in ('message', 'profile_picture', 'group_picture')`),
+    check("media_status", sql`${t.status} in ('pending', 'processing', 'ready', 'rejected')`),
+    check("media_declared_size_positive", sql`${t.declaredSize} > 0`),
   ],
 );
 

@@ -8,7 +8,10 @@ import {
 
 import type { AppRouter } from "@parley/api";
 
+import type { MediaOutput } from "@parley/validators";
+
 import { type LiveOptions, type LiveSubscription, subscribeToEvents } from "./live";
+import { httpOrigin, uploadMedia, type UploadMediaOptions } from "./media";
 
 export type TokenSource = string | null | undefined | (() => string | null | undefined | Promise<string | null | undefined>);
 
@@ -33,6 +36,8 @@ export type ParleyClient = TRPCClient<AppRouter> & {
    * gap-filled per chat. Pass your own user id to skip acknowledging your own messages.
    */
   subscribeEvents(options: LiveOptions & { selfUserId?: number }): LiveSubscription;
+  /** Uploads a file and checks it; send the answer's `id` as a message's `media_id`. */
+  uploadMedia(options: UploadMediaOptions): Promise<MediaOutput>;
   /** Closes the WebSocket, if any. Idempotent. */
   close(): Promise<void>;
 };
@@ -99,13 +104,14 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     throw new Error(`Unsupported URL ${firstUrl}: use ws(s):// or http(s)://`);
   }
 
-  const extras: Pick<ParleyClient, "close" | "subscribeEvents"> = {
+  const extras: Pick<ParleyClient, "close" | "subscribeEvents" | "uploadMedia"> = {
     close: () => close(),
     subscribeEvents: (live) => subscribeToEvents(trpc, live, live.selfUserId),
+    uploadMedia: (upload) => uploadMedia(trpc, httpOrigin(firstUrl), upload),
   };
-  // The tRPC client is a proxy over procedure paths; `close` and `subscribeEvents` are ours.
+  // The tRPC client is a proxy over procedure paths; these properties are ours.
   return new Proxy(trpc, {
     get: (target, property, receiver) =>
-      property === "close" || property === "subscribeEvents" ? extras[property] : Reflect.get(target, property, receiver),
+      typeof property === "string" && property in extras ? extras[property as keyof typeof extras] : Reflect.get(target, property, receiver),
   }) as ParleyClient;
 }

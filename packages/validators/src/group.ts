@@ -3,13 +3,15 @@ import { z } from "zod";
 import { idSchema } from "./common";
 import {
   clientMsgIdSchema,
+  checkMessageBody,
   conversationMessageOutput,
-  messageContentSchema,
+  messageBodyFields,
   messageStatusSchema,
   messageTypeSchema,
   oneDirection,
   seqPage,
 } from "./message";
+import { mediaIdSchema } from "./media";
 import { publicProfileOutput } from "./user";
 
 /** WhatsApp's limit; the server's is configurable (GROUP_MAX_MEMBERS) but never above this. */
@@ -43,6 +45,7 @@ export const createGroupInput = z.object({
   name: groupName,
   description: groupDescription.optional(),
   profile_picture_url: pictureUrl.optional(),
+  picture_media_id: mediaIdSchema.optional().meta({ description: "An upload made with purpose group_picture" }),
   member_ids: memberIds.default([]).meta({ description: "Who to add besides you (you become the admin)" }),
 });
 
@@ -54,10 +57,16 @@ export const updateGroupInput = z
     name: groupName.optional(),
     description: groupDescription.nullable().optional(),
     profile_picture_url: pictureUrl.nullable().optional(),
+    picture_media_id: mediaIdSchema.nullable().optional().meta({ description: "An upload made with purpose group_picture; null removes it" }),
   })
-  .refine((input) => input.name !== undefined || input.description !== undefined || input.profile_picture_url !== undefined, {
-    message: "Give at least one of name, description or profile_picture_url",
-  });
+  .refine(
+    (input) =>
+      input.name !== undefined ||
+      input.description !== undefined ||
+      input.profile_picture_url !== undefined ||
+      input.picture_media_id !== undefined,
+    { message: "Give at least one of name, description, profile_picture_url or picture_media_id" },
+  );
 
 export const addGroupMembersInput = z
   .object({
@@ -123,6 +132,7 @@ export const groupSummaryOutput = z.object({
   name: z.string(),
   description: z.string().nullable(),
   profile_picture_url: z.string().nullable(),
+  picture_media_id: z.uuid().nullable().meta({ description: "The group picture, if uploaded; fetch it with media.url" }),
   created_by: z.number().int(),
   created_at: z.iso.datetime(),
   member_count: z.number().int(),
@@ -139,13 +149,14 @@ export const groupOutput = groupSummaryOutput.extend({
 
 export const groupListOutput = z.object({ groups: z.array(groupSummaryOutput) });
 
-export const sendGroupMessageInput = z.object({
-  group_id: idSchema,
-  content: messageContentSchema,
-  message_type: z.literal("text", { error: "Only text messages for now" }).default("text"),
-  client_msg_id: clientMsgIdSchema,
-  reply_to_message_id: idSchema.optional(),
-});
+export const sendGroupMessageInput = z
+  .object({
+    group_id: idSchema,
+    ...messageBodyFields,
+    client_msg_id: clientMsgIdSchema,
+    reply_to_message_id: idSchema.optional(),
+  })
+  .transform(checkMessageBody);
 
 export const listGroupMessagesInput = seqPage.extend({ group_id: idSchema }).refine(...oneDirection);
 

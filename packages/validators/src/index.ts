@@ -1,6 +1,7 @@
 export * from "./common";
 export * from "./auth";
 export * from "./user";
+export * from "./media";
 export * from "./message";
 export * from "./group";
 export * from "./system-text";

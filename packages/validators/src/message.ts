@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { idSchema } from "./common";
+import { CAPTION_MAX_LENGTH, locationInput, locationOutput, mediaIdSchema, mediaOutput } from "./media";
 
 export const MESSAGE_MAX_LENGTH = 4096;
 
@@ -16,13 +17,51 @@ export const messageContentSchema = z
   .max(MESSAGE_MAX_LENGTH, `A message is at most ${MESSAGE_MAX_LENGTH} characters`)
   .refine((value) => value.trim().length > 0, "A message can't be empty");
 
-export const sendChatMessageInput = z.object({
-  receiver_id: idSchema,
-  content: messageContentSchema,
-  message_type: z.literal("text", { error: "Only text messages for now" }).default("text"),
-  client_msg_id: clientMsgIdSchema,
-  reply_to_message_id: idSchema.optional(),
-});
+/** What a message carries besides its addressing: text, a file with an optional caption, or a location. */
+export const messageBodyFields = {
+  message_type: messageTypeSchema.default("text"),
+  content: z
+    .string({ error: "content must be text" })
+    .max(MESSAGE_MAX_LENGTH, `A message is at most ${MESSAGE_MAX_LENGTH} characters`)
+    .optional()
+    .meta({ description: "The text; for a photo, video, audio or document, an optional caption" }),
+  media_id: mediaIdSchema.optional().meta({ description: "For image, video, audio and document messages: from media.createUpload" }),
+  location: locationInput.optional().meta({ description: "For location messages" }),
+};
+
+type MessageBody = { message_type: MessageType; content?: string; media_id?: string; location?: unknown };
+
+/** Each type carries exactly what it needs; a blank caption is no caption. */
+export function checkMessageBody<T extends MessageBody>(input: T, ctx: z.RefinementCtx): T {
+  const issue = (message: string, path: string) => ctx.addIssue({ code: "custom", message, path: [path] });
+  const hasText = input.content !== undefined && input.content.trim().length > 0;
+  if (input.message_type === "text") {
+    if (!hasText) issue("A message can't be empty", "content");
+    if (input.media_id !== undefined) issue("A text message has no media_id: set message_type to the file's kind", "media_id");
+    if (input.location !== undefined) issue("A text message has no location: set message_type to location", "location");
+    return input;
+  }
+  if (input.message_type === "location") {
+    if (input.location === undefined) issue("A location message needs location { latitude, longitude }", "location");
+    if (input.media_id !== undefined) issue("A location message has no media_id", "media_id");
+    if (input.content !== undefined && hasText) issue("A location message has no content: put the place in location.name", "content");
+    return { ...input, content: undefined };
+  }
+  const kind = { image: "A photo", video: "A video", audio: "An audio", document: "A document" }[input.message_type];
+  if (input.media_id === undefined) issue(`${kind} message needs the media_id of an upload`, "media_id");
+  if (input.location !== undefined) issue(`${kind} message has no location`, "location");
+  if (hasText && (input.content?.length ?? 0) > CAPTION_MAX_LENGTH) issue(`A caption is at most ${CAPTION_MAX_LENGTH} characters`, "content");
+  return { ...input, content: hasText ? input.content : undefined };
+}
+
+export const sendChatMessageInput = z
+  .object({
+    receiver_id: idSchema,
+    ...messageBodyFields,
+    client_msg_id: clientMsgIdSchema,
+    reply_to_message_id: idSchema.optional(),
+  })
+  .transform(checkMessageBody);
 
 export const replyPreviewOutput = z.object({
   id: z.number().int(),
@@ -41,6 +80,8 @@ export const conversationMessageOutput = z.object({
   content: z.string().nullable(),
   reply_to_message_id: z.number().int().nullable(),
   reply_to: replyPreviewOutput.nullable(),
+  media: mediaOutput.nullable().meta({ description: "The photo, video, audio or document, if the message carries one" }),
+  location: locationOutput.nullable(),
   is_forwarded: z.boolean(),
   is_deleted: z.boolean(),
   created_at: z.iso.datetime(),

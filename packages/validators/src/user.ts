@@ -1,6 +1,9 @@
 import { z } from "zod";
 
 import { fullNameSchema } from "./common";
+import { mediaIdSchema } from "./media";
+
+const pictureMediaId = z.uuid().nullable().meta({ description: "A picture uploaded with media.createUpload (purpose profile_picture); fetch it with media.url" });
 
 /** The public face of a user: what anyone who may see them gets. */
 export const userSummaryOutput = z.object({
@@ -12,6 +15,7 @@ export const userSummaryOutput = z.object({
 /** Another user as the caller may see them. */
 export const publicProfileOutput = userSummaryOutput.extend({
   profile_picture_url: z.string().nullable(),
+  profile_picture_media_id: pictureMediaId,
   status_message: z.string().nullable(),
   is_online: z.boolean(),
   last_seen: z.iso.datetime().nullable(),
@@ -29,6 +33,7 @@ export const lastSeenOutput = z.object({ last_seen: z.iso.datetime() });
 export const meOutput = userSummaryOutput.extend({
   username: z.string().nullable(),
   profile_picture_url: z.string().nullable(),
+  profile_picture_media_id: pictureMediaId,
   status_message: z.string().nullable(),
   last_seen: z.iso.datetime().nullable(),
   is_online: z.boolean(),
@@ -44,10 +49,14 @@ export const updateMeInput = z
     full_name: fullNameSchema.optional(),
     status_message: z.string().trim().max(139, "Status message is at most 139 characters").nullable().optional(),
     profile_picture_url: optionalUrl.nullable().optional(),
+    profile_picture_media_id: mediaIdSchema
+      .nullable()
+      .optional()
+      .meta({ description: "An upload made with purpose profile_picture; null removes the picture" }),
   })
   .strict()
   .refine((input) => Object.values(input).some((value) => value !== undefined), {
-    message: "Give at least one of full_name, status_message or profile_picture_url",
+    message: "Give at least one of full_name, status_message, profile_picture_url or profile_picture_media_id",
   });
 
 export type UserSummary = z.infer<typeof userSummaryOutput>;

@@ -16,6 +16,7 @@ const peers = alias(schema.users, "peer");
 const lastMessages = alias(schema.messages, "last_message");
 const lastStatuses = alias(schema.messageStatus, "last_status");
 const quoted = alias(schema.messages, "quoted");
+const lastMedia = alias(schema.media, "last_media");
 
 // Typing indicators disappear on the client unless refreshed within this time.
 export const TYPING_EXPIRES_MS = 6_000;
@@ -58,6 +59,7 @@ async function selectChats(
       peer: peers,
       lastMessage: lastMessages,
       lastStatus: lastStatuses.status,
+      lastMedia,
       quoted: {
         id: quoted.id,
         senderId: quoted.senderId,
@@ -90,6 +92,7 @@ async function selectChats(
       and(eq(lastStatuses.messageId, lastMessages.id), ne(lastStatuses.userId, lastMessages.senderId)),
     )
     .leftJoin(quoted, eq(quoted.id, lastMessages.replyToMessageId))
+    .leftJoin(lastMedia, eq(lastMedia.id, lastMessages.mediaId))
     .where(
       and(
         or(eq(schema.chats.user1Id, userId), eq(schema.chats.user2Id, userId)),
@@ -111,6 +114,7 @@ async function selectChats(
             status: row.lastStatus,
             user1Id: row.chat.user1Id,
             user2Id: row.chat.user2Id,
+            media: row.lastMedia,
             reply: row.quoted,
           })
         : null,

@@ -14,7 +14,8 @@ import type {
 import type { Deps } from "../runtime";
 import { appendEvents, deliverEvents, publishToGroup, type StoredEvent, takeEventSeqs } from "./events";
 import { activeMemberIds, findMembership, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
-import { assertDeletableForEveryone, blankedMessage, hideForUser, toReplyPreview } from "./messages";
+import { duplicateMediaSend, resolveAttachment, storedLocation, toMediaOutput } from "./media/media";
+import { assertDeletableForEveryone, blankedMessage, hideForUser, sameBody, toReplyPreview } from "./messages";
 import { notifyOffline } from "./notifier";
 import { toPublicProfile } from "./user";
 
@@ -30,6 +31,7 @@ function selectGroupMessages(deps: Deps, viewerId: number, where: SQL | undefine
     .select({
       message: schema.messages,
       group: schema.groups,
+      media: schema.media,
       reply: {
         id: replies.id,
         senderId: replies.senderId,
@@ -41,6 +43,7 @@ function selectGroupMessages(deps: Deps, viewerId: number, where: SQL | undefine
     .from(schema.messages)
     .innerJoin(schema.groups, eq(schema.groups.id, schema.messages.groupId))
     .leftJoin(replies, eq(replies.id, schema.messages.replyToMessageId))
+    .leftJoin(schema.media, eq(schema.media.id, schema.messages.mediaId))
     .where(
       and(
         where,
@@ -65,7 +68,7 @@ export async function listGroupMessages(deps: Deps, userId: number, input: ListG
   const rows = await selectGroupMessages(deps, userId, and(eq(schema.messages.groupId, group.id), visibleTo(member), page))
     .orderBy(isForward ? asc(schema.messages.seq) : desc(schema.messages.seq))
     .limit(input.limit);
-  const messages = rows.map((row) => toGroupMessageOutput(row.message, row.group, row.reply));
+  const messages = rows.map((row) => toGroupMessageOutput(row.message, row.group, row.reply, row.media));
   const last = messages.at(-1);
   return { messages, next_cursor: messages.length === input.limit && last ? last.seq : null };
 }
@@ -93,17 +96,21 @@ export async function sendGroupMessage(deps: Deps, senderId: number, input: Send
   const { member } = await findMembership(deps.db, input.group_id, senderId);
   if (member.leftSeq !== null) throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to a group you are no longer in." });
   const replyTo = input.reply_to_message_id === undefined ? null : await findReplyTarget(deps, input.group_id, member, input.reply_to_message_id);
+  const media = input.media_id === undefined ? null : await resolveAttachment(deps, senderId, input.media_id, input.message_type);
+  const location = input.location ? storedLocation(input.location) : null;
   const now = new Date().toISOString();
   const base = {
     group_id: input.group_id,
     sender_id: senderId,
     client_msg_id: input.client_msg_id,
-    content: input.content,
+    content: input.content ?? null,
     message_type: input.message_type,
     system: null,
     status: "sent",
     reply_to_message_id: replyTo?.id ?? null,
     reply_to: replyTo,
+    media: media ? toMediaOutput(media) : null,
+    location,
     is_forwarded: false,
     is_deleted: false,
     created_at: now,
@@ -128,9 +135,11 @@ export async function sendGroupMessage(deps: Deps, senderId: number, input: Send
             returning ${schema.groups.id} as id, last_seq
           ),
           message as (
-            insert into ${schema.messages} (id, group_id, sender_id, seq, client_msg_id, content, message_type, reply_to_message_id, created_at, updated_at)
-            select new_message.id, g.id, ${senderId}, g.last_seq, ${input.client_msg_id}, ${input.content}, ${input.message_type},
-                   ${replyTo?.id ?? null}, ${now}::timestamptz, ${now}::timestamptz
+            insert into ${schema.messages} (id, group_id, sender_id, seq, client_msg_id, content, message_type, reply_to_message_id,
+                                            media_id, location_latitude, location_longitude, location_name, created_at, updated_at)
+            select new_message.id, g.id, ${senderId}, g.last_seq, ${input.client_msg_id}, ${base.content}, ${input.message_type},
+                   ${replyTo?.id ?? null}, ${media?.id ?? null}::uuid, ${location?.latitude ?? null}::numeric,
+                   ${location?.longitude ?? null}::numeric, ${location?.name ?? null}, ${now}::timestamptz, ${now}::timestamptz
             from new_message, g
             returning id, seq
           ),
@@ -151,6 +160,7 @@ export async function sendGroupMessage(deps: Deps, senderId: number, input: Send
     if (isUniqueViolation(error)) {
       const original = await findByClientMsgId(deps, senderId, input);
       if (original) return original;
+      if (media) throw duplicateMediaSend();
     }
     throw error;
   }
@@ -170,8 +180,8 @@ async function findByClientMsgId(deps: Deps, senderId: number, input: SendGroupM
     and(eq(schema.messages.senderId, senderId), eq(schema.messages.clientMsgId, input.client_msg_id)),
   ).limit(1);
   if (!row) return null;
-  const original = toGroupMessageOutput(row.message, row.group, row.reply);
-  if (original.group_id !== input.group_id || (!original.is_deleted && original.content !== input.content)) {
+  const original = toGroupMessageOutput(row.message, row.group, row.reply, row.media);
+  if (original.group_id !== input.group_id || (!original.is_deleted && !sameBody(original, input))) {
     throw new TRPCError({
       code: "CONFLICT",
       message: "This client_msg_id was already used for a different message. Make a new UUID for each message.",

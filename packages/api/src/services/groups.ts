@@ -19,6 +19,7 @@ import {
 import type { Deps } from "../runtime";
 import { afterCursor, type ChatCursor, TYPING_EXPIRES_MS } from "./chats";
 import { appendEvents, deliverEvents, publishEphemeral, type StoredEvent } from "./events";
+import { type MediaRow, messageAttachments, resolvePicture } from "./media/media";
 import { type ReplyRow, toReplyPreview } from "./messages";
 import { toPublicProfile } from "./user";
 
@@ -92,6 +93,7 @@ export function toGroupMessageOutput(
   message: MessageRow,
   group: Pick<GroupRow, "deliveredSeq" | "readSeq">,
   reply: ReplyRow,
+  media: MediaRow | null = null,
 ): GroupMessageOutput {
   const isDeleted = message.deletedAt !== null;
   return {
@@ -106,6 +108,7 @@ export function toGroupMessageOutput(
     status: messageStatusInGroup(group, message.seq),
     reply_to_message_id: message.replyToMessageId,
     reply_to: toReplyPreview(reply),
+    ...messageAttachments(message, media),
     is_forwarded: message.isForwarded,
     is_deleted: isDeleted,
     created_at: message.createdAt.toISOString(),
@@ -136,6 +139,7 @@ function toGroupSummary(
     name: group.name,
     description: group.description,
     profile_picture_url: group.profilePictureUrl,
+    picture_media_id: group.pictureMediaId,
     created_by: group.createdBy,
     created_at: group.createdAt.toISOString(),
     member_count: memberCount,
@@ -281,6 +285,7 @@ export async function createGroup(deps: Deps, creatorId: number, input: CreateGr
   const memberIds = input.member_ids.filter((id) => id !== creatorId);
   assertWithinLimit(deps, memberIds.length + 1);
   await assertCanAdd(deps.db, creatorId, memberIds);
+  const picture = input.picture_media_id ? await resolvePicture(deps, creatorId, input.picture_media_id, "group_picture") : null;
   const now = new Date();
   const { group, stored } = await deps.db.transaction(async (tx) => {
     const [created] = await tx
@@ -289,6 +294,7 @@ export async function createGroup(deps: Deps, creatorId: number, input: CreateGr
         name: input.name,
         description: input.description || null,
         profilePictureUrl: input.profile_picture_url ?? null,
+        pictureMediaId: picture?.id ?? null,
         createdBy: creatorId,
         createdAt: now,
         updatedAt: now,
@@ -368,6 +374,8 @@ export async function listGroups(deps: Deps, viewerId: number): Promise<{ groups
 }
 
 export async function updateGroup(deps: Deps, actorId: number, input: UpdateGroupInput): Promise<GroupOutput> {
+  const picture = input.picture_media_id ? await resolvePicture(deps, actorId, input.picture_media_id, "group_picture") : null;
+  const pictureMediaId = input.picture_media_id === undefined ? undefined : (picture?.id ?? null);
   const now = new Date();
   const result = await deps.db.transaction(async (tx) => {
     const { group, member } = await findActiveMembership(tx, input.group_id, actorId, { lock: true });
@@ -377,13 +385,14 @@ export async function updateGroup(deps: Deps, actorId: number, input: UpdateGrou
     if (input.name !== undefined && input.name !== group.name) changes.push({ ...base, action: "renamed", name: input.name });
     const description = input.description === undefined ? undefined : input.description || null;
     if (description !== undefined && description !== group.description) changes.push({ ...base, action: "description_changed" });
-    if (input.profile_picture_url !== undefined && input.profile_picture_url !== group.profilePictureUrl) {
+    const urlChanged = input.profile_picture_url !== undefined && input.profile_picture_url !== group.profilePictureUrl;
+    if (urlChanged || (pictureMediaId !== undefined && pictureMediaId !== group.pictureMediaId)) {
       changes.push({ ...base, action: "picture_changed" });
     }
     if (changes.length === 0) return null;
     await tx
       .update(schema.groups)
-      .set({ name: input.name, description, profilePictureUrl: input.profile_picture_url, updatedAt: now })
+      .set({ name: input.name, description, profilePictureUrl: input.profile_picture_url, pictureMediaId, updatedAt: now })
       .where(eq(schema.groups.id, group.id));
     return recordChange(tx, group.id, changes, { recipients: await activeMemberIds(tx, group.id) }, now);
   });
@@ -599,6 +608,7 @@ export async function sendGroupTyping(deps: Deps, userId: number, input: { group
 
 const lastMessages = alias(schema.messages, "last_message");
 const quoted = alias(schema.messages, "quoted");
+const lastMedia = alias(schema.media, "last_media");
 
 /**
  * The viewer's groups as chat-list rows, each with the key it sorts by: the last message's
@@ -617,6 +627,7 @@ export async function selectGroupChats(
       member: schema.groupMembers,
       ...summaryColumns,
       lastMessage: lastMessages,
+      lastMedia,
       quoted: {
         id: quoted.id,
         senderId: quoted.senderId,
@@ -640,6 +651,7 @@ export async function selectGroupChats(
       ),
     )
     .leftJoin(quoted, eq(quoted.id, lastMessages.replyToMessageId))
+    .leftJoin(lastMedia, eq(lastMedia.id, lastMessages.mediaId))
     .where(and(eq(schema.groupMembers.userId, userId), cursor ? afterCursor(cursor, "group", sortKey, schema.groups.id) : undefined))
     .orderBy(desc(sortKey), desc(schema.groups.id))
     .limit(limit);
@@ -649,7 +661,7 @@ export async function selectGroupChats(
       type: "group",
       id: row.group.id,
       group: toGroupSummary(row.group, row.member, row.memberCount, row.leftAction),
-      last_message: row.lastMessage ? toGroupMessageOutput(row.lastMessage, row.group, row.quoted) : null,
+      last_message: row.lastMessage ? toGroupMessageOutput(row.lastMessage, row.group, row.quoted, row.lastMedia) : null,
       last_message_at: (row.member.leftSeq === null ? row.group.lastMessageAt : row.member.leftAt)?.toISOString() ?? null,
       unread_count: unreadCount(row.group, row.member),
       last_seq: visibleLastSeq(row.group, row.member),

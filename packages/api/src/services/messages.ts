@@ -18,6 +18,7 @@ import type { Deps } from "../runtime";
 import { blockStateBetween } from "./blocks";
 import { appendEvents, deliverEvents, type StoredEvent, takeEventSeqs } from "./events";
 import { ackGroupDelivered, deleteGroupMessage, findGroupMessageForMember, groupMessageInfo, markGroupRead } from "./group-messages";
+import { duplicateMediaSend, type MediaRow, messageAttachments, resolveAttachment, storedLocation, toMediaOutput } from "./media/media";
 import { notifyOffline } from "./notifier";
 import { findActiveUserSummary, toPublicProfile } from "./user";
 
@@ -55,6 +56,7 @@ const messageSelection = {
   status: schema.messageStatus.status,
   user1Id: schema.chats.user1Id,
   user2Id: schema.chats.user2Id,
+  media: schema.media,
   reply: {
     id: replies.id,
     senderId: replies.senderId,
@@ -78,6 +80,7 @@ type LoadedMessage = {
   status: MessageStatus | null;
   user1Id: number;
   user2Id: number;
+  media: MediaRow | null;
   reply: ReplyRow;
 };
 
@@ -108,6 +111,7 @@ export function toMessageOutput(row: LoadedMessage): MessageOutput {
     status: row.status ?? "sent",
     reply_to_message_id: message.replyToMessageId,
     reply_to: toReplyPreview(row.reply),
+    ...messageAttachments(message, row.media),
     is_forwarded: message.isForwarded,
     is_deleted: isDeleted,
     created_at: message.createdAt.toISOString(),
@@ -125,6 +129,7 @@ function selectMessages(db: Deps["db"] | Transaction, viewerId: number, where: S
       and(eq(schema.messageStatus.messageId, schema.messages.id), ne(schema.messageStatus.userId, schema.messages.senderId)),
     )
     .leftJoin(replies, eq(replies.id, schema.messages.replyToMessageId))
+    .leftJoin(schema.media, eq(schema.media.id, schema.messages.mediaId))
     .where(
       and(
         where,
@@ -161,7 +166,25 @@ export async function sendChatMessage(deps: Deps, senderId: number, input: SendC
   const [user1Id, user2Id] = senderId < receiverId ? [senderId, receiverId] : [receiverId, senderId];
   const unreadColumn = sql.raw(receiverId === user1Id ? "user1_unread_count" : "user2_unread_count");
   const replyTo = input.reply_to_message_id === undefined ? null : await findReplyTarget(deps, user1Id, user2Id, input.reply_to_message_id);
+  const media = input.media_id === undefined ? null : await resolveAttachment(deps, senderId, input.media_id, input.message_type);
+  const location = input.location ? storedLocation(input.location) : null;
   const now = new Date().toISOString();
+  // Everything but what the statement assigns (id, chat, seq): the event is this plus those.
+  const body = {
+    sender_id: senderId,
+    receiver_id: receiverId,
+    client_msg_id: input.client_msg_id,
+    content: input.content ?? null,
+    message_type: input.message_type,
+    status: "sent",
+    reply_to_message_id: replyTo?.id ?? null,
+    reply_to: replyTo,
+    media: media ? toMediaOutput(media) : null,
+    location,
+    is_forwarded: false,
+    is_deleted: false,
+    created_at: now,
+  } satisfies Omit<MessageOutput, "id" | "chat_id" | "seq">;
 
   let row: { id: string | number; chat_id: number; seq: number; seqs: { user_id: number; seq: string | number }[] } | undefined;
   try {
@@ -189,9 +212,11 @@ export async function sendChatMessage(deps: Deps, senderId: number, input: SendC
           returning c.id, c.last_seq
         ),
         message as (
-          insert into ${schema.messages} (id, chat_id, sender_id, seq, client_msg_id, content, message_type, reply_to_message_id, created_at, updated_at)
-          select new_message.id, chat.id, ${senderId}, chat.last_seq, ${input.client_msg_id}, ${input.content}, ${input.message_type},
-                 ${replyTo?.id ?? null}, ${now}::timestamptz, ${now}::timestamptz
+          insert into ${schema.messages} (id, chat_id, sender_id, seq, client_msg_id, content, message_type, reply_to_message_id,
+                                          media_id, location_latitude, location_longitude, location_name, created_at, updated_at)
+          select new_message.id, chat.id, ${senderId}, chat.last_seq, ${input.client_msg_id}, ${body.content}, ${input.message_type},
+                 ${replyTo?.id ?? null}, ${media?.id ?? null}::uuid, ${location?.latitude ?? null}::numeric, ${location?.longitude ?? null}::numeric,
+                 ${location?.name ?? null}, ${now}::timestamptz, ${now}::timestamptz
           from new_message, chat
           returning id, chat_id, seq
         ),
@@ -199,12 +224,8 @@ export async function sendChatMessage(deps: Deps, senderId: number, input: SendC
           insert into ${schema.messageStatus} (message_id, user_id, status, updated_at) select id, ${receiverId}, 'sent', ${now}::timestamptz from message
         ),
         event as (
-          select jsonb_build_object('type', 'new_message', 'message', jsonb_build_object(
-            'id', m.id, 'chat_id', m.chat_id, 'seq', m.seq, 'sender_id', ${senderId}::int, 'receiver_id', ${receiverId}::int,
-            'client_msg_id', ${input.client_msg_id}::text, 'content', ${input.content}::text, 'message_type', ${input.message_type}::text,
-            'status', 'sent', 'reply_to_message_id', ${replyTo?.id ?? null}::bigint, 'reply_to', ${replyTo ? JSON.stringify(replyTo) : null}::jsonb,
-            'is_forwarded', false, 'is_deleted', false, 'created_at', ${now}::text
-          )) as payload
+          select jsonb_build_object('type', 'new_message', 'message',
+            ${JSON.stringify(body)}::jsonb || jsonb_build_object('id', m.id, 'chat_id', m.chat_id, 'seq', m.seq)) as payload
           from message m
         ),
         counters as (
@@ -226,6 +247,7 @@ export async function sendChatMessage(deps: Deps, senderId: number, input: SendC
     if (isUniqueViolation(error)) {
       const original = await findByClientMsgId(deps, senderId, input);
       if (original) return original;
+      if (media) throw duplicateMediaSend();
     }
     throw error;
   }
@@ -235,22 +257,7 @@ export async function sendChatMessage(deps: Deps, senderId: number, input: SendC
     throw new TRPCError({ code: "CONFLICT", message: "The message could not be sent right now. Please try again." });
   }
 
-  const sent: MessageOutput = {
-    id: Number(row.id),
-    chat_id: row.chat_id,
-    seq: row.seq,
-    sender_id: senderId,
-    receiver_id: receiverId,
-    client_msg_id: input.client_msg_id,
-    content: input.content,
-    message_type: input.message_type,
-    status: "sent",
-    reply_to_message_id: replyTo?.id ?? null,
-    reply_to: replyTo,
-    is_forwarded: false,
-    is_deleted: false,
-    created_at: now,
-  };
+  const sent: MessageOutput = { ...body, id: Number(row.id), chat_id: row.chat_id, seq: row.seq };
   const event: DurableEvent = { type: "new_message", message: sent };
   await Promise.all([
     deliverEvents(
@@ -289,6 +296,19 @@ async function findReplyTarget(deps: Deps, user1Id: number, user2Id: number, mes
   return preview;
 }
 
+/** Whether a retried send says what the stored message says (else its client_msg_id was reused). */
+export function sameBody(
+  original: Pick<MessageOutput, "content" | "media" | "location"> & { message_type: string },
+  input: Pick<SendChatMessageInput, "content" | "message_type" | "media_id" | "location">,
+): boolean {
+  return (
+    original.content === (input.content ?? null) &&
+    original.message_type === input.message_type &&
+    (original.media?.id ?? undefined) === input.media_id &&
+    (original.location === null) === (input.location === undefined)
+  );
+}
+
 async function findByClientMsgId(deps: Deps, senderId: number, input: SendChatMessageInput): Promise<MessageOutput | null> {
   const [row] = await selectMessages(
     deps.db,
@@ -297,7 +317,7 @@ async function findByClientMsgId(deps: Deps, senderId: number, input: SendChatMe
   ).limit(1);
   if (!row) return null;
   const original = toMessageOutput(row);
-  if (original.receiver_id !== input.receiver_id || (!original.is_deleted && original.content !== input.content)) {
+  if (original.receiver_id !== input.receiver_id || (!original.is_deleted && !sameBody(original, input))) {
     throw new TRPCError({
       code: "CONFLICT",
       message: "This client_msg_id was already used for a different message. Make a new UUID for each message.",
@@ -537,6 +557,9 @@ export function assertDeletableForEveryone(deps: Deps, createdAt: Date) {
 export const blankedMessage = () => ({
   deletedAt: new Date(),
   content: null,
+  // The file stops being readable at once; with no message carrying it, cleanup deletes it.
+  mediaId: null,
+  locationName: null,
   mediaUrl: null,
   mediaThumbnailUrl: null,
   locationLatitude: null,

@@ -5,6 +5,7 @@ import { type InferSelectModel, schema } from "@parley/db";
 import type { Me, PublicProfile, UpdateMeInput, UserSummary } from "@parley/validators";
 
 import type { Deps } from "../runtime";
+import { resolvePicture } from "./media/media";
 
 type UserRow = InferSelectModel<typeof schema.users>;
 
@@ -17,6 +18,7 @@ export function toMe(user: UserRow): Me {
     ...toUserSummary(user),
     username: user.username,
     profile_picture_url: user.profilePictureUrl,
+    profile_picture_media_id: user.profileMediaId,
     status_message: user.statusMessage,
     last_seen: user.lastSeen?.toISOString() ?? null,
     is_online: user.isOnline,
@@ -30,6 +32,7 @@ export function toPublicProfile(user: UserRow, options: { isHiddenFromViewer: bo
   return {
     ...toUserSummary(user),
     profile_picture_url: hidden ? null : user.profilePictureUrl,
+    profile_picture_media_id: hidden ? null : user.profileMediaId,
     status_message: hidden ? null : user.statusMessage,
     is_online: hidden ? false : user.isOnline,
     last_seen: hidden ? null : (user.lastSeen?.toISOString() ?? null),
@@ -56,12 +59,14 @@ export async function getMe(deps: Deps, userId: number): Promise<Me> {
 }
 
 export async function updateMe(deps: Deps, userId: number, input: UpdateMeInput): Promise<Me> {
+  const picture = input.profile_picture_media_id ? await resolvePicture(deps, userId, input.profile_picture_media_id, "profile_picture") : null;
   const [user] = await deps.db
     .update(schema.users)
     .set({
       fullName: input.full_name,
       statusMessage: input.status_message,
       profilePictureUrl: input.profile_picture_url,
+      profileMediaId: input.profile_picture_media_id === undefined ? undefined : (picture?.id ?? null),
     })
     .where(eq(schema.users.id, userId))
     .returning();

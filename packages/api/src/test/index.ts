@@ -1,5 +1,8 @@
 import { randomBytes, randomInt } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 import { TRPCError } from "@trpc/server";
 
@@ -13,6 +16,8 @@ import { createLogger } from "../logger";
 import { closeRealtime, createRealtime, type Runtime } from "../runtime";
 import * as auth from "../services/auth";
 import { readEventsAfter } from "../services/events";
+import { createLocalStorage } from "../services/media/local-storage";
+import type { MediaStorage } from "../services/media/storage";
 import type { Notifier } from "../services/notifier";
 import type { SmsSender } from "../services/sms";
 
@@ -62,7 +67,15 @@ const testRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
  * prefix (scaled), or in-memory PGlite and store (embedded).
  */
 export async function createTestRuntime(
-  options: { shape?: TestShape; otpTestNumbers?: string; store?: EphemeralStore } = {},
+  options: {
+    shape?: TestShape;
+    otpTestNumbers?: string;
+    store?: EphemeralStore;
+    /** Media storage; a local one in a fresh temp dir by default. */
+    media?: MediaStorage;
+    /** More server settings (e.g. MEDIA_UPLOADS_PER_HOUR). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestRuntime> {
   const shape = options.shape ?? "scaled";
   let database: DatabaseHandle;
@@ -88,18 +101,26 @@ export async function createTestRuntime(
     LOG_LEVEL: "silent",
     JWT_SECRET: randomBytes(32).toString("hex"),
     OTP_TEST_NUMBERS: options.otpTestNumbers,
+    // Suites make many uploads; the limit itself has its own test.
+    MEDIA_UPLOADS_PER_HOUR: "1000",
+    ...options.env,
   });
   const config = buildServerConfig(env);
+  const mediaDir = options.media ? null : mkdtempSync(join(tmpdir(), "parley-media-"));
+  const media = options.media ?? createLocalStorage({ dir: mediaDir ?? "", secret: config.auth.jwtSecret });
   return {
     config,
     db: database.db,
     database,
     ...realtime,
+    media,
     notifier: createRecordingNotifier(),
     sms: createRecordingSmsSender(),
     log: createLogger({ name: "test", level: "silent" }),
     close: async () => {
       await closeRealtime(realtime);
+      await media.close();
+      if (mediaDir) rmSync(mediaDir, { recursive: true, force: true });
       await dropDatabase();
     },
   };

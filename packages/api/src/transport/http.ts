@@ -6,6 +6,7 @@ import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
 import { createOpenApiDocument } from "../openapi";
 import { appRouter } from "../root";
 import type { Runtime } from "../runtime";
+import { isLocalMediaStorage, LOCAL_MEDIA_PATH } from "../services/media/local-storage";
 import { RetryAfter } from "../services/rate-limit";
 import { bearerToken, createContext } from "../trpc";
 import { clientInfo } from "./client-info";
@@ -86,6 +87,11 @@ export function createApiHttpHandler(runtime: Runtime, options: { passThroughPre
     }
     if (!path.startsWith("/api/") || passThrough.some((prefix) => path.startsWith(prefix))) return false;
 
+    // Signed uploads and downloads of local media: raw bytes, not JSON, so before the REST adapter.
+    if (path.startsWith(LOCAL_MEDIA_PATH) && isLocalMediaStorage(runtime.media)) {
+      await runtime.media.handle(req, res);
+      return true;
+    }
     if (path.startsWith("/api/trpc/")) {
       trpc(req, res);
       return true;

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 
 import { createTRPCClient, createWSClient, httpBatchLink, TRPCClientError, wsLink } from "@trpc/client";
 import { Validator } from "@seriousme/openapi-schema-validator";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 
@@ -332,6 +333,63 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
         expect({ path, body, status: response.status }).toEqual({ path, body, status });
         expect(response.body.message).toEqual(expect.any(String));
       }
+    });
+    it("sends a photo over REST: ticket, PUT to the signed URL, message, signed download", async () => {
+      const ana = await restSignUp(runtime, api.http);
+      const ben = await restSignUp(runtime, api.http);
+      const photo = await sharp({ create: { width: 120, height: 80, channels: 3, background: "#abcdef" } })
+        .png()
+        .toBuffer();
+      const ticket = await rest(api.http, "POST", "/api/media/uploads", {
+        token: ana.token,
+        body: { kind: "image", mime_type: "image/png", size: photo.length, file_name: "tiny.png" },
+      });
+      expect(ticket.status).toBe(200);
+      const upload = ticket.body.upload as { url: string; headers: Record<string, string> };
+      const put = await fetch(new URL(upload.url, api.http), { method: "PUT", headers: upload.headers, body: photo });
+      expect(put.status).toBe(200);
+      const sent = await rest(api.http, "POST", "/api/messages/chat", {
+        token: ana.token,
+        body: { receiver_id: ben.user.id, message_type: "image", media_id: ticket.body.media_id, client_msg_id: crypto.randomUUID() },
+      });
+      expect(sent.status).toBe(200);
+      expect(sent.body.media).toMatchObject({ id: ticket.body.media_id, width: 120, height: 80, mime_type: "image/png" });
+      const link = await rest(api.http, "GET", `/api/media/${ticket.body.media_id as string}?variant=original`, { token: ben.token });
+      expect(link.status).toBe(200);
+      const fetched = await fetch(new URL(link.body.url as string, api.http));
+      expect(Buffer.from(await fetched.arrayBuffer()).equals(photo)).toBe(true);
+    });
+
+    it("answers bad media input with 4xx and a message, never 500", async () => {
+      const ana = await restSignUp(runtime, api.http);
+      const ticket = await rest(api.http, "POST", "/api/media/uploads", { token: ana.token, body: { kind: "image", mime_type: "image/png", size: 10 } });
+      const unknown = crypto.randomUUID();
+      const cases: [string, string, unknown, number][] = [
+        ["POST", "/api/media/uploads", { kind: "image", mime_type: "image/png", size: 0 }, 400],
+        ["POST", "/api/media/uploads", { kind: "image", mime_type: "image/png", size: -5 }, 400],
+        ["POST", "/api/media/uploads", { kind: "sticker", mime_type: "image/png", size: 10 }, 400],
+        ["POST", "/api/media/uploads", { kind: "image", mime_type: "not a type", size: 10 }, 400],
+        ["POST", "/api/media/uploads", { kind: "image", mime_type: "application/x-sh", size: 10 }, 400],
+        ["POST", "/api/media/uploads", { kind: "video", mime_type: "video/mp4", size: 17 * 1024 * 1024 }, 413],
+        ["POST", `/api/media/${unknown}/complete`, undefined, 404],
+        ["POST", "/api/media/not-a-uuid/complete", undefined, 400],
+        ["POST", `/api/media/${ticket.body.media_id as string}/complete`, undefined, 400],
+        ["GET", `/api/media/${unknown}`, undefined, 404],
+        ["GET", `/api/media/${ticket.body.media_id as string}?variant=poster`, undefined, 400],
+        ["POST", "/api/messages/chat", { receiver_id: 1, message_type: "image", client_msg_id: crypto.randomUUID() }, 400],
+        ["POST", "/api/messages/chat", { receiver_id: 1, message_type: "image", media_id: unknown, client_msg_id: crypto.randomUUID() }, 404],
+        ["POST", "/api/messages/chat", { receiver_id: 1, message_type: "location", location: { latitude: 0, longitude: 181 }, client_msg_id: crypto.randomUUID() }, 400],
+        ["POST", "/api/messages/chat", { receiver_id: 1, content: "hi", media_id: unknown, client_msg_id: crypto.randomUUID() }, 400],
+      ];
+      for (const [method, path, body, status] of cases) {
+        const response = await rest(api.http, method, path, { token: ana.token, body });
+        expect({ path, body, status: response.status }).toEqual({ path, body, status });
+        expect(response.body.message).toEqual(expect.any(String));
+      }
+      // A forged or expired local media link: 403 with a JSON message.
+      const forged = await fetch(new URL("/api/media/blob/eyJrZXkiOiJ4In0.AAAA", api.http));
+      expect(forged.status).toBe(403);
+      expect(((await forged.json()) as Json).message).toMatch(/expired or is not valid/);
     });
   });
 
