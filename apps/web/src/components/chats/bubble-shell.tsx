@@ -14,6 +14,8 @@ type ShellProps = {
   onContextMenu?: (event: MouseEvent<HTMLLIElement>) => void;
   children: ReactNode;
   below?: ReactNode;
+  /** A photo or video without a caption: the time sits on the picture, in white. */
+  isMetaOnMedia?: boolean;
 };
 
 /** One bubble: tail on the first of a group, time and ticks tucked into the bottom-right corner. */
@@ -27,6 +29,7 @@ export function BubbleShell({
   onContextMenu,
   children,
   below,
+  isMetaOnMedia = false,
 }: ShellProps) {
   return (
     <li
@@ -65,7 +68,14 @@ export function BubbleShell({
           </svg>
         )}
         {children}
-        <span className="pointer-events-none absolute right-2 bottom-1 flex items-center gap-1 text-[11px] leading-4 text-bubble-meta">
+        <span
+          className={cx(
+            "pointer-events-none absolute flex items-center gap-1 text-[11px] leading-4",
+            isMetaOnMedia
+              ? "right-3.5 bottom-3 text-white drop-shadow-[0_1px_1px_rgba(0,0,0,0.7)]"
+              : "right-2 bottom-1 text-bubble-meta",
+          )}
+        >
           <time>{time}</time>
           {ticks && <MessageTicks state={ticks} />}
         </span>

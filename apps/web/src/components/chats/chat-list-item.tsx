@@ -3,6 +3,7 @@ import { cx } from "~/components/ui/cx";
 import { BlockIcon } from "~/components/ui/icons";
 import { formatChatTime } from "~/lib/chat/format";
 import { describeSystemEvent, type NameOf } from "~/lib/chat/group-text";
+import { previewText } from "~/lib/chat/media";
 import { isSystemMessage, type ChatSummary, type ConversationKey, type OutgoingMessage } from "~/lib/chat/state";
 
 import { MessageTicks } from "./message-ticks";
@@ -101,7 +102,7 @@ function Preview({
         <MessageTicks state={outgoing.state} />
         <span className="truncate">
           {isGroup && "You: "}
-          {outgoing.content}
+          {previewText(outgoing)}
         </span>
       </>
     );
@@ -131,7 +132,7 @@ function Preview({
       {isMine && <MessageTicks state={message.status} />}
       <span className="truncate">
         {sender && `${sender}: `}
-        {message.content}
+        {previewText(message)}
       </span>
     </>
   );

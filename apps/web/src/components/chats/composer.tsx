@@ -1,18 +1,39 @@
 "use client";
 
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from "react";
 
 import { MESSAGE_MAX_LENGTH } from "@parley/validators";
 
 import { cx } from "~/components/ui/cx";
-import { CloseIcon, SendIcon } from "~/components/ui/icons";
+import {
+  CloseIcon,
+  DocumentIcon,
+  MicIcon,
+  PaperclipIcon,
+  PhotoIcon,
+  PinIcon,
+  SendIcon,
+  TrashIcon,
+} from "~/components/ui/icons";
+import { Menu } from "~/components/ui/menu";
 import type { NameOf } from "~/lib/chat/group-text";
+import { acceptFor, formatDuration, mediaKindOf, previewText } from "~/lib/chat/media";
 import type { ConversationKey, ThreadMessage } from "~/lib/chat/state";
 
 import { useChatEngine } from "./chat-engine";
+import { LocationDialog } from "./location-dialog";
+import { SendMediaDialog } from "./send-media-dialog";
+import type { Attachments } from "./use-attachments";
+import { useVoiceRecorder } from "./use-voice-recorder";
 
 // What was typed but not sent, per conversation, for as long as the tab lives.
 const drafts = new Map<ConversationKey, string>();
+
+const PHOTO_VIDEO_ACCEPT = acceptFor(["image", "video"]);
+const DOCUMENT_ACCEPT = acceptFor(["document", "audio"]);
+
+const roundButton =
+  "inline-flex size-10 shrink-0 cursor-pointer items-center justify-center rounded-full transition-colors disabled:cursor-default";
 
 type ComposerProps = {
   conversationKey: ConversationKey;
@@ -20,14 +41,25 @@ type ComposerProps = {
   nameOf: NameOf;
   replyTo: ThreadMessage | null;
   onCancelReply: () => void;
+  /** Files picked, dropped or pasted, waiting for the preview step. */
+  attachments: Attachments;
 };
 
-/** Enter sends, Shift+Enter starts a new line; "typing…" goes out while keys are pressed. */
-export function Composer({ conversationKey, selfId, nameOf, replyTo, onCancelReply }: ComposerProps) {
+/**
+ * Enter sends, Shift+Enter starts a new line; "typing…" goes out while keys are pressed.
+ * The paperclip attaches photos, videos, documents or a location; the microphone records a voice message.
+ */
+export function Composer({ conversationKey, selfId, nameOf, replyTo, onCancelReply, attachments }: ComposerProps) {
   const engine = useChatEngine();
   const [text, setText] = useState(() => drafts.get(conversationKey) ?? "");
+  const [isLocating, setIsLocating] = useState(false);
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const photoInputRef = useRef<HTMLInputElement>(null);
+  const documentInputRef = useRef<HTMLInputElement>(null);
+  const { staged, notice, setNotice } = attachments;
+  const recorder = useVoiceRecorder(setNotice);
   const canSend = text.trim().length > 0;
+  const isRecording = recorder.status !== "idle";
 
   useEffect(() => {
     // A phone's keyboard would cover the chat on open; only focus where there is a real keyboard.
@@ -65,8 +97,83 @@ export function Composer({ conversationKey, selfId, nameOf, replyTo, onCancelRep
     }
   }
 
+  function handlePaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = Array.from(event.clipboardData.files);
+    if (files.length === 0) return;
+    // A screenshot pasted goes to the preview step; pasted text stays text.
+    event.preventDefault();
+    attachments.add(files);
+  }
+
+  function sendStaged(captions: Record<string, string>) {
+    for (const [index, file] of staged.entries()) {
+      engine.sendMedia(
+        conversationKey,
+        {
+          file: file.file,
+          kind: file.kind,
+          mimeType: file.mimeType,
+          fileName: file.file.name || null,
+          caption: captions[file.id] ?? "",
+          width: file.width,
+          height: file.height,
+          durationSeconds: file.durationSeconds,
+        },
+        // A reply quotes once, on the first of the files.
+        index === 0 ? replyTo : null,
+      );
+    }
+    attachments.clear();
+    onCancelReply();
+    inputRef.current?.focus();
+  }
+
+  async function sendRecording() {
+    const recording = await recorder.finish();
+    if (!recording) {
+      setNotice("Nothing was recorded. Check your microphone and try again.");
+      return;
+    }
+    const kind = mediaKindOf(recording.mimeType);
+    if (kind !== "audio") {
+      setNotice("This browser records audio in a format Parley can't send.");
+      return;
+    }
+    engine.sendMedia(
+      conversationKey,
+      {
+        file: recording.blob,
+        kind,
+        mimeType: recording.mimeType,
+        fileName: null,
+        caption: "",
+        durationSeconds: recording.durationSeconds,
+        isVoiceNote: true,
+      },
+      replyTo,
+    );
+    onCancelReply();
+  }
+
   return (
     <footer className="shrink-0 bg-panel-muted px-3 py-2 md:px-4">
+      {notice && (
+        <div
+          role="alert"
+          className="mb-2 flex animate-fade-in items-start gap-2 rounded-lg bg-danger-soft py-2 pr-1.5 pl-3 text-sm leading-5 text-danger"
+        >
+          <p className="min-w-0 flex-1 py-1">{notice}</p>
+          <button
+            type="button"
+            aria-label="Dismiss"
+            title="Dismiss"
+            onClick={() => setNotice(null)}
+            className="inline-flex size-7 shrink-0 cursor-pointer items-center justify-center rounded-full hover:bg-black/5"
+          >
+            <CloseIcon className="size-4" />
+          </button>
+        </div>
+      )}
       {replyTo && (
         <div className="mb-2 flex items-center gap-2 rounded-lg bg-panel p-1.5 pl-0">
           <div className="flex min-w-0 flex-1 overflow-hidden rounded-md bg-panel-muted" data-testid="reply-preview">
@@ -80,7 +187,7 @@ export function Composer({ conversationKey, selfId, nameOf, replyTo, onCancelRep
               >
                 Replying to {replyTo.sender_id === selfId ? "yourself" : nameOf(replyTo.sender_id)}
               </p>
-              <p className="truncate text-[13px] text-ink-muted">{replyTo.content}</p>
+              <p className="truncate text-[13px] text-ink-muted">{previewText(replyTo)}</p>
             </div>
           </div>
           <button
@@ -94,33 +201,133 @@ export function Composer({ conversationKey, selfId, nameOf, replyTo, onCancelRep
           </button>
         </div>
       )}
-      <form onSubmit={handleSubmit} className="flex items-end gap-2">
-        <textarea
-          ref={inputRef}
-          rows={1}
-          value={text}
-          maxLength={MESSAGE_MAX_LENGTH}
-          onChange={(event) => update(event.target.value)}
-          onKeyDown={handleKeyDown}
-          onBlur={() => engine.stopTyping(conversationKey)}
-          aria-label="Type a message"
-          placeholder="Type a message"
-          enterKeyHint="send"
-          className="field-sizing-content max-h-36 min-h-10 flex-1 resize-none rounded-lg bg-field px-3 py-[9px] text-[15px] leading-[22px] text-ink outline-none placeholder:text-ink-faint"
-        />
-        <button
-          type="submit"
-          aria-label="Send"
-          title="Send"
-          disabled={!canSend}
-          className={cx(
-            "inline-flex size-10 shrink-0 cursor-pointer items-center justify-center rounded-full transition-colors disabled:cursor-default",
-            canSend ? "bg-accent text-accent-ink hover:bg-accent-strong" : "text-ink-faint",
+      {isRecording ? (
+        <div role="group" aria-label="Recording a voice message" className="flex items-center gap-2">
+          <button
+            type="button"
+            aria-label="Cancel recording"
+            title="Cancel recording"
+            onClick={recorder.cancel}
+            className={cx(roundButton, "text-ink-muted hover:bg-panel-hover")}
+          >
+            <TrashIcon className="size-5" />
+          </button>
+          <span className="flex flex-1 items-center gap-2 rounded-lg bg-field px-3 py-[9px] text-[15px] leading-[22px]">
+            <span aria-hidden="true" className="size-2.5 animate-pulse rounded-full bg-danger" />
+            <span role="timer" aria-label="Recording time" className="text-ink tabular-nums">
+              {recorder.status === "starting" ? "Starting…" : formatDuration(recorder.elapsedSeconds)}
+            </span>
+          </span>
+          <button
+            type="button"
+            aria-label="Send voice message"
+            title="Send voice message"
+            disabled={recorder.status !== "recording"}
+            onClick={() => void sendRecording()}
+            className={cx(roundButton, "bg-accent text-accent-ink hover:bg-accent-strong disabled:opacity-60")}
+          >
+            <SendIcon className="size-5" />
+          </button>
+        </div>
+      ) : (
+        <form onSubmit={handleSubmit} className="flex items-end gap-1.5 md:gap-2">
+          <Menu
+            label="Attach"
+            menuLabel="Attach"
+            align="start"
+            width={220}
+            buttonClassName={cx(roundButton, "text-ink-muted hover:bg-panel-hover")}
+            openButtonClassName="bg-panel-hover"
+            items={[
+              {
+                label: "Photos & videos",
+                icon: <PhotoIcon className="size-5" />,
+                onSelect: () => photoInputRef.current?.click(),
+              },
+              {
+                label: "Document",
+                icon: <DocumentIcon className="size-5" />,
+                onSelect: () => documentInputRef.current?.click(),
+              },
+              { label: "Location", icon: <PinIcon className="size-5" />, onSelect: () => setIsLocating(true) },
+            ]}
+          >
+            <PaperclipIcon className="size-[22px]" />
+          </Menu>
+          <textarea
+            ref={inputRef}
+            rows={1}
+            value={text}
+            maxLength={MESSAGE_MAX_LENGTH}
+            onChange={(event) => update(event.target.value)}
+            onKeyDown={handleKeyDown}
+            onPaste={handlePaste}
+            onBlur={() => engine.stopTyping(conversationKey)}
+            aria-label="Type a message"
+            placeholder="Type a message"
+            enterKeyHint="send"
+            className="field-sizing-content max-h-36 min-h-10 min-w-0 flex-1 resize-none rounded-lg bg-field px-3 py-[9px] text-[15px] leading-[22px] text-ink outline-none placeholder:text-ink-faint"
+          />
+          {canSend ? (
+            <button
+              type="submit"
+              aria-label="Send"
+              title="Send"
+              className={cx(roundButton, "bg-accent text-accent-ink hover:bg-accent-strong")}
+            >
+              <SendIcon className="size-5" />
+            </button>
+          ) : (
+            <button
+              type="button"
+              aria-label="Record voice message"
+              title="Record voice message"
+              onClick={() => void recorder.start()}
+              className={cx(roundButton, "text-ink-muted hover:bg-panel-hover")}
+            >
+              <MicIcon className="size-[22px]" />
+            </button>
           )}
-        >
-          <SendIcon className="size-5" />
-        </button>
-      </form>
+        </form>
+      )}
+      <input
+        ref={photoInputRef}
+        type="file"
+        multiple
+        hidden
+        accept={PHOTO_VIDEO_ACCEPT}
+        aria-label="Photos and videos to send"
+        onChange={(event) => {
+          attachments.add(Array.from(event.target.files ?? []));
+          // The same file picked again should still fire a change.
+          event.target.value = "";
+        }}
+      />
+      <input
+        ref={documentInputRef}
+        type="file"
+        multiple
+        hidden
+        accept={DOCUMENT_ACCEPT}
+        aria-label="Documents to send"
+        onChange={(event) => {
+          attachments.add(Array.from(event.target.files ?? []));
+          event.target.value = "";
+        }}
+      />
+      {staged.length > 0 && (
+        <SendMediaDialog files={staged} onRemove={attachments.remove} onClose={attachments.clear} onSend={sendStaged} />
+      )}
+      {isLocating && (
+        <LocationDialog
+          onClose={() => setIsLocating(false)}
+          onSend={(location) => {
+            setIsLocating(false);
+            engine.sendLocation(conversationKey, location, replyTo);
+            onCancelReply();
+          }}
+        />
+      )}
     </footer>
   );
 }

@@ -8,11 +8,13 @@ import { BlockDialog } from "./block-dialog";
 import { BlockedBar } from "./blocked-bar";
 import { useChatState } from "./chat-engine";
 import { Composer } from "./composer";
+import { DropOverlay } from "./drop-overlay";
 import { ConnectionBanner } from "./connection-banner";
 import { ConversationHeader } from "./conversation-header";
 import { ConversationNotice } from "./conversation-notice";
 import { displayName } from "./display-name";
 import { MessageList } from "./message-list";
+import { useFileDrop } from "./use-attachments";
 import { MessageDialogs, useConversationPane } from "./use-conversation-pane";
 
 type ConversationProps = {
@@ -24,16 +26,22 @@ type ConversationProps = {
 export function Conversation({ peerId, onBack }: ConversationProps) {
   const pane = useConversationPane(directKey(peerId));
   const { engine, key, selfId, conversation, nameOf, now, firstUnreadSeq, failedToOpen, replyTo, setReplyTo } = pane;
-  const { setDeleting, setInspecting } = pane;
+  const { setDeleting, setInspecting, attachments } = pane;
   const profile = useChatState((state) => state.profiles[peerId]);
   const isTyping = useChatState((state) => Boolean(state.typing[key]?.length));
   const isBlocked = useChatState((state) => Boolean(state.blocked[peerId]));
   const [isBlocking, setIsBlocking] = useState(false);
   const name = displayName(profile);
   const isEmpty = conversation.messages.length === 0 && conversation.outbox.length === 0;
+  const canCompose = !isBlocked && !(failedToOpen && !profile);
+  const drop = useFileDrop(canCompose, attachments.add);
 
   return (
-    <section aria-label={name ? `Chat with ${name}` : "Chat"} className="chat-wallpaper flex min-w-0 flex-1 flex-col">
+    <section
+      aria-label={name ? `Chat with ${name}` : "Chat"}
+      className="chat-wallpaper relative flex min-w-0 flex-1 flex-col"
+      {...drop.handlers}
+    >
       <ConversationHeader
         profile={profile}
         isTyping={isTyping}
@@ -70,6 +78,7 @@ export function Conversation({ peerId, onBack }: ConversationProps) {
           onInfo={setInspecting}
         />
       )}
+      {drop.isDragging && <DropOverlay />}
       {failedToOpen && !profile ? null : isBlocked ? (
         <BlockedBar peerId={peerId} peerName={name} />
       ) : (
@@ -79,6 +88,7 @@ export function Conversation({ peerId, onBack }: ConversationProps) {
           nameOf={nameOf}
           replyTo={replyTo}
           onCancelReply={() => setReplyTo(null)}
+          attachments={attachments}
         />
       )}
       <MessageDialogs pane={pane} />

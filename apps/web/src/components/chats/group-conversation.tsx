@@ -7,11 +7,13 @@ import { groupKey } from "~/lib/chat/state";
 
 import { useChatState } from "./chat-engine";
 import { Composer } from "./composer";
+import { DropOverlay } from "./drop-overlay";
 import { ConnectionBanner } from "./connection-banner";
 import { ConversationNotice } from "./conversation-notice";
 import { GroupHeader } from "./group-header";
 import { GroupInfoPanel } from "./group-info-panel";
 import { MessageList } from "./message-list";
+import { useFileDrop } from "./use-attachments";
 import { MessageDialogs, useConversationPane } from "./use-conversation-pane";
 
 type GroupConversationProps = {
@@ -25,7 +27,7 @@ const nobody: readonly number[] = [];
 export function GroupConversation({ groupId, onBack }: GroupConversationProps) {
   const pane = useConversationPane(groupKey(groupId));
   const { engine, key, selfId, conversation, nameOf, now, firstUnreadSeq, failedToOpen, replyTo, setReplyTo } = pane;
-  const { setDeleting, setInspecting } = pane;
+  const { setDeleting, setInspecting, attachments } = pane;
   const chat = useChatState((state) => state.chats[key]);
   const typingIds = useChatState((state) => state.typing[key]) ?? nobody;
   const [isInfoOpen, setIsInfoOpen] = useState(false);
@@ -33,11 +35,13 @@ export function GroupConversation({ groupId, onBack }: GroupConversationProps) {
   const leftReason = chat?.kind === "group" ? chat.leftReason : null;
   const isGone = conversation.history === "gone";
   const typing = useMemo(() => typingLine(typingIds.map((id) => nameOf(id) ?? "Someone")), [typingIds, nameOf]);
+  const drop = useFileDrop(Boolean(group?.is_member) && !isGone, attachments.add);
 
   return (
     <section
       aria-label={group ? `Group chat ${group.name}` : "Group chat"}
       className="chat-wallpaper relative flex min-w-0 flex-1 flex-col"
+      {...drop.handlers}
     >
       <GroupHeader
         group={group}
@@ -76,6 +80,7 @@ export function GroupConversation({ groupId, onBack }: GroupConversationProps) {
           onInfo={setInspecting}
         />
       )}
+      {drop.isDragging && <DropOverlay />}
       {group?.is_member ? (
         <Composer
           conversationKey={key}
@@ -83,6 +88,7 @@ export function GroupConversation({ groupId, onBack }: GroupConversationProps) {
           nameOf={nameOf}
           replyTo={replyTo}
           onCancelReply={() => setReplyTo(null)}
+          attachments={attachments}
         />
       ) : (
         group &&

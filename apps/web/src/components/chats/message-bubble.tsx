@@ -1,4 +1,4 @@
-import { memo, useRef } from "react";
+import { memo, useRef, type ReactNode } from "react";
 
 import { cx } from "~/components/ui/cx";
 import { BlockIcon, ChevronDownIcon, CopyIcon, InfoIcon, ReplyIcon, RetryIcon, TrashIcon } from "~/components/ui/icons";
@@ -7,6 +7,7 @@ import { formatTime } from "~/lib/chat/format";
 import type { OutgoingMessage, ThreadMessage } from "~/lib/chat/state";
 
 import { BubbleShell, MetaSpacer } from "./bubble-shell";
+import { LocationCard, mediaWidth, MessageMedia, OutgoingMediaContent } from "./message-media";
 import { QuotedMessage } from "./quoted-message";
 
 type MessageBubbleProps = {
@@ -42,11 +43,15 @@ export const MessageBubble = memo(function MessageBubble({
     ? [{ label: "Delete", icon: <TrashIcon className="size-5" />, onSelect: () => onDelete(message) }]
     : [
         { label: "Reply", icon: <ReplyIcon className="size-5" />, onSelect: () => onReply(message) },
-        {
-          label: "Copy",
-          icon: <CopyIcon className="size-5" />,
-          onSelect: () => void navigator.clipboard?.writeText(message.content ?? "").catch(() => {}),
-        },
+        ...(message.content
+          ? [
+              {
+                label: "Copy",
+                icon: <CopyIcon className="size-5" />,
+                onSelect: () => void navigator.clipboard?.writeText(message.content ?? "").catch(() => {}),
+              },
+            ]
+          : []),
         ...(isMine
           ? [{ label: "Message info", icon: <InfoIcon className="size-5" />, onSelect: () => onInfo(message) }]
           : []),
@@ -60,6 +65,7 @@ export const MessageBubble = memo(function MessageBubble({
       messageId={message.id}
       time={formatTime(message.created_at)}
       ticks={isMine && !message.is_deleted ? message.status : null}
+      isMetaOnMedia={!message.is_deleted && isCaptionlessPicture(message.media?.kind, message.content)}
       onContextMenu={(event) => {
         // Right-click (or a long press) opens the message's own menu, unless text is being selected to copy.
         if (window.getSelection()?.toString()) return;
@@ -112,6 +118,15 @@ export const MessageBubble = memo(function MessageBubble({
           {isMine ? "You deleted this message" : "This message was deleted"}
           <MetaSpacer isMine={false} />
         </p>
+      ) : message.media || message.location ? (
+        <WithAttachment
+          width={mediaWidth(message.media)}
+          caption={message.content}
+          isMine={isMine}
+          hasMetaOnMedia={isCaptionlessPicture(message.media?.kind, message.content)}
+        >
+          <MessageMedia media={message.media} location={message.location} caption={message.content} isMine={isMine} />
+        </WithAttachment>
       ) : (
         <p className="pr-1 break-words whitespace-pre-wrap [overflow-wrap:anywhere]">
           {message.content}
@@ -121,6 +136,39 @@ export const MessageBubble = memo(function MessageBubble({
     </BubbleShell>
   );
 });
+
+function isCaptionlessPicture(kind: string | undefined, caption: string | null): boolean {
+  return (kind === "image" || kind === "video") && !caption;
+}
+
+/** A file or place, then its caption; a picture's caption wraps at the picture's width. */
+function WithAttachment({
+  width,
+  caption,
+  isMine,
+  hasMetaOnMedia,
+  children,
+}: {
+  width: number | null;
+  caption: string | null;
+  isMine: boolean;
+  hasMetaOnMedia: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div style={width ? { width } : undefined} className="max-w-full">
+      {children}
+      {caption ? (
+        <p data-testid="caption" className="pr-1 break-words whitespace-pre-wrap [overflow-wrap:anywhere]">
+          {caption}
+          <MetaSpacer isMine={isMine} />
+        </p>
+      ) : (
+        !hasMetaOnMedia && <div aria-hidden="true" className="h-3" />
+      )}
+    </div>
+  );
+}
 
 type OutgoingBubbleProps = {
   message: OutgoingMessage;
@@ -132,7 +180,7 @@ type OutgoingBubbleProps = {
   onJump: (messageId: number) => void;
 };
 
-/** A message on its way: a clock, or "not sent" with Retry. */
+/** A message on its way: a clock (and an upload's progress), or "not sent" with Retry. */
 export const OutgoingBubble = memo(function OutgoingBubble({
   message,
   startsGroup,
@@ -142,12 +190,15 @@ export const OutgoingBubble = memo(function OutgoingBubble({
   onDiscard,
   onJump,
 }: OutgoingBubbleProps) {
+  const { media, location } = message;
+  const hasMetaOnMedia = isCaptionlessPicture(media?.kind, message.content);
   return (
     <BubbleShell
       isMine
       startsGroup={startsGroup}
       time={formatTime(message.created_at)}
       ticks={message.state}
+      isMetaOnMedia={hasMetaOnMedia}
       below={
         message.state === "failed" && (
           <div
@@ -156,14 +207,16 @@ export const OutgoingBubble = memo(function OutgoingBubble({
             className="mt-1 flex max-w-[85%] flex-wrap items-center justify-end gap-x-3 gap-y-1 text-[13px] md:max-w-[65%]"
           >
             <span className="text-danger">{message.error ?? "Not sent."}</span>
-            <button
-              type="button"
-              onClick={() => onRetry(message.client_msg_id)}
-              className="inline-flex cursor-pointer items-center gap-1 font-medium text-accent-strong hover:underline"
-            >
-              <RetryIcon className="size-3.5" />
-              Retry
-            </button>
+            {message.can_retry && (
+              <button
+                type="button"
+                onClick={() => onRetry(message.client_msg_id)}
+                className="inline-flex cursor-pointer items-center gap-1 font-medium text-accent-strong hover:underline"
+              >
+                <RetryIcon className="size-3.5" />
+                Retry
+              </button>
+            )}
             <button
               type="button"
               onClick={() => onDiscard(message.client_msg_id)}
@@ -178,10 +231,29 @@ export const OutgoingBubble = memo(function OutgoingBubble({
       {message.reply_to && (
         <QuotedMessage reply={message.reply_to} isMine selfId={selfId} authorName={quotedName} onJump={onJump} />
       )}
-      <p className="pr-1 break-words whitespace-pre-wrap [overflow-wrap:anywhere]">
-        {message.content}
-        <MetaSpacer isMine />
-      </p>
+      {media || location ? (
+        <WithAttachment
+          width={mediaWidth(media)}
+          caption={message.content || null}
+          isMine
+          hasMetaOnMedia={hasMetaOnMedia}
+        >
+          {media ? (
+            <OutgoingMediaContent
+              media={media}
+              isActive={message.state === "pending"}
+              onCancel={() => onDiscard(message.client_msg_id)}
+            />
+          ) : (
+            location && <LocationCard location={location} />
+          )}
+        </WithAttachment>
+      ) : (
+        <p className="pr-1 break-words whitespace-pre-wrap [overflow-wrap:anywhere]">
+          {message.content}
+          <MetaSpacer isMine />
+        </p>
+      )}
     </BubbleShell>
   );
 });

@@ -11,6 +11,7 @@ import { CheckDoubleIcon } from "~/components/ui/icons";
 import { Spinner } from "~/components/ui/spinner";
 import { toApiProblem } from "~/lib/api-error";
 import { formatReceiptTime } from "~/lib/chat/format";
+import { previewText } from "~/lib/chat/media";
 import type { ThreadMessage } from "~/lib/chat/state";
 
 import { useChatEngine } from "./chat-engine";
@@ -47,7 +48,7 @@ export function MessageInfoDialog({ message, now, onClose }: MessageInfoDialogPr
   return (
     <Dialog
       title="Message info"
-      description={<p className="line-clamp-3 break-words whitespace-pre-wrap">{message.content}</p>}
+      description={<p className="line-clamp-3 break-words whitespace-pre-wrap">{previewText(message)}</p>}
       onClose={onClose}
       actions={
         <button type="button" className={dialogButtonClass()} onClick={onClose}>

@@ -1,4 +1,5 @@
 import { cx } from "~/components/ui/cx";
+import { previewText } from "~/lib/chat/media";
 import type { ReplyPreview } from "~/lib/chat/state";
 
 /** The quoted message at the top of a reply; a click scrolls to the original. */
@@ -17,11 +18,12 @@ export function QuotedMessage({
   onJump: (messageId: number) => void;
 }) {
   const isQuotingMe = reply.sender_id === selfId;
+  const text = previewText(reply);
   return (
     <button
       type="button"
       onClick={() => onJump(reply.id)}
-      aria-label={`Reply to ${isQuotingMe ? "you" : authorName}: ${reply.is_deleted ? "deleted message" : (reply.content ?? "")}`}
+      aria-label={`Reply to ${isQuotingMe ? "you" : authorName}: ${reply.is_deleted ? "deleted message" : text}`}
       data-testid="quoted-message"
       className={cx(
         "mb-1 flex w-full min-w-0 cursor-pointer overflow-hidden rounded-md text-left",
@@ -34,7 +36,7 @@ export function QuotedMessage({
           {isQuotingMe ? "You" : authorName}
         </span>
         <span className="line-clamp-3 text-[13px] leading-[18px] break-words whitespace-pre-wrap text-ink-muted">
-          {reply.is_deleted ? <i>This message was deleted</i> : reply.content}
+          {reply.is_deleted ? <i>This message was deleted</i> : text}
         </span>
       </span>
     </button>

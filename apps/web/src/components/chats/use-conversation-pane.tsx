@@ -8,11 +8,13 @@ import { useNow } from "~/lib/use-now";
 import { useChatEngine, useChatState } from "./chat-engine";
 import { DeleteMessageDialog } from "./delete-message-dialog";
 import { MessageInfoDialog } from "./message-info-dialog";
+import { useAttachments } from "./use-attachments";
 import { useNameOf } from "./use-name-of";
 
 /**
  * What a 1:1 chat and a group conversation share: the conversation opened while the pane is
- * mounted, where "N unread messages" goes, and the message being replied to, deleted or inspected.
+ * mounted, where "N unread messages" goes, the message being replied to, deleted or inspected,
+ * and the files waiting to be sent.
  */
 export function useConversationPane(key: ConversationKey) {
   const engine = useChatEngine();
@@ -23,6 +25,7 @@ export function useConversationPane(key: ConversationKey) {
   const [replyTo, setReplyTo] = useState<ThreadMessage | null>(null);
   const [deleting, setDeleting] = useState<ThreadMessage | null>(null);
   const [inspecting, setInspecting] = useState<ThreadMessage | null>(null);
+  const attachments = useAttachments();
   // Where "N unread messages" goes: decided once, when the conversation opens.
   const [firstUnreadSeq] = useState(() => {
     const chat = engine.store.getState().chats[key];
@@ -49,6 +52,7 @@ export function useConversationPane(key: ConversationKey) {
     setDeleting,
     inspecting,
     setInspecting,
+    attachments,
   };
 }
 

@@ -5,6 +5,8 @@ import {
   type GroupOutput,
   type GroupRole,
   type LiveSubscription,
+  type LocationInput,
+  type MediaKind,
   type MessageInfo,
   type MessageOutput,
   type ParleyClient,
@@ -25,10 +27,12 @@ import {
   type ChatAction,
   type ConversationKey,
   toReplyPreview,
+  type OutgoingMedia,
   type OutgoingMessage,
   type ThreadMessage,
 } from "./state";
 import { ChatStore } from "./store";
+import { putFile, UploadError } from "./upload";
 import { resolveWsUrl } from "./ws-url";
 
 const PAGE_SIZE = 50;
@@ -41,6 +45,8 @@ const TYPING_IDLE_MS = 5_000;
 // A send that failed because the socket dropped goes again, this many times, before it shows "not sent".
 const MAX_SEND_ATTEMPTS = 6;
 const RESUBSCRIBE_DELAY_MS = 2_000;
+// Object URLs of files sent from this tab, kept so a sent photo doesn't flash while its server copy loads.
+const LOCAL_PREVIEWS_KEPT = 30;
 
 export type ChatEngineOptions = {
   selfId: number;
@@ -53,6 +59,21 @@ export type ChatEngineOptions = {
 type TypingOut = { sentAt: number; idleTimer: ReturnType<typeof setTimeout> | null };
 
 type MessagePage = { messages: ThreadMessage[]; next_cursor: number | null };
+
+/** A file to send, as the composer has it. */
+export type MediaToSend = {
+  file: Blob;
+  kind: MediaKind;
+  mimeType: string;
+  fileName: string | null;
+  caption: string;
+  width?: number | null;
+  height?: number | null;
+  durationSeconds?: number | null;
+  isVoiceNote?: boolean;
+};
+
+const isAbort = (error: unknown) => error instanceof DOMException && error.name === "AbortError";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -90,6 +111,11 @@ export class ChatEngine {
   readonly #profilesLoading = new Set<number>();
   #isLoadingMoreChats = false;
   #cleanups: (() => void)[] = [];
+  /** Uploads under way, by client_msg_id: cancelling aborts the PUT and whatever request comes next. */
+  readonly #uploads = new Map<string, AbortController>();
+  readonly #localPreviews = new Map<string, string>();
+  /** Per conversation, the last file's turn to be sent: files upload side by side but arrive in the order picked. */
+  readonly #fileTurns = new Map<ConversationKey, Promise<void>>();
 
   constructor(options: ChatEngineOptions) {
     this.#options = options;
@@ -123,9 +149,12 @@ export class ChatEngine {
     // A conversation opened before the socket (a reload on /chats?with=…) loads now.
     const active = this.#state.active;
     if (active !== null) this.openConversation(active);
-    // Sends cut short by a stop() go again (same client_msg_id, so never twice).
+    // Sends cut short by a stop() go again (same client_msg_id, so never twice); uploads carry on by themselves.
     for (const [key, conversation] of Object.entries(this.#state.conversations)) {
-      const pending = conversation?.outbox.filter((message) => message.state === "pending") ?? [];
+      const pending =
+        conversation?.outbox.filter(
+          (message) => message.state === "pending" && !this.#uploads.has(message.client_msg_id),
+        ) ?? [];
       for (const message of pending) void this.#deliver(key as ConversationKey, message);
     }
   }
@@ -724,13 +753,49 @@ export class ChatEngine {
 
   /** Sends at once on screen (clock icon), then for real; a dropped socket just delays it. */
   send(key: ConversationKey, content: string, replyTo: ThreadMessage | null) {
+    this.#enqueue(key, { message_type: "text", content, media: null, location: null }, replyTo);
+  }
+
+  /** A photo, video, audio or document: shown at once with its progress, uploaded, checked, then sent. */
+  sendMedia(key: ConversationKey, toSend: MediaToSend, replyTo: ThreadMessage | null) {
+    const { file, kind } = toSend;
+    const media: OutgoingMedia = {
+      kind,
+      file,
+      file_name: toSend.fileName,
+      mime_type: toSend.mimeType,
+      size: file.size,
+      // Plays or shows from memory, before (and instead of) fetching the server's copy.
+      preview_url: kind === "document" ? null : URL.createObjectURL(file),
+      width: toSend.width ?? null,
+      height: toSend.height ?? null,
+      duration_seconds: toSend.durationSeconds ?? null,
+      is_voice_note: toSend.isVoiceNote ?? false,
+      stage: "uploading",
+      progress: 0,
+      media_id: null,
+    };
+    this.#enqueue(key, { message_type: kind, content: toSend.caption.trim(), media, location: null }, replyTo);
+  }
+
+  sendLocation(key: ConversationKey, location: LocationInput, replyTo: ThreadMessage | null) {
+    const place = { latitude: location.latitude, longitude: location.longitude, name: location.name || null };
+    this.#enqueue(key, { message_type: "location", content: "", media: null, location: place }, replyTo);
+  }
+
+  #enqueue(
+    key: ConversationKey,
+    body: Pick<OutgoingMessage, "message_type" | "content" | "media" | "location">,
+    replyTo: ThreadMessage | null,
+  ) {
     const message: OutgoingMessage = {
+      ...body,
       client_msg_id: newClientMsgId(),
-      content,
       reply_to: replyTo ? toReplyPreview(replyTo) : null,
       created_at: new Date().toISOString(),
       state: "pending",
       error: null,
+      can_retry: true,
     };
     this.stopTyping(key);
     this.#dispatch({ type: "outbox_added", key, message });
@@ -738,22 +803,150 @@ export class ChatEngine {
   }
 
   retry(key: ConversationKey, clientMsgId: string) {
-    const message = this.#state.conversations[key]?.outbox.find((item) => item.client_msg_id === clientMsgId);
+    const message = this.#outgoing(key, clientMsgId);
     if (!message || message.state === "pending") return;
     this.#dispatch({ type: "outbox_updated", key, clientMsgId, state: "pending", error: null });
     void this.#deliver(key, message);
   }
 
+  /** Takes back a message not sent yet; an upload under way is stopped, so nothing is sent. */
   discard(key: ConversationKey, clientMsgId: string) {
+    this.#uploads.get(clientMsgId)?.abort();
+    const preview = this.#outgoing(key, clientMsgId)?.media?.preview_url;
+    // Still needed if the checked upload is on screen as a sent photo.
+    if (preview && ![...this.#localPreviews.values()].includes(preview)) URL.revokeObjectURL(preview);
     this.#dispatch({ type: "outbox_removed", key, clientMsgId });
   }
 
+  /** The local copy of a file this tab sent, while it is kept. */
+  localPreview(mediaId: string): string | null {
+    return this.#localPreviews.get(mediaId) ?? null;
+  }
+
+  #outgoing(key: ConversationKey, clientMsgId: string): OutgoingMessage | undefined {
+    return this.#state.conversations[key]?.outbox.find((item) => item.client_msg_id === clientMsgId);
+  }
+
+  #keepLocalPreview(mediaId: string, url: string) {
+    this.#localPreviews.set(mediaId, url);
+    for (const [oldId, oldUrl] of this.#localPreviews) {
+      if (this.#localPreviews.size <= LOCAL_PREVIEWS_KEPT) break;
+      this.#localPreviews.delete(oldId);
+      URL.revokeObjectURL(oldUrl);
+    }
+  }
+
+  /**
+   * Uploads a message's file and has the server check it. Returns the media id,
+   * or null when it was cancelled or failed (the bubble then says why).
+   */
+  async #upload(key: ConversationKey, clientMsgId: string, media: OutgoingMedia): Promise<string | null> {
+    const controller = new AbortController();
+    this.#uploads.get(clientMsgId)?.abort();
+    this.#uploads.set(clientMsgId, controller);
+    const { signal } = controller;
+    const update = (changes: Partial<Pick<OutgoingMedia, "stage" | "progress" | "media_id">>) =>
+      this.#dispatch({ type: "outbox_media_updated", key, clientMsgId, media: changes });
+    let shownProgress = 0;
+    try {
+      update({ stage: "uploading", progress: 0 });
+      const ticket = await this.#api.media.createUpload.mutate({
+        kind: media.kind,
+        mime_type: media.mime_type,
+        size: media.size,
+        ...(media.file_name ? { file_name: media.file_name } : {}),
+        purpose: "message",
+        is_voice_note: media.is_voice_note,
+        ...(media.duration_seconds !== null ? { duration_seconds: media.duration_seconds } : {}),
+      });
+      signal.throwIfAborted();
+      await putFile(ticket.upload.url, media.file, {
+        headers: ticket.upload.headers,
+        signal,
+        onProgress: (fraction) => {
+          // A store update per percent is plenty for a progress bar.
+          if (fraction - shownProgress < 0.01 && fraction < 1) return;
+          shownProgress = fraction;
+          update({ progress: fraction });
+        },
+      });
+      update({ stage: "checking", progress: 1 });
+      const checked = await this.#api.media.complete.mutate({ media_id: ticket.media_id });
+      signal.throwIfAborted();
+      if (media.preview_url) this.#keepLocalPreview(checked.id, media.preview_url);
+      update({ stage: null, media_id: checked.id });
+      return checked.id;
+    } catch (error) {
+      if (signal.aborted || isAbort(error)) return null;
+      update({ stage: null });
+      if (error instanceof UploadError) {
+        this.#dispatch({ type: "outbox_updated", key, clientMsgId, state: "failed", error: error.message });
+        return null;
+      }
+      if (this.#isSessionEnded(error)) return null;
+      const problem = toApiProblem(error);
+      this.#dispatch({
+        type: "outbox_updated",
+        key,
+        clientMsgId,
+        state: "failed",
+        error: problem.message,
+        // The file itself was refused (wrong type, empty, too large): the same bytes would be refused again.
+        canRetry: problem.code !== "BAD_REQUEST" && problem.code !== "PAYLOAD_TOO_LARGE",
+      });
+      return null;
+    } finally {
+      if (this.#uploads.get(clientMsgId) === controller) this.#uploads.delete(clientMsgId);
+    }
+  }
+
+  /** A place in the conversation's queue of files: wait for `previous`, then call `done` whatever happened. */
+  #takeFileTurn(key: ConversationKey): { previous: Promise<void>; done: () => void } {
+    const previous = this.#fileTurns.get(key) ?? Promise.resolve();
+    let done = () => {};
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    this.#fileTurns.set(
+      key,
+      previous.then(() => mine),
+    );
+    return { previous, done };
+  }
+
   async #deliver(key: ConversationKey, message: OutgoingMessage) {
+    if (!message.media) return this.#send(key, message, null);
+    const turn = this.#takeFileTurn(key);
+    try {
+      let mediaId = message.media.media_id;
+      if (!mediaId) {
+        mediaId = await this.#upload(key, message.client_msg_id, message.media);
+        // Cancelled or failed; or discarded while the server was checking it.
+        if (!mediaId || !this.#outgoing(key, message.client_msg_id)) return;
+      }
+      await turn.previous;
+      if (!this.#outgoing(key, message.client_msg_id)) return;
+      await this.#send(key, message, mediaId);
+    } finally {
+      turn.done();
+    }
+  }
+
+  async #send(key: ConversationKey, message: OutgoingMessage, mediaId: string | null) {
     const generation = this.#generation;
     const { kind, id } = parseKey(key);
     // The same client_msg_id every time: a retry of a send that did arrive returns that message.
     const fields = {
-      content: message.content,
+      message_type: message.message_type,
+      ...(message.content ? { content: message.content } : {}),
+      ...(mediaId ? { media_id: mediaId } : {}),
+      ...(message.location
+        ? {
+            location: {
+              latitude: message.location.latitude,
+              longitude: message.location.longitude,
+              ...(message.location.name ? { name: message.location.name } : {}),
+            },
+          }
+        : {}),
       client_msg_id: message.client_msg_id,
       ...(message.reply_to ? { reply_to_message_id: message.reply_to.id } : {}),
     };

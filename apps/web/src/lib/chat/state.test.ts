@@ -32,6 +32,8 @@ function message(seq: number, overrides: Partial<MessageOutput> = {}): MessageOu
     status: "sent",
     reply_to_message_id: null,
     reply_to: null,
+    media: null,
+    location: null,
     is_forwarded: false,
     is_deleted: false,
     created_at: new Date(2026, 0, 1, 12, seq).toISOString(),
@@ -48,6 +50,7 @@ function chat(overrides: Partial<ChatOutput> = {}): ChatOutput {
       phone_number: "+14152010002",
       full_name: "Grace Hopper",
       profile_picture_url: null,
+      profile_picture_media_id: null,
       status_message: null,
       is_online: true,
       last_seen: null,
@@ -66,11 +69,15 @@ function run(...actions: ChatAction[]): ChatState {
 
 const outgoing = (id: string, at = new Date(2026, 0, 2, 13)): OutgoingMessage => ({
   client_msg_id: id,
+  message_type: "text",
   content: "on its way",
+  media: null,
+  location: null,
   reply_to: null,
   created_at: at.toISOString(),
   state: "pending",
   error: null,
+  can_retry: true,
 });
 
 describe("chatReducer", () => {
@@ -163,6 +170,69 @@ describe("chatReducer", () => {
     expect(sortedChats(discarded)).toEqual([]);
   });
 
+  it("moves an upload's progress and keeps the state when nothing changed", () => {
+    const pending: OutgoingMessage = {
+      ...outgoing("00000000-0000-4000-8000-000000000077"),
+      message_type: "image",
+      content: "",
+      media: {
+        kind: "image",
+        file: new Blob(["png"], { type: "image/png" }),
+        file_name: "cat.png",
+        mime_type: "image/png",
+        size: 3,
+        preview_url: null,
+        width: 64,
+        height: 64,
+        duration_seconds: null,
+        is_voice_note: false,
+        stage: "uploading",
+        progress: 0,
+        media_id: null,
+      },
+    };
+    const clientMsgId = pending.client_msg_id;
+    const state = run(
+      { type: "outbox_added", key: KEY, message: pending },
+      { type: "outbox_media_updated", key: KEY, clientMsgId, media: { progress: 0.5 } },
+    );
+    expect(state.conversations[KEY]?.outbox[0]?.media).toMatchObject({ stage: "uploading", progress: 0.5 });
+    expect(chatReducer(state, { type: "outbox_media_updated", key: KEY, clientMsgId, media: { progress: 0.5 } })).toBe(
+      state,
+    );
+    const failed = chatReducer(state, {
+      type: "outbox_updated",
+      key: KEY,
+      clientMsgId,
+      state: "failed",
+      error: "This file isn't a real JPEG",
+      canRetry: false,
+    });
+    expect(failed.conversations[KEY]?.outbox[0]).toMatchObject({ state: "failed", can_retry: false });
+  });
+
+  it("a file deleted for everyone takes its media and place with it", () => {
+    const media = {
+      id: "6f1c1f6e-8a4b-4c1e-9d7b-2f1b1a1e1c1d",
+      kind: "image" as const,
+      mime_type: "image/png",
+      size: 100,
+      file_name: null,
+      width: 64,
+      height: 64,
+      duration_seconds: null,
+      has_thumbnail: true,
+      is_voice_note: false,
+    };
+    const state = run(
+      { type: "chats_loaded", chats: [chat()], cursor: null },
+      { type: "messages_received", messages: [message(3, { message_type: "image", content: "Look", media })] },
+      { type: "message_deleted", key: KEY, messageId: 103, forEveryone: true },
+    );
+    expect(state.conversations[KEY]?.messages.at(-1)).toMatchObject({ is_deleted: true, content: null, media: null });
+    expect(state.chats[KEY]?.lastMessage).toMatchObject({ is_deleted: true, media: null });
+  });
+
   it("reading on another device clears the unread count", () => {
     const state = run(
       { type: "chats_loaded", chats: [chat()], cursor: null },
@@ -191,6 +261,8 @@ function groupMessage(seq: number, overrides: Partial<GroupMessageOutput> = {}):
     status: "sent",
     reply_to_message_id: null,
     reply_to: null,
+    media: null,
+    location: null,
     is_forwarded: false,
     is_deleted: false,
     created_at: new Date(2026, 0, 1, 13, seq).toISOString(),
@@ -203,6 +275,7 @@ const summary: GroupChatOutput["group"] = {
   name: "Engines",
   description: null,
   profile_picture_url: null,
+  picture_media_id: null,
   created_by: ME,
   created_at: new Date(2026, 0, 1, 13).toISOString(),
   member_count: 3,

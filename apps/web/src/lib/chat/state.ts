@@ -3,8 +3,11 @@ import type {
   GroupMessageOutput,
   GroupOutput,
   GroupSummary,
+  LocationOutput,
+  MediaKind,
   MessageOutput,
   MessageStatus,
+  MessageType,
   PublicProfile,
 } from "@parley/sdk";
 
@@ -36,14 +39,41 @@ export type ThreadMessage = MessageOutput | GroupMessageOutput;
 
 export type ReplyPreview = NonNullable<MessageOutput["reply_to"]>;
 
+/** A file on its way out: uploaded, checked by the server, then sent as a message. */
+export type OutgoingMedia = {
+  kind: MediaKind;
+  file: Blob;
+  file_name: string | null;
+  mime_type: string;
+  size: number;
+  /** An object URL of the local file (photos and videos), shown until the server's copy is fetched. */
+  preview_url: string | null;
+  width: number | null;
+  height: number | null;
+  duration_seconds: number | null;
+  is_voice_note: boolean;
+  /** "uploading" (with progress), "checking" (the server reads it), null once checked or stopped. */
+  stage: "uploading" | "checking" | null;
+  /** Fraction of the bytes sent, 0–1. */
+  progress: number;
+  /** Set once the server checked the upload: a retry then only sends the message again. */
+  media_id: string | null;
+};
+
 /** A message typed here that the server has not confirmed yet. */
 export type OutgoingMessage = {
   client_msg_id: string;
+  message_type: MessageType;
+  /** The text, or a file's caption ("" for none). */
   content: string;
+  media: OutgoingMedia | null;
+  location: LocationOutput | null;
   reply_to: ReplyPreview | null;
   created_at: string;
   state: "pending" | "failed";
   error: string | null;
+  /** False when sending again can't help: the server refused the file itself. */
+  can_retry: boolean;
 };
 
 type SummaryBase = {
@@ -132,6 +162,13 @@ export type ChatAction =
       clientMsgId: string;
       state: OutgoingMessage["state"];
       error: string | null;
+      canRetry?: boolean;
+    }
+  | {
+      type: "outbox_media_updated";
+      key: ConversationKey;
+      clientMsgId: string;
+      media: Partial<Pick<OutgoingMedia, "stage" | "progress" | "media_id">>;
     }
   | { type: "outbox_removed"; key: ConversationKey; clientMsgId: string }
   | { type: "status_updated"; chatId: number; status: MessageStatus; messageIds: number[]; upToSeq: number | null }
@@ -213,6 +250,8 @@ function mergeMessage<M extends ThreadMessage>(known: M, incoming: M): M {
     status,
     is_deleted: isDeleted,
     content: isDeleted ? null : incoming.content,
+    media: isDeleted ? null : incoming.media,
+    location: isDeleted ? null : incoming.location,
     reply_to: replyTo && known.reply_to?.is_deleted ? { ...replyTo, is_deleted: true, content: null } : replyTo,
   };
   const isSame =
@@ -503,7 +542,7 @@ function deleteMessage(state: ChatState, action: Extract<ChatAction, { type: "me
     if (message.id === action.messageId && message.is_deleted) return message;
     return {
       ...message,
-      ...(message.id === action.messageId ? { is_deleted: true, content: null } : {}),
+      ...(message.id === action.messageId ? { is_deleted: true, content: null, media: null, location: null } : {}),
       reply_to:
         quotesIt && message.reply_to ? { ...message.reply_to, is_deleted: true, content: null } : message.reply_to,
     };
@@ -659,9 +698,25 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return withConversation(state, action.key, (conversation) => ({
         ...conversation,
         outbox: conversation.outbox.map((item) =>
-          item.client_msg_id === action.clientMsgId ? { ...item, state: action.state, error: action.error } : item,
+          item.client_msg_id === action.clientMsgId
+            ? { ...item, state: action.state, error: action.error, can_retry: action.canRetry ?? true }
+            : item,
         ),
       }));
+    case "outbox_media_updated":
+      return withConversation(state, action.key, (conversation) => {
+        const item = conversation.outbox.find((message) => message.client_msg_id === action.clientMsgId);
+        if (!item?.media) return conversation;
+        const media = { ...item.media, ...action.media };
+        const isSame = (Object.keys(action.media) as (keyof typeof action.media)[]).every(
+          (field) => media[field] === item.media?.[field],
+        );
+        if (isSame) return conversation;
+        return {
+          ...conversation,
+          outbox: conversation.outbox.map((message) => (message === item ? { ...message, media } : message)),
+        };
+      });
     case "outbox_removed": {
       const next = withConversation(state, action.key, (conversation) => ({
         ...conversation,
