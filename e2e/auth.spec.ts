@@ -146,7 +146,11 @@ test("logging out on all devices ends the other browsers' sessions", async ({ pa
   await page.getByRole("menuitem", { name: "Log out on all devices" }).click();
   await expect(page).toHaveURL(/\/login$/);
 
-  await other.reload();
-  await expect(other).toHaveURL(/\/login$/);
+  // The other browser may already be on its way to the login page by itself (its live stream is
+  // closed when the session is revoked), which aborts a reload: retry until it has landed there.
+  await expect(async () => {
+    await other.reload();
+    await expect(other).toHaveURL(/\/login$/, { timeout: 2_000 });
+  }).toPass();
   await otherContext.close();
 });
