@@ -19,6 +19,9 @@ export type MessagingConfig = {
   eventRetentionDays: number;
   maxBufferedBytes: number;
   groupMaxMembers: number;
+  editWindowSeconds: number;
+  forwardMaxMessages: number;
+  forwardMaxChats: number;
 };
 
 export type MediaConfig = {
@@ -140,6 +143,9 @@ export function buildServerConfig(env: ServerEnv): ServerConfig {
       eventRetentionDays: env.EVENT_RETENTION_DAYS,
       maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
       groupMaxMembers: env.GROUP_MAX_MEMBERS,
+      editWindowSeconds: env.MESSAGE_EDIT_WINDOW_MINUTES * 60,
+      forwardMaxMessages: env.FORWARD_MAX_MESSAGES,
+      forwardMaxChats: env.FORWARD_MAX_CHATS,
     },
     media: {
       maxBytes: env.MEDIA_MAX_BYTES,

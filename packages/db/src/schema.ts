@@ -34,6 +34,7 @@ export const mediaPurposes = ["message", "profile_picture", "group_picture"] as 
 export const mediaStatuses = ["pending", "processing", "ready", "rejected"] as const;
 export const messageStatuses = ["sent", "delivered", "read"] as const;
 export const groupRoles = ["admin", "member"] as const;
+export const visibilities = ["everyone", "contacts", "nobody"] as const;
 
 export const users = pgTable(
   "users",
@@ -48,13 +49,26 @@ export const users = pgTable(
     // A picture uploaded through the media pipeline (profile_picture_url stays for external URLs).
     profileMediaId: uuid().references((): AnyPgColumn => media.id, { onDelete: "set null" }),
     statusMessage: text(),
+    // Privacy, as in WhatsApp: who sees my last seen and online, my profile picture, my about.
+    lastSeenVisibility: varchar({ length: 10, enum: visibilities }).notNull().default("everyone"),
+    profilePictureVisibility: varchar({ length: 10, enum: visibilities }).notNull().default("everyone"),
+    aboutVisibility: varchar({ length: 10, enum: visibilities }).notNull().default("everyone"),
+    // Off: you neither send nor see blue ticks in 1:1 chats.
+    readReceipts: boolean().notNull().default(true),
     lastSeen: timestamp({ withTimezone: true }),
     isOnline: boolean().notNull().default(false),
     isActive: boolean().notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("idx_users_is_active").on(t.isActive), index("idx_users_is_online").on(t.isOnline)],
+  (t) => [
+    index("idx_users_is_active").on(t.isActive),
+    index("idx_users_is_online").on(t.isOnline),
+    check(
+      "users_visibilities",
+      sql`${t.lastSeenVisibility} in ('everyone', 'contacts', 'nobody') and ${t.profilePictureVisibility} in ('everyone', 'contacts', 'nobody') and ${t.aboutVisibility} in ('everyone', 'contacts', 'nobody')`,
+    ),
+  ],
 );
 
 /**
@@ -218,6 +232,7 @@ export const messages = pgTable(
     locationName: varchar({ length: 256 }),
     replyToMessageId: bigint({ mode: "number" }).references((): AnyPgColumn => messages.id, { onDelete: "set null" }),
     isForwarded: boolean().notNull().default(false),
+    editedAt: timestamp({ withTimezone: true }),
     // Set when the sender deleted it for everyone: content and media are cleared, the row stays
     // so that seq has no hole and replies can say "deleted message".
     deletedAt: timestamp({ withTimezone: true }),
@@ -242,6 +257,9 @@ export const messages = pgTable(
     index("idx_messages_created_at").using("brin", t.createdAt),
     // Partial: most messages are not replies, and the FK's ON DELETE lookup still uses it.
     index("idx_messages_reply_to_message_id").on(t.replyToMessageId).where(sql`${t.replyToMessageId} is not null`),
+    // Searching your own messages by words: an expression index (no stored vector to read back with
+    // every message). 'simple' has no language's stemming, so any language matches word for word.
+    index("idx_messages_search").using("gin", sql`to_tsvector('simple', coalesce(${t.content}, ''))`),
     // Who may read a file is decided by the messages that carry it.
     index("idx_messages_media_id").on(t.mediaId).where(sql`${t.mediaId} is not null`),
     // An upload is sent once; forwarding (which reuses the file) is how it reaches other chats.
@@ -319,6 +337,37 @@ export const messageStatus = pgTable(
     check("message_status_status", sql`${t.status} in ('sent', 'delivered', 'read')`),
     index("idx_message_status_user_id").on(t.userId),
   ],
+);
+
+/** One reaction per person per message (changing it replaces it). */
+export const messageReactions = pgTable(
+  "message_reactions",
+  {
+    messageId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    emoji: varchar({ length: 32 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.userId] })],
+);
+
+/** Messages a user starred, for their own list. */
+export const starredMessages = pgTable(
+  "starred_messages",
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    messageId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.messageId] }), index("idx_starred_user_created").on(t.userId, t.createdAt.desc())],
 );
 
 /** "Delete for me": the message stays for everyone else. */

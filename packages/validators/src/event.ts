@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { groupMessageOutput, groupSummaryOutput } from "./group";
-import { messageOutput, messageStatusSchema } from "./message";
+import { messageOutput, messageStatusSchema, reactionSummaryOutput } from "./message";
 
 /**
  * Everything the live stream yields, one discriminated union on `type`.
@@ -110,6 +110,37 @@ export const typingEvent = z.object({
   expires_in_ms: z.number().int().meta({ description: "Hide the indicator after this unless refreshed" }),
 });
 
+/** The sender edited a message's text (1:1: chat_id; group: group_id). */
+export const messageEditedEvent = z.object({
+  type: z.literal("message_edited"),
+  chat_id: z.number().int().nullable(),
+  group_id: z.number().int().nullable(),
+  message_id: z.number().int(),
+  content: z.string(),
+  edited_at: z.iso.datetime(),
+});
+
+/** Someone reacted (or took their reaction back): the message's reactions now. */
+export const reactionEvent = z.object({
+  type: z.literal("reaction_updated"),
+  chat_id: z.number().int().nullable(),
+  group_id: z.number().int().nullable(),
+  message_id: z.number().int(),
+  user_id: z.number().int(),
+  emoji: z.string().nullable(),
+  reactions: z.array(reactionSummaryOutput),
+});
+
+/** To your other devices: you starred or unstarred a message. */
+export const messageStarredEvent = z.object({
+  type: z.literal("message_starred"),
+  message_id: z.number().int(),
+  starred: z.boolean(),
+});
+
+/** Your contacts changed (on another device, or an import): refetch `contact.list`. */
+export const contactsChangedEvent = z.object({ type: z.literal("contacts_changed") });
+
 export const resyncEvent = z.object({
   type: z.literal("resync"),
   reason: z.string().meta({ description: "The stream position is older than what the server keeps: refetch chats" }),
@@ -126,6 +157,10 @@ const durableEvents = [
   groupUpdatedEvent,
   groupLeftEvent,
   groupReadEvent,
+  messageEditedEvent,
+  reactionEvent,
+  messageStarredEvent,
+  contactsChangedEvent,
 ] as const;
 const ephemeralEvents = [presenceEvent, typingEvent, groupTypingEvent, groupHeadsEvent, newGroupMessagesEvent, resyncEvent] as const;
 

@@ -4,6 +4,7 @@ export * from "./user";
 export * from "./media";
 export * from "./message";
 export * from "./group";
+export * from "./message-actions";
 export * from "./system-text";
 export * from "./chat";
 export * from "./contact";

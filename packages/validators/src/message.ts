@@ -71,6 +71,13 @@ export const replyPreviewOutput = z.object({
   is_deleted: z.boolean(),
 });
 
+/** Reactions on a message, one entry per emoji, most used first. */
+export const reactionSummaryOutput = z.object({
+  emoji: z.string(),
+  count: z.number().int(),
+  user_ids: z.array(z.number().int()),
+});
+
 /** What 1:1 and group messages have in common. */
 export const conversationMessageOutput = z.object({
   id: z.number().int(),
@@ -84,6 +91,8 @@ export const conversationMessageOutput = z.object({
   location: locationOutput.nullable(),
   is_forwarded: z.boolean(),
   is_deleted: z.boolean(),
+  edited_at: z.iso.datetime().nullable().meta({ description: "Set once the sender edited the text" }),
+  reactions: z.array(reactionSummaryOutput),
   created_at: z.iso.datetime(),
 });
 
@@ -149,6 +158,7 @@ export const statusUpdatedOutput = z.object({ message: z.string(), status: messa
 export const ackDeliveredOutput = z.object({ updated: z.number().int() });
 
 export type MessageOutput = z.infer<typeof messageOutput>;
+export type ReactionSummary = z.infer<typeof reactionSummaryOutput>;
 export type MessageType = z.infer<typeof messageTypeSchema>;
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 export type SendChatMessageInput = z.infer<typeof sendChatMessageInput>;

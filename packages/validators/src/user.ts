@@ -29,6 +29,22 @@ export const onlineOutput = z.object({ is_online: z.boolean() });
 
 export const lastSeenOutput = z.object({ last_seen: z.iso.datetime() });
 
+export const visibilitySchema = z.enum(["everyone", "contacts", "nobody"], { error: "Choose everyone, contacts or nobody" });
+
+/** Who sees what of me (as in WhatsApp): "contacts" means people in my contacts. */
+export const privacyOutput = z.object({
+  last_seen: visibilitySchema.meta({ description: "Who sees your last seen and when you are online" }),
+  profile_picture: visibilitySchema,
+  about: visibilitySchema.meta({ description: "Who sees your status message" }),
+  read_receipts: z.boolean().meta({ description: "Off: you neither send nor see blue ticks in 1:1 chats" }),
+});
+
+export const updatePrivacyInput = privacyOutput
+  .partial()
+  .refine((input) => Object.values(input).some((value) => value !== undefined), {
+    message: "Give at least one of last_seen, profile_picture, about or read_receipts",
+  });
+
 /** The caller's own profile. */
 export const meOutput = userSummaryOutput.extend({
   username: z.string().nullable(),
@@ -38,6 +54,7 @@ export const meOutput = userSummaryOutput.extend({
   last_seen: z.iso.datetime().nullable(),
   is_online: z.boolean(),
   created_at: z.iso.datetime(),
+  privacy: privacyOutput,
 });
 
 const optionalUrl = z
@@ -63,3 +80,6 @@ export type UserSummary = z.infer<typeof userSummaryOutput>;
 export type Me = z.infer<typeof meOutput>;
 export type PublicProfile = z.infer<typeof publicProfileOutput>;
 export type UpdateMeInput = z.infer<typeof updateMeInput>;
+export type Visibility = z.infer<typeof visibilitySchema>;
+export type Privacy = z.infer<typeof privacyOutput>;
+export type UpdatePrivacyInput = z.infer<typeof updatePrivacyInput>;

@@ -1,14 +1,44 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 
-import { blockedListOutput, blockInput, messageOnlyOutput } from "@parley/validators";
+import {
+  addContactInput,
+  blockedListOutput,
+  blockInput,
+  contactListOutput,
+  contactOutput,
+  contactPhoneInput,
+  importContactsInput,
+  importContactsOutput,
+  messageOnlyOutput,
+  updateContactInput,
+} from "@parley/validators";
 
 import * as blocks from "../services/blocks";
+import * as contacts from "../services/contacts";
 import { protectedProcedure } from "../trpc";
 
 const tags = ["contacts"];
 
 export const contactRouter = {
+  list: protectedProcedure
+    .meta({ openapi: { method: "GET", path: "/contacts", tags, summary: "Your contacts, and which of them are on Parley", protect: true } })
+    .input(z.void())
+    .output(contactListOutput)
+    .query(({ ctx }) => contacts.listContacts(ctx.deps, ctx.session.userId)),
+
+  add: protectedProcedure
+    .meta({ openapi: { method: "POST", path: "/contacts", tags, summary: "Add a contact (a phone number and the name you give it)", protect: true } })
+    .input(addContactInput)
+    .output(contactOutput)
+    .mutation(({ ctx, input }) => contacts.addContact(ctx.deps, ctx.session.userId, input)),
+
+  import: protectedProcedure
+    .meta({ openapi: { method: "POST", path: "/contacts/import", tags, summary: "Add many contacts at once; answers who is on Parley", protect: true } })
+    .input(importContactsInput)
+    .output(importContactsOutput)
+    .mutation(({ ctx, input }) => contacts.importContacts(ctx.deps, ctx.session.userId, input)),
+
   block: protectedProcedure
     .meta({ openapi: { method: "POST", path: "/contacts/block", tags, summary: "Block a user", protect: true } })
     .input(blockInput)
@@ -26,4 +56,17 @@ export const contactRouter = {
     .input(z.void())
     .output(blockedListOutput)
     .query(({ ctx }) => blocks.listBlocked(ctx.deps, ctx.session.userId)),
+
+  // After the fixed paths, so /contacts/blocked is not read as a phone number.
+  rename: protectedProcedure
+    .meta({ openapi: { method: "PUT", path: "/contacts/{phone_number}", tags, summary: "Rename a contact", protect: true } })
+    .input(updateContactInput)
+    .output(contactOutput)
+    .mutation(({ ctx, input }) => contacts.renameContact(ctx.deps, ctx.session.userId, input)),
+
+  remove: protectedProcedure
+    .meta({ openapi: { method: "DELETE", path: "/contacts/{phone_number}", tags, summary: "Remove a contact", protect: true } })
+    .input(contactPhoneInput)
+    .output(messageOnlyOutput)
+    .mutation(({ ctx, input }) => contacts.removeContact(ctx.deps, ctx.session.userId, input.phone_number)),
 } satisfies TRPCRouterRecord;

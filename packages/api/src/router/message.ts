@@ -4,6 +4,18 @@ import {
   ackDeliveredInput,
   ackDeliveredOutput,
   deleteMessageInput,
+  editMessageInput,
+  editMessageOutput,
+  forwardMessagesInput,
+  forwardMessagesOutput,
+  listStarredInput,
+  reactInput,
+  reactOutput,
+  searchMessagesInput,
+  searchPageOutput,
+  starInput,
+  starOutput,
+  starredPageOutput,
   groupMessageOutput,
   groupMessagePageOutput,
   listGroupMessagesInput,
@@ -20,6 +32,7 @@ import {
 } from "@parley/validators";
 
 import * as groupMessages from "../services/group-messages";
+import * as actions from "../services/message-actions";
 import * as messages from "../services/messages";
 import { protectedProcedure } from "../trpc";
 
@@ -81,4 +94,40 @@ export const messageRouter = {
     .input(deleteMessageInput)
     .output(messageOnlyOutput)
     .mutation(({ ctx, input }) => messages.deleteMessage(ctx.deps, ctx.session.userId, input)),
+
+  edit: protectedProcedure
+    .meta({ openapi: { method: "PUT", path: "/messages/{message_id}", tags, summary: "Edit your text message (within 15 minutes)", protect: true } })
+    .input(editMessageInput)
+    .output(editMessageOutput)
+    .mutation(({ ctx, input }) => actions.editMessage(ctx.deps, ctx.session.userId, input)),
+
+  forward: protectedProcedure
+    .meta({ openapi: { method: "POST", path: "/messages/forward", tags, summary: "Forward messages to chats and groups", protect: true } })
+    .input(forwardMessagesInput)
+    .output(forwardMessagesOutput)
+    .mutation(({ ctx, input }) => actions.forwardMessages(ctx.deps, ctx.session.userId, input)),
+
+  react: protectedProcedure
+    .meta({ openapi: { method: "PUT", path: "/messages/{message_id}/reaction", tags, summary: "Set, change or (null) remove your reaction", protect: true } })
+    .input(reactInput)
+    .output(reactOutput)
+    .mutation(({ ctx, input }) => actions.react(ctx.deps, ctx.session.userId, input)),
+
+  star: protectedProcedure
+    .meta({ openapi: { method: "PUT", path: "/messages/{message_id}/star", tags, summary: "Star or unstar a message", protect: true } })
+    .input(starInput)
+    .output(starOutput)
+    .mutation(({ ctx, input }) => actions.starMessage(ctx.deps, ctx.session.userId, input)),
+
+  starred: protectedProcedure
+    .meta({ openapi: { method: "GET", path: "/messages/starred", tags, summary: "Your starred messages, most recent first", protect: true } })
+    .input(listStarredInput)
+    .output(starredPageOutput)
+    .query(({ ctx, input }) => actions.listStarred(ctx.deps, ctx.session.userId, input)),
+
+  search: protectedProcedure
+    .meta({ openapi: { method: "GET", path: "/messages/search", tags, summary: "Search your chats' messages by words", protect: true } })
+    .input(searchMessagesInput)
+    .output(searchPageOutput)
+    .query(({ ctx, input }) => actions.searchMessages(ctx.deps, ctx.session.userId, input)),
 } satisfies TRPCRouterRecord;

@@ -9,6 +9,7 @@ import {
   publicProfileOutput,
   setOnlineInput,
   updateMeInput,
+  updatePrivacyInput,
   userIdInput,
 } from "@parley/validators";
 
@@ -31,6 +32,12 @@ export const userRouter = {
     .input(updateMeInput)
     .output(meOutput)
     .mutation(({ ctx, input }) => users.updateMe(ctx.deps, ctx.session.userId, input)),
+
+  updatePrivacy: protectedProcedure
+    .meta({ openapi: { method: "PUT", path: "/users/me/privacy", tags, summary: "Who sees your last seen, picture and about; read receipts", protect: true } })
+    .input(updatePrivacyInput)
+    .output(meOutput)
+    .mutation(({ ctx, input }) => presence.updatePrivacy(ctx.deps, ctx.session.userId, input)),
 
   setOnline: protectedProcedure
     .meta({ openapi: { method: "PUT", path: "/users/me/online", tags, summary: "Set online (clients without WebSocket)", protect: true } })
@@ -56,6 +63,13 @@ export const userRouter = {
         max: 30,
         windowSeconds: 60,
         message: "Too many phone number lookups.",
+      });
+      // And few over a day: bursts are for typing a number, not for walking the number space.
+      await consumeLimit(ctx.deps.store, {
+        key: `user-search-day:${ctx.session.userId}`,
+        max: 300,
+        windowSeconds: 24 * 60 * 60,
+        message: "Too many phone number lookups today.",
       });
       return presence.findUserByPhone(ctx.deps, ctx.session.userId, input.phone_number);
     }),

@@ -9,8 +9,8 @@ import type { Deps } from "../runtime";
 import { blockStateBetween } from "./blocks";
 import { publishEphemeral } from "./events";
 import { selectGroupChats } from "./groups";
-import { findChatForMember, noSuchChat, peerOf, toMessageOutput } from "./messages";
-import { toPublicProfile } from "./user";
+import { findChatForMember, noSuchChat, peerOf, receiptsOffIn, toMessageOutput } from "./messages";
+import { toPublicProfile, viewerStanding } from "./user";
 
 const peers = alias(schema.users, "peer");
 const lastMessages = alias(schema.messages, "last_message");
@@ -60,6 +60,7 @@ async function selectChats(
       lastMessage: lastMessages,
       lastStatus: lastStatuses.status,
       lastMedia,
+      receiptsOff: receiptsOffIn(schema.chats.user1Id, schema.chats.user2Id),
       quoted: {
         id: quoted.id,
         senderId: quoted.senderId,
@@ -67,7 +68,7 @@ async function selectChats(
         messageType: quoted.messageType,
         deletedAt: quoted.deletedAt,
       },
-      peerBlockedMe: sql<boolean>`exists (select 1 from ${schema.blockedUsers} where ${schema.blockedUsers.blockerId} = ${peers.id} and ${schema.blockedUsers.blockedId} = ${userId})`,
+      standing: viewerStanding(userId, peers.id),
     })
     .from(schema.chats)
     .innerJoin(
@@ -107,7 +108,7 @@ async function selectChats(
     chat: {
       type: "direct",
       id: row.chat.id,
-      peer: toPublicProfile(row.peer, { isHiddenFromViewer: row.peerBlockedMe }),
+      peer: toPublicProfile(row.peer, row.standing),
       last_message: row.lastMessage
         ? toMessageOutput({
             message: row.lastMessage,
@@ -115,6 +116,7 @@ async function selectChats(
             user1Id: row.chat.user1Id,
             user2Id: row.chat.user2Id,
             media: row.lastMedia,
+            receiptsOff: row.receiptsOff,
             reply: row.quoted,
           })
         : null,

@@ -15,9 +15,10 @@ import type { Deps } from "../runtime";
 import { appendEvents, deliverEvents, publishToGroup, type StoredEvent, takeEventSeqs } from "./events";
 import { activeMemberIds, findMembership, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
 import { duplicateMediaSend, resolveAttachment, storedLocation, toMediaOutput } from "./media/media";
-import { assertDeletableForEveryone, blankedMessage, hideForUser, sameBody, toReplyPreview } from "./messages";
+import { assertDeletableForEveryone, blankedMessage, type ForwardOptions, hideForUser, sameBody, toReplyPreview } from "./messages";
 import { notifyOffline } from "./notifier";
-import { toPublicProfile } from "./user";
+import { withReactions } from "./reactions";
+import { toPublicProfile, viewerStanding } from "./user";
 
 const replies = alias(schema.messages, "reply");
 
@@ -68,7 +69,10 @@ export async function listGroupMessages(deps: Deps, userId: number, input: ListG
   const rows = await selectGroupMessages(deps, userId, and(eq(schema.messages.groupId, group.id), visibleTo(member), page))
     .orderBy(isForward ? asc(schema.messages.seq) : desc(schema.messages.seq))
     .limit(input.limit);
-  const messages = rows.map((row) => toGroupMessageOutput(row.message, row.group, row.reply, row.media));
+  const messages = await withReactions(
+    deps.db,
+    rows.map((row) => toGroupMessageOutput(row.message, row.group, row.reply, row.media)),
+  );
   const last = messages.at(-1);
   return { messages, next_cursor: messages.length === input.limit && last ? last.seq : null };
 }
@@ -92,11 +96,20 @@ async function findReplyTarget(deps: Deps, groupId: number, member: MemberRow, m
  * seq (the stream's group_heads, or a gap in seqs). No status row or unread counter per
  * member either: receipts and unread are watermarks (see group_members).
  */
-export async function sendGroupMessage(deps: Deps, senderId: number, input: SendGroupMessageInput): Promise<GroupMessageOutput> {
+export async function sendGroupMessage(
+  deps: Deps,
+  senderId: number,
+  input: SendGroupMessageInput,
+  forward: ForwardOptions | null = null,
+): Promise<GroupMessageOutput> {
   const { member } = await findMembership(deps.db, input.group_id, senderId);
   if (member.leftSeq !== null) throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to a group you are no longer in." });
   const replyTo = input.reply_to_message_id === undefined ? null : await findReplyTarget(deps, input.group_id, member, input.reply_to_message_id);
-  const media = input.media_id === undefined ? null : await resolveAttachment(deps, senderId, input.media_id, input.message_type);
+  const media = forward
+    ? forward.forwardedMedia
+    : input.media_id === undefined
+      ? null
+      : await resolveAttachment(deps, senderId, input.media_id, input.message_type);
   const location = input.location ? storedLocation(input.location) : null;
   const now = new Date().toISOString();
   const base = {
@@ -111,7 +124,9 @@ export async function sendGroupMessage(deps: Deps, senderId: number, input: Send
     reply_to: replyTo,
     media: media ? toMediaOutput(media) : null,
     location,
-    is_forwarded: false,
+    is_forwarded: forward !== null,
+    edited_at: null,
+    reactions: [],
     is_deleted: false,
     created_at: now,
   } satisfies Omit<GroupMessageOutput, "id" | "seq">;
@@ -136,10 +151,10 @@ export async function sendGroupMessage(deps: Deps, senderId: number, input: Send
           ),
           message as (
             insert into ${schema.messages} (id, group_id, sender_id, seq, client_msg_id, content, message_type, reply_to_message_id,
-                                            media_id, location_latitude, location_longitude, location_name, created_at, updated_at)
+                                            media_id, location_latitude, location_longitude, location_name, is_forwarded, created_at, updated_at)
             select new_message.id, g.id, ${senderId}, g.last_seq, ${input.client_msg_id}, ${base.content}, ${input.message_type},
                    ${replyTo?.id ?? null}, ${media?.id ?? null}::uuid, ${location?.latitude ?? null}::numeric,
-                   ${location?.longitude ?? null}::numeric, ${location?.name ?? null}, ${now}::timestamptz, ${now}::timestamptz
+                   ${location?.longitude ?? null}::numeric, ${location?.name ?? null}, ${base.is_forwarded}, ${now}::timestamptz, ${now}::timestamptz
             from new_message, g
             returning id, seq
           ),
@@ -181,7 +196,7 @@ async function findByClientMsgId(deps: Deps, senderId: number, input: SendGroupM
   ).limit(1);
   if (!row) return null;
   const original = toGroupMessageOutput(row.message, row.group, row.reply, row.media);
-  if (original.group_id !== input.group_id || (!original.is_deleted && !sameBody(original, input))) {
+  if (original.group_id !== input.group_id || (!original.is_deleted && original.edited_at === null && !sameBody(original, input))) {
     throw new TRPCError({
       code: "CONFLICT",
       message: "This client_msg_id was already used for a different message. Make a new UUID for each message.",
@@ -474,7 +489,7 @@ export async function groupMessageInfo(
   const rows = await deps.db
     .select({
       user: schema.users,
-      hidesFromViewer: sql<boolean>`exists (select 1 from ${schema.blockedUsers} b where b.blocker_id = ${schema.users.id} and b.blocked_id = ${userId})`,
+      ...viewerStanding(userId, schema.users.id),
       deliveredAt: sql<string | null>`(select min(r.at)::text from ${schema.groupReceipts} r where r.group_id = ${found.group.id} and r.user_id = ${schema.users.id} and r.up_to_seq >= ${seq})`,
       readAt: sql<string | null>`(select min(r.at)::text from ${schema.groupReceipts} r where r.group_id = ${found.group.id} and r.user_id = ${schema.users.id} and r.kind = 'read' and r.up_to_seq >= ${seq})`,
     })
@@ -494,7 +509,7 @@ export async function groupMessageInfo(
     message_id: messageId,
     recipients: rows.map((row) => ({
       user_id: row.user.id,
-      profile: toPublicProfile(row.user, { isHiddenFromViewer: row.hidesFromViewer }),
+      profile: toPublicProfile(row.user, row),
       delivered_at: iso(row.deliveredAt),
       read_at: iso(row.readAt),
     })),

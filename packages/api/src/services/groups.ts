@@ -21,7 +21,7 @@ import { afterCursor, type ChatCursor, TYPING_EXPIRES_MS } from "./chats";
 import { appendEvents, deliverEvents, publishEphemeral, type StoredEvent } from "./events";
 import { type MediaRow, messageAttachments, resolvePicture } from "./media/media";
 import { type ReplyRow, toReplyPreview } from "./messages";
-import { toPublicProfile } from "./user";
+import { toPublicProfile, viewerStanding } from "./user";
 
 export type GroupRow = InferSelectModel<typeof schema.groups>;
 export type MemberRow = InferSelectModel<typeof schema.groupMembers>;
@@ -110,6 +110,9 @@ export function toGroupMessageOutput(
     reply_to: toReplyPreview(reply),
     ...messageAttachments(message, media),
     is_forwarded: message.isForwarded,
+    edited_at: message.editedAt?.toISOString() ?? null,
+    // Filled by withReactions where a page of messages is read.
+    reactions: [],
     is_deleted: isDeleted,
     created_at: message.createdAt.toISOString(),
   };
@@ -336,7 +339,7 @@ export async function getGroup(deps: Deps, viewerId: number, groupId: number): P
     .select({
       member: schema.groupMembers,
       user: schema.users,
-      hidesFromViewer: sql<boolean>`exists (select 1 from ${schema.blockedUsers} b where b.blocker_id = ${schema.users.id} and b.blocked_id = ${viewerId})`,
+      ...viewerStanding(viewerId, schema.users.id),
     })
     .from(schema.groupMembers)
     .innerJoin(schema.users, eq(schema.users.id, schema.groupMembers.userId))
@@ -353,7 +356,7 @@ export async function getGroup(deps: Deps, viewerId: number, groupId: number): P
           user_id: row.member.userId,
           role: row.member.role,
           joined_at: row.member.joinedAt.toISOString(),
-          profile: toPublicProfile(row.user, { isHiddenFromViewer: row.hidesFromViewer }),
+          profile: toPublicProfile(row.user, row),
         }))
       : [],
   };

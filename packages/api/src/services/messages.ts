@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { and, asc, desc, eq, gt, inArray, lt, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, and, asc, desc, eq, gt, inArray, lt, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
 import { executeRows, type InferSelectModel, isUniqueViolation, schema, type Transaction } from "@parley/db";
@@ -20,7 +20,8 @@ import { appendEvents, deliverEvents, type StoredEvent, takeEventSeqs } from "./
 import { ackGroupDelivered, deleteGroupMessage, findGroupMessageForMember, groupMessageInfo, markGroupRead } from "./group-messages";
 import { duplicateMediaSend, type MediaRow, messageAttachments, resolveAttachment, storedLocation, toMediaOutput } from "./media/media";
 import { notifyOffline } from "./notifier";
-import { findActiveUserSummary, toPublicProfile } from "./user";
+import { withReactions } from "./reactions";
+import { findActiveUserSummary, toPublicProfile, viewerStanding } from "./user";
 
 type ChatRow = InferSelectModel<typeof schema.chats>;
 type MessageRow = InferSelectModel<typeof schema.messages>;
@@ -51,12 +52,17 @@ export async function findChatForMember(db: Deps["db"] | Transaction, chatId: nu
 
 const replies = alias(schema.messages, "reply");
 
+/** Whether either person of a 1:1 chat turned read receipts off: then neither sees blue ticks. */
+export const receiptsOffIn = (user1Id: AnyColumn, user2Id: AnyColumn) =>
+  sql<boolean>`exists (select 1 from ${schema.users} ru where ru.id in (${user1Id}, ${user2Id}) and not ru.read_receipts)`;
+
 const messageSelection = {
   message: schema.messages,
   status: schema.messageStatus.status,
   user1Id: schema.chats.user1Id,
   user2Id: schema.chats.user2Id,
   media: schema.media,
+  receiptsOff: receiptsOffIn(schema.chats.user1Id, schema.chats.user2Id),
   reply: {
     id: replies.id,
     senderId: replies.senderId,
@@ -82,6 +88,8 @@ type LoadedMessage = {
   user2Id: number;
   media: MediaRow | null;
   reply: ReplyRow;
+  /** Either person turned read receipts off: "read" shows as "delivered". */
+  receiptsOff: boolean;
 };
 
 /** A reply's quote: the quoted message's sender and text, or "deleted message"; system messages aren't quoted. */
@@ -108,12 +116,15 @@ export function toMessageOutput(row: LoadedMessage): MessageOutput {
     client_msg_id: message.clientMsgId,
     content: isDeleted ? null : message.content,
     message_type: asMessageType(message.messageType),
-    status: row.status ?? "sent",
+    status: row.status === "read" && row.receiptsOff ? "delivered" : (row.status ?? "sent"),
     reply_to_message_id: message.replyToMessageId,
     reply_to: toReplyPreview(row.reply),
     ...messageAttachments(message, row.media),
     is_forwarded: message.isForwarded,
     is_deleted: isDeleted,
+    edited_at: message.editedAt?.toISOString() ?? null,
+    // Filled by withReactions where a page of messages is read.
+    reactions: [],
     created_at: message.createdAt.toISOString(),
   };
 }
@@ -158,7 +169,15 @@ async function loadMessage(db: Deps["db"] | Transaction, viewerId: number, messa
  * One statement because the chat row is locked until commit: fewer round
  * trips under the lock is more throughput per conversation.
  */
-export async function sendChatMessage(deps: Deps, senderId: number, input: SendChatMessageInput): Promise<MessageOutput> {
+/** How a forward sends: the forwarded message's file (the forwarder's to reuse, not to own) and the flag. */
+export type ForwardOptions = { forwardedMedia: MediaRow | null };
+
+export async function sendChatMessage(
+  deps: Deps,
+  senderId: number,
+  input: SendChatMessageInput,
+  forward: ForwardOptions | null = null,
+): Promise<MessageOutput> {
   if (input.receiver_id === senderId) {
     throw new TRPCError({ code: "BAD_REQUEST", message: "You can't send a message to yourself." });
   }
@@ -166,7 +185,11 @@ export async function sendChatMessage(deps: Deps, senderId: number, input: SendC
   const [user1Id, user2Id] = senderId < receiverId ? [senderId, receiverId] : [receiverId, senderId];
   const unreadColumn = sql.raw(receiverId === user1Id ? "user1_unread_count" : "user2_unread_count");
   const replyTo = input.reply_to_message_id === undefined ? null : await findReplyTarget(deps, user1Id, user2Id, input.reply_to_message_id);
-  const media = input.media_id === undefined ? null : await resolveAttachment(deps, senderId, input.media_id, input.message_type);
+  const media = forward
+    ? forward.forwardedMedia
+    : input.media_id === undefined
+      ? null
+      : await resolveAttachment(deps, senderId, input.media_id, input.message_type);
   const location = input.location ? storedLocation(input.location) : null;
   const now = new Date().toISOString();
   // Everything but what the statement assigns (id, chat, seq): the event is this plus those.
@@ -181,8 +204,10 @@ export async function sendChatMessage(deps: Deps, senderId: number, input: SendC
     reply_to: replyTo,
     media: media ? toMediaOutput(media) : null,
     location,
-    is_forwarded: false,
+    is_forwarded: forward !== null,
     is_deleted: false,
+    edited_at: null,
+    reactions: [],
     created_at: now,
   } satisfies Omit<MessageOutput, "id" | "chat_id" | "seq">;
 
@@ -213,10 +238,10 @@ export async function sendChatMessage(deps: Deps, senderId: number, input: SendC
         ),
         message as (
           insert into ${schema.messages} (id, chat_id, sender_id, seq, client_msg_id, content, message_type, reply_to_message_id,
-                                          media_id, location_latitude, location_longitude, location_name, created_at, updated_at)
+                                          media_id, location_latitude, location_longitude, location_name, is_forwarded, created_at, updated_at)
           select new_message.id, chat.id, ${senderId}, chat.last_seq, ${input.client_msg_id}, ${body.content}, ${input.message_type},
                  ${replyTo?.id ?? null}, ${media?.id ?? null}::uuid, ${location?.latitude ?? null}::numeric, ${location?.longitude ?? null}::numeric,
-                 ${location?.name ?? null}, ${now}::timestamptz, ${now}::timestamptz
+                 ${location?.name ?? null}, ${body.is_forwarded}, ${now}::timestamptz, ${now}::timestamptz
           from new_message, chat
           returning id, chat_id, seq
         ),
@@ -317,7 +342,7 @@ async function findByClientMsgId(deps: Deps, senderId: number, input: SendChatMe
   ).limit(1);
   if (!row) return null;
   const original = toMessageOutput(row);
-  if (original.receiver_id !== input.receiver_id || (!original.is_deleted && !sameBody(original, input))) {
+  if (original.receiver_id !== input.receiver_id || (!original.is_deleted && original.edited_at === null && !sameBody(original, input))) {
     throw new TRPCError({
       code: "CONFLICT",
       message: "This client_msg_id was already used for a different message. Make a new UUID for each message.",
@@ -336,7 +361,7 @@ export async function listMessages(deps: Deps, userId: number, input: ListMessag
   const rows = await selectMessages(deps.db, userId, where)
     .orderBy(isForward ? asc(schema.messages.seq) : desc(schema.messages.seq))
     .limit(input.limit);
-  const messages = rows.map(toMessageOutput);
+  const messages = await withReactions(deps.db, rows.map(toMessageOutput));
   const last = messages.at(-1);
   return { messages, next_cursor: messages.length === input.limit && last ? last.seq : null };
 }
@@ -456,7 +481,12 @@ export async function markChatRead(deps: Deps, userId: number, input: { chat_id:
       .returning({ messageId: schema.messageStatus.messageId });
     const unreadCount = await recountUnread(tx, chat, userId);
     const events: { userId: number; event: DurableEvent }[] = [];
-    if (read.length > 0) {
+    // With read receipts off on either side the reader's unread count still clears, but the sender isn't told.
+    const [receipts] = await tx
+      .select({ off: receiptsOffIn(schema.chats.user1Id, schema.chats.user2Id) })
+      .from(schema.chats)
+      .where(eq(schema.chats.id, chat.id));
+    if (read.length > 0 && !receipts?.off) {
       events.push({
         userId: peerId,
         event: {
@@ -469,6 +499,8 @@ export async function markChatRead(deps: Deps, userId: number, input: { chat_id:
           updated_at: now.toISOString(),
         },
       });
+    }
+    if (read.length > 0) {
       events.push({ userId, event: { type: "chat_read", chat_id: chat.id, up_to_seq: upToSeq, unread_count: unreadCount } });
     }
     return { upToSeq, unreadCount, stored: await appendEvents(tx, events) };
@@ -499,7 +531,7 @@ async function recountUnread(tx: Transaction, chat: ChatRow, userId: number): Pr
   return unread;
 }
 
-async function findMessageForMember(deps: Deps, userId: number, messageId: number) {
+export async function findMessageForMember(deps: Deps, userId: number, messageId: number) {
   const [row] = await selectMessages(
     deps.db,
     userId,
@@ -614,7 +646,7 @@ export async function messageInfo(deps: Deps, userId: number, messageId: number)
     .select({
       user: schema.users,
       status: schema.messageStatus,
-      hidesFromViewer: sql<boolean>`exists (select 1 from ${schema.blockedUsers} b where b.blocker_id = ${peerId} and b.blocked_id = ${userId})`,
+      standing: viewerStanding(userId, schema.users.id),
     })
     .from(schema.users)
     .leftJoin(schema.messageStatus, and(eq(schema.messageStatus.messageId, messageId), eq(schema.messageStatus.userId, peerId)))
@@ -625,9 +657,9 @@ export async function messageInfo(deps: Deps, userId: number, messageId: number)
     recipients: [
       {
         user_id: peerId,
-        profile: toPublicProfile(recipient.user, { isHiddenFromViewer: recipient.hidesFromViewer }),
+        profile: toPublicProfile(recipient.user, recipient.standing),
         delivered_at: recipient.status?.deliveredAt?.toISOString() ?? null,
-        read_at: recipient.status?.readAt?.toISOString() ?? null,
+        read_at: row.receiptsOff ? null : (recipient.status?.readAt?.toISOString() ?? null),
       },
     ],
   };

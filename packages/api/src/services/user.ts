@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
-import { eq } from "drizzle-orm";
+import { type AnyColumn, eq, getTableName, sql } from "drizzle-orm";
 
 import { type InferSelectModel, schema } from "@parley/db";
-import type { Me, PublicProfile, UpdateMeInput, UserSummary } from "@parley/validators";
+import type { Me, Privacy, PublicProfile, UpdateMeInput, UserSummary, Visibility } from "@parley/validators";
 
 import type { Deps } from "../runtime";
 import { resolvePicture } from "./media/media";
@@ -23,19 +23,57 @@ export function toMe(user: UserRow): Me {
     last_seen: user.lastSeen?.toISOString() ?? null,
     is_online: user.isOnline,
     created_at: user.createdAt.toISOString(),
+    privacy: toPrivacy(user),
   };
 }
 
-/** Another user's profile as `viewerId` may see it; someone who blocked the viewer shows no presence or picture. */
-export function toPublicProfile(user: UserRow, options: { isHiddenFromViewer: boolean }): PublicProfile {
-  const hidden = options.isHiddenFromViewer;
+function toPrivacy(user: UserRow): Privacy {
+  return {
+    last_seen: user.lastSeenVisibility,
+    profile_picture: user.profilePictureVisibility,
+    about: user.aboutVisibility,
+    read_receipts: user.readReceipts,
+  };
+}
+
+/** How a viewer stands with a user: what their privacy settings and blocks are decided by. */
+export type ViewerStanding = { isSelf: boolean; blocksViewer: boolean; hasViewerAsContact: boolean };
+
+/**
+ * The same, as columns to select beside a user row (`...viewerStanding(viewerId, schema.users.id)`),
+ * so a list of profiles costs no query per person.
+ */
+export function viewerStanding(viewerId: number, userIdColumn: AnyColumn) {
+  // Qualified by hand: drizzle leaves columns of a single-table select bare, and a bare "id" inside
+  // these subqueries would be read as the subquery's own column.
+  const userId = sql`${sql.identifier(getTableName(userIdColumn.table))}.${sql.identifier(userIdColumn.name)}`;
+  return {
+    isSelf: sql<boolean>`(${userId} = ${viewerId})`,
+    blocksViewer: sql<boolean>`exists (select 1 from ${schema.blockedUsers} sb where sb.blocker_id = ${userId} and sb.blocked_id = ${viewerId})`,
+    hasViewerAsContact: sql<boolean>`exists (
+      select 1 from ${schema.contacts} sc join ${schema.users} sv on sv.id = ${viewerId}
+      where sc.user_id = ${userId} and sc.contact_phone_number = sv.phone_number)`,
+  };
+}
+
+/** "Everyone", "my contacts" (people in the user's contacts) or "nobody"; a block hides everything. */
+export function isVisible(visibility: Visibility, standing: ViewerStanding): boolean {
+  if (standing.isSelf) return true;
+  if (standing.blocksViewer) return false;
+  return visibility === "everyone" || (visibility === "contacts" && standing.hasViewerAsContact);
+}
+
+/** Another user's profile as the viewer may see it: their privacy settings and blocks decide each part. */
+export function toPublicProfile(user: UserRow, standing: ViewerStanding): PublicProfile {
+  const picture = isVisible(user.profilePictureVisibility, standing);
+  const presence = isVisible(user.lastSeenVisibility, standing);
   return {
     ...toUserSummary(user),
-    profile_picture_url: hidden ? null : user.profilePictureUrl,
-    profile_picture_media_id: hidden ? null : user.profileMediaId,
-    status_message: hidden ? null : user.statusMessage,
-    is_online: hidden ? false : user.isOnline,
-    last_seen: hidden ? null : (user.lastSeen?.toISOString() ?? null),
+    profile_picture_url: picture ? user.profilePictureUrl : null,
+    profile_picture_media_id: picture ? user.profileMediaId : null,
+    status_message: isVisible(user.aboutVisibility, standing) ? user.statusMessage : null,
+    is_online: presence ? user.isOnline : false,
+    last_seen: presence ? (user.lastSeen?.toISOString() ?? null) : null,
   };
 }
 

@@ -103,11 +103,29 @@ export function createApiHttpHandler(runtime: Runtime, options: { passThroughPre
       return true;
     }
     normalizeJsonContentType(req);
-    // The REST adapter matches paths relative to its mount point.
-    req.url = `${path.slice("/api".length)}${url.search}`;
+    // The REST adapter matches paths relative to its mount point, and hands path parameters over
+    // as they came: decode each segment (a phone number arrives as %2B14155550123), keeping an
+    // encoded slash encoded so it can't split a segment in two.
+    const segments = decodeSegments(path.slice("/api".length));
+    if (segments === null) {
+      sendJson(res, 400, { code: "BAD_REQUEST", message: "The path is not validly percent-encoded." });
+      return true;
+    }
+    req.url = `${segments}${url.search}`;
     await rest(req, res);
     return true;
   };
+}
+
+function decodeSegments(path: string): string | null {
+  try {
+    return path
+      .split("/")
+      .map((segment) => decodeURIComponent(segment).replaceAll("/", "%2F"))
+      .join("/");
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -391,6 +391,76 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       expect(forged.status).toBe(403);
       expect(((await forged.json()) as Json).message).toMatch(/expired or is not valid/);
     });
+    it("contacts, privacy and message actions at the spec's paths", async () => {
+      const ana = await restSignUp(runtime, api.http);
+      const ben = await restSignUp(runtime, api.http);
+      const encoded = encodeURIComponent(ben.phone_number);
+      const added = await rest(api.http, "POST", "/api/contacts", { token: ana.token, body: { phone_number: ben.phone_number, name: "Ben" } });
+      expect(added.status).toBe(200);
+      expect(added.body).toMatchObject({ name: "Ben", user: { id: ben.user.id } });
+      expect((await rest(api.http, "GET", "/api/contacts", { token: ana.token })).body.contacts).toHaveLength(1);
+      expect((await rest(api.http, "PUT", `/api/contacts/${encoded}`, { token: ana.token, body: { name: "Benjamin" } })).body.name).toBe("Benjamin");
+      const imported = await rest(api.http, "POST", "/api/contacts/import", {
+        token: ana.token,
+        body: { contacts: [{ phone_number: ben.phone_number, name: "Ben L." }, { phone_number: "nope", name: "x" }] },
+      });
+      expect(imported.body).toMatchObject({ imported: 1, invalid: ["nope"] });
+      expect((await rest(api.http, "DELETE", `/api/contacts/${encoded}`, { token: ana.token })).body).toEqual({ message: "Contact removed" });
+      const privacy = await rest(api.http, "PUT", "/api/users/me/privacy", { token: ana.token, body: { last_seen: "nobody", read_receipts: false } });
+      expect(privacy.body.privacy).toEqual({ last_seen: "nobody", profile_picture: "everyone", about: "everyone", read_receipts: false });
+
+      const sent = await rest(api.http, "POST", "/api/messages/chat", {
+        token: ana.token,
+        body: { receiver_id: ben.user.id, content: "Lunch at noon?", client_msg_id: crypto.randomUUID() },
+      });
+      const id = sent.body.id as number;
+      expect((await rest(api.http, "PUT", `/api/messages/${id}`, { token: ana.token, body: { content: "Lunch at 1?" } })).body).toMatchObject({
+        content: "Lunch at 1?",
+      });
+      expect((await rest(api.http, "PUT", `/api/messages/${id}/reaction`, { token: ben.token, body: { emoji: "👍" } })).body.reactions).toEqual([
+        { emoji: "👍", count: 1, user_ids: [ben.user.id] },
+      ]);
+      expect((await rest(api.http, "PUT", `/api/messages/${id}/star`, { token: ben.token, body: { starred: true } })).body.starred).toBe(true);
+      expect(((await rest(api.http, "GET", "/api/messages/starred", { token: ben.token })).body.messages as Json[])[0]).toMatchObject({
+        message: { id, content: "Lunch at 1?" },
+      });
+      const found = await rest(api.http, "GET", "/api/messages/search?q=lunch", { token: ben.token });
+      expect((found.body.messages as Json[]).map((item) => (item.message as Json).id)).toEqual([id]);
+      const forwarded = await rest(api.http, "POST", "/api/messages/forward", {
+        token: ben.token,
+        body: { message_ids: [id], user_ids: [ana.user.id], client_batch_id: crypto.randomUUID() },
+      });
+      expect(forwarded.body.direct).toMatchObject([{ content: "Lunch at 1?", is_forwarded: true }]);
+    });
+
+    it("answers bad contact and message-action input with 4xx and a message, never 500", async () => {
+      const ana = await restSignUp(runtime, api.http);
+      const uuid = crypto.randomUUID();
+      const cases: [string, string, unknown, number][] = [
+        ["POST", "/api/contacts", { phone_number: "123", name: "x" }, 400],
+        ["POST", "/api/contacts", { phone_number: "+14155550123", name: "  " }, 400],
+        ["PUT", `/api/contacts/${encodeURIComponent("+14155550123")}`, { name: "x" }, 404],
+        ["DELETE", "/api/contacts/not-a-number", undefined, 400],
+        ["POST", "/api/contacts/import", { contacts: [] }, 400],
+        ["PUT", "/api/users/me/privacy", {}, 400],
+        ["PUT", "/api/users/me/privacy", { last_seen: "friends" }, 400],
+        ["PUT", "/api/messages/999999", { content: "x" }, 404],
+        ["PUT", "/api/messages/1", { content: "" }, 400],
+        ["PUT", "/api/messages/999999/reaction", { emoji: "👍" }, 404],
+        ["PUT", "/api/messages/1/reaction", { emoji: "not an emoji" }, 400],
+        ["PUT", "/api/messages/999999/star", { starred: true }, 404],
+        ["GET", "/api/messages/starred?cursor=zzz", undefined, 400],
+        ["GET", "/api/messages/search?q=", undefined, 400],
+        ["POST", "/api/messages/forward", { message_ids: [], user_ids: [1], client_batch_id: uuid }, 400],
+        ["POST", "/api/messages/forward", { message_ids: [1], client_batch_id: uuid }, 400],
+        ["POST", "/api/messages/forward", { message_ids: [999999], user_ids: [1], client_batch_id: uuid }, 404],
+      ];
+      for (const [method, path, body, status] of cases) {
+        const response = await rest(api.http, method, path, { token: ana.token, body });
+        expect({ path, body, status: response.status }).toEqual({ path, body, status });
+        expect(response.body.message).toEqual(expect.any(String));
+      }
+    });
   });
 
   describe("tRPC over HTTP", () => {
