@@ -14,8 +14,17 @@ import type {
 import type { Deps } from "../runtime";
 import { appendEvents, deliverEvents, publishToGroup, type StoredEvent, takeEventSeqs } from "./events";
 import { activeMemberIds, findMembership, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
-import { duplicateMediaSend, resolveAttachment, storedLocation, toMediaOutput } from "./media/media";
-import { assertDeletableForEveryone, blankedMessage, type ForwardOptions, hideForUser, sameBody, toReplyPreview } from "./messages";
+import { duplicateMediaSend } from "./media/media";
+import {
+  assertDeletableForEveryone,
+  blankedMessage,
+  composeMessage,
+  type ForwardOptions,
+  hideForUser,
+  messageColumns,
+  sameBody,
+  toReplyPreview,
+} from "./messages";
 import { notifyOffline } from "./notifier";
 import { withReactions } from "./reactions";
 import { toPublicProfile, viewerStanding } from "./user";
@@ -105,31 +114,8 @@ export async function sendGroupMessage(
   const { member } = await findMembership(deps.db, input.group_id, senderId);
   if (member.leftSeq !== null) throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to a group you are no longer in." });
   const replyTo = input.reply_to_message_id === undefined ? null : await findReplyTarget(deps, input.group_id, member, input.reply_to_message_id);
-  const media = forward
-    ? forward.forwardedMedia
-    : input.media_id === undefined
-      ? null
-      : await resolveAttachment(deps, senderId, input.media_id, input.message_type);
-  const location = input.location ? storedLocation(input.location) : null;
-  const now = new Date().toISOString();
-  const base = {
-    group_id: input.group_id,
-    sender_id: senderId,
-    client_msg_id: input.client_msg_id,
-    content: input.content ?? null,
-    message_type: input.message_type,
-    system: null,
-    status: "sent",
-    reply_to_message_id: replyTo?.id ?? null,
-    reply_to: replyTo,
-    media: media ? toMediaOutput(media) : null,
-    location,
-    is_forwarded: forward !== null,
-    edited_at: null,
-    reactions: [],
-    is_deleted: false,
-    created_at: now,
-  } satisfies Omit<GroupMessageOutput, "id" | "seq">;
+  const { common, media, values, now } = await composeMessage(deps, senderId, input, replyTo, forward);
+  const base = { ...common, group_id: input.group_id, system: null } satisfies Omit<GroupMessageOutput, "id" | "seq">;
 
   type Row = { id: string | number; seq: number; recipients: number[] | null };
   let row: Row | undefined;
@@ -150,11 +136,8 @@ export async function sendGroupMessage(
             returning ${schema.groups.id} as id, last_seq
           ),
           message as (
-            insert into ${schema.messages} (id, group_id, sender_id, seq, client_msg_id, content, message_type, reply_to_message_id,
-                                            media_id, location_latitude, location_longitude, location_name, is_forwarded, created_at, updated_at)
-            select new_message.id, g.id, ${senderId}, g.last_seq, ${input.client_msg_id}, ${base.content}, ${input.message_type},
-                   ${replyTo?.id ?? null}, ${media?.id ?? null}::uuid, ${location?.latitude ?? null}::numeric,
-                   ${location?.longitude ?? null}::numeric, ${location?.name ?? null}, ${base.is_forwarded}, ${now}::timestamptz, ${now}::timestamptz
+            insert into ${schema.messages} (id, group_id, sender_id, seq, ${messageColumns})
+            select new_message.id, g.id, ${senderId}, g.last_seq, ${values}
             from new_message, g
             returning id, seq
           ),

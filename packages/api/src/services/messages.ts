@@ -169,6 +169,54 @@ async function loadMessage(db: Deps["db"] | Transaction, viewerId: number, messa
  * One statement because the chat row is locked until commit: fewer round
  * trips under the lock is more throughput per conversation.
  */
+type MessageBody = Pick<SendChatMessageInput, "client_msg_id" | "content" | "message_type" | "media_id" | "location">;
+
+/** The columns `composeMessage`'s values fill, after the conversation's (id, chat or group, sender, seq). */
+export const messageColumns = sql.raw(
+  "client_msg_id, content, message_type, reply_to_message_id, media_id, location_latitude, location_longitude, location_name, is_forwarded, created_at, updated_at",
+);
+
+/**
+ * What a new 1:1 or group message says before its statement gives it an id, a conversation and
+ * a seq: the fields every client gets (`common`), the checked file it carries (the sender's own
+ * upload, or for a forward the forwarded message's), and the row's values for `messageColumns`.
+ */
+export async function composeMessage(
+  deps: Deps,
+  senderId: number,
+  input: MessageBody,
+  replyTo: MessageOutput["reply_to"],
+  forward: ForwardOptions | null,
+) {
+  const media = forward
+    ? forward.forwardedMedia
+    : input.media_id === undefined
+      ? null
+      : await resolveAttachment(deps, senderId, input.media_id, input.message_type);
+  const location = input.location ? storedLocation(input.location) : null;
+  const now = new Date().toISOString();
+  const common = {
+    sender_id: senderId,
+    client_msg_id: input.client_msg_id,
+    content: input.content ?? null,
+    message_type: input.message_type,
+    status: "sent" as const,
+    reply_to_message_id: replyTo?.id ?? null,
+    reply_to: replyTo,
+    media: media ? toMediaOutput(media) : null,
+    location,
+    is_forwarded: forward !== null,
+    is_deleted: false,
+    edited_at: null,
+    reactions: [],
+    created_at: now,
+  };
+  const values = sql`${input.client_msg_id}, ${common.content}, ${input.message_type}, ${replyTo?.id ?? null}, ${media?.id ?? null}::uuid,
+    ${location?.latitude ?? null}::numeric, ${location?.longitude ?? null}::numeric, ${location?.name ?? null}, ${common.is_forwarded},
+    ${now}::timestamptz, ${now}::timestamptz`;
+  return { common, media, values, now };
+}
+
 /** How a forward sends: the forwarded message's file (the forwarder's to reuse, not to own) and the flag. */
 export type ForwardOptions = { forwardedMedia: MediaRow | null };
 
@@ -185,31 +233,9 @@ export async function sendChatMessage(
   const [user1Id, user2Id] = senderId < receiverId ? [senderId, receiverId] : [receiverId, senderId];
   const unreadColumn = sql.raw(receiverId === user1Id ? "user1_unread_count" : "user2_unread_count");
   const replyTo = input.reply_to_message_id === undefined ? null : await findReplyTarget(deps, user1Id, user2Id, input.reply_to_message_id);
-  const media = forward
-    ? forward.forwardedMedia
-    : input.media_id === undefined
-      ? null
-      : await resolveAttachment(deps, senderId, input.media_id, input.message_type);
-  const location = input.location ? storedLocation(input.location) : null;
-  const now = new Date().toISOString();
+  const { common, media, values, now } = await composeMessage(deps, senderId, input, replyTo, forward);
   // Everything but what the statement assigns (id, chat, seq): the event is this plus those.
-  const body = {
-    sender_id: senderId,
-    receiver_id: receiverId,
-    client_msg_id: input.client_msg_id,
-    content: input.content ?? null,
-    message_type: input.message_type,
-    status: "sent",
-    reply_to_message_id: replyTo?.id ?? null,
-    reply_to: replyTo,
-    media: media ? toMediaOutput(media) : null,
-    location,
-    is_forwarded: forward !== null,
-    is_deleted: false,
-    edited_at: null,
-    reactions: [],
-    created_at: now,
-  } satisfies Omit<MessageOutput, "id" | "chat_id" | "seq">;
+  const body = { ...common, receiver_id: receiverId } satisfies Omit<MessageOutput, "id" | "chat_id" | "seq">;
 
   let row: { id: string | number; chat_id: number; seq: number; seqs: { user_id: number; seq: string | number }[] } | undefined;
   try {
@@ -237,11 +263,8 @@ export async function sendChatMessage(
           returning c.id, c.last_seq
         ),
         message as (
-          insert into ${schema.messages} (id, chat_id, sender_id, seq, client_msg_id, content, message_type, reply_to_message_id,
-                                          media_id, location_latitude, location_longitude, location_name, is_forwarded, created_at, updated_at)
-          select new_message.id, chat.id, ${senderId}, chat.last_seq, ${input.client_msg_id}, ${body.content}, ${input.message_type},
-                 ${replyTo?.id ?? null}, ${media?.id ?? null}::uuid, ${location?.latitude ?? null}::numeric, ${location?.longitude ?? null}::numeric,
-                 ${location?.name ?? null}, ${body.is_forwarded}, ${now}::timestamptz, ${now}::timestamptz
+          insert into ${schema.messages} (id, chat_id, sender_id, seq, ${messageColumns})
+          select new_message.id, chat.id, ${senderId}, chat.last_seq, ${values}
           from new_message, chat
           returning id, chat_id, seq
         ),
