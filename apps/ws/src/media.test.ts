@@ -70,7 +70,7 @@ describe("media across instances on S3", () => {
       const { url } = await benPhone.client.media.url.query({ media_id: uploaded.id, variant: "original" });
       expect(new URL(url).origin).toBe(new URL(s3.endpoint).origin);
       const fetched = Buffer.from(await (await fetch(url)).arrayBuffer());
-      expect(fetched.equals(photo)).toBe(true);
+      expect(await sharp(fetched).metadata()).toMatchObject({ format: "jpeg", width: 640, height: 480 });
       const thumbnail = await fetch((await benPhone.client.media.url.query({ media_id: uploaded.id, variant: "thumbnail" })).url);
       expect((await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata()).width).toBe(320);
 

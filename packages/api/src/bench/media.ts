@@ -1,7 +1,8 @@
 /**
  * `pnpm bench:media`: what checking an upload costs. Phone-sized photos and 16 MiB documents go
  * through the whole path a client takes (media.createUpload, an HTTP PUT to the signed local URL,
- * media.complete: read back, sniff, decode, thumbnail, write the checked copy), at 1 and 4 at a time,
+ * media.complete: read back, sniff, decode, re-encode without EXIF, thumbnail, write the checked copy),
+ * at 1 and 4 at a time,
  * on the embedded shape. Baseline, same run, same files: the bare minimum that path must do,
  * a sharp thumbnail of the photo plus writing the bytes to disk (photos), or writing and reading
  * the bytes back (documents), at the same concurrency.
@@ -112,7 +113,7 @@ try {
   const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
   process.stdout.write(`${[line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n")}\n`);
   process.stdout.write(
-    "\nfiles/s and latency: createUpload + HTTP PUT + complete (sniff, decode, thumbnail, write checked copy).\n" +
+    "\nfiles/s and latency: createUpload + HTTP PUT + complete (sniff, decode, re-encode without EXIF, thumbnail, write checked copy).\n" +
       "Baseline: sharp thumbnail + writing the file (photos); writing and reading the file (documents); same run.\n",
   );
 } finally {

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 
 import { fileTypeFromBuffer } from "file-type";
 import { parseBuffer } from "music-metadata";
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 
 import type { MediaKind } from "@parley/validators";
 
@@ -21,6 +21,8 @@ export type Inspection =
       durationSeconds: number | null;
       /** A JPEG no larger than THUMBNAIL_SIZE on either side (images, and video where ffmpeg made a poster). */
       thumbnail: Buffer | null;
+      /** What to keep instead of the upload: a photo re-encoded upright without its metadata (GPS, camera). */
+      replacement?: Buffer;
     }
   | { ok: false; reason: string };
 
@@ -93,21 +95,22 @@ export async function inspectUpload(
     };
   }
 
-  if (kind === "image") return inspectImage(body, mimeType);
+  if (kind === "image") return inspectImage(body, mimeType, { strip: true });
   if (kind === "video" || kind === "audio") {
     const durationSeconds = (await readDuration(body, mimeType)) ?? clientDuration(declared.durationSeconds);
     const poster = kind === "video" ? await posterFrame(body, options.ffmpegPath) : null;
     return { ok: true, mimeType, durationSeconds, width: poster?.width ?? null, height: poster?.height ?? null, thumbnail: poster?.thumbnail ?? null };
   }
-  // Documents are stored as they are; a photo sent as a document still gets a preview.
+  // Documents are stored as they are (sending a photo as a document is how people send the
+  // untouched original); it still gets a preview.
   if (mimeType.startsWith("image/")) {
-    const image = await inspectImage(body, mimeType);
+    const image = await inspectImage(body, mimeType, { strip: false });
     if (image.ok) return image;
   }
   return { ok: true, mimeType, width: null, height: null, durationSeconds: null, thumbnail: null };
 }
 
-async function inspectImage(body: Buffer, mimeType: string): Promise<Inspection> {
+async function inspectImage(body: Buffer, mimeType: string, options: { strip: boolean }): Promise<Inspection> {
   try {
     // failOn "truncated": a cut-off JPEG or PNG is refused instead of shown half grey.
     const image = sharp(body, { failOn: "truncated", animated: false }).rotate();
@@ -122,7 +125,8 @@ async function inspectImage(body: Buffer, mimeType: string): Promise<Inspection>
     const swapped = (metadata.orientation ?? 1) >= 5;
     const width = swapped ? metadata.height : metadata.width;
     const height = swapped ? metadata.width : metadata.height;
-    return { ok: true, mimeType, width: width ?? null, height: height ?? null, durationSeconds: null, thumbnail };
+    const replacement = options.strip ? await stripped(image, mimeType) : undefined;
+    return { ok: true, mimeType, width: width ?? null, height: height ?? null, durationSeconds: null, thumbnail, replacement };
   } catch {
     return { ok: false, reason: "The image is damaged or incomplete. Send it again." };
   }
@@ -142,6 +146,19 @@ export function mp4Duration(body: Buffer): number | null {
   const timescale = body.readUInt32BE(read.timescale);
   const duration = read.size === 8 ? Number(body.readBigUInt64BE(read.duration)) : body.readUInt32BE(read.duration);
   return timescale > 0 && duration > 0 ? duration / timescale : null;
+}
+
+/**
+ * Photos keep where and with what they were taken in their EXIF (GPS coordinates, camera, time):
+ * as in WhatsApp, what others download is re-encoded upright without it. GIFs stay as they are
+ * (animation), and so does any format sharp would only make worse.
+ */
+async function stripped(image: Sharp, mimeType: string): Promise<Buffer | undefined> {
+  // sharp writes no metadata unless asked (withMetadata): re-encoding is what strips it.
+  if (mimeType === "image/jpeg") return image.clone().jpeg({ quality: 85, mozjpeg: true }).toBuffer();
+  if (mimeType === "image/png") return image.clone().png({ compressionLevel: 9 }).toBuffer();
+  if (mimeType === "image/webp") return image.clone().webp({ quality: 85 }).toBuffer();
+  return undefined;
 }
 
 async function readDuration(body: Buffer, mimeType: string): Promise<number | null> {

@@ -124,7 +124,7 @@ describe.each<Setup>([
 
     expect(sent.message_type).toBe("image");
     expect(sent.content).toBe("  Look!  ");
-    expect(sent.media).toMatchObject({ id: mediaId, kind: "image", mime_type: "image/png", size: bytes.length, width: 800, height: 600, has_thumbnail: true });
+    expect(sent.media).toMatchObject({ id: mediaId, kind: "image", mime_type: "image/png", width: 800, height: 600, has_thumbnail: true });
     const [event] = (await eventsOf(runtime, ben)).filter((stored) => stored.event.type === "new_message").slice(-1);
     expect(event?.event).toMatchObject({ type: "new_message", message: { id: sent.id, media: { id: mediaId, width: 800 } } });
     const history = await messages.listMessages(runtime, ben, { chat_id: sent.chat_id, limit: 10 });
@@ -133,7 +133,8 @@ describe.each<Setup>([
     const original = await download(ben, mediaId);
     expect(original.response.status).toBe(200);
     expect(original.response.headers.get("content-type")).toBe("image/png");
-    expect(original.bytes.equals(bytes)).toBe(true);
+    expect(original.bytes.length).toBe(sent.media?.size);
+    expect(await sharp(original.bytes).metadata()).toMatchObject({ format: "png", width: 800, height: 600 });
     const thumbnail = await download(ben, mediaId, "thumbnail");
     const meta = await sharp(thumbnail.bytes).metadata();
     expect(meta.format).toBe("jpeg");
@@ -141,6 +142,27 @@ describe.each<Setup>([
     expect(meta.height).toBe(240);
 
     expect((await trpcError(media.mediaUrl(runtime, cam, { media_id: mediaId, variant: "original" }))).code).toBe("NOT_FOUND");
+  });
+
+  it("keeps photos upright and without their EXIF (no GPS for whoever downloads them); documents stay untouched", async () => {
+    const tagged = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#336699" } })
+      .jpeg()
+      .withExif({ IFD0: { Make: "PhoneCo", Model: "Snapper 9" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 29/1" } })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    expect((await sharp(tagged).metadata()).exif).toBeDefined();
+    const photo = await upload(ana, { kind: "image", mime: "image/jpeg", bytes: tagged });
+    const sent = await sendTo(ana, ben, { message_type: "image", media_id: photo });
+    // Orientation 6: stored 300×200, shown 200×300.
+    expect(sent.media).toMatchObject({ width: 200, height: 300 });
+    const kept = await sharp((await download(ben, photo)).bytes).metadata();
+    expect(kept).toMatchObject({ format: "jpeg", width: 200, height: 300 });
+    expect(kept.exif).toBeUndefined();
+    expect(kept.orientation).toBeUndefined();
+
+    const asDocument = await upload(ana, { kind: "document", mime: "image/jpeg", bytes: tagged, name: "original.jpg" });
+    await sendTo(ana, ben, { message_type: "document", media_id: asDocument });
+    expect((await download(ben, asDocument)).bytes.equals(tagged)).toBe(true);
   });
 
   it("refuses what the bytes say is not what was claimed, and sends nothing", async () => {

@@ -181,7 +181,8 @@ export async function completeUpload(deps: Deps, userId: number, mediaId: string
 
     const storageKey = `media/${claimed.ownerId}/${claimed.id}`;
     const thumbnailKey = inspection.thumbnail ? `${storageKey}.thumb.jpg` : null;
-    await deps.media.write(storageKey, body, inspection.mimeType);
+    const kept = inspection.replacement ?? body;
+    await deps.media.write(storageKey, kept, inspection.mimeType);
     if (inspection.thumbnail && thumbnailKey) await deps.media.write(thumbnailKey, inspection.thumbnail, "image/jpeg");
     const [ready] = await deps.db
       .update(schema.media)
@@ -190,7 +191,7 @@ export async function completeUpload(deps: Deps, userId: number, mediaId: string
         storageKey,
         thumbnailKey,
         mimeType: inspection.mimeType,
-        size: body.length,
+        size: kept.length,
         width: inspection.width,
         height: inspection.height,
         durationSeconds: inspection.durationSeconds,
