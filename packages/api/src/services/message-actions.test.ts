@@ -124,6 +124,19 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
     expect(again.direct.map((message) => message.id)).toEqual(forwarded.direct.map((message) => message.id));
     expect(again.group.map((message) => message.id)).toEqual(forwarded.group.map((message) => message.id));
 
+    // Removed from the group, Ana can no longer pass on a photo that only the group had.
+    const groupTicket = await media.createUpload(runtime, cam, createUploadInput.parse({ kind: "image", mime_type: "image/png", size: photo.length }));
+    await runtime.media.write(`uploads/${groupTicket.media_id}`, photo, "image/png");
+    const groupPhoto = await groupMessages.sendGroupMessage(runtime, cam, {
+      group_id: group.id,
+      message_type: "image",
+      media_id: groupTicket.media_id,
+      client_msg_id: randomUUID(),
+    });
+    await groups.removeMember(runtime, cam, { group_id: group.id, user_id: ana });
+    const passOn = { ...input, message_ids: [groupPhoto.id], user_ids: [ben], group_ids: [], client_batch_id: randomUUID() };
+    expect((await trpcError(actions.forwardMessages(runtime, ana, passOn))).code).toBe("NOT_FOUND");
+
     const tooMany = await trpcError(
       actions.forwardMessages(runtime, ana, { ...input, client_batch_id: randomUUID(), user_ids: [ben, cam, 9001, 9002, 9003, 9004] }),
     );

@@ -20,7 +20,7 @@ import { blockStateBetween } from "./blocks";
 import { appendEvents, deliverEvents } from "./events";
 import { findGroupMessageForMember, sendGroupMessage } from "./group-messages";
 import { activeMemberIds, toGroupMessageOutput } from "./groups";
-import type { MediaRow } from "./media/media";
+import { type MediaRow, readableMedia } from "./media/media";
 import { asMessageType, findMessageForMember, peerOf, sendChatMessage, toMessageOutput } from "./messages";
 import { reactionSummaries, withReactions } from "./reactions";
 
@@ -174,10 +174,9 @@ export async function forwardMessages(deps: Deps, userId: number, input: Forward
     const located = await locate(deps, userId, messageId);
     if (located.message.deletedAt) throw new TRPCError({ code: "BAD_REQUEST", message: "A deleted message can't be forwarded." });
     if (located.message.messageType === "system") throw new TRPCError({ code: "BAD_REQUEST", message: "Group notices can't be forwarded." });
-    const [media] = located.message.mediaId
-      ? await deps.db.select().from(schema.media).where(eq(schema.media.id, located.message.mediaId))
-      : [];
-    sources.push({ message: located.message, media: media ?? null });
+    // Only a file the forwarder may still open (a member removed from the group can't pass its photos on).
+    const media = located.message.mediaId ? await readableMedia(deps, userId, located.message.mediaId) : null;
+    sources.push({ message: located.message, media });
   }
   const body = ({ message, media }: (typeof sources)[number]) => ({
     message_type: asMessageType(message.messageType),

@@ -261,7 +261,7 @@ export const duplicateMediaSend = () =>
  * joined, unless they deleted it for themselves); for pictures, whoever may see that profile
  * or group. Checked on every URL, so a removed member's next request gives nothing.
  */
-async function readableMedia(deps: Deps, viewerId: number, mediaId: string): Promise<MediaRow> {
+export async function readableMedia(deps: Deps, viewerId: number, mediaId: string): Promise<MediaRow> {
   const carriedTo = sql`
     exists (
       select 1 from ${schema.messages} m
