@@ -43,13 +43,13 @@ export const contactRouter = {
     .meta({ openapi: { method: "POST", path: "/contacts/block", tags, summary: "Block a user", protect: true } })
     .input(blockInput)
     .output(messageOnlyOutput)
-    .mutation(({ ctx, input }) => blocks.blockUser(ctx.deps, ctx.session.userId, input.user_id)),
+    .mutation(({ ctx, input }) => contacts.blockContact(ctx.deps, ctx.session.userId, input.user_id)),
 
   unblock: protectedProcedure
     .meta({ openapi: { method: "POST", path: "/contacts/unblock", tags, summary: "Unblock a user", protect: true } })
     .input(blockInput)
     .output(messageOnlyOutput)
-    .mutation(({ ctx, input }) => blocks.unblockUser(ctx.deps, ctx.session.userId, input.user_id)),
+    .mutation(({ ctx, input }) => contacts.unblockContact(ctx.deps, ctx.session.userId, input.user_id)),
 
   blocked: protectedProcedure
     .meta({ openapi: { method: "GET", path: "/contacts/blocked", tags, summary: "People you blocked", protect: true } })

@@ -5,7 +5,8 @@ import { schema } from "@parley/db";
 import { type ContactOutput, type ImportContactsInput, normalizePhoneNumber } from "@parley/validators";
 
 import type { Deps } from "../runtime";
-import { appendEvents, deliverEvents } from "./events";
+import { blockUser, unblockUser } from "./blocks";
+import { appendEvents, deliverEvents, publishEphemeral } from "./events";
 import { reannouncePresence } from "./presence";
 import { consumeLimit } from "./rate-limit";
 import { toPublicProfile, viewerStanding } from "./user";
@@ -85,6 +86,27 @@ export async function removeContact(deps: Deps, userId: number, phoneNumber: str
   if (deleted.length === 0) throw notAContact();
   await contactsChanged(deps, userId);
   return { message: "Contact removed" };
+}
+
+/**
+ * Blocking as people see it happen: the blocked person's screens stop showing the blocker online
+ * at once (their profile, picture and about come back empty from then on), and the blocker's other
+ * devices refetch contacts and blocks.
+ */
+export async function blockContact(deps: Deps, userId: number, targetId: number) {
+  const result = await blockUser(deps, userId, targetId);
+  await Promise.all([
+    publishEphemeral(deps, [targetId], { type: "presence_update", user_id: userId, is_online: false, last_seen: null }),
+    contactsChanged(deps, userId),
+  ]);
+  return result;
+}
+
+/** Unblocking: presence flows again as the blocker's privacy settings allow. */
+export async function unblockContact(deps: Deps, userId: number, targetId: number) {
+  const result = await unblockUser(deps, userId, targetId);
+  await contactsChanged(deps, userId);
+  return result;
 }
 
 // Importing an address book is how people find friends; at a few imports an hour it is not a way

@@ -152,6 +152,24 @@ describe.each<TestShape>(["scaled", "embedded"])("people on the %s shape", (shap
     }
   });
 
+  it("blocking tells the blocked person's screens at once, and the blocker's other devices", async () => {
+    const [ana, ben] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben")];
+    await messages.sendChatMessage(runtime, ana, text(ben, "hi"));
+    const benHears = await listen(runtime, ben);
+    try {
+      await contacts.blockContact(runtime, ana, ben);
+      await settle();
+      expect(benHears.heard.filter((event) => event.type === "presence_update")).toEqual([
+        { type: "presence_update", user_id: ana, is_online: false, last_seen: null },
+      ]);
+      expect((await eventsOf(runtime, ana)).at(-1)?.event).toEqual({ type: "contacts_changed" });
+      await contacts.unblockContact(runtime, ana, ben);
+      expect((await eventsOf(runtime, ana)).at(-1)?.event).toEqual({ type: "contacts_changed" });
+    } finally {
+      benHears.stop();
+    }
+  });
+
   it("a block hides the blocker's picture and about from the blocked, whatever the settings", async () => {
     const [ana, ben] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben")];
     await updateMe(runtime, ana, { status_message: "Hi", profile_picture_url: "https://example.com/a.png" });
