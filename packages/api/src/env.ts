@@ -1,7 +1,15 @@
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
-import { EDIT_WINDOW_MINUTES, FORWARD_MAX_CHATS, FORWARD_MAX_MESSAGES, GROUP_MAX_MEMBERS, MEDIA_MAX_BYTES } from "@parley/validators";
+import {
+  EDIT_WINDOW_MINUTES,
+  FORWARD_DEFAULT_MAX_CHATS,
+  FORWARD_DEFAULT_MAX_MESSAGES,
+  FORWARD_MAX_CHATS,
+  FORWARD_MAX_MESSAGES,
+  GROUP_MAX_MEMBERS,
+  MEDIA_MAX_BYTES,
+} from "@parley/validators";
 
 import { failOnInvalidEnv } from "./config";
 
@@ -44,8 +52,8 @@ export function readServerEnv(runtimeEnv: Record<string, string | undefined> = p
       // WhatsApp lets senders edit a text message for 15 minutes.
       MESSAGE_EDIT_WINDOW_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(EDIT_WINDOW_MINUTES),
       // One forward: at most this many messages, to at most this many chats (WhatsApp: 5 chats).
-      FORWARD_MAX_MESSAGES: z.coerce.number().int().min(1).max(FORWARD_MAX_MESSAGES).default(30),
-      FORWARD_MAX_CHATS: z.coerce.number().int().min(1).max(FORWARD_MAX_CHATS).default(5),
+      FORWARD_MAX_MESSAGES: z.coerce.number().int().min(1).max(FORWARD_MAX_MESSAGES).default(FORWARD_DEFAULT_MAX_MESSAGES),
+      FORWARD_MAX_CHATS: z.coerce.number().int().min(1).max(FORWARD_MAX_CHATS).default(FORWARD_DEFAULT_MAX_CHATS),
       // Where uploads live: local disk under MEDIA_DIR (served by the app), or an S3-compatible store.
       MEDIA_STORAGE: z.enum(["local", "s3"]).default("local"),
       MEDIA_DIR: z.string().optional(),

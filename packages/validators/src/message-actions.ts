@@ -9,6 +9,9 @@ export const EDIT_WINDOW_MINUTES = 15;
 /** The most messages and chats one forward may take (the server's limits are configurable, never above these). */
 export const FORWARD_MAX_MESSAGES = 100;
 export const FORWARD_MAX_CHATS = 20;
+/** The server's default limits (FORWARD_MAX_MESSAGES / FORWARD_MAX_CHATS settings): WhatsApp forwards to 5 chats. */
+export const FORWARD_DEFAULT_MAX_MESSAGES = 30;
+export const FORWARD_DEFAULT_MAX_CHATS = 5;
 
 export const editMessageInput = z.object({ message_id: idSchema, content: messageContentSchema });
 
