@@ -114,3 +114,20 @@ export async function chooseFromMenu(page: Page, button: ReturnType<Page["getByR
   await button.click();
   await page.getByRole("menuitem", { name: item, exact: true }).click();
 }
+
+/** A message's own menu (a right-click, as a long press on a phone), then one of its items. */
+export async function chooseForMessage(page: Page, message: ReturnType<typeof messages>, item: string) {
+  await message.click({ button: "right" });
+  await page.getByRole("menuitem", { name: item, exact: true }).click();
+}
+
+/** Reacts to a message from its menu's "React", picking one emoji of the quick bar. */
+export async function reactTo(page: Page, message: ReturnType<typeof messages>, emoji: string) {
+  await chooseForMessage(page, message, "React");
+  await page.getByRole("menu", { name: "React" }).getByRole("menuitemradio", { name: emoji, exact: true }).click();
+}
+
+/** The reaction chips under a message. */
+export function reactionsOf(message: ReturnType<typeof messages>) {
+  return message.getByRole("group", { name: "Reactions" }).getByTestId("reaction");
+}

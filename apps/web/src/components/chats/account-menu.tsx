@@ -1,20 +1,32 @@
 "use client";
 
-import { DevicesIcon, GroupIcon, LogOutIcon, MoreIcon } from "~/components/ui/icons";
+import { DevicesIcon, GroupIcon, LockIcon, LogOutIcon, MoreIcon } from "~/components/ui/icons";
 import { Menu } from "~/components/ui/menu";
+import { ContactsIcon, PersonIcon } from "~/components/ui/people-icons";
 import { Spinner } from "~/components/ui/spinner";
 
 import { headerButtonClass, headerButtonOpenClass } from "./header-button";
 
 type AccountMenuProps = {
   onNewGroup: () => void;
+  onContacts: () => void;
+  onProfile: () => void;
+  onPrivacy: () => void;
   onLogOut: () => void;
   onLogOutEverywhere: () => void;
   isLoggingOut: boolean;
 };
 
 /** The "⋮" menu of the chat list header. */
-export function AccountMenu({ onNewGroup, onLogOut, onLogOutEverywhere, isLoggingOut }: AccountMenuProps) {
+export function AccountMenu({
+  onNewGroup,
+  onContacts,
+  onProfile,
+  onPrivacy,
+  onLogOut,
+  onLogOutEverywhere,
+  isLoggingOut,
+}: AccountMenuProps) {
   return (
     <Menu
       label="Menu"
@@ -24,6 +36,9 @@ export function AccountMenu({ onNewGroup, onLogOut, onLogOutEverywhere, isLoggin
       openButtonClassName={headerButtonOpenClass}
       items={[
         { label: "New group", icon: <GroupIcon className="size-5" />, onSelect: onNewGroup },
+        { label: "Contacts", icon: <ContactsIcon className="size-5" />, onSelect: onContacts },
+        { label: "Profile", icon: <PersonIcon className="size-5" />, onSelect: onProfile },
+        { label: "Privacy", icon: <LockIcon className="size-5" />, onSelect: onPrivacy },
         { label: "Log out", icon: <LogOutIcon className="size-5" />, onSelect: onLogOut, disabled: isLoggingOut },
         {
           label: "Log out on all devices",

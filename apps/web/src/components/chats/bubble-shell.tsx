@@ -1,8 +1,14 @@
 import type { MouseEvent, ReactNode } from "react";
 
 import { cx } from "~/components/ui/cx";
+import { CheckboxIcon, StarIcon } from "~/components/ui/icons";
 
 import { MessageTicks, type TickState } from "./message-ticks";
+
+/** What the corner of a bubble says besides the time. */
+export type BubbleMeta = { isEdited: boolean; isStarred: boolean };
+
+const noMeta: BubbleMeta = { isEdited: false, isStarred: false };
 
 type ShellProps = {
   isMine: boolean;
@@ -10,8 +16,11 @@ type ShellProps = {
   messageId?: number;
   time: string;
   ticks: TickState | null;
+  meta?: BubbleMeta;
   menu?: ReactNode;
   onContextMenu?: (event: MouseEvent<HTMLLIElement>) => void;
+  /** While messages are being picked (to forward, to star): a checkbox, and a click anywhere on the row toggles it. */
+  selection?: { isSelected: boolean; onToggle: () => void } | null;
   children: ReactNode;
   below?: ReactNode;
   /** A photo or video without a caption: the time sits on the picture, in white. */
@@ -25,8 +34,10 @@ export function BubbleShell({
   messageId,
   time,
   ticks,
+  meta = noMeta,
   menu,
   onContextMenu,
+  selection,
   children,
   below,
   isMetaOnMedia = false,
@@ -36,13 +47,37 @@ export function BubbleShell({
       data-testid="message"
       data-from={isMine ? "me" : "them"}
       data-message-id={messageId}
-      onContextMenu={onContextMenu}
+      data-selected={selection ? selection.isSelected : undefined}
+      onContextMenu={selection ? undefined : onContextMenu}
+      onClickCapture={
+        selection
+          ? (event) => {
+              // Picking messages: the row is one big checkbox, and nothing inside it plays or opens.
+              event.preventDefault();
+              event.stopPropagation();
+              selection.onToggle();
+            }
+          : undefined
+      }
       className={cx(
-        "group/message flex flex-col px-3 md:px-[6%]",
+        "group/message relative flex flex-col px-3 md:px-[6%]",
         isMine ? "items-end" : "items-start",
         startsGroup ? "mt-3" : "mt-0.5",
+        selection && "cursor-pointer pl-12 md:pl-[max(6%,3rem)]",
+        selection?.isSelected && "bg-accent/10",
       )}
     >
+      {selection && (
+        <button
+          type="button"
+          role="checkbox"
+          aria-checked={selection.isSelected}
+          aria-label="Select message"
+          className="absolute top-1/2 left-3 inline-flex size-6 -translate-y-1/2 cursor-pointer items-center justify-center rounded text-accent"
+        >
+          <CheckboxIcon isChecked={selection.isSelected} className="size-5" />
+        </button>
+      )}
       <div
         // Focusable so a tap reveals the options button on touch screens, where there is no hover.
         tabIndex={menu ? -1 : undefined}
@@ -76,17 +111,24 @@ export function BubbleShell({
               : "right-2 bottom-1 text-bubble-meta",
           )}
         >
+          {meta.isStarred && (
+            <span role="img" aria-label="Starred" data-testid="starred" className="inline-flex">
+              <StarIcon isFilled className="size-3" />
+            </span>
+          )}
+          {meta.isEdited && <span data-testid="edited">Edited</span>}
           <time>{time}</time>
           {ticks && <MessageTicks state={ticks} />}
         </span>
-        {menu}
+        {selection ? null : menu}
       </div>
       {below}
     </li>
   );
 }
 
-/** Room at the end of the text so the time never sits on top of the last word. */
-export function MetaSpacer({ isMine }: { isMine: boolean }) {
-  return <span aria-hidden="true" className={cx("inline-block h-3", isMine ? "w-[72px]" : "w-[52px]")} />;
+/** Room at the end of the text so the time (and "Edited", the star) never sits on top of the last word. */
+export function MetaSpacer({ isMine, meta = noMeta }: { isMine: boolean; meta?: BubbleMeta }) {
+  const width = (isMine ? 72 : 52) + (meta.isEdited ? 40 : 0) + (meta.isStarred ? 16 : 0);
+  return <span aria-hidden="true" style={{ width }} className="inline-block h-3" />;
 }

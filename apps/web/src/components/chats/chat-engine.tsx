@@ -1,10 +1,12 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { signOut, useSession } from "next-auth/react";
 import { createContext, use, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
 
 import { ChatEngine } from "~/lib/chat/engine";
 import type { ChatState } from "~/lib/chat/state";
+import { useTRPC } from "~/trpc/react";
 
 const ChatEngineContext = createContext<ChatEngine | null>(null);
 
@@ -18,6 +20,8 @@ type ChatEngineProviderProps = {
 export function ChatEngineProvider({ selfId, publicWsUrl, children }: ChatEngineProviderProps) {
   const { data: session } = useSession();
   const token = session?.apiToken ?? null;
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
   // Inert until started, so a render React throws away opens nothing.
   const [engine] = useState(
     () =>
@@ -25,6 +29,8 @@ export function ChatEngineProvider({ selfId, publicWsUrl, children }: ChatEngine
         selfId,
         publicWsUrl,
         onSessionEnded: () => void signOut({ redirectTo: "/login" }),
+        // The contact list is a query of its own (people screens); the event only says to fetch it again.
+        onContactsChanged: () => void queryClient.invalidateQueries(trpc.contact.list.queryFilter()),
       }),
   );
 

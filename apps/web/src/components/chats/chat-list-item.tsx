@@ -6,6 +6,7 @@ import { describeSystemEvent, type NameOf } from "~/lib/chat/group-text";
 import { previewText } from "~/lib/chat/media";
 import { isSystemMessage, type ChatSummary, type ConversationKey, type OutgoingMessage } from "~/lib/chat/state";
 
+import { useChatState } from "./chat-engine";
 import { MessageTicks } from "./message-ticks";
 
 type ChatListItemProps = {
@@ -36,6 +37,11 @@ export function ChatListItem({
   now,
   onOpen,
 }: ChatListItemProps) {
+  const pictureId = useChatState((state) =>
+    chat.kind === "direct"
+      ? (state.profiles[chat.peerId]?.profile_picture_media_id ?? null)
+      : (chat.group?.picture_media_id ?? null),
+  );
   const at = outgoing?.created_at ?? chat.lastMessageAt;
   const hasUnread = chat.unreadCount > 0;
   return (
@@ -50,7 +56,8 @@ export function ChatListItem({
           isActive ? "bg-panel-hover" : "hover:bg-panel-hover",
         )}
       >
-        <Avatar name={avatar.name} seed={avatar.seed} className="size-12 text-base" />
+        {/* Initials of the name shown (yours for them, if you saved them). */}
+        <Avatar name={title ?? avatar.name} seed={avatar.seed} mediaId={pictureId} className="size-12 text-base" />
         <span className="flex h-full min-w-0 flex-1 flex-col justify-center border-b border-line pr-4">
           <span className="flex items-baseline gap-2">
             <span

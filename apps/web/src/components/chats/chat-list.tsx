@@ -2,6 +2,10 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
+import { MessageSearchResults } from "~/components/messages/message-search-results";
+import { StarredPanel } from "~/components/messages/starred-panel";
+import { useContactNames } from "~/components/people/use-contacts";
+import { useMessageSearch } from "~/components/messages/use-message-search";
 import { Alert } from "~/components/ui/alert";
 import { cx } from "~/components/ui/cx";
 import { typingLine, type NameOf } from "~/lib/chat/group-text";
@@ -22,7 +26,10 @@ type ChatListProps = {
   onNewChat: (phone?: string) => void;
 };
 
-/** Search, the All / Unread filter and the chats and groups, newest first. */
+/**
+ * Search, the All / Unread filter and the chats and groups, newest first. A search shows the
+ * matching chats and then the messages with those words; ★ opens the starred messages over the list.
+ */
 export function ChatList({ active, onOpen, onNewChat }: ChatListProps) {
   const engine = useChatEngine();
   const chats = useChatState((state) => state.chats);
@@ -34,20 +41,26 @@ export function ChatList({ active, onOpen, onNewChat }: ChatListProps) {
   const now = useNow();
   const [query, setQuery] = useState("");
   const [filter, setFilter] = useState<Filter>("all");
+  const [isStarredOpen, setIsStarredOpen] = useState(false);
+  const search = useMessageSearch(query);
 
   const all = useMemo(() => sortedChats({ chats, conversations }), [chats, conversations]);
+  // Contact names count as names: a name saved just now finds its chat at once.
+  const contactNames = useContactNames();
   const shown = useMemo(
     () => all.filter((chat) => (filter === "all" || chat.unreadCount > 0) && matches(chat, profiles, query)),
-    [all, filter, profiles, query],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- contactNames changes what displayName returns
+    [all, filter, profiles, query, contactNames],
   );
-  const nameOf: NameOf = useCallback((userId) => displayName(profiles[userId]) || null, [profiles]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- as above
+  const nameOf: NameOf = useCallback((userId) => displayName(profiles[userId]) || null, [profiles, contactNames]);
   const queryDigits = query.replace(/\D/g, "");
   const loadMore = useCallback(() => void engine.loadMoreChats(), [engine]);
   const isFiltering = query.trim() !== "" || filter !== "all";
 
   return (
     <>
-      <ChatSearch value={query} onChange={setQuery} />
+      <ChatSearch value={query} onChange={setQuery} onOpenStarred={() => setIsStarredOpen(true)} />
       <div role="group" aria-label="Filter chats" className="flex gap-2 px-3 pt-1 pb-2">
         {(["all", "unread"] as const).map((value) => (
           <button
@@ -83,6 +96,11 @@ export function ChatList({ active, onOpen, onNewChat }: ChatListProps) {
           <EmptyChats onNewChat={() => onNewChat()} />
         ) : (
           <>
+            {search.isActive && shown.length > 0 && (
+              <h3 className="px-4 pt-2 pb-2 text-[13px] font-medium tracking-wide text-accent-strong uppercase">
+                Chats
+              </h3>
+            )}
             <ul aria-label="Chat list">
               {shown.map((chat) => (
                 <ChatListItem
@@ -100,7 +118,13 @@ export function ChatList({ active, onOpen, onNewChat }: ChatListProps) {
               ))}
             </ul>
             {shown.length === 0 && isFiltering && (
-              <div className="px-8 py-10 text-center text-sm text-ink-faint">
+              <div
+                className={cx(
+                  "text-sm text-ink-faint",
+                  // Messages may still match: a line, not the whole empty screen.
+                  search.isActive ? "px-4 pt-3" : "px-8 py-10 text-center",
+                )}
+              >
                 <p>{query.trim() ? `No chats match “${query.trim()}”.` : "No unread chats."}</p>
                 {queryDigits.length >= 7 && (
                   <button
@@ -113,10 +137,12 @@ export function ChatList({ active, onOpen, onNewChat }: ChatListProps) {
                 )}
               </div>
             )}
+            {search.isActive && <MessageSearchResults query={query} search={search} now={now} onOpen={onOpen} />}
             {!isFiltering && listState.cursor && <LoadMore onVisible={loadMore} />}
           </>
         )}
       </div>
+      {isStarredOpen && <StarredPanel onClose={() => setIsStarredOpen(false)} onOpen={onOpen} />}
     </>
   );
 }

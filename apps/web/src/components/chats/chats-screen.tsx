@@ -4,6 +4,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { signOut, useSession } from "next-auth/react";
 import { useEffect, useState } from "react";
 
+import { ContactsPanel } from "~/components/people/contacts-panel";
+import { PrivacyPanel } from "~/components/people/privacy-panel";
+import { ProfilePanel } from "~/components/people/profile-panel";
+import { useContactsSync } from "~/components/people/use-contacts";
 import { Alert } from "~/components/ui/alert";
 import { cx } from "~/components/ui/cx";
 import { toApiProblem } from "~/lib/api-error";
@@ -40,14 +44,24 @@ export function ChatsScreen({ user, publicWsUrl }: ChatsScreenProps) {
   );
 }
 
+/** What covers the chat list for a while: one panel at a time. */
+type Panel =
+  | { kind: "new-chat"; phone: string }
+  | { kind: "new-group" }
+  | { kind: "contacts" }
+  | { kind: "profile" }
+  | { kind: "privacy" };
+
 function ChatsLayout({ user }: { user: Profile }) {
   const profile = useProfile(user);
   const { isLoggingOut, logOut, logOutEverywhere, error } = useLogOut();
   const { active, openChat, closeChat } = useOpenChat();
-  const [newChat, setNewChat] = useState<{ phone: string } | null>(null);
-  const [isNewGroup, setIsNewGroup] = useState(false);
+  const [panel, setPanel] = useState<Panel | null>(null);
   const opened = active === null ? null : parseKey(active);
   useUnreadTitle();
+  // Re-renders the screen when the names you saved change, so every name on it follows.
+  useContactsSync();
+  const closePanel = () => setPanel(null);
 
   return (
     <div className="relative h-dvh overflow-hidden bg-app lg:px-5 lg:py-5">
@@ -62,34 +76,52 @@ function ChatsLayout({ user }: { user: Profile }) {
         >
           <ProfileHeader
             profile={profile}
-            onNewChat={() => setNewChat({ phone: "" })}
-            onNewGroup={() => setIsNewGroup(true)}
+            onNewChat={() => setPanel({ kind: "new-chat", phone: "" })}
+            onNewGroup={() => setPanel({ kind: "new-group" })}
+            onContacts={() => setPanel({ kind: "contacts" })}
+            onProfile={() => setPanel({ kind: "profile" })}
+            onPrivacy={() => setPanel({ kind: "privacy" })}
             onLogOut={logOut}
             onLogOutEverywhere={logOutEverywhere}
             isLoggingOut={isLoggingOut}
           />
           <ConnectionBanner />
           {error && <Alert className="m-3">{error}</Alert>}
-          <ChatList active={active} onOpen={openChat} onNewChat={(phone) => setNewChat({ phone: phone ?? "" })} />
-          {newChat && (
+          <ChatList
+            active={active}
+            onOpen={openChat}
+            onNewChat={(phone) => setPanel({ kind: "new-chat", phone: phone ?? "" })}
+          />
+          {panel?.kind === "new-chat" && (
             <NewChatPanel
-              initialPhone={newChat.phone}
-              onClose={() => setNewChat(null)}
+              initialPhone={panel.phone}
+              onClose={closePanel}
               onOpen={(id) => {
-                setNewChat(null);
+                closePanel();
                 openChat(directKey(id));
               }}
             />
           )}
-          {isNewGroup && (
+          {panel?.kind === "new-group" && (
             <NewGroupPanel
-              onClose={() => setIsNewGroup(false)}
+              onClose={closePanel}
               onCreated={(key) => {
-                setIsNewGroup(false);
+                closePanel();
                 openChat(key);
               }}
             />
           )}
+          {panel?.kind === "contacts" && (
+            <ContactsPanel
+              onClose={closePanel}
+              onMessage={(userId) => {
+                closePanel();
+                openChat(directKey(userId));
+              }}
+            />
+          )}
+          {panel?.kind === "profile" && <ProfilePanel onClose={closePanel} />}
+          {panel?.kind === "privacy" && <PrivacyPanel onClose={closePanel} />}
         </aside>
         {opened === null ? (
           <ChatPlaceholder />
@@ -116,7 +148,12 @@ function useProfile(user: Profile): Profile {
   }, [isRevoked, status]);
 
   if (!me.data) return user;
-  return { id: String(me.data.id), phone_number: me.data.phone_number, full_name: me.data.full_name };
+  return {
+    id: String(me.data.id),
+    phone_number: me.data.phone_number,
+    full_name: me.data.full_name,
+    profile_picture_media_id: me.data.profile_picture_media_id,
+  };
 }
 
 function useLogOut() {

@@ -6,16 +6,20 @@ import { MESSAGE_MAX_LENGTH } from "@parley/validators";
 
 import { cx } from "~/components/ui/cx";
 import {
+  CheckIcon,
   CloseIcon,
   DocumentIcon,
   MicIcon,
   PaperclipIcon,
+  PencilIcon,
   PhotoIcon,
   PinIcon,
   SendIcon,
   TrashIcon,
 } from "~/components/ui/icons";
 import { Menu } from "~/components/ui/menu";
+import { Spinner } from "~/components/ui/spinner";
+import { toApiProblem } from "~/lib/api-error";
 import type { NameOf } from "~/lib/chat/group-text";
 import { acceptFor, formatDuration, mediaKindOf, previewText } from "~/lib/chat/media";
 import type { ConversationKey, ThreadMessage } from "~/lib/chat/state";
@@ -41,6 +45,9 @@ type ComposerProps = {
   nameOf: NameOf;
   replyTo: ThreadMessage | null;
   onCancelReply: () => void;
+  /** One of my messages whose text is being changed: the box holds it, Enter saves, Escape gives up. */
+  editing: ThreadMessage | null;
+  onEditDone: () => void;
   /** Files picked, dropped or pasted, waiting for the preview step. */
   attachments: Attachments;
 };
@@ -48,10 +55,22 @@ type ComposerProps = {
 /**
  * Enter sends, Shift+Enter starts a new line; "typing…" goes out while keys are pressed.
  * The paperclip attaches photos, videos, documents or a location; the microphone records a voice message.
+ * Editing a message borrows the box and gives the draft back afterwards.
  */
-export function Composer({ conversationKey, selfId, nameOf, replyTo, onCancelReply, attachments }: ComposerProps) {
+export function Composer({
+  conversationKey,
+  selfId,
+  nameOf,
+  replyTo,
+  onCancelReply,
+  editing,
+  onEditDone,
+  attachments,
+}: ComposerProps) {
   const engine = useChatEngine();
   const [text, setText] = useState(() => drafts.get(conversationKey) ?? "");
+  const [editedId, setEditedId] = useState<number | null>(null);
+  const [isSaving, setIsSaving] = useState(false);
   const [isLocating, setIsLocating] = useState(false);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const photoInputRef = useRef<HTMLInputElement>(null);
@@ -61,19 +80,53 @@ export function Composer({ conversationKey, selfId, nameOf, replyTo, onCancelRep
   const canSend = text.trim().length > 0;
   const isRecording = recorder.status !== "idle";
 
+  // Starting or ending an edit swaps what the box holds: the message's text, or the draft again.
+  if ((editing?.id ?? null) !== editedId) {
+    setEditedId(editing?.id ?? null);
+    setText(editing ? (editing.content ?? "") : (drafts.get(conversationKey) ?? ""));
+  }
+
   useEffect(() => {
+    const input = inputRef.current;
     // A phone's keyboard would cover the chat on open; only focus where there is a real keyboard.
-    if (replyTo || window.matchMedia("(pointer: fine)").matches) inputRef.current?.focus();
-  }, [replyTo, conversationKey]);
+    if (!input || !(replyTo || editing || window.matchMedia("(pointer: fine)").matches)) return;
+    input.focus();
+    if (editing) input.setSelectionRange(input.value.length, input.value.length);
+  }, [replyTo, editing, conversationKey]);
 
   function update(value: string) {
     setText(value);
+    // An edit is not a draft, and not news to anyone until it is saved.
+    if (editing) return;
     drafts.set(conversationKey, value);
     if (value.trim()) engine.typing(conversationKey);
     else engine.stopTyping(conversationKey);
   }
 
+  async function saveEdit(message: ThreadMessage) {
+    const content = text.trim();
+    if (!content || isSaving) return;
+    if (content === message.content) {
+      onEditDone();
+      return;
+    }
+    setIsSaving(true);
+    try {
+      await engine.editMessage(conversationKey, message, content);
+      onEditDone();
+      inputRef.current?.focus();
+    } catch (cause) {
+      setNotice(toApiProblem(cause).message);
+    } finally {
+      setIsSaving(false);
+    }
+  }
+
   function send() {
+    if (editing) {
+      void saveEdit(editing);
+      return;
+    }
     const content = text.trim();
     if (!content) return;
     engine.send(conversationKey, content, replyTo);
@@ -91,6 +144,9 @@ export function Composer({ conversationKey, selfId, nameOf, replyTo, onCancelRep
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
+    } else if (event.key === "Escape" && editing) {
+      event.preventDefault();
+      onEditDone();
     } else if (event.key === "Escape" && replyTo) {
       event.preventDefault();
       onCancelReply();
@@ -201,6 +257,29 @@ export function Composer({ conversationKey, selfId, nameOf, replyTo, onCancelRep
           </button>
         </div>
       )}
+      {editing && (
+        <div className="mb-2 flex items-center gap-2 rounded-lg bg-panel p-1.5 pl-0">
+          <div className="flex min-w-0 flex-1 overflow-hidden rounded-md bg-panel-muted" data-testid="edit-preview">
+            <span className="w-1 shrink-0 bg-accent" />
+            <div className="min-w-0 px-3 py-2">
+              <p className="flex items-center gap-1.5 text-[13px] font-medium text-accent-strong">
+                <PencilIcon className="size-3.5" />
+                Edit message
+              </p>
+              <p className="truncate text-[13px] text-ink-muted">{editing.content}</p>
+            </div>
+          </div>
+          <button
+            type="button"
+            aria-label="Cancel edit"
+            title="Cancel edit (Esc)"
+            onClick={onEditDone}
+            className="inline-flex size-9 shrink-0 cursor-pointer items-center justify-center rounded-full text-ink-muted hover:bg-panel-hover"
+          >
+            <CloseIcon className="size-5" />
+          </button>
+        </div>
+      )}
       {isRecording ? (
         <div role="group" aria-label="Recording a voice message" className="flex items-center gap-2">
           <button
@@ -231,29 +310,35 @@ export function Composer({ conversationKey, selfId, nameOf, replyTo, onCancelRep
         </div>
       ) : (
         <form onSubmit={handleSubmit} className="flex items-end gap-1.5 md:gap-2">
-          <Menu
-            label="Attach"
-            menuLabel="Attach"
-            align="start"
-            width={220}
-            buttonClassName={cx(roundButton, "text-ink-muted hover:bg-panel-hover")}
-            openButtonClassName="bg-panel-hover"
-            items={[
-              {
-                label: "Photos & videos",
-                icon: <PhotoIcon className="size-5" />,
-                onSelect: () => photoInputRef.current?.click(),
-              },
-              {
-                label: "Document",
-                icon: <DocumentIcon className="size-5" />,
-                onSelect: () => documentInputRef.current?.click(),
-              },
-              { label: "Location", icon: <PinIcon className="size-5" />, onSelect: () => setIsLocating(true) },
-            ]}
-          >
-            <PaperclipIcon className="size-[22px]" />
-          </Menu>
+          {!editing && (
+            <Menu
+              label="Attach"
+              menuLabel="Attach"
+              align="start"
+              width={220}
+              buttonClassName={cx(roundButton, "text-ink-muted hover:bg-panel-hover")}
+              openButtonClassName="bg-panel-hover"
+              items={[
+                {
+                  label: "Photos & videos",
+                  icon: <PhotoIcon className="size-5" />,
+                  onSelect: () => photoInputRef.current?.click(),
+                },
+                {
+                  label: "Document",
+                  icon: <DocumentIcon className="size-5" />,
+                  onSelect: () => documentInputRef.current?.click(),
+                },
+                {
+                  label: "Location",
+                  icon: <PinIcon className="size-5" />,
+                  onSelect: () => setIsLocating(true),
+                },
+              ]}
+            >
+              <PaperclipIcon className="size-[22px]" />
+            </Menu>
+          )}
           <textarea
             ref={inputRef}
             rows={1}
@@ -265,10 +350,20 @@ export function Composer({ conversationKey, selfId, nameOf, replyTo, onCancelRep
             onBlur={() => engine.stopTyping(conversationKey)}
             aria-label="Type a message"
             placeholder="Type a message"
-            enterKeyHint="send"
+            enterKeyHint={editing ? "done" : "send"}
             className="field-sizing-content max-h-36 min-h-10 min-w-0 flex-1 resize-none rounded-lg bg-field px-3 py-[9px] text-[15px] leading-[22px] text-ink outline-none placeholder:text-ink-faint"
           />
-          {canSend ? (
+          {editing ? (
+            <button
+              type="submit"
+              aria-label="Save edit"
+              title="Save"
+              disabled={!canSend || isSaving}
+              className={cx(roundButton, "bg-accent text-accent-ink hover:bg-accent-strong disabled:opacity-60")}
+            >
+              {isSaving ? <Spinner className="size-5" /> : <CheckIcon className="size-5" />}
+            </button>
+          ) : canSend ? (
             <button
               type="submit"
               aria-label="Send"

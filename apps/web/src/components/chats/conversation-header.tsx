@@ -43,7 +43,7 @@ export function ConversationHeader({
   return (
     <ChatHeader onBack={onBack}>
       {profile ? (
-        <Avatar name={profile.full_name} seed={profile.phone_number} />
+        <Avatar name={name} seed={profile.phone_number} mediaId={profile.profile_picture_media_id} />
       ) : (
         <span className="size-10 shrink-0 animate-pulse rounded-full bg-panel-hover" />
       )}

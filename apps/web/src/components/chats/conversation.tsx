@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 
+import { SelectionBar } from "~/components/messages/selection-bar";
 import { directKey } from "~/lib/chat/state";
 
 import { BlockDialog } from "./block-dialog";
@@ -26,7 +27,8 @@ type ConversationProps = {
 export function Conversation({ peerId, onBack }: ConversationProps) {
   const pane = useConversationPane(directKey(peerId));
   const { engine, key, selfId, conversation, nameOf, now, firstUnreadSeq, failedToOpen, replyTo, setReplyTo } = pane;
-  const { setDeleting, setInspecting, attachments } = pane;
+  const { fail, editing, setEditing, selection, setSelection, setForwarding, pickedInOrder, actions, attachments } =
+    pane;
   const profile = useChatState((state) => state.profiles[peerId]);
   const isTyping = useChatState((state) => Boolean(state.typing[key]?.length));
   const isBlocked = useChatState((state) => Boolean(state.blocked[peerId]));
@@ -73,13 +75,20 @@ export function Conversation({ peerId, onBack }: ConversationProps) {
           }
           nameOf={nameOf}
           showsSenders={false}
-          onReply={setReplyTo}
-          onDelete={setDeleting}
-          onInfo={setInspecting}
+          actions={actions}
+          canReact={!isBlocked}
+          selection={selection}
         />
       )}
       {drop.isDragging && <DropOverlay />}
-      {failedToOpen && !profile ? null : isBlocked ? (
+      {selection ? (
+        <SelectionBar
+          selection={selection}
+          onCancel={() => setSelection(null)}
+          onForward={() => setForwarding(pickedInOrder(selection))}
+          onError={fail}
+        />
+      ) : failedToOpen && !profile ? null : isBlocked ? (
         <BlockedBar peerId={peerId} peerName={name} />
       ) : (
         <Composer
@@ -88,6 +97,8 @@ export function Conversation({ peerId, onBack }: ConversationProps) {
           nameOf={nameOf}
           replyTo={replyTo}
           onCancelReply={() => setReplyTo(null)}
+          editing={editing}
+          onEditDone={() => setEditing(null)}
           attachments={attachments}
         />
       )}

@@ -1,9 +1,8 @@
 import type { PublicProfile } from "@parley/sdk";
 
-import { formatPhoneNumber } from "~/lib/phone";
+import { personName } from "~/lib/people/contact-names";
 
-/** A person's name, or their number when they have none. */
+/** A person as you know them: the name you saved in your contacts, else their own name, else their number. */
 export function displayName(profile: Pick<PublicProfile, "full_name" | "phone_number"> | undefined): string {
-  if (!profile) return "";
-  return profile.full_name?.trim() || formatPhoneNumber(profile.phone_number);
+  return profile ? personName(profile) : "";
 }

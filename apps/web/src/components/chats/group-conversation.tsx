@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from "react";
 
+import { SelectionBar } from "~/components/messages/selection-bar";
 import { typingLine } from "~/lib/chat/group-text";
 import { groupKey } from "~/lib/chat/state";
 
@@ -27,7 +28,8 @@ const nobody: readonly number[] = [];
 export function GroupConversation({ groupId, onBack }: GroupConversationProps) {
   const pane = useConversationPane(groupKey(groupId));
   const { engine, key, selfId, conversation, nameOf, now, firstUnreadSeq, failedToOpen, replyTo, setReplyTo } = pane;
-  const { setDeleting, setInspecting, attachments } = pane;
+  const { fail, editing, setEditing, selection, setSelection, setForwarding, pickedInOrder, actions, attachments } =
+    pane;
   const chat = useChatState((state) => state.chats[key]);
   const typingIds = useChatState((state) => state.typing[key]) ?? nobody;
   const [isInfoOpen, setIsInfoOpen] = useState(false);
@@ -75,19 +77,28 @@ export function GroupConversation({ groupId, onBack }: GroupConversationProps) {
           intro={group ? `This is the start of ${group.name}.` : "This is the start of the group."}
           nameOf={nameOf}
           showsSenders
-          onReply={setReplyTo}
-          onDelete={setDeleting}
-          onInfo={setInspecting}
+          actions={actions}
+          canReact={Boolean(group?.is_member) && !isGone}
+          selection={selection}
         />
       )}
       {drop.isDragging && <DropOverlay />}
-      {group?.is_member ? (
+      {selection ? (
+        <SelectionBar
+          selection={selection}
+          onCancel={() => setSelection(null)}
+          onForward={() => setForwarding(pickedInOrder(selection))}
+          onError={fail}
+        />
+      ) : group?.is_member ? (
         <Composer
           conversationKey={key}
           selfId={selfId}
           nameOf={nameOf}
           replyTo={replyTo}
           onCancelReply={() => setReplyTo(null)}
+          editing={editing}
+          onEditDone={() => setEditing(null)}
           attachments={attachments}
         />
       ) : (

@@ -26,7 +26,7 @@ export function GroupHeader({ group, typingLine, onBack, onOpenInfo }: GroupHead
   return (
     <ChatHeader onBack={onBack}>
       {group ? (
-        <Avatar name={group.name} seed={`group:${group.id}`} />
+        <Avatar name={group.name} seed={`group:${group.id}`} mediaId={group.picture_media_id} />
       ) : (
         <span className="size-10 shrink-0 animate-pulse rounded-full bg-panel-hover" />
       )}

@@ -86,7 +86,12 @@ export function GroupInfoPanel({ group, selfId, onClose }: GroupInfoPanelProps) 
       </header>
       <div className="flex-1 space-y-2.5 overflow-y-auto pb-6">
         <div className="flex flex-col items-center bg-panel px-6 pt-7 pb-5 text-center">
-          <Avatar name={group.name} seed={`group:${group.id}`} className="size-24 text-3xl" />
+          <Avatar
+            name={group.name}
+            seed={`group:${group.id}`}
+            mediaId={group.picture_media_id}
+            className="size-24 text-3xl"
+          />
           {isEditing ? (
             <EditGroupForm group={group} onDone={() => setIsEditing(false)} />
           ) : (
@@ -141,7 +146,11 @@ export function GroupInfoPanel({ group, selfId, onClose }: GroupInfoPanelProps) 
               const name = isSelf ? "You" : displayName(member.profile);
               return (
                 <li key={member.user_id} data-testid="member" className="flex items-center gap-3 px-6 py-2.5">
-                  <Avatar name={member.profile.full_name} seed={member.profile.phone_number} />
+                  <Avatar
+                    name={isSelf ? member.profile.full_name : name}
+                    seed={member.profile.phone_number}
+                    mediaId={member.profile.profile_picture_media_id}
+                  />
                   <span className="min-w-0 flex-1">
                     <span className="block truncate text-[15px] text-ink">{name}</span>
                     <span className="block truncate text-[13px] text-ink-faint">

@@ -70,7 +70,12 @@ export function MemberPicker({ selected, onChange, excludedIds = [] }: MemberPic
               key={profile.id}
               className="inline-flex items-center gap-1.5 rounded-full bg-panel-muted py-1 pr-1 pl-1 text-sm text-ink"
             >
-              <Avatar name={profile.full_name} seed={profile.phone_number} className="size-6 text-[10px]" />
+              <Avatar
+                name={displayName(profile)}
+                seed={profile.phone_number}
+                mediaId={profile.profile_picture_media_id}
+                className="size-6 text-[10px]"
+              />
               <span className="max-w-[160px] truncate">{displayName(profile)}</span>
               <button
                 type="button"
@@ -117,7 +122,11 @@ export function MemberPicker({ selected, onChange, excludedIds = [] }: MemberPic
                     onClick={() => toggle(profile)}
                     className="flex w-full cursor-pointer items-center gap-3 rounded-xl px-2 py-2.5 text-left transition-colors hover:bg-panel-hover"
                   >
-                    <Avatar name={profile.full_name} seed={profile.phone_number} />
+                    <Avatar
+                      name={displayName(profile)}
+                      seed={profile.phone_number}
+                      mediaId={profile.profile_picture_media_id}
+                    />
                     <span className="min-w-0 flex-1">
                       <span className="block truncate text-[15px] text-ink">{displayName(profile)}</span>
                       <span className="block truncate text-[13px] text-ink-faint">

@@ -1,14 +1,45 @@
 import { memo, useRef, type ReactNode } from "react";
 
+import { ReactionChips } from "~/components/messages/reaction-chips";
 import { cx } from "~/components/ui/cx";
-import { BlockIcon, ChevronDownIcon, CopyIcon, InfoIcon, ReplyIcon, RetryIcon, TrashIcon } from "~/components/ui/icons";
+import {
+  BlockIcon,
+  ChevronDownIcon,
+  CopyIcon,
+  ForwardIcon,
+  InfoIcon,
+  PencilIcon,
+  ReplyIcon,
+  RetryIcon,
+  SelectIcon,
+  SmileIcon,
+  StarIcon,
+  TrashIcon,
+} from "~/components/ui/icons";
 import { Menu, type MenuItem } from "~/components/ui/menu";
 import { formatTime } from "~/lib/chat/format";
+import { canForward } from "~/lib/chat/message-actions";
 import type { OutgoingMessage, ThreadMessage } from "~/lib/chat/state";
 
-import { BubbleShell, MetaSpacer } from "./bubble-shell";
+import { BubbleShell, MetaSpacer, type BubbleMeta } from "./bubble-shell";
 import { LocationCard, mediaWidth, MessageMedia, OutgoingMediaContent } from "./message-media";
 import { QuotedMessage } from "./quoted-message";
+
+/** What a bubble's menu (and its reactions) can do; one stable object per conversation pane. */
+export type MessageActions = {
+  reply: (message: ThreadMessage) => void;
+  react: (message: ThreadMessage, emoji: string | null) => void;
+  /** Opens the reaction picker next to the element it was asked from. */
+  openReactions: (message: ThreadMessage, from: HTMLElement | null) => void;
+  forward: (message: ThreadMessage) => void;
+  edit: (message: ThreadMessage) => void;
+  star: (message: ThreadMessage, isStarred: boolean) => void;
+  info: (message: ThreadMessage) => void;
+  delete: (message: ThreadMessage) => void;
+  /** Starts picking messages, with this one picked. */
+  select: (message: ThreadMessage) => void;
+  toggleSelected: (message: ThreadMessage) => void;
+};
 
 type MessageBubbleProps = {
   message: ThreadMessage;
@@ -19,10 +50,16 @@ type MessageBubbleProps = {
   sender: { name: string; colour: string } | null;
   /** Who wrote the message this one replies to. */
   quotedName: string;
-  onReply: (message: ThreadMessage) => void;
-  onDelete: (message: ThreadMessage) => void;
-  onInfo: (message: ThreadMessage) => void;
+  actions: MessageActions;
   onJump: (messageId: number) => void;
+  isStarred: boolean;
+  /** Mine, text, and still within the edit window. */
+  isEditable: boolean;
+  /** False where nothing can be said any more (blocked, no longer in the group): no reacting or editing. */
+  canReact: boolean;
+  /** Messages are being picked (to forward or star several). */
+  isSelecting: boolean;
+  isSelected: boolean;
 };
 
 /** Memoised: a new message or tick re-renders only the bubbles it changes. */
@@ -33,16 +70,31 @@ export const MessageBubble = memo(function MessageBubble({
   selfId,
   sender,
   quotedName,
-  onReply,
-  onDelete,
-  onInfo,
+  actions,
   onJump,
+  isStarred,
+  isEditable,
+  canReact,
+  isSelecting,
+  isSelected,
 }: MessageBubbleProps) {
   const menuButtonRef = useRef<HTMLButtonElement>(null);
+  const meta: BubbleMeta = { isEdited: message.edited_at !== null && !message.is_deleted, isStarred };
+  const isCaptionless = !message.is_deleted && isCaptionlessPicture(message.media?.kind, message.content);
   const items: MenuItem[] = message.is_deleted
-    ? [{ label: "Delete", icon: <TrashIcon className="size-5" />, onSelect: () => onDelete(message) }]
+    ? [{ label: "Delete", icon: <TrashIcon className="size-5" />, onSelect: () => actions.delete(message) }]
     : [
-        { label: "Reply", icon: <ReplyIcon className="size-5" />, onSelect: () => onReply(message) },
+        { label: "Reply", icon: <ReplyIcon className="size-5" />, onSelect: () => actions.reply(message) },
+        ...(canReact
+          ? [
+              {
+                label: "React",
+                icon: <SmileIcon className="size-5" />,
+                onSelect: () => actions.openReactions(message, menuButtonRef.current),
+              },
+            ]
+          : []),
+        { label: "Forward", icon: <ForwardIcon className="size-5" />, onSelect: () => actions.forward(message) },
         ...(message.content
           ? [
               {
@@ -52,11 +104,21 @@ export const MessageBubble = memo(function MessageBubble({
               },
             ]
           : []),
-        ...(isMine
-          ? [{ label: "Message info", icon: <InfoIcon className="size-5" />, onSelect: () => onInfo(message) }]
+        ...(isEditable && canReact
+          ? [{ label: "Edit", icon: <PencilIcon className="size-5" />, onSelect: () => actions.edit(message) }]
           : []),
-        { label: "Delete", icon: <TrashIcon className="size-5" />, onSelect: () => onDelete(message) },
+        {
+          label: isStarred ? "Unstar" : "Star",
+          icon: <StarIcon className="size-5" isFilled={isStarred} />,
+          onSelect: () => actions.star(message, !isStarred),
+        },
+        { label: "Select", icon: <SelectIcon className="size-5" />, onSelect: () => actions.select(message) },
+        ...(isMine
+          ? [{ label: "Message info", icon: <InfoIcon className="size-5" />, onSelect: () => actions.info(message) }]
+          : []),
+        { label: "Delete", icon: <TrashIcon className="size-5" />, onSelect: () => actions.delete(message) },
       ];
+  const canBePicked = isSelecting && canForward(message);
 
   return (
     <BubbleShell
@@ -65,31 +127,61 @@ export const MessageBubble = memo(function MessageBubble({
       messageId={message.id}
       time={formatTime(message.created_at)}
       ticks={isMine && !message.is_deleted ? message.status : null}
-      isMetaOnMedia={!message.is_deleted && isCaptionlessPicture(message.media?.kind, message.content)}
+      meta={meta}
+      isMetaOnMedia={isCaptionless}
+      selection={canBePicked ? { isSelected, onToggle: () => actions.toggleSelected(message) } : null}
       onContextMenu={(event) => {
         // Right-click (or a long press) opens the message's own menu, unless text is being selected to copy.
         if (window.getSelection()?.toString()) return;
         event.preventDefault();
         menuButtonRef.current?.click();
       }}
+      below={
+        !message.is_deleted && (
+          <ReactionChips
+            reactions={message.reactions}
+            selfId={selfId}
+            isMine={isMine}
+            onReact={canReact && !isSelecting ? (emoji) => actions.react(message, emoji) : null}
+          />
+        )
+      }
       menu={
-        <div
-          className={cx(
-            "absolute top-0.5 right-0.5 rounded-tr-md bg-linear-to-l pl-3 opacity-0 transition-opacity group-focus/bubble:opacity-100 group-hover/message:opacity-100 focus-within:opacity-100 has-[[aria-expanded=true]]:opacity-100",
-            isMine ? "from-bubble-out from-60%" : "from-bubble-in from-60%",
-          )}
-        >
-          <Menu
-            label="Message options"
-            menuLabel="Message"
-            buttonRef={menuButtonRef}
-            items={items}
-            width={200}
-            buttonClassName="inline-flex size-6 cursor-pointer items-center justify-center rounded-full text-bubble-meta hover:text-ink"
-          >
-            <ChevronDownIcon className="size-4" />
-          </Menu>
-        </div>
+        isSelecting ? null : (
+          <>
+            <div
+              className={cx(
+                "absolute top-0.5 right-0.5 rounded-tr-md bg-linear-to-l pl-3 opacity-0 transition-opacity group-focus/bubble:opacity-100 group-hover/message:opacity-100 focus-within:opacity-100 has-[[aria-expanded=true]]:opacity-100",
+                isMine ? "from-bubble-out from-60%" : "from-bubble-in from-60%",
+              )}
+            >
+              <Menu
+                label="Message options"
+                menuLabel="Message"
+                buttonRef={menuButtonRef}
+                items={items}
+                width={200}
+                buttonClassName="inline-flex size-6 cursor-pointer items-center justify-center rounded-full text-bubble-meta hover:text-ink"
+              >
+                <ChevronDownIcon className="size-4" />
+              </Menu>
+            </div>
+            {canReact && !message.is_deleted && (
+              <button
+                type="button"
+                aria-label="React to message"
+                title="React"
+                onClick={(event) => actions.openReactions(message, event.currentTarget)}
+                className={cx(
+                  "absolute top-1/2 inline-flex size-8 -translate-y-1/2 cursor-pointer items-center justify-center rounded-full bg-panel/80 text-ink-muted opacity-0 shadow-sm transition-opacity group-focus/bubble:opacity-100 group-hover/message:opacity-100 hover:text-ink focus-visible:opacity-100",
+                  isMine ? "right-full mr-2" : "left-full ml-2",
+                )}
+              >
+                <SmileIcon className="size-[18px]" />
+              </button>
+            )}
+          </>
+        )
       }
     >
       {sender && (
@@ -101,7 +193,10 @@ export const MessageBubble = memo(function MessageBubble({
         </p>
       )}
       {message.is_forwarded && !message.is_deleted && (
-        <p className="mb-0.5 text-xs text-bubble-meta italic">Forwarded</p>
+        <p data-testid="forwarded" className="mb-0.5 flex items-center gap-1 text-xs text-bubble-meta italic">
+          <ForwardIcon className="size-3.5 shrink-0" />
+          Forwarded
+        </p>
       )}
       {message.reply_to && !message.is_deleted && (
         <QuotedMessage
@@ -123,14 +218,15 @@ export const MessageBubble = memo(function MessageBubble({
           width={mediaWidth(message.media)}
           caption={message.content}
           isMine={isMine}
-          hasMetaOnMedia={isCaptionlessPicture(message.media?.kind, message.content)}
+          meta={meta}
+          hasMetaOnMedia={isCaptionless}
         >
           <MessageMedia media={message.media} location={message.location} caption={message.content} isMine={isMine} />
         </WithAttachment>
       ) : (
-        <p className="pr-1 break-words whitespace-pre-wrap [overflow-wrap:anywhere]">
+        <p data-testid="message-text" className="pr-1 break-words whitespace-pre-wrap [overflow-wrap:anywhere]">
           {message.content}
-          <MetaSpacer isMine={isMine} />
+          <MetaSpacer isMine={isMine} meta={meta} />
         </p>
       )}
     </BubbleShell>
@@ -146,12 +242,14 @@ function WithAttachment({
   width,
   caption,
   isMine,
+  meta,
   hasMetaOnMedia,
   children,
 }: {
   width: number | null;
   caption: string | null;
   isMine: boolean;
+  meta?: BubbleMeta;
   hasMetaOnMedia: boolean;
   children: ReactNode;
 }) {
@@ -161,7 +259,7 @@ function WithAttachment({
       {caption ? (
         <p data-testid="caption" className="pr-1 break-words whitespace-pre-wrap [overflow-wrap:anywhere]">
           {caption}
-          <MetaSpacer isMine={isMine} />
+          <MetaSpacer isMine={isMine} meta={meta} />
         </p>
       ) : (
         !hasMetaOnMedia && <div aria-hidden="true" className="h-3" />

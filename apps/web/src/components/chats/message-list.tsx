@@ -1,16 +1,17 @@
 "use client";
 
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo } from "react";
 
 import { ChevronDownIcon } from "~/components/ui/icons";
 import { Spinner } from "~/components/ui/spinner";
 import { formatDayLabel } from "~/lib/chat/format";
 import { describeSystemEvent, senderColour, type NameOf } from "~/lib/chat/group-text";
+import { canEdit } from "~/lib/chat/message-actions";
 import { buildRows } from "~/lib/chat/rows";
-import type { Conversation, ConversationKey, ThreadMessage } from "~/lib/chat/state";
+import type { Conversation, ConversationKey } from "~/lib/chat/state";
 
-import { useChatEngine } from "./chat-engine";
-import { MessageBubble, OutgoingBubble } from "./message-bubble";
+import { useChatEngine, useChatState } from "./chat-engine";
+import { MessageBubble, OutgoingBubble, type MessageActions } from "./message-bubble";
 import { OlderSentinel } from "./older-sentinel";
 import { useChatScroll } from "./use-chat-scroll";
 
@@ -25,10 +26,14 @@ type MessageListProps = {
   nameOf: NameOf;
   /** In a group, others' bubbles say who wrote them. */
   showsSenders: boolean;
-  onReply: (message: ThreadMessage) => void;
-  onDelete: (message: ThreadMessage) => void;
-  onInfo: (message: ThreadMessage) => void;
+  actions: MessageActions;
+  /** False where nothing can be said any more (blocked, no longer in the group). */
+  canReact: boolean;
+  /** The ids picked while picking messages; null otherwise. */
+  selection: readonly number[] | null;
 };
+
+const noSelection = new Set<number>();
 
 export function MessageList({
   conversationKey,
@@ -39,11 +44,14 @@ export function MessageList({
   intro,
   nameOf,
   showsSenders,
-  onReply,
-  onDelete,
-  onInfo,
+  actions,
+  canReact,
+  selection,
 }: MessageListProps) {
   const engine = useChatEngine();
+  const starred = useChatState((state) => state.starred);
+  const focus = useChatState((state) => (state.focus?.key === conversationKey ? state.focus : null));
+  const selected = useMemo(() => (selection ? new Set(selection) : noSelection), [selection]);
   const { messages, outbox, history, hasOlder, isLoadingOlder } = conversation;
   const rows = useMemo(
     () => buildRows(messages, outbox, selfId, firstUnreadSeq),
@@ -66,18 +74,28 @@ export function MessageList({
   const onRetry = useCallback((id: string) => engine.retry(conversationKey, id), [engine, conversationKey]);
   const onDiscard = useCallback((id: string) => engine.discard(conversationKey, id), [engine, conversationKey]);
   const authorName = (userId: number) => (userId === selfId ? "You" : (nameOf(userId) ?? ""));
-  const onJump = useCallback(
-    (messageId: number) => {
+  const scrollTo = useCallback(
+    (messageId: number, behavior: ScrollBehavior): boolean => {
       const target = scrollerRef.current?.querySelector<HTMLElement>(`[data-message-id="${messageId}"]`);
-      if (!target) return;
-      target.scrollIntoView({ block: "center", behavior: "smooth" });
+      if (!target) return false;
+      target.scrollIntoView({ block: "center", behavior });
+      // An instant jump moves now: stop following new messages before anything resizes the list.
+      if (behavior !== "smooth") onScroll();
       target.classList.remove("animate-flash");
       // Restart the highlight even when the same message is jumped to twice.
       void target.offsetWidth;
       target.classList.add("animate-flash");
+      return true;
     },
-    [scrollerRef],
+    [scrollerRef, onScroll],
   );
+  const onJump = useCallback((messageId: number) => void scrollTo(messageId, "smooth"), [scrollTo]);
+
+  // A message asked for from search or the starred list: shown once the engine has loaded back to it.
+  useEffect(() => {
+    if (!focus || !isReady) return;
+    if (scrollTo(focus.messageId, "auto")) engine.clearFocus();
+  }, [focus, isReady, rows, scrollTo, engine]);
 
   return (
     <div className="relative min-h-0 flex-1">
@@ -157,10 +175,13 @@ export function MessageList({
                         : null
                     }
                     quotedName={message.reply_to ? authorName(message.reply_to.sender_id) : ""}
-                    onReply={onReply}
-                    onDelete={onDelete}
-                    onInfo={onInfo}
+                    actions={actions}
                     onJump={onJump}
+                    isStarred={Boolean(starred[message.id])}
+                    isEditable={isMine && canEdit(message, selfId, now)}
+                    canReact={canReact}
+                    isSelecting={selection !== null}
+                    isSelected={selected.has(message.id)}
                   />
                 );
               }

@@ -80,7 +80,12 @@ export function NewChatPanel({ initialPhone, onClose, onOpen }: NewChatPanelProp
               aria-label={`Chat with ${displayName(found)}`}
               className="flex w-full cursor-pointer items-center gap-3 rounded-xl px-3 py-3 text-left transition-colors hover:bg-panel-hover"
             >
-              <Avatar name={found.full_name} seed={found.phone_number} className="size-12 text-base" />
+              <Avatar
+                name={displayName(found)}
+                seed={found.phone_number}
+                mediaId={found.profile_picture_media_id}
+                className="size-12 text-base"
+              />
               <span className="min-w-0 flex-1">
                 <span className="block truncate text-[16px] text-ink">{displayName(found)}</span>
                 <span className="block truncate text-[13px] text-ink-faint">

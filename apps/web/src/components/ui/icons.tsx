@@ -396,3 +396,50 @@ export function MusicIcon(props: IconProps) {
     </Svg>
   );
 }
+
+export function StarIcon({ isFilled = false, ...props }: IconProps & { isFilled?: boolean }) {
+  return (
+    <Svg {...props}>
+      <path
+        d="m12 3.5 2.6 5.3 5.9.9-4.3 4.1 1 5.8-5.2-2.7-5.2 2.7 1-5.8-4.3-4.1 5.9-.9Z"
+        fill={isFilled ? "currentColor" : "none"}
+      />
+    </Svg>
+  );
+}
+
+export function SmileIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="M8.5 14.5a4.5 4.5 0 0 0 7 0" />
+      <path d="M9 9.8v.1M15 9.8v.1" />
+    </Svg>
+  );
+}
+
+export function ForwardIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="m15 14 5-5-5-5" />
+      <path d="M20 9H9.5a5.5 5.5 0 0 0 0 11H13" />
+    </Svg>
+  );
+}
+
+export function PlusIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M12 5v14M5 12h14" />
+    </Svg>
+  );
+}
+
+export function SelectIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <rect x="3.5" y="3.5" width="17" height="17" rx="3" />
+      <path d="m8 12 3 3 5-6" />
+    </Svg>
+  );
+}

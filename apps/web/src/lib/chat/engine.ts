@@ -11,6 +11,7 @@ import {
   type MessageOutput,
   type ParleyClient,
   type ParleyEvent,
+  type FoundMessage,
   type PublicProfile,
 } from "@parley/sdk";
 
@@ -18,6 +19,7 @@ import { toApiProblem } from "~/lib/api-error";
 
 import { newClientMsgId } from "./client-msg-id";
 import { readEventCursor, writeEventCursor } from "./event-cursor";
+import { myReaction, withReaction } from "./message-actions";
 import {
   directKey,
   groupKey,
@@ -45,6 +47,12 @@ const TYPING_IDLE_MS = 5_000;
 // A send that failed because the socket dropped goes again, this many times, before it shows "not sent".
 const MAX_SEND_ATTEMPTS = 6;
 const RESUBSCRIBE_DELAY_MS = 2_000;
+// Going back to a message found by search (or starred) loads the history before it in pages this big.
+const REVEAL_PAGE_SIZE = 200;
+// The starred set is loaded this far at start; older stars show once their message is starred again or listed.
+const STARRED_PAGES = 5;
+const STARRED_PAGE_SIZE = 100;
+const FOUND_PAGE_SIZE = 30;
 // Object URLs of files sent from this tab, kept so a sent photo doesn't flash while its server copy loads.
 const LOCAL_PREVIEWS_KEPT = 30;
 
@@ -54,11 +62,19 @@ export type ChatEngineOptions = {
   publicWsUrl: string | null;
   /** The session was revoked (logged out elsewhere, password reset). */
   onSessionEnded: () => void;
+  /** My contacts changed on another device: whatever lists them must be fetched again. */
+  onContactsChanged?: () => void;
 };
 
 type TypingOut = { sentAt: number; idleTimer: ReturnType<typeof setTimeout> | null };
 
 type MessagePage = { messages: ThreadMessage[]; next_cursor: number | null };
+
+/** A starred message, with where it was said and when it was starred. */
+export type StarredMessage = FoundMessage & { starred_at: string };
+
+/** A page of starred messages or search results, newest first. */
+export type FoundPage<T extends FoundMessage> = { messages: T[]; next_cursor: string | null };
 
 /** A file to send, as the composer has it. */
 export type MediaToSend = {
@@ -76,6 +92,12 @@ export type MediaToSend = {
 const isAbort = (error: unknown) => error instanceof DOMException && error.name === "AbortError";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whom a starred message or search result names: the other person of a 1:1 chat, and the sender. */
+function foundPeople(found: FoundMessage): number[] {
+  const { conversation, message } = found;
+  return conversation.type === "direct" ? [conversation.peer_id, message.sender_id] : [message.sender_id];
+}
 
 /** Everyone a message names: its sender, and the people a system message is about. */
 function peopleIn(messages: ThreadMessage[]): number[] {
@@ -146,6 +168,7 @@ export class ChatEngine {
     this.#subscribe(readEventCursor(this.#options.selfId));
     void this.#loadChats(generation);
     void this.#loadBlocked();
+    void this.#loadStarred(generation);
     // A conversation opened before the socket (a reload on /chats?with=…) loads now.
     const active = this.#state.active;
     if (active !== null) this.openConversation(active);
@@ -357,10 +380,41 @@ export class ChatEngine {
         if (event.user_id === this.#options.selfId) return;
         this.#someoneTyping(groupKey(event.group_id), event.user_id, event.is_typing, event.expires_in_ms);
         return;
+      case "message_edited": {
+        const key = this.#keyOf(event.chat_id, event.group_id);
+        if (key === null) return;
+        this.#dispatch({
+          type: "message_edited",
+          key,
+          messageId: event.message_id,
+          content: event.content,
+          editedAt: event.edited_at,
+        });
+        return;
+      }
+      case "reaction_updated": {
+        const key = this.#keyOf(event.chat_id, event.group_id);
+        if (key === null) return;
+        this.#dispatch({ type: "reactions_updated", key, messageId: event.message_id, reactions: event.reactions });
+        return;
+      }
+      case "message_starred":
+        this.#dispatch({ type: "starred_changed", messageId: event.message_id, isStarred: event.starred });
+        return;
+      case "contacts_changed":
+        this.#options.onContactsChanged?.();
+        return;
       case "resync":
         this.#resync();
         return;
     }
+  }
+
+  /** The conversation an event about a message names, if this tab knows it. */
+  #keyOf(chatId: number | null, groupId: number | null): ConversationKey | null {
+    if (groupId !== null) return groupKey(groupId);
+    const peerId = chatId === null ? undefined : this.#state.chatPeers[chatId];
+    return peerId === undefined ? null : directKey(peerId);
   }
 
   #receive(messages: MessageOutput[]) {
@@ -576,6 +630,8 @@ export class ChatEngine {
   /** Shows a conversation: loads its latest messages once, and reads it while it is on screen. */
   openConversation(key: ConversationKey) {
     this.#dispatch({ type: "active_changed", key });
+    // A message asked for elsewhere is not looked for here.
+    if (this.#state.focus && this.#state.focus.key !== key) this.#dispatch({ type: "focus_cleared" });
     if (!this.#client) return;
     const history = this.#state.conversations[key]?.history ?? "idle";
     if (history === "idle" || history === "error") void this.#loadConversation(key);
@@ -595,6 +651,7 @@ export class ChatEngine {
       this.#dispatch({ type: "history_loaded", key, messages: page.messages, hasOlder: page.next_cursor !== null });
       this.#acknowledge(key, page.messages);
       this.#ensureProfiles(peopleIn(page.messages));
+      if (this.#state.focus?.key === key) void this.#revealFocus(key);
     } catch (error) {
       if (this.#isSessionEnded(error)) return;
       if (!this.#isCurrent(generation)) return;
@@ -1029,6 +1086,161 @@ export class ChatEngine {
   /** Who got one of my messages, and who read it, with when. */
   messageInfo(messageId: number): Promise<MessageInfo> {
     return this.#api.message.info.query({ message_id: messageId });
+  }
+
+  /** Changes the text of one of my messages; everyone in the conversation sees it live. */
+  async editMessage(key: ConversationKey, message: ThreadMessage, content: string) {
+    const result = await this.#api.message.edit.mutate({ message_id: message.id, content });
+    if (result.edited_at === null) return;
+    this.#dispatch({
+      type: "message_edited",
+      key,
+      messageId: result.message_id,
+      content: result.content,
+      editedAt: result.edited_at,
+    });
+  }
+
+  /** My reaction to a message (null takes it back), shown at once and taken back if the server refuses it. */
+  async react(key: ConversationKey, messageId: number, emoji: string | null) {
+    const selfId = this.#options.selfId;
+    const current = () => this.#findMessage(key, messageId)?.reactions ?? [];
+    const previous = myReaction(current(), selfId);
+    this.#dispatch({ type: "reactions_updated", key, messageId, reactions: withReaction(current(), selfId, emoji) });
+    try {
+      const result = await this.#api.message.react.mutate({ message_id: messageId, emoji });
+      this.#dispatch({ type: "reactions_updated", key, messageId, reactions: result.reactions });
+    } catch (error) {
+      this.#dispatch({
+        type: "reactions_updated",
+        key,
+        messageId,
+        reactions: withReaction(current(), selfId, previous),
+      });
+      throw error;
+    }
+  }
+
+  #findMessage(key: ConversationKey, messageId: number): ThreadMessage | undefined {
+    const found = this.#state.conversations[key]?.messages.find((message) => message.id === messageId);
+    if (found) return found;
+    const last = this.#state.chats[key]?.lastMessage;
+    return last?.id === messageId ? last : undefined;
+  }
+
+  /** Sends copies of messages (in the order given) to chats and groups; they arrive marked "Forwarded". */
+  async forward(messageIds: number[], targets: ConversationKey[]) {
+    const userIds: number[] = [];
+    const groupIds: number[] = [];
+    for (const target of targets) {
+      const { kind, id } = parseKey(target);
+      (kind === "group" ? groupIds : userIds).push(id);
+    }
+    const generation = this.#generation;
+    const result = await this.#api.message.forward.mutate({
+      message_ids: messageIds,
+      user_ids: userIds,
+      group_ids: groupIds,
+      // One id per forward: a retry of a forward that did arrive returns the same copies.
+      client_batch_id: newClientMsgId(),
+    });
+    if (!this.#isCurrent(generation)) return;
+    if (result.direct.length > 0) this.#receive(result.direct);
+    if (result.group.length > 0) this.#receiveGroup(result.group);
+  }
+
+  /** Stars or unstars a message (shown at once, taken back if the server refuses). */
+  async setStarred(messageId: number, isStarred: boolean) {
+    this.#dispatch({ type: "starred_changed", messageId, isStarred });
+    try {
+      await this.#api.message.star.mutate({ message_id: messageId, starred: isStarred });
+    } catch (error) {
+      this.#dispatch({ type: "starred_changed", messageId, isStarred: !isStarred });
+      throw error;
+    }
+  }
+
+  /** Which messages I starred, so their bubbles show a star. */
+  async #loadStarred(generation: number) {
+    const ids: number[] = [];
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < STARRED_PAGES; page += 1) {
+        const result = await this.#api.message.starred.query({ limit: STARRED_PAGE_SIZE, cursor });
+        ids.push(...result.messages.map((item) => item.message.id));
+        if (!result.next_cursor) break;
+        cursor = result.next_cursor;
+      }
+    } catch (error) {
+      if (this.#isSessionEnded(error)) return;
+      // Stars show as they are set; the starred list fetches its own pages.
+    }
+    if (!this.#isCurrent(generation)) return;
+    // Stars set while this loaded are kept: the event or the request that set them is newer.
+    const known = Object.keys(this.#state.starred).map(Number);
+    this.#dispatch({ type: "starred_loaded", messageIds: [...new Set([...ids, ...known])] });
+  }
+
+  /** A page of my starred messages, most recently starred first. */
+  async starredMessages(cursor: string | null): Promise<FoundPage<StarredMessage>> {
+    const page = await this.#api.message.starred.query({ limit: FOUND_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    this.#ensureProfiles(page.messages.flatMap(foundPeople));
+    return page;
+  }
+
+  /** Messages whose words start with the search's words, newest first. */
+  async searchMessages(query: string, cursor: string | null): Promise<FoundPage<FoundMessage>> {
+    const page = await this.#api.message.search.query({
+      q: query,
+      limit: FOUND_PAGE_SIZE,
+      ...(cursor ? { cursor } : {}),
+    });
+    this.#ensureProfiles(page.messages.flatMap(foundPeople));
+    return page;
+  }
+
+  /**
+   * Brings a message into view in its conversation (a search result, a starred message): the
+   * pages before the newest are loaded back to it, then the message list scrolls to it.
+   */
+  showMessage(key: ConversationKey, messageId: number, seq: number) {
+    this.#dispatch({ type: "focus_requested", focus: { key, messageId, seq } });
+    if (this.#state.conversations[key]?.history === "ready") void this.#revealFocus(key);
+  }
+
+  /** The message list scrolled to the message asked for (or gave up on it). */
+  clearFocus() {
+    this.#dispatch({ type: "focus_cleared" });
+  }
+
+  /** Pages back from the oldest message shown until the focused one is loaded; the list stays gap-free. */
+  async #revealFocus(key: ConversationKey) {
+    const generation = this.#generation;
+    for (;;) {
+      const { focus, conversations } = this.#state;
+      const conversation = conversations[key];
+      if (focus?.key !== key || conversation?.history !== "ready" || !this.#isCurrent(generation)) return;
+      if (conversation.messages.some((message) => message.id === focus.messageId)) return;
+      const oldest = conversation.messages[0];
+      if (!conversation.hasOlder || !oldest || oldest.seq <= focus.seq) {
+        // Not in this history any more (deleted for me, or from before I joined the group).
+        this.#dispatch({ type: "focus_cleared" });
+        return;
+      }
+      this.#dispatch({ type: "older_loading", key });
+      try {
+        const page = await this.#page(key, { before_seq: oldest.seq }, REVEAL_PAGE_SIZE);
+        if (!page) throw new Error("No chat to page through");
+        this.#dispatch({ type: "older_loaded", key, messages: page.messages, hasOlder: page.next_cursor !== null });
+        this.#acknowledge(key, page.messages);
+        this.#ensureProfiles(peopleIn(page.messages));
+      } catch (error) {
+        this.#isSessionEnded(error);
+        this.#dispatch({ type: "older_failed", key });
+        if (this.#state.focus?.key === key) this.#dispatch({ type: "focus_cleared" });
+        return;
+      }
+    }
   }
 
   async setBlocked(peerId: number, isBlocked: boolean): Promise<string> {

@@ -400,6 +400,103 @@ describe("chatReducer with groups", () => {
   });
 });
 
+describe("chatReducer with message actions", () => {
+  const edited = new Date(2026, 0, 1, 12, 30).toISOString();
+
+  it("shows an edit in the conversation, the chat's preview and the quotes of it", () => {
+    const quoting = message(3, {
+      reply_to_message_id: 102,
+      reply_to: { id: 102, sender_id: PEER, content: "message 2", message_type: "text", is_deleted: false },
+    });
+    const state = run(
+      { type: "chats_loaded", chats: [chat({ last_message: message(2) })], cursor: null },
+      { type: "history_loaded", key: KEY, messages: [message(1), message(2), quoting], hasOlder: false },
+      { type: "message_edited", key: KEY, messageId: 102, content: "message 2, better", editedAt: edited },
+    );
+    const [, second, third] = state.conversations[KEY]?.messages ?? [];
+    expect(second).toMatchObject({ content: "message 2, better", edited_at: edited });
+    expect(third?.reply_to?.content).toBe("message 2, better");
+    expect(state.chats[KEY]?.lastMessage).toMatchObject({ id: 102, content: "message 2, better", edited_at: edited });
+  });
+
+  it("keeps the edited text when an older copy of the message comes again", () => {
+    let state = run(
+      { type: "chats_loaded", chats: [chat({ last_message: message(1), last_seq: 1, unread_count: 0 })], cursor: null },
+      { type: "history_loaded", key: KEY, messages: [message(1)], hasOlder: false },
+      { type: "message_edited", key: KEY, messageId: 101, content: "fixed", editedAt: edited },
+    );
+    // A replayed new_message event carries the text as it was sent.
+    state = chatReducer(state, { type: "messages_received", messages: [message(1)] });
+    expect(state.conversations[KEY]?.messages[0]).toMatchObject({ content: "fixed", edited_at: edited });
+    expect(state.chats[KEY]?.lastMessage).toMatchObject({ content: "fixed", edited_at: edited });
+    // An edit event older than the one shown changes nothing.
+    const before = state;
+    state = chatReducer(state, {
+      type: "message_edited",
+      key: KEY,
+      messageId: 101,
+      content: "first try",
+      editedAt: new Date(2026, 0, 1, 12, 20).toISOString(),
+    });
+    expect(state).toBe(before);
+  });
+
+  it("replaces a message's reactions, in the conversation and the preview, and ignores an unchanged list", () => {
+    const reactions = [{ emoji: "👍", count: 2, user_ids: [PEER, ME] }];
+    const state = run(
+      { type: "chats_loaded", chats: [chat({ last_message: message(2) })], cursor: null },
+      { type: "history_loaded", key: KEY, messages: [message(1), message(2)], hasOlder: false },
+      { type: "reactions_updated", key: KEY, messageId: 102, reactions },
+    );
+    expect(state.conversations[KEY]?.messages[1]?.reactions).toEqual(reactions);
+    expect(state.chats[KEY]?.lastMessage?.reactions).toEqual(reactions);
+    const again = chatReducer(state, {
+      type: "reactions_updated",
+      key: KEY,
+      messageId: 102,
+      reactions: [{ emoji: "👍", count: 2, user_ids: [PEER, ME] }],
+    });
+    expect(again).toBe(state);
+    // A page with the same reactions keeps the message as it was (no re-render).
+    const paged = chatReducer(state, {
+      type: "history_loaded",
+      key: KEY,
+      messages: [message(2, { reactions: [{ emoji: "👍", count: 2, user_ids: [PEER, ME] }] })],
+      hasOlder: false,
+    });
+    expect(paged.conversations[KEY]?.messages[1]).toBe(state.conversations[KEY]?.messages[1]);
+  });
+
+  it("updates a group message's reactions by its group", () => {
+    const reactions = [{ emoji: "🙏", count: 1, user_ids: [BEN] }];
+    const state = run(
+      { type: "history_loaded", key: groupKey(GROUP), messages: [groupMessage(1), groupMessage(2)], hasOlder: false },
+      { type: "reactions_updated", key: groupKey(GROUP), messageId: groupMessage(2).id, reactions },
+    );
+    expect(state.conversations[groupKey(GROUP)]?.messages.map((item) => item.reactions)).toEqual([[], reactions]);
+  });
+
+  it("keeps the starred set from the list and from live stars", () => {
+    let state = run(
+      { type: "starred_loaded", messageIds: [101, 102] },
+      { type: "starred_changed", messageId: 103, isStarred: true },
+      { type: "starred_changed", messageId: 101, isStarred: false },
+    );
+    expect(Object.keys(state.starred).map(Number)).toEqual([102, 103]);
+    const before = state;
+    state = chatReducer(state, { type: "starred_changed", messageId: 102, isStarred: true });
+    expect(state).toBe(before);
+  });
+
+  it("asks for a message to be shown until the list has shown it", () => {
+    const focus = { key: KEY, messageId: 101, seq: 1 };
+    let state = run({ type: "focus_requested", focus });
+    expect(state.focus).toEqual(focus);
+    state = chatReducer(state, { type: "focus_cleared" });
+    expect(state.focus).toBeNull();
+  });
+});
+
 describe("buildRows", () => {
   it("separates days, marks where unread messages start and groups by sender", () => {
     const rows = buildRows(

@@ -9,6 +9,7 @@ import type {
   MessageStatus,
   MessageType,
   PublicProfile,
+  ReactionSummary,
 } from "@parley/sdk";
 
 /**
@@ -119,6 +120,9 @@ export type Conversation = {
 
 export type ConnectionState = "connecting" | "online" | "offline";
 
+/** A message to bring into view once its conversation shows it (a search result, a starred message). */
+export type MessageFocus = { key: ConversationKey; messageId: number; seq: number };
+
 export type ChatState = {
   selfId: number;
   chats: Readonly<Record<ConversationKey, ChatSummary>>;
@@ -131,6 +135,9 @@ export type ChatState = {
   /** Who is typing in each conversation, in the order they started. */
   typing: Readonly<Record<ConversationKey, readonly number[]>>;
   blocked: Readonly<Record<number, true>>;
+  /** The messages I starred, by id (the server's messages don't say, so this set is kept here). */
+  starred: Readonly<Record<number, true>>;
+  focus: MessageFocus | null;
   chatList: { status: "loading" | "ready" | "error"; error: string | null; cursor: string | null };
   connection: ConnectionState;
   active: ConversationKey | null;
@@ -174,6 +181,12 @@ export type ChatAction =
   | { type: "status_updated"; chatId: number; status: MessageStatus; messageIds: number[]; upToSeq: number | null }
   | { type: "group_status_updated"; groupId: number; status: MessageStatus; upToSeq: number }
   | { type: "message_deleted"; key: ConversationKey; messageId: number; forEveryone: boolean }
+  | { type: "message_edited"; key: ConversationKey; messageId: number; content: string; editedAt: string }
+  | { type: "reactions_updated"; key: ConversationKey; messageId: number; reactions: ReactionSummary[] }
+  | { type: "starred_loaded"; messageIds: number[] }
+  | { type: "starred_changed"; messageId: number; isStarred: boolean }
+  | { type: "focus_requested"; focus: MessageFocus }
+  | { type: "focus_cleared" }
   | { type: "chat_read"; chatId: number; upToSeq: number; unreadCount: number }
   | { type: "group_read"; groupId: number; unreadCount: number }
   | { type: "presence"; userId: number; isOnline: boolean; lastSeen: string | null }
@@ -196,6 +209,8 @@ export function initialChatState(selfId: number): ChatState {
     conversations: {},
     typing: {},
     blocked: {},
+    starred: {},
+    focus: null,
     chatList: { status: "loading", error: null, cursor: null },
     connection: "connecting",
     active: null,
@@ -245,11 +260,15 @@ function mergeMessage<M extends ThreadMessage>(known: M, incoming: M): M {
   const isDeleted = known.is_deleted || incoming.is_deleted;
   const status = laterStatus(known.status, incoming.status);
   const replyTo = incoming.reply_to ?? known.reply_to;
+  // Edits only move forward: a replayed copy from before the edit keeps the edited text.
+  const keepsEdit = isLaterEdit(known.edited_at, incoming.edited_at);
   const merged: M = {
     ...incoming,
     status,
     is_deleted: isDeleted,
-    content: isDeleted ? null : incoming.content,
+    content: isDeleted ? null : keepsEdit ? known.content : incoming.content,
+    edited_at: keepsEdit ? known.edited_at : incoming.edited_at,
+    reactions: sameReactions(known.reactions, incoming.reactions) ? known.reactions : incoming.reactions,
     media: isDeleted ? null : incoming.media,
     location: isDeleted ? null : incoming.location,
     reply_to: replyTo && known.reply_to?.is_deleted ? { ...replyTo, is_deleted: true, content: null } : replyTo,
@@ -258,8 +277,31 @@ function mergeMessage<M extends ThreadMessage>(known: M, incoming: M): M {
     merged.status === known.status &&
     merged.is_deleted === known.is_deleted &&
     merged.content === known.content &&
-    merged.reply_to?.is_deleted === known.reply_to?.is_deleted;
+    merged.edited_at === known.edited_at &&
+    merged.reactions === known.reactions &&
+    merged.reply_to?.is_deleted === known.reply_to?.is_deleted &&
+    merged.reply_to?.content === known.reply_to?.content;
   return isSame ? known : merged;
+}
+
+function isLaterEdit(known: string | null, incoming: string | null): boolean {
+  if (known === null) return false;
+  return incoming === null || Date.parse(known) > Date.parse(incoming);
+}
+
+function sameReactions(a: readonly ReactionSummary[], b: readonly ReactionSummary[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return a.every((entry, index) => {
+    const other = b[index];
+    return (
+      other !== undefined &&
+      entry.emoji === other.emoji &&
+      entry.count === other.count &&
+      entry.user_ids.length === other.user_ids.length &&
+      entry.user_ids.every((id, at) => other.user_ids[at] === id)
+    );
+  });
 }
 
 /** Adds messages to an oldest-first list, one per id, keeping it sorted by seq. */
@@ -542,7 +584,9 @@ function deleteMessage(state: ChatState, action: Extract<ChatAction, { type: "me
     if (message.id === action.messageId && message.is_deleted) return message;
     return {
       ...message,
-      ...(message.id === action.messageId ? { is_deleted: true, content: null, media: null, location: null } : {}),
+      ...(message.id === action.messageId
+        ? { is_deleted: true, content: null, media: null, location: null, reactions: [] }
+        : {}),
       reply_to:
         quotesIt && message.reply_to ? { ...message.reply_to, is_deleted: true, content: null } : message.reply_to,
     };
@@ -566,6 +610,50 @@ function deleteMessage(state: ChatState, action: Extract<ChatAction, { type: "me
     const remaining = next.conversations[key]?.messages.at(-1) ?? null;
     return { ...chat, lastMessage: remaining } as ChatSummary;
   });
+}
+
+/** Applies a change to every message of a conversation and to its chat's preview, keeping what it leaves alone. */
+function mapMessages(
+  state: ChatState,
+  key: ConversationKey,
+  change: <M extends ThreadMessage>(message: M) => M,
+): ChatState {
+  const next = withConversation(state, key, (conversation) => {
+    let isChanged = false;
+    const messages = conversation.messages.map((message) => {
+      const changed = change(message);
+      if (changed !== message) isChanged = true;
+      return changed;
+    });
+    return isChanged ? { ...conversation, messages } : conversation;
+  });
+  return withChat(next, key, (chat) => {
+    if (!chat.lastMessage) return chat;
+    const lastMessage = change(chat.lastMessage);
+    return lastMessage === chat.lastMessage ? chat : ({ ...chat, lastMessage } as ChatSummary);
+  });
+}
+
+function editMessage(state: ChatState, action: Extract<ChatAction, { type: "message_edited" }>): ChatState {
+  const { messageId, content, editedAt } = action;
+  return mapMessages(state, action.key, (message) => {
+    const isIt = message.id === messageId && !message.is_deleted && !isLaterEdit(message.edited_at, editedAt);
+    const quotesIt = message.reply_to?.id === messageId && !message.reply_to.is_deleted;
+    if (!isIt && !quotesIt) return message;
+    return {
+      ...message,
+      ...(isIt ? { content, edited_at: editedAt } : {}),
+      reply_to: quotesIt && message.reply_to ? { ...message.reply_to, content } : message.reply_to,
+    };
+  });
+}
+
+function updateReactions(state: ChatState, action: Extract<ChatAction, { type: "reactions_updated" }>): ChatState {
+  return mapMessages(state, action.key, (message) =>
+    message.id === action.messageId && !sameReactions(message.reactions, action.reactions)
+      ? { ...message, reactions: action.reactions }
+      : message,
+  );
 }
 
 function markRead(state: ChatState, action: Extract<ChatAction, { type: "chat_read" }>): ChatState {
@@ -737,6 +825,23 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return bumpMine(state, groupKey(action.groupId), (message) => message.seq <= action.upToSeq, action.status);
     case "message_deleted":
       return deleteMessage(state, action);
+    case "message_edited":
+      return editMessage(state, action);
+    case "reactions_updated":
+      return updateReactions(state, action);
+    case "starred_loaded":
+      return { ...state, starred: Object.fromEntries(action.messageIds.map((id) => [id, true as const])) };
+    case "starred_changed": {
+      if (Boolean(state.starred[action.messageId]) === action.isStarred) return state;
+      const starred = { ...state.starred };
+      if (action.isStarred) starred[action.messageId] = true;
+      else delete starred[action.messageId];
+      return { ...state, starred };
+    }
+    case "focus_requested":
+      return { ...state, focus: action.focus };
+    case "focus_cleared":
+      return state.focus === null ? state : { ...state, focus: null };
     case "chat_read":
       return markRead(state, action);
     case "group_read":
@@ -750,7 +855,8 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         ...state,
         profiles: {
           ...state.profiles,
-          [action.userId]: { ...profile, is_online: action.isOnline, last_seen: action.lastSeen ?? profile.last_seen },
+          // Going offline with no last seen means it is hidden from us now (privacy, a block): clear it.
+          [action.userId]: { ...profile, is_online: action.isOnline, last_seen: action.isOnline ? profile.last_seen : action.lastSeen },
         },
       };
     }
