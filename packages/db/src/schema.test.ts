@@ -41,7 +41,7 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
       else await handle.close();
     });
 
-    it("has all eight tables of the spec plus sessions, the event log, group receipts and media", async () => {
+    it("has all eight tables of the spec plus sessions, the event log, group receipts, media, reactions and stars", async () => {
       const result = await handle.db.execute<{ table_name: string }>(
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
@@ -55,9 +55,11 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
         "groups",
         "hidden_messages",
         "media",
+        "message_reactions",
         "message_status",
         "messages",
         "sessions",
+        "starred_messages",
         "user_event_counters",
         "user_events",
         "users",
