@@ -20,42 +20,14 @@ import sharp from "sharp";
 import { createUploadInput } from "@parley/validators";
 
 import * as media from "../services/media/media";
+import { measure, parseOptions, printTable } from "./measure";
 import { createTestRuntime, makeUser } from "../test";
 import { createApiHttpHandler } from "../transport/http";
 
-const args = new Map(
-  process.argv.slice(2).map((arg) => {
-    const [key, value] = arg.replace(/^--/, "").split("=");
-    return [key ?? "", value ?? ""];
-  }),
-);
+const args = parseOptions();
 const photoCount = Number(args.get("photos") ?? 24);
 const documentCount = Number(args.get("documents") ?? 8);
 const concurrencies = (args.get("concurrency") ?? "1,4").split(",").map(Number);
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-};
-
-/** Runs `task` `count` times, `concurrency` at a time; per-task latencies and tasks per second. */
-async function measure(count: number, concurrency: number, task: (index: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const index = next++;
-        const began = performance.now();
-        await task(index);
-        latencies.push(performance.now() - began);
-      }
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  return { perSecond: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
 
 /** A 12-megapixel phone photo: smooth shapes with sensor-like noise, JPEG quality 85. */
 async function phonePhoto(): Promise<Buffer> {
@@ -112,9 +84,7 @@ try {
   }
 
   const header = ["file", "at once", "files/s", "p50 ms", "p99 ms", "baseline files/s", "× baseline"];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-  process.stdout.write(`${[line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n")}\n`);
+  printTable(header, rows);
   process.stdout.write(
     "\nfiles/s and latency: createUpload + HTTP PUT + complete (sniff, decode, re-encode without EXIF, thumbnail, write checked copy).\n" +
       "Baseline: sharp thumbnail + EXIF-free re-encode, written to disk (photos); writing and reading the file (documents); same run.\n",

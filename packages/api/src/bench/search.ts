@@ -13,14 +13,10 @@ import { sql } from "drizzle-orm";
 import { executeRows } from "@parley/db";
 
 import { searchMessages } from "../services/message-actions";
+import { measure, parseOptions, printTable } from "./measure";
 import { createTestRuntime, makeUser, type TestRuntime, type TestShape } from "../test";
 
-const args = new Map(
-  process.argv.slice(2).map((arg) => {
-    const [key, value] = arg.replace(/^--/, "").split("=");
-    return [key ?? "", value ?? ""];
-  }),
-);
+const args = parseOptions();
 const chats = Number(args.get("chats") ?? 200);
 const perChat = Number(args.get("per-chat") ?? 500);
 const queries = Number(args.get("queries") ?? 300);
@@ -32,28 +28,6 @@ const vocabulary = (
   "doctor appointment school homework project deadline invoice payment rent apartment keys parking traffic " +
   "weather rain sunny snow jacket shoes market groceries bread cheese wine pizza pasta salad chocolate cake"
 ).split(" ");
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-};
-
-async function measure(count: number, concurrency: number, task: (index: number) => Promise<unknown>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const index = next++;
-        const began = performance.now();
-        await task(index);
-        latencies.push(performance.now() - began);
-      }
-    }),
-  );
-  return { perSecond: count / ((performance.now() - start) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
 
 /** `chats` peers for `ownerId` and for a stranger, each chat with `perChat` messages of 6–14 random words. */
 async function seed(runtime: TestRuntime, ownerId: number, strangerId: number) {
@@ -132,9 +106,7 @@ for (const shape of shapes) {
 }
 
 const header = ["shape", "searches/s", "p50 ms", "p99 ms", "results/search", "baseline: bare FTS/s", "baseline: select 1/s", "× bare FTS"];
-const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-process.stdout.write(`\n${[line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n")}\n`);
+printTable(header, rows);
 process.stdout.write(
   `\n${chats} chats × ${perChat} messages visible to the searcher, as many hidden from them; ${queries} random prefix searches, 4 at a time.\n` +
     "Search: message.search's service (visibility, hidden messages, media, reactions). Baselines, same run and database:\n" +

@@ -1,8 +1,16 @@
 "use client";
 
-import { DevicesIcon, GroupIcon, LockIcon, LogOutIcon, MoreIcon } from "~/components/ui/icons";
+import {
+  ContactsIcon,
+  DevicesIcon,
+  GroupIcon,
+  LockIcon,
+  LogOutIcon,
+  MoreIcon,
+  PersonIcon,
+} from "~/components/ui/icons";
 import { Menu } from "~/components/ui/menu";
-import { ContactsIcon, PersonIcon } from "~/components/ui/people-icons";
+
 import { Spinner } from "~/components/ui/spinner";
 
 import { headerButtonClass, headerButtonOpenClass } from "./header-button";

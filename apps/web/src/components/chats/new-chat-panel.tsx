@@ -7,13 +7,12 @@ import type { PublicProfile } from "@parley/sdk";
 import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import { Button } from "~/components/ui/button";
-import { ArrowLeftIcon } from "~/components/ui/icons";
 import { PhoneField } from "~/components/ui/phone-field";
 import { formatPhoneNumber } from "~/lib/phone";
 
 import { useChatEngine } from "./chat-engine";
 import { displayName } from "./display-name";
-import { headerButtonClass } from "./header-button";
+import { SidePanel } from "./side-panel";
 import { usePhoneLookup } from "./use-phone-lookup";
 
 type NewChatPanelProps = {
@@ -39,20 +38,8 @@ export function NewChatPanel({ initialPhone, onClose, onOpen }: NewChatPanelProp
   }
 
   return (
-    <section
-      aria-label="New chat"
-      onKeyDown={(event) => {
-        if (event.key === "Escape") onClose();
-      }}
-      className="absolute inset-0 z-20 flex animate-fade-in flex-col bg-panel"
-    >
-      <header className="flex h-16 shrink-0 items-center gap-4 bg-panel-muted px-3">
-        <button type="button" aria-label="Back to chats" title="Back" onClick={onClose} className={headerButtonClass}>
-          <ArrowLeftIcon className="size-5" />
-        </button>
-        <h2 className="text-[17px] font-medium text-ink">New chat</h2>
-      </header>
-      <div className="flex-1 overflow-y-auto px-5 py-6">
+    <SidePanel title="New chat" onClose={onClose}>
+      <div className="px-5 py-6">
         <form onSubmit={handleSubmit} noValidate className="space-y-4">
           <p className="text-sm leading-5 text-ink-muted">
             Enter the phone number of someone on Parley to message them.
@@ -97,6 +84,6 @@ export function NewChatPanel({ initialPhone, onClose, onOpen }: NewChatPanelProp
           </div>
         )}
       </div>
-    </section>
+    </SidePanel>
   );
 }

@@ -5,10 +5,10 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { FoundMessage } from "@parley/sdk";
 
 import { useChatEngine, useChatState } from "~/components/chats/chat-engine";
-import { headerButtonClass } from "~/components/chats/header-button";
+import { SidePanel } from "~/components/chats/side-panel";
 import { useNameOf } from "~/components/chats/use-name-of";
 import { Alert } from "~/components/ui/alert";
-import { ArrowLeftIcon, StarIcon } from "~/components/ui/icons";
+import { StarIcon } from "~/components/ui/icons";
 import { Spinner } from "~/components/ui/spinner";
 import { toApiProblem } from "~/lib/api-error";
 import type { StarredMessage } from "~/lib/chat/engine";
@@ -96,20 +96,8 @@ export function StarredPanel({ onClose, onOpen }: StarredPanelProps) {
   const shown = loaded?.messages.filter((item) => starred[item.message.id]) ?? [];
 
   return (
-    <section
-      aria-label="Starred messages"
-      onKeyDown={(event) => {
-        if (event.key === "Escape") onClose();
-      }}
-      className="absolute inset-0 z-20 flex animate-fade-in flex-col bg-panel"
-    >
-      <header className="flex h-16 shrink-0 items-center gap-4 bg-panel-muted px-3">
-        <button type="button" aria-label="Back to chats" title="Back" onClick={onClose} className={headerButtonClass}>
-          <ArrowLeftIcon className="size-5" />
-        </button>
-        <h2 className="text-[17px] font-medium text-ink">Starred messages</h2>
-      </header>
-      <div className="min-h-0 flex-1 overflow-y-auto" aria-busy={loaded === null && !error}>
+    <SidePanel title="Starred messages" onClose={onClose}>
+      <div aria-busy={loaded === null && !error}>
         {error && <Alert className="m-3">{error}</Alert>}
         {loaded === null && !error ? (
           <div className="flex justify-center py-8 text-ink-faint">
@@ -154,6 +142,6 @@ export function StarredPanel({ onClose, onOpen }: StarredPanelProps) {
           </div>
         )}
       </div>
-    </section>
+    </SidePanel>
   );
 }

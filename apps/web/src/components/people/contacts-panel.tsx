@@ -8,19 +8,22 @@ import type { ContactOutput } from "@parley/sdk";
 import { BlockDialog } from "~/components/chats/block-dialog";
 import { useChatEngine, useChatState } from "~/components/chats/chat-engine";
 import { ConfirmDialog } from "~/components/chats/confirm-dialog";
+import { SidePanel } from "~/components/chats/side-panel";
 import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import {
   BlockIcon,
+  ChatIcon,
   ChevronDownIcon,
   CloseIcon,
   PencilIcon,
   PersonAddIcon,
   SearchIcon,
   TrashIcon,
+  UploadIcon,
 } from "~/components/ui/icons";
 import { Menu, type MenuItem } from "~/components/ui/menu";
-import { ChatIcon, UploadIcon } from "~/components/ui/people-icons";
+
 import { Spinner } from "~/components/ui/spinner";
 import { toApiProblem } from "~/lib/api-error";
 import { formatPhoneNumber } from "~/lib/phone";
@@ -28,7 +31,6 @@ import { useTRPC } from "~/trpc/react";
 
 import { ContactFormDialog } from "./contact-form-dialog";
 import { ImportContactsDialog } from "./import-contacts-dialog";
-import { SidePanel } from "./side-panel";
 import { useContacts, useRefreshContacts } from "./use-contacts";
 
 type ContactsPanelProps = {

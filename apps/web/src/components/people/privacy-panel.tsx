@@ -8,6 +8,7 @@ import type { Me, PublicProfile, Visibility } from "@parley/sdk";
 import { BlockDialog } from "~/components/chats/block-dialog";
 import { useChatEngine, useChatState } from "~/components/chats/chat-engine";
 import { displayName } from "~/components/chats/display-name";
+import { PanelSection, SidePanel } from "~/components/chats/side-panel";
 import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import { Dialog, dialogButtonClass } from "~/components/ui/dialog";
@@ -18,7 +19,6 @@ import { personName } from "~/lib/people/contact-names";
 import { formatPhoneNumber } from "~/lib/phone";
 import { useTRPC } from "~/trpc/react";
 
-import { PanelSection, SidePanel } from "./side-panel";
 import { useContactNames, useContacts } from "./use-contacts";
 
 const choices: { value: Visibility; label: string }[] = [

@@ -6,19 +6,18 @@ import { z } from "zod";
 
 import { DEFAULT_ALLOWED_MEDIA_TYPES, MEDIA_MAX_BYTES, updateMeInput, type Me } from "@parley/validators";
 
+import { SidePanel } from "~/components/chats/side-panel";
 import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import { Button } from "~/components/ui/button";
-import { TrashIcon } from "~/components/ui/icons";
-import { CameraIcon } from "~/components/ui/people-icons";
+import { CameraIcon, TrashIcon } from "~/components/ui/icons";
+
 import { Spinner } from "~/components/ui/spinner";
 import { TextField } from "~/components/ui/text-field";
 import { toApiProblem } from "~/lib/api-error";
 import { putFile, UploadError } from "~/lib/chat/upload";
 import { formatPhoneNumber } from "~/lib/phone";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
-
-import { SidePanel } from "./side-panel";
 
 /** WhatsApp's limit, and the server's (updateMeInput). */
 const ABOUT_MAX_LENGTH = 139;

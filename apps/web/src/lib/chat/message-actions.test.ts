@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { MessageOutput } from "@parley/sdk";
 
 import { canEdit, canForward, foundKey, myReaction, toggledReaction, withReaction } from "./message-actions";
+import { directMessage } from "./test-fixtures";
 import { directKey, groupKey } from "./state";
 
 const ME = 1;
@@ -41,29 +42,7 @@ describe("reactions", () => {
   });
 });
 
-function message(overrides: Partial<MessageOutput> = {}): MessageOutput {
-  return {
-    id: 10,
-    chat_id: 1,
-    seq: 1,
-    sender_id: ME,
-    receiver_id: ANA,
-    client_msg_id: null,
-    content: "hello",
-    message_type: "text",
-    status: "sent",
-    reply_to_message_id: null,
-    reply_to: null,
-    media: null,
-    location: null,
-    is_forwarded: false,
-    edited_at: null,
-    reactions: [],
-    is_deleted: false,
-    created_at: new Date(2026, 0, 1, 12, 0).toISOString(),
-    ...overrides,
-  };
-}
+const message = (overrides: Partial<MessageOutput> = {}) => directMessage({ sender_id: ME, receiver_id: ANA, ...overrides });
 
 describe("canEdit", () => {
   const at = (minutes: number) => new Date(2026, 0, 1, 12, minutes);

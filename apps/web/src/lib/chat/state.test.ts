@@ -13,6 +13,7 @@ import {
   type ChatState,
   type OutgoingMessage,
 } from "./state";
+import { directMessage } from "./test-fixtures";
 
 const ME = 1;
 const PEER = 2;
@@ -20,7 +21,7 @@ const CHAT = 10;
 const KEY = directKey(PEER);
 
 function message(seq: number, overrides: Partial<MessageOutput> = {}): MessageOutput {
-  return {
+  return directMessage({
     id: 100 + seq,
     chat_id: CHAT,
     seq,
@@ -28,19 +29,9 @@ function message(seq: number, overrides: Partial<MessageOutput> = {}): MessageOu
     receiver_id: ME,
     client_msg_id: `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`,
     content: `message ${seq}`,
-    message_type: "text",
-    status: "sent",
-    reply_to_message_id: null,
-    reply_to: null,
-    media: null,
-    location: null,
-    is_forwarded: false,
-    edited_at: null,
-    reactions: [],
-    is_deleted: false,
     created_at: new Date(2026, 0, 1, 12, seq).toISOString(),
     ...overrides,
-  };
+  });
 }
 
 function chat(overrides: Partial<ChatOutput> = {}): ChatOutput {

@@ -1,0 +1,26 @@
+import type { MessageOutput } from "@parley/sdk";
+
+/** A plain 1:1 text message for unit tests; give what the test is about. */
+export function directMessage(overrides: Partial<MessageOutput> = {}): MessageOutput {
+  return {
+    id: 10,
+    chat_id: 1,
+    seq: 1,
+    sender_id: 1,
+    receiver_id: 2,
+    client_msg_id: null,
+    content: "hello",
+    message_type: "text",
+    status: "sent",
+    reply_to_message_id: null,
+    reply_to: null,
+    media: null,
+    location: null,
+    is_forwarded: false,
+    edited_at: null,
+    reactions: [],
+    is_deleted: false,
+    created_at: new Date(2026, 0, 1, 12, 0).toISOString(),
+    ...overrides,
+  };
+}
