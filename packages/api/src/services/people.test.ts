@@ -12,7 +12,9 @@ import { blockUser, unblockUser } from "./blocks";
 import { sendTyping } from "./chats";
 import * as contacts from "./contacts";
 import * as messages from "./messages";
-import { connectPresence, disconnectPresence, getUserProfile, updatePrivacy } from "./presence";
+import * as groupMessages from "./group-messages";
+import * as groups from "./groups";
+import { connectPresence, disconnectPresence, findUserByPhone, getUserProfile, updatePrivacy } from "./presence";
 import { updateMe } from "./user";
 
 const text = (receiver_id: number, content: string) => ({
@@ -116,6 +118,25 @@ describe.each<TestShape>(["scaled", "embedded"])("people on the %s shape", (shap
 
     await updatePrivacy(runtime, ana, { last_seen: "nobody" });
     expect((await getUserProfile(runtime, ben, ana)).last_seen).toBeNull();
+  });
+
+  it("privacy holds on every path that shows a person: search by number, contacts, group members, message info", async () => {
+    const [ana, ben] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben")];
+    await updateMe(runtime, ana, { status_message: "Busy", profile_picture_url: "https://example.com/ana.png" });
+    await runtime.db.update(schema.users).set({ lastSeen: new Date() }).where(eq(schema.users.id, ana));
+    await updatePrivacy(runtime, ana, { last_seen: "nobody", about: "nobody", profile_picture: "nobody" });
+    const hidden = { status_message: null, profile_picture_url: null, last_seen: null, is_online: false };
+
+    expect(await findUserByPhone(runtime, ben, await phoneOf(ana))).toMatchObject(hidden);
+    expect((await contacts.addContact(runtime, ben, { phone_number: await phoneOf(ana), name: "Ana" })).user).toMatchObject(hidden);
+    const group = await groups.createGroup(runtime, ben, { name: "Privacy", member_ids: [ana] });
+    expect(group.members.find((member) => member.user_id === ana)?.profile).toMatchObject(hidden);
+    const sent = await groupMessages.sendGroupMessage(runtime, ben, { group_id: group.id, content: "hi", message_type: "text", client_msg_id: randomUUID() });
+    expect((await messages.messageInfo(runtime, ben, sent.id)).recipients.find((recipient) => recipient.user_id === ana)?.profile).toMatchObject(hidden);
+    // "My contacts": Ben is in Ana's contacts now, so he sees it all again.
+    await updatePrivacy(runtime, ana, { last_seen: "contacts", about: "contacts", profile_picture: "contacts" });
+    await contacts.addContact(runtime, ana, { phone_number: await phoneOf(ben), name: "Ben" });
+    expect(await findUserByPhone(runtime, ben, await phoneOf(ana))).toMatchObject({ status_message: "Busy", profile_picture_url: "https://example.com/ana.png" });
   });
 
   it("presence goes only to those allowed; a blocked person hears no presence or typing", async () => {
