@@ -3,8 +3,7 @@
 import { useState, type ReactNode } from "react";
 
 import { Alert } from "~/components/ui/alert";
-import { Dialog, dialogButtonClass } from "~/components/ui/dialog";
-import { Spinner } from "~/components/ui/spinner";
+import { CancelAndConfirm, Dialog } from "~/components/ui/dialog";
 import { toApiProblem } from "~/lib/api-error";
 
 type ConfirmDialogProps = {
@@ -39,20 +38,13 @@ export function ConfirmDialog({ title, description, confirmLabel, onConfirm, onC
       description={description}
       onClose={onClose}
       actions={
-        <>
-          <button type="button" className={dialogButtonClass()} onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className={dialogButtonClass("danger")}
-            disabled={isPending}
-            onClick={() => void confirm()}
-          >
-            {isPending && <Spinner className="size-4" />}
-            {confirmLabel}
-          </button>
-        </>
+        <CancelAndConfirm
+          label={confirmLabel}
+          onCancel={onClose}
+          onConfirm={() => void confirm()}
+          variant="danger"
+          isPending={isPending}
+        />
       }
     >
       {error && <Alert className="mt-4">{error}</Alert>}

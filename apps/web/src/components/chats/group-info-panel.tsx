@@ -8,7 +8,7 @@ import { updateGroupInput } from "@parley/validators";
 import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import { Button } from "~/components/ui/button";
-import { Dialog, dialogButtonClass } from "~/components/ui/dialog";
+import { CancelAndConfirm, Dialog } from "~/components/ui/dialog";
 import { ChevronDownIcon, CloseIcon, LogOutIcon, PencilIcon, PersonAddIcon, TrashIcon } from "~/components/ui/icons";
 import { Menu, type MenuItem } from "~/components/ui/menu";
 import { Spinner } from "~/components/ui/spinner";
@@ -323,20 +323,13 @@ function AddMembersDialog({
       title="Add members"
       onClose={onClose}
       actions={
-        <>
-          <button type="button" className={dialogButtonClass()} onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className={dialogButtonClass("primary")}
-            disabled={isPending || selected.length === 0}
-            onClick={() => void add()}
-          >
-            {isPending && <Spinner className="size-4" />}
-            Add
-          </button>
-        </>
+        <CancelAndConfirm
+          label="Add"
+          onCancel={onClose}
+          onConfirm={() => void add()}
+          isPending={isPending}
+          isDisabled={selected.length === 0}
+        />
       }
     >
       <div className="mt-4 max-h-[60vh] overflow-y-auto">

@@ -9,9 +9,8 @@ import { useNameOf } from "~/components/chats/use-name-of";
 import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import { cx } from "~/components/ui/cx";
-import { Dialog, dialogButtonClass } from "~/components/ui/dialog";
+import { CancelAndConfirm, Dialog } from "~/components/ui/dialog";
 import { CheckboxIcon, SearchIcon } from "~/components/ui/icons";
-import { Spinner } from "~/components/ui/spinner";
 import { toApiProblem } from "~/lib/api-error";
 import { sortedChats, type ConversationKey } from "~/lib/chat/state";
 
@@ -83,20 +82,13 @@ export function ForwardDialog({ messageIds, onClose, onForwarded }: ForwardDialo
       description={`Choose up to ${MAX_CHATS} chats.`}
       onClose={onClose}
       actions={
-        <>
-          <button type="button" className={dialogButtonClass()} onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className={dialogButtonClass("primary")}
-            disabled={chosen.length === 0 || isSending}
-            onClick={() => void send()}
-          >
-            {isSending && <Spinner className="size-4" />}
-            Forward
-          </button>
-        </>
+        <CancelAndConfirm
+          label="Forward"
+          onCancel={onClose}
+          onConfirm={() => void send()}
+          isPending={isSending}
+          isDisabled={chosen.length === 0}
+        />
       }
     >
       <label className="relative mt-4 block">

@@ -6,8 +6,7 @@ import { useId, useMemo, useState } from "react";
 import { CONTACT_IMPORT_MAX, type ContactOutput } from "@parley/validators";
 
 import { Alert } from "~/components/ui/alert";
-import { Dialog, dialogButtonClass } from "~/components/ui/dialog";
-import { Spinner } from "~/components/ui/spinner";
+import { CancelAndConfirm, Dialog, dialogButtonClass } from "~/components/ui/dialog";
 import { toApiProblem } from "~/lib/api-error";
 import { parseContacts, type ParsedContact, type ParsedContacts } from "~/lib/people/parse-contacts";
 import { useTRPC } from "~/trpc/react";
@@ -136,20 +135,13 @@ export function ImportContactsDialog({ onClose, onMessage }: ImportContactsDialo
       description="From a vCard (.vcf) or CSV file exported by your phone or mail program, or pasted, one per line: name, number. Numbers need their country code (+44…)."
       onClose={onClose}
       actions={
-        <>
-          <button type="button" className={dialogButtonClass()} onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className={dialogButtonClass("primary")}
-            disabled={importContacts.isPending || count === 0 || isTooMany}
-            onClick={() => void submit()}
-          >
-            {importContacts.isPending && <Spinner className="size-4" />}
-            {count > 0 ? `Import ${plural(count, "contact")}` : "Import"}
-          </button>
-        </>
+        <CancelAndConfirm
+          label={count > 0 ? `Import ${plural(count, "contact")}` : "Import"}
+          onCancel={onClose}
+          onConfirm={() => void submit()}
+          isPending={importContacts.isPending}
+          isDisabled={count === 0 || isTooMany}
+        />
       }
     >
       <div className="mt-4 space-y-4">

@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
 
 import { cx } from "./cx";
+import { Spinner } from "./spinner";
 
 type DialogProps = {
   title: string;
@@ -73,5 +74,39 @@ export function dialogButtonClass(variant: "primary" | "plain" | "danger" = "pla
     variant === "primary" && "bg-accent text-accent-ink hover:bg-accent-strong",
     variant === "danger" && "bg-danger text-white hover:opacity-90",
     variant === "plain" && "border border-field-line text-accent-strong hover:bg-panel-hover",
+  );
+}
+
+/** The usual pair of dialog buttons: Cancel, and the action (with a spinner while it runs). */
+export function CancelAndConfirm({
+  label,
+  onCancel,
+  onConfirm,
+  variant = "primary",
+  isPending = false,
+  isDisabled = false,
+}: {
+  label: ReactNode;
+  onCancel: () => void;
+  onConfirm: () => void;
+  variant?: "primary" | "danger";
+  isPending?: boolean;
+  isDisabled?: boolean;
+}) {
+  return (
+    <>
+      <button type="button" className={dialogButtonClass()} onClick={onCancel}>
+        Cancel
+      </button>
+      <button
+        type="button"
+        className={dialogButtonClass(variant)}
+        disabled={isPending || isDisabled}
+        onClick={onConfirm}
+      >
+        {isPending && <Spinner className="size-4" />}
+        {label}
+      </button>
+    </>
   );
 }
