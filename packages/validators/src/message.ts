@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { idSchema } from "./common";
-import { CAPTION_MAX_LENGTH, locationInput, locationOutput, mediaIdSchema, mediaOutput } from "./media";
+import { CAPTION_MAX_LENGTH, locationInput, locationOutput, mediaIdSchema, mediaKindSchema, mediaOutput } from "./media";
 
 export const MESSAGE_MAX_LENGTH = 4096;
 
@@ -69,6 +69,17 @@ export const replyPreviewOutput = z.object({
   content: z.string().nullable(),
   message_type: messageTypeSchema,
   is_deleted: z.boolean(),
+  media: z
+    .object({
+      id: z.uuid(),
+      kind: mediaKindSchema,
+      file_name: z.string().nullable(),
+      is_voice_note: z.boolean(),
+      has_thumbnail: z.boolean(),
+    })
+    .nullable()
+    .meta({ description: "The quoted file, enough to label it (\"report.pdf\", \"Voice message\") and show its thumbnail" }),
+  location_name: z.string().nullable(),
 });
 
 /** Reactions on a message, one entry per emoji, most used first. */

@@ -9,13 +9,14 @@ import type { Deps } from "../runtime";
 import { blockStateBetween } from "./blocks";
 import { publishEphemeral } from "./events";
 import { selectGroupChats } from "./groups";
-import { findChatForMember, noSuchChat, peerOf, receiptsOffIn, toMessageOutput } from "./messages";
+import { findChatForMember, noSuchChat, peerOf, receiptsOffIn, replyColumns, toMessageOutput } from "./messages";
 import { toPublicProfile, viewerStanding } from "./user";
 
 const peers = alias(schema.users, "peer");
 const lastMessages = alias(schema.messages, "last_message");
 const lastStatuses = alias(schema.messageStatus, "last_status");
 const quoted = alias(schema.messages, "quoted");
+const quotedMedia = alias(schema.media, "quoted_media");
 const lastMedia = alias(schema.media, "last_media");
 
 // Typing indicators disappear on the client unless refreshed within this time.
@@ -61,13 +62,7 @@ async function selectChats(
       lastStatus: lastStatuses.status,
       lastMedia,
       receiptsOff: receiptsOffIn(schema.chats.user1Id, schema.chats.user2Id),
-      quoted: {
-        id: quoted.id,
-        senderId: quoted.senderId,
-        content: quoted.content,
-        messageType: quoted.messageType,
-        deletedAt: quoted.deletedAt,
-      },
+      quoted: replyColumns(quoted, quotedMedia),
       standing: viewerStanding(userId, peers.id),
     })
     .from(schema.chats)
@@ -93,6 +88,7 @@ async function selectChats(
       and(eq(lastStatuses.messageId, lastMessages.id), ne(lastStatuses.userId, lastMessages.senderId)),
     )
     .leftJoin(quoted, eq(quoted.id, lastMessages.replyToMessageId))
+    .leftJoin(quotedMedia, eq(quotedMedia.id, quoted.mediaId))
     .leftJoin(lastMedia, eq(lastMedia.id, lastMessages.mediaId))
     .where(
       and(

@@ -22,6 +22,7 @@ import {
   type ForwardOptions,
   hideForUser,
   messageColumns,
+  replyColumns,
   sameBody,
   toReplyPreview,
 } from "./messages";
@@ -30,6 +31,7 @@ import { withReactions } from "./reactions";
 import { toPublicProfile, viewerStanding } from "./user";
 
 const replies = alias(schema.messages, "reply");
+const replyMedia = alias(schema.media, "reply_media");
 
 /** The member's window on the group: messages from when they joined to when they left. */
 const visibleTo = (member: Pick<MemberRow, "joinedSeq" | "leftSeq">) =>
@@ -42,17 +44,12 @@ function selectGroupMessages(deps: Deps, viewerId: number, where: SQL | undefine
       message: schema.messages,
       group: schema.groups,
       media: schema.media,
-      reply: {
-        id: replies.id,
-        senderId: replies.senderId,
-        content: replies.content,
-        messageType: replies.messageType,
-        deletedAt: replies.deletedAt,
-      },
+      reply: replyColumns(replies, replyMedia),
     })
     .from(schema.messages)
     .innerJoin(schema.groups, eq(schema.groups.id, schema.messages.groupId))
     .leftJoin(replies, eq(replies.id, schema.messages.replyToMessageId))
+    .leftJoin(replyMedia, eq(replyMedia.id, replies.mediaId))
     .leftJoin(schema.media, eq(schema.media.id, schema.messages.mediaId))
     .where(
       and(
@@ -88,8 +85,9 @@ export async function listGroupMessages(deps: Deps, userId: number, input: ListG
 
 async function findReplyTarget(deps: Deps, groupId: number, member: MemberRow, messageId: number): Promise<GroupMessageOutput["reply_to"]> {
   const [quoted] = await deps.db
-    .select()
+    .select(replyColumns(schema.messages, schema.media))
     .from(schema.messages)
+    .leftJoin(schema.media, eq(schema.media.id, schema.messages.mediaId))
     .where(and(eq(schema.messages.id, messageId), eq(schema.messages.groupId, groupId), visibleTo(member)));
   const preview = quoted ? toReplyPreview(quoted) : null;
   if (!preview) throw new TRPCError({ code: "BAD_REQUEST", message: "You can only reply to a message in this group." });

@@ -20,7 +20,7 @@ import type { Deps } from "../runtime";
 import { afterCursor, type ChatCursor, TYPING_EXPIRES_MS } from "./chats";
 import { appendEvents, deliverEvents, publishEphemeral, type StoredEvent } from "./events";
 import { type MediaRow, messageAttachments, resolvePicture } from "./media/media";
-import { type ReplyRow, toReplyPreview } from "./messages";
+import { replyColumns, type ReplyRow, toReplyPreview } from "./messages";
 import { toPublicProfile, viewerStanding } from "./user";
 
 export type GroupRow = InferSelectModel<typeof schema.groups>;
@@ -611,6 +611,7 @@ export async function sendGroupTyping(deps: Deps, userId: number, input: { group
 
 const lastMessages = alias(schema.messages, "last_message");
 const quoted = alias(schema.messages, "quoted");
+const quotedMedia = alias(schema.media, "quoted_media");
 const lastMedia = alias(schema.media, "last_media");
 
 /**
@@ -631,13 +632,7 @@ export async function selectGroupChats(
       ...summaryColumns,
       lastMessage: lastMessages,
       lastMedia,
-      quoted: {
-        id: quoted.id,
-        senderId: quoted.senderId,
-        content: quoted.content,
-        messageType: quoted.messageType,
-        deletedAt: quoted.deletedAt,
-      },
+      quoted: replyColumns(quoted, quotedMedia),
       sortKey: sortKey.mapWith(schema.groups.lastMessageAt),
     })
     .from(schema.groupMembers)
@@ -654,6 +649,7 @@ export async function selectGroupChats(
       ),
     )
     .leftJoin(quoted, eq(quoted.id, lastMessages.replyToMessageId))
+    .leftJoin(quotedMedia, eq(quotedMedia.id, quoted.mediaId))
     .leftJoin(lastMedia, eq(lastMedia.id, lastMessages.mediaId))
     .where(and(eq(schema.groupMembers.userId, userId), cursor ? afterCursor(cursor, "group", sortKey, schema.groups.id) : undefined))
     .orderBy(desc(sortKey), desc(schema.groups.id))

@@ -177,7 +177,15 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
   it("quotes the replied message, and says when it was deleted", async () => {
     const original = await messages.sendChatMessage(runtime, ben, text(ana, "quote me"));
     const reply = await messages.sendChatMessage(runtime, ana, { ...text(ben, "quoted"), reply_to_message_id: original.id });
-    expect(reply.reply_to).toEqual({ id: original.id, sender_id: ben, content: "quote me", message_type: "text", is_deleted: false });
+    expect(reply.reply_to).toEqual({
+      id: original.id,
+      sender_id: ben,
+      content: "quote me",
+      message_type: "text",
+      is_deleted: false,
+      media: null,
+      location_name: null,
+    });
     await messages.deleteMessage(runtime, ben, { message_id: original.id, for_everyone: true });
     const [reloaded] = (await messages.listMessages(runtime, ana, { chat_id: reply.chat_id, limit: 1 })).messages;
     expect(reloaded?.reply_to).toMatchObject({ content: null, is_deleted: true });

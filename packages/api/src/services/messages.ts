@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { type AnyColumn, and, asc, desc, eq, gt, inArray, lt, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 
 import { executeRows, type InferSelectModel, isUniqueViolation, schema, type Transaction } from "@parley/db";
 import type {
@@ -51,6 +51,7 @@ export async function findChatForMember(db: Deps["db"] | Transaction, chatId: nu
 }
 
 const replies = alias(schema.messages, "reply");
+const replyMedia = alias(schema.media, "reply_media");
 
 /** Whether either person of a 1:1 chat turned read receipts off: then neither sees blue ticks. */
 export const receiptsOffIn = (user1Id: AnyColumn, user2Id: AnyColumn) =>
@@ -63,14 +64,46 @@ const messageSelection = {
   user2Id: schema.chats.user2Id,
   media: schema.media,
   receiptsOff: receiptsOffIn(schema.chats.user1Id, schema.chats.user2Id),
-  reply: {
-    id: replies.id,
-    senderId: replies.senderId,
-    content: replies.content,
-    messageType: replies.messageType,
-    deletedAt: replies.deletedAt,
-  },
+  reply: replyColumns(replies, replyMedia),
 };
+
+/**
+ * The columns a quote is made of, from a messages alias and a media alias left-joined on it
+ * (`.leftJoin(quotedMedia, eq(quotedMedia.id, quoted.mediaId))`).
+ */
+export function replyColumns<
+  Quoted extends Record<"id" | "senderId" | "content" | "messageType" | "deletedAt" | "locationName", AnyPgColumn>,
+  QuotedMedia extends Record<"id" | "kind" | "fileName" | "isVoiceNote" | "thumbnailKey", AnyPgColumn>,
+>(
+  quoted: Quoted,
+  quotedMedia: QuotedMedia,
+): {
+  id: Quoted["id"];
+  senderId: Quoted["senderId"];
+  content: Quoted["content"];
+  messageType: Quoted["messageType"];
+  deletedAt: Quoted["deletedAt"];
+  locationName: Quoted["locationName"];
+  mediaId: QuotedMedia["id"];
+  mediaKind: QuotedMedia["kind"];
+  mediaFileName: QuotedMedia["fileName"];
+  isVoiceNote: QuotedMedia["isVoiceNote"];
+  thumbnailKey: QuotedMedia["thumbnailKey"];
+} {
+  return {
+    id: quoted.id,
+    senderId: quoted.senderId,
+    content: quoted.content,
+    messageType: quoted.messageType,
+    deletedAt: quoted.deletedAt,
+    locationName: quoted.locationName,
+    mediaId: quotedMedia.id,
+    mediaKind: quotedMedia.kind,
+    mediaFileName: quotedMedia.fileName,
+    isVoiceNote: quotedMedia.isVoiceNote,
+    thumbnailKey: quotedMedia.thumbnailKey,
+  };
+}
 
 /** The quoted message as a left join brings it (all null when there is none). */
 export type ReplyRow = {
@@ -79,6 +112,12 @@ export type ReplyRow = {
   content: string | null;
   messageType: MessageRow["messageType"] | null;
   deletedAt: Date | null;
+  locationName: string | null;
+  mediaId: string | null;
+  mediaKind: MediaRow["kind"] | null;
+  mediaFileName: string | null;
+  isVoiceNote: boolean | null;
+  thumbnailKey: string | null;
 } | null;
 
 type LoadedMessage = {
@@ -95,12 +134,24 @@ type LoadedMessage = {
 /** A reply's quote: the quoted message's sender and text, or "deleted message"; system messages aren't quoted. */
 export function toReplyPreview(reply: ReplyRow): MessageOutput["reply_to"] {
   if (reply?.id == null || reply.senderId == null || reply.messageType == null || reply.messageType === "system") return null;
+  const isDeleted = reply.deletedAt !== null;
   return {
     id: reply.id,
     sender_id: reply.senderId,
-    content: reply.deletedAt ? null : reply.content,
+    content: isDeleted ? null : reply.content,
     message_type: reply.messageType,
-    is_deleted: reply.deletedAt !== null,
+    is_deleted: isDeleted,
+    media:
+      isDeleted || reply.mediaId === null || reply.mediaKind === null
+        ? null
+        : {
+            id: reply.mediaId,
+            kind: reply.mediaKind,
+            file_name: reply.mediaFileName,
+            is_voice_note: reply.isVoiceNote ?? false,
+            has_thumbnail: reply.thumbnailKey !== null,
+          },
+    location_name: isDeleted ? null : reply.locationName,
   };
 }
 
@@ -140,6 +191,7 @@ function selectMessages(db: Deps["db"] | Transaction, viewerId: number, where: S
       and(eq(schema.messageStatus.messageId, schema.messages.id), ne(schema.messageStatus.userId, schema.messages.senderId)),
     )
     .leftJoin(replies, eq(replies.id, schema.messages.replyToMessageId))
+    .leftJoin(replyMedia, eq(replyMedia.id, replies.mediaId))
     .leftJoin(schema.media, eq(schema.media.id, schema.messages.mediaId))
     .where(
       and(
@@ -329,15 +381,10 @@ async function assertCanMessage(deps: Deps, senderId: number, receiverId: number
 
 async function findReplyTarget(deps: Deps, user1Id: number, user2Id: number, messageId: number): Promise<MessageOutput["reply_to"]> {
   const [quoted] = await deps.db
-    .select({
-      id: schema.messages.id,
-      senderId: schema.messages.senderId,
-      content: schema.messages.content,
-      messageType: schema.messages.messageType,
-      deletedAt: schema.messages.deletedAt,
-    })
+    .select(replyColumns(schema.messages, schema.media))
     .from(schema.messages)
     .innerJoin(schema.chats, eq(schema.chats.id, schema.messages.chatId))
+    .leftJoin(schema.media, eq(schema.media.id, schema.messages.mediaId))
     .where(and(eq(schema.messages.id, messageId), eq(schema.chats.user1Id, user1Id), eq(schema.chats.user2Id, user2Id)));
   const preview = quoted ? toReplyPreview(quoted) : null;
   if (!preview) throw new TRPCError({ code: "BAD_REQUEST", message: "You can only reply to a message in this chat." });

@@ -2,6 +2,8 @@ import { cx } from "~/components/ui/cx";
 import { previewText } from "~/lib/chat/media";
 import type { ReplyPreview } from "~/lib/chat/state";
 
+import { useMediaUrl } from "./use-media-url";
+
 /** The quoted message at the top of a reply; a click scrolls to the original. */
 export function QuotedMessage({
   reply,
@@ -18,7 +20,7 @@ export function QuotedMessage({
   onJump: (messageId: number) => void;
 }) {
   const isQuotingMe = reply.sender_id === selfId;
-  const text = previewText(reply);
+  const text = previewText({ ...reply, location: reply.location_name ? { name: reply.location_name } : null });
   return (
     <button
       type="button"
@@ -39,6 +41,14 @@ export function QuotedMessage({
           {reply.is_deleted ? <i>This message was deleted</i> : text}
         </span>
       </span>
+      {reply.media?.has_thumbnail && <QuotedThumbnail mediaId={reply.media.id} />}
     </button>
   );
+}
+
+/** The quoted photo's or video's thumbnail, as WhatsApp shows it at the quote's end. */
+function QuotedThumbnail({ mediaId }: { mediaId: string }) {
+  const { url, onLoadError } = useMediaUrl(mediaId, "thumbnail");
+  if (!url) return null;
+  return <img src={url} alt="" onError={onLoadError} className="ml-auto size-14 shrink-0 object-cover" />;
 }

@@ -136,7 +136,15 @@ describe("chatReducer", () => {
   it("blanks a message deleted for everyone, quotes of it included, and drops one deleted for me", () => {
     const quoting = message(3, {
       reply_to_message_id: 101,
-      reply_to: { id: 101, sender_id: PEER, content: "message 1", message_type: "text", is_deleted: false },
+      reply_to: {
+        id: 101,
+        sender_id: PEER,
+        content: "message 1",
+        message_type: "text",
+        is_deleted: false,
+        media: null,
+        location_name: null,
+      },
     });
     let state = run(
       { type: "chats_loaded", chats: [chat({ last_message: quoting, last_seq: 3 })], cursor: null },
@@ -397,7 +405,15 @@ describe("chatReducer with message actions", () => {
   it("shows an edit in the conversation, the chat's preview and the quotes of it", () => {
     const quoting = message(3, {
       reply_to_message_id: 102,
-      reply_to: { id: 102, sender_id: PEER, content: "message 2", message_type: "text", is_deleted: false },
+      reply_to: {
+        id: 102,
+        sender_id: PEER,
+        content: "message 2",
+        message_type: "text",
+        is_deleted: false,
+        media: null,
+        location_name: null,
+      },
     });
     const state = run(
       { type: "chats_loaded", chats: [chat({ last_message: message(2) })], cursor: null },

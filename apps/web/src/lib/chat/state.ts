@@ -252,6 +252,16 @@ export function toReplyPreview(message: ThreadMessage): ReplyPreview | null {
     content: message.content,
     message_type: type,
     is_deleted: message.is_deleted,
+    media: message.media
+      ? {
+          id: message.media.id,
+          kind: message.media.kind,
+          file_name: message.media.file_name,
+          is_voice_note: message.media.is_voice_note,
+          has_thumbnail: message.media.has_thumbnail,
+        }
+      : null,
+    location_name: message.location?.name ?? null,
   };
 }
 
@@ -856,7 +866,11 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         profiles: {
           ...state.profiles,
           // Going offline with no last seen means it is hidden from us now (privacy, a block): clear it.
-          [action.userId]: { ...profile, is_online: action.isOnline, last_seen: action.isOnline ? profile.last_seen : action.lastSeen },
+          [action.userId]: {
+            ...profile,
+            is_online: action.isOnline,
+            last_seen: action.isOnline ? profile.last_seen : action.lastSeen,
+          },
         },
       };
     }

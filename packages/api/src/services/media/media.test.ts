@@ -249,6 +249,21 @@ describe.each<Setup>([
     expect((await trpcError(media.completeUpload(runtime, ana, binary))).code).toBe("BAD_REQUEST");
   });
 
+  it("a reply quoting a file or a location can say which (name, voice message, thumbnail)", async () => {
+    const doc = await upload(ana, { kind: "document", mime: "application/pdf", bytes: pdf, name: "minutes.pdf" });
+    const sentDoc = await sendTo(ana, ben, { message_type: "document", media_id: doc });
+    const place = await sendTo(ana, ben, { message_type: "location", location: { latitude: 1, longitude: 2, name: "Cafe Roma" } });
+    const replyToDoc = await sendTo(ben, ana, { content: "Thanks", reply_to_message_id: sentDoc.id });
+    expect(replyToDoc.reply_to).toMatchObject({ message_type: "document", media: { id: doc, kind: "document", file_name: "minutes.pdf", has_thumbnail: false } });
+    const replyToPlace = await sendTo(ben, ana, { content: "On my way", reply_to_message_id: place.id });
+    expect(replyToPlace.reply_to).toMatchObject({ message_type: "location", media: null, location_name: "Cafe Roma" });
+    // History says the same; a quote of a message deleted for everyone says nothing of its file.
+    await messages.deleteMessage(runtime, ana, { message_id: sentDoc.id, for_everyone: true });
+    const history = await messages.listMessages(runtime, ana, { chat_id: sentDoc.chat_id, limit: 10 });
+    expect(history.messages.find((message) => message.id === replyToDoc.id)?.reply_to).toMatchObject({ is_deleted: true, media: null });
+    expect(history.messages.find((message) => message.id === replyToPlace.id)?.reply_to?.location_name).toBe("Cafe Roma");
+  });
+
   it("sends a location", async () => {
     const sent = await sendTo(ana, ben, { message_type: "location", location: { latitude: 48.858370123, longitude: 2.294481, name: "Eiffel Tower" } });
     expect(sent.location).toEqual({ latitude: 48.85837012, longitude: 2.294481, name: "Eiffel Tower" });
