@@ -284,7 +284,7 @@ test("a recorded voice message arrives as one, with its length", async ({ page, 
   await other.context.close();
 });
 
-test("a photo sent to a group reaches its members", async ({ page, browser }, testInfo) => {
+test("a group picture and a photo sent to the group reach its members", async ({ page, browser }, testInfo) => {
   const { grace, other } = await twoPeople(page, browser, testInfo);
   const group = `Photo Club ${Math.random().toString(36).slice(2, 6)}`;
   await startChat(page, grace);
@@ -298,6 +298,14 @@ test("a photo sent to a group reaches its members", async ({ page, browser }, te
   await panel.getByRole("button", { name: "Create group" }).click();
   await expect(conversation(page).getByRole("heading", { name: group })).toBeVisible();
 
+  // The admin gives the group a picture; the member sees it on the group in their chat list.
+  await chooseFromMenu(page, conversation(page).getByRole("button", { name: "Group options" }), "Group info");
+  const groupInfo = page.getByRole("region", { name: "Group info" });
+  await groupInfo.getByLabel("Add group picture").setInputFiles({ name: "club.png", mimeType: "image/png", buffer: png(96, 96) });
+  await expect(groupInfo.getByRole("img", { name: "Group picture" })).toBeVisible();
+  await expectLoaded(groupInfo.getByTestId("avatar-picture"));
+  await groupInfo.getByRole("button", { name: "Close group info" }).click();
+
   await pickFile(page, "Photos & videos", { name: "harbour.png", mimeType: "image/png", buffer: png(120, 160) });
   await page.getByRole("dialog", { name: "Send photo" }).getByRole("button", { name: "Send", exact: true }).click();
   await expect(ticksOf(myMessages(page).last())).toHaveAccessibleName(/^(Sent|Delivered|Read)$/);
@@ -307,11 +315,30 @@ test("a photo sent to a group reaches its members", async ({ page, browser }, te
     .getByTestId("chat-list-item")
     .filter({ hasText: group });
   await expect(item).toContainText("📷 Photo");
+  await expectLoaded(item.getByTestId("avatar-picture"));
   await item.click();
   const photo = theirMessages(other.page).last();
   await expect(photo.getByTestId("sender-name")).toBeVisible();
   await expectLoaded(photo.getByRole("button", { name: "Open photo" }).locator("img"));
   await photo.getByRole("button", { name: "Open photo" }).click();
   await expectLoaded(other.page.getByRole("dialog", { name: "Photo" }).getByRole("img", { name: "Photo" }));
+  await other.context.close();
+});
+
+test("a profile photo goes through the same pipeline and shows to the people you chat with", async ({ page, browser }, testInfo) => {
+  const { ada, grace, other } = await twoPeople(page, browser, testInfo);
+  await startChat(page, grace);
+  await sendMessage(page, "Look at my new photo");
+  if (isPhone(testInfo)) await backToChats(page);
+
+  await chooseFromMenu(page, page.getByRole("button", { name: "Menu" }), "Profile");
+  const profile = page.getByRole("region", { name: "Profile" });
+  await profile.getByLabel("Add profile photo").setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png(128, 128) });
+  await expect(profile.getByRole("img", { name: "Profile photo" })).toBeVisible();
+  await expectLoaded(profile.getByTestId("avatar-picture"));
+
+  // Grace, who chats with Ada, sees the picture on Ada's chat.
+  await other.page.reload();
+  await expectLoaded(chatListItem(other.page, ada).getByTestId("avatar-picture"));
   await other.context.close();
 });

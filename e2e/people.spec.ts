@@ -202,8 +202,8 @@ test("a blocked person can't write and sees no presence or photo, until unblocke
 
   // Ada puts up a photo.
   const profile = await openPanel(page, "Profile");
-  await profile.getByLabel("Add photo").setInputFiles({ name: "ada.png", mimeType: "image/png", buffer: PHOTO });
-  await expect(profile.getByRole("img", { name: "Your profile photo" })).toBeVisible();
+  await profile.getByLabel("Add profile photo").setInputFiles({ name: "ada.png", mimeType: "image/png", buffer: PHOTO });
+  await expect(profile.getByRole("img", { name: "Profile photo" })).toBeVisible();
   await expect(profile.getByTestId("avatar-picture")).toBeVisible();
   await closePanel(profile);
 

@@ -23,6 +23,7 @@ import { displayName } from "./display-name";
 import { GroupFields, type GroupDetails } from "./group-fields";
 import { headerButtonClass } from "./header-button";
 import { MemberPicker } from "./member-picker";
+import { PictureEditor } from "./picture-editor";
 
 type GroupInfoPanelProps = {
   group: GroupSummary;
@@ -86,12 +87,24 @@ export function GroupInfoPanel({ group, selfId, onClose }: GroupInfoPanelProps) 
       </header>
       <div className="flex-1 space-y-2.5 overflow-y-auto pb-6">
         <div className="flex flex-col items-center bg-panel px-6 pt-7 pb-5 text-center">
-          <Avatar
-            name={group.name}
-            seed={`group:${group.id}`}
-            mediaId={group.picture_media_id}
-            className="size-24 text-3xl"
-          />
+          {isAdmin ? (
+            <PictureEditor
+              name={group.name}
+              seed={`group:${group.id}`}
+              mediaId={group.picture_media_id}
+              purpose="group_picture"
+              label="group picture"
+              avatarClassName="size-24 text-3xl"
+              onSave={(mediaId) => engine.updateGroup(group.id, { picture_media_id: mediaId })}
+            />
+          ) : (
+            <Avatar
+              name={group.name}
+              seed={`group:${group.id}`}
+              mediaId={group.picture_media_id}
+              className="size-24 text-3xl"
+            />
+          )}
           {isEditing ? (
             <EditGroupForm group={group} onDone={() => setIsEditing(false)} />
           ) : (

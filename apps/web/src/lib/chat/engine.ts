@@ -1275,7 +1275,10 @@ export class ChatEngine {
     void this.#loadGroup(groupId);
   }
 
-  async updateGroup(groupId: number, changes: { name: string; description: string | null }) {
+  async updateGroup(
+    groupId: number,
+    changes: { name?: string; description?: string | null; picture_media_id?: string | null },
+  ) {
     const group = await this.#api.group.update.mutate({ group_id: groupId, ...changes });
     this.#dispatch({ type: "group_loaded", group });
   }
