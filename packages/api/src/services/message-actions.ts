@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 
 import { TRPCError } from "@trpc/server";
-import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, and, desc, eq, or, type SQL, sql } from "drizzle-orm";
 
 import { type InferSelectModel, schema, type Transaction } from "@parley/db";
 import type {
@@ -100,19 +100,20 @@ export async function editMessage(deps: Deps, userId: number, input: EditMessage
     });
   }
   await assertNoBlock(deps, userId, located);
-  if (message.content !== input.content) {
-    const editedAt = new Date();
-    await changeAndTell(
-      deps,
-      located,
-      async (tx) => {
-        await tx.update(schema.messages).set({ content: input.content, editedAt }).where(eq(schema.messages.id, message.id));
-      },
-      { type: "message_edited", ...where(located), message_id: message.id, content: input.content, edited_at: editedAt.toISOString() },
-    );
+  // The same words again change nothing (and say nothing to anyone).
+  if (message.content === input.content) {
+    return { message_id: message.id, content: input.content, edited_at: message.editedAt?.toISOString() ?? null };
   }
-  const after = await locate(deps, userId, message.id);
-  return { message_id: message.id, content: after.message.content ?? input.content, edited_at: after.message.editedAt?.toISOString() ?? null };
+  const editedAt = new Date();
+  await changeAndTell(
+    deps,
+    located,
+    async (tx) => {
+      await tx.update(schema.messages).set({ content: input.content, editedAt }).where(eq(schema.messages.id, message.id));
+    },
+    { type: "message_edited", ...where(located), message_id: message.id, content: input.content, edited_at: editedAt.toISOString() },
+  );
+  return { message_id: message.id, content: input.content, edited_at: editedAt.toISOString() };
 }
 
 /** One emoji per person per message: set, change or (null) take back; everyone sees the counts live. */
@@ -284,18 +285,23 @@ function toFound(viewerId: number, row: VisibleRow): FoundMessage {
   return { conversation: { type: "direct", chat_id: message.chat_id, peer_id: peerOf({ user1Id, user2Id }, viewerId) }, message };
 }
 
-const encode = (value: string) => Buffer.from(value).toString("base64url");
-const decode = (cursor: string | undefined): string | null => (cursor ? Buffer.from(cursor, "base64url").toString("utf8") : null);
-const badCursor = () => new TRPCError({ code: "BAD_REQUEST", message: "This cursor is not one we gave out." });
+/** Starred lists and search results page newest first by (time, message id): the cursor is the last row's, opaque. */
+const encodeCursor = (at: Date, messageId: number) => Buffer.from(`${at.toISOString()}|${messageId}`).toString("base64url");
+
+/** The rows after a cursor (older), or undefined without one; a cursor we didn't give out is BAD_REQUEST. */
+function olderThan(cursor: string | undefined, at: AnyColumn, messageId: AnyColumn): SQL | undefined {
+  if (!cursor) return undefined;
+  const [time, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  if (!time || !id || Number.isNaN(Date.parse(time)) || !/^\d+$/.test(id)) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "This cursor is not one we gave out." });
+  }
+  return sql`(${at}, ${messageId}) < (${time}::timestamptz, ${Number(id)})`;
+}
 
 /** Your starred messages, most recently starred first. */
 export async function listStarred(deps: Deps, userId: number, input: { limit: number; cursor?: string }) {
-  const cursor = decode(input.cursor);
-  const [at, id] = cursor?.split("|") ?? [];
-  if (input.cursor && (!at || !id || Number.isNaN(Date.parse(at)) || !/^\d+$/.test(id))) throw badCursor();
+  const after = olderThan(input.cursor, schema.starredMessages.createdAt, schema.starredMessages.messageId);
   const { query, visible } = selectVisibleMessages(deps, userId, { starred: true });
-  const after: SQL | undefined =
-    at && id ? sql`(${schema.starredMessages.createdAt}, ${schema.starredMessages.messageId}) < (${at}::timestamptz, ${Number(id)})` : undefined;
   const rows = await query
     .where(and(visible, after))
     .orderBy(desc(schema.starredMessages.createdAt), desc(schema.starredMessages.messageId))
@@ -308,7 +314,7 @@ export async function listStarred(deps: Deps, userId: number, input: { limit: nu
   const last = page.at(-1);
   return {
     messages: found,
-    next_cursor: rows.length > input.limit && last?.starredAt ? encode(`${last.starredAt.toISOString()}|${last.message.id}`) : null,
+    next_cursor: rows.length > input.limit && last?.starredAt ? encodeCursor(last.starredAt, last.message.id) : null,
   };
 }
 
@@ -325,9 +331,7 @@ function toPrefixQuery(q: string): string | null {
 export async function searchMessages(deps: Deps, userId: number, input: { q: string; limit: number; cursor?: string }) {
   const tsquery = toPrefixQuery(input.q);
   if (!tsquery) throw new TRPCError({ code: "BAD_REQUEST", message: "Search for at least one word." });
-  const cursor = decode(input.cursor);
-  const [at, id] = cursor?.split("|") ?? [];
-  if (input.cursor && (!at || !id || Number.isNaN(Date.parse(at)) || !/^\d+$/.test(id))) throw badCursor();
+  const after = olderThan(input.cursor, schema.messages.createdAt, schema.messages.id);
   const { query, visible } = selectVisibleMessages(deps, userId, {});
   const rows = await query
     .where(
@@ -336,7 +340,7 @@ export async function searchMessages(deps: Deps, userId: number, input: { q: str
         // The same expression as idx_messages_search, so the GIN index answers it.
         sql`to_tsvector('simple', coalesce(${schema.messages.content}, '')) @@ to_tsquery('simple', ${tsquery})`,
         sql`${schema.messages.deletedAt} is null`,
-        at && id ? sql`(${schema.messages.createdAt}, ${schema.messages.id}) < (${at}::timestamptz, ${Number(id)})` : undefined,
+        after,
       ),
     )
     // By time, which no B-tree orders: PostgreSQL then takes the matches from the GIN index and sorts
@@ -351,7 +355,7 @@ export async function searchMessages(deps: Deps, userId: number, input: { q: str
       deps,
       page.map((row) => toFound(userId, row)),
     ),
-    next_cursor: rows.length > input.limit && last ? encode(`${last.message.createdAt.toISOString()}|${last.message.id}`) : null,
+    next_cursor: rows.length > input.limit && last ? encodeCursor(last.message.createdAt, last.message.id) : null,
   };
 }
 

@@ -15,7 +15,6 @@ export async function reactionSummaries(db: Deps["db"] | Transaction, messageIds
       emoji: schema.messageReactions.emoji,
       count: sql<number>`count(*)::int`,
       userIds: sql<number[]>`array_agg(${schema.messageReactions.userId} order by ${schema.messageReactions.createdAt})`,
-      firstAt: sql<string>`min(${schema.messageReactions.createdAt})`,
     })
     .from(schema.messageReactions)
     .where(inArray(schema.messageReactions.messageId, messageIds))
