@@ -1,9 +1,18 @@
 "use client";
 
-import { useEffect, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from "react";
+import {
+  useEffect,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from "react";
 
 import { MESSAGE_MAX_LENGTH } from "@parley/validators";
 
+import { ActionNotice } from "~/components/messages/action-notice";
 import { cx } from "~/components/ui/cx";
 import {
   CheckIcon,
@@ -213,72 +222,33 @@ export function Composer({
 
   return (
     <footer className="shrink-0 bg-panel-muted px-3 py-2 md:px-4">
-      {notice && (
-        <div
-          role="alert"
-          className="mb-2 flex animate-fade-in items-start gap-2 rounded-lg bg-danger-soft py-2 pr-1.5 pl-3 text-sm leading-5 text-danger"
-        >
-          <p className="min-w-0 flex-1 py-1">{notice}</p>
-          <button
-            type="button"
-            aria-label="Dismiss"
-            title="Dismiss"
-            onClick={() => setNotice(null)}
-            className="inline-flex size-7 shrink-0 cursor-pointer items-center justify-center rounded-full hover:bg-black/5"
-          >
-            <CloseIcon className="size-4" />
-          </button>
-        </div>
-      )}
+      {notice && <ActionNotice text={notice} onDismiss={() => setNotice(null)} className="mb-2" />}
       {replyTo && (
-        <div className="mb-2 flex items-center gap-2 rounded-lg bg-panel p-1.5 pl-0">
-          <div className="flex min-w-0 flex-1 overflow-hidden rounded-md bg-panel-muted" data-testid="reply-preview">
-            <span className={cx("w-1 shrink-0", replyTo.sender_id === selfId ? "bg-accent" : "bg-[#7f66ff]")} />
-            <div className="min-w-0 px-3 py-2">
-              <p
-                className={cx(
-                  "text-[13px] font-medium",
-                  replyTo.sender_id === selfId ? "text-accent-strong" : "text-[#7f66ff]",
-                )}
-              >
-                Replying to {replyTo.sender_id === selfId ? "yourself" : nameOf(replyTo.sender_id)}
-              </p>
-              <p className="truncate text-[13px] text-ink-muted">{previewText(replyTo)}</p>
-            </div>
-          </div>
-          <button
-            type="button"
-            aria-label="Cancel reply"
-            title="Cancel reply"
-            onClick={onCancelReply}
-            className="inline-flex size-9 shrink-0 cursor-pointer items-center justify-center rounded-full text-ink-muted hover:bg-panel-hover"
-          >
-            <CloseIcon className="size-5" />
-          </button>
-        </div>
+        <ComposerContext
+          testId="reply-preview"
+          isMine={replyTo.sender_id === selfId}
+          title={`Replying to ${replyTo.sender_id === selfId ? "yourself" : nameOf(replyTo.sender_id)}`}
+          text={previewText(replyTo)}
+          cancelLabel="Cancel reply"
+          cancelTitle="Cancel reply"
+          onCancel={onCancelReply}
+        />
       )}
       {editing && (
-        <div className="mb-2 flex items-center gap-2 rounded-lg bg-panel p-1.5 pl-0">
-          <div className="flex min-w-0 flex-1 overflow-hidden rounded-md bg-panel-muted" data-testid="edit-preview">
-            <span className="w-1 shrink-0 bg-accent" />
-            <div className="min-w-0 px-3 py-2">
-              <p className="flex items-center gap-1.5 text-[13px] font-medium text-accent-strong">
-                <PencilIcon className="size-3.5" />
-                Edit message
-              </p>
-              <p className="truncate text-[13px] text-ink-muted">{editing.content}</p>
-            </div>
-          </div>
-          <button
-            type="button"
-            aria-label="Cancel edit"
-            title="Cancel edit (Esc)"
-            onClick={onEditDone}
-            className="inline-flex size-9 shrink-0 cursor-pointer items-center justify-center rounded-full text-ink-muted hover:bg-panel-hover"
-          >
-            <CloseIcon className="size-5" />
-          </button>
-        </div>
+        <ComposerContext
+          testId="edit-preview"
+          isMine
+          title={
+            <>
+              <PencilIcon className="size-3.5" />
+              Edit message
+            </>
+          }
+          text={editing.content}
+          cancelLabel="Cancel edit"
+          cancelTitle="Cancel edit (Esc)"
+          onCancel={onEditDone}
+        />
       )}
       {isRecording ? (
         <div role="group" aria-label="Recording a voice message" className="flex items-center gap-2">
@@ -424,5 +394,53 @@ export function Composer({
         />
       )}
     </footer>
+  );
+}
+
+/** What the next message is about, above the text box: the message it replies to, or the one being edited. */
+function ComposerContext({
+  testId,
+  isMine,
+  title,
+  text,
+  cancelLabel,
+  cancelTitle,
+  onCancel,
+}: {
+  testId: string;
+  /** Your own message: the accent colour; someone else's: the quote colour. */
+  isMine: boolean;
+  title: ReactNode;
+  text: string | null;
+  cancelLabel: string;
+  cancelTitle: string;
+  onCancel: () => void;
+}) {
+  return (
+    <div className="mb-2 flex items-center gap-2 rounded-lg bg-panel p-1.5 pl-0">
+      <div className="flex min-w-0 flex-1 overflow-hidden rounded-md bg-panel-muted" data-testid={testId}>
+        <span className={cx("w-1 shrink-0", isMine ? "bg-accent" : "bg-[#7f66ff]")} />
+        <div className="min-w-0 px-3 py-2">
+          <p
+            className={cx(
+              "flex items-center gap-1.5 text-[13px] font-medium",
+              isMine ? "text-accent-strong" : "text-[#7f66ff]",
+            )}
+          >
+            {title}
+          </p>
+          <p className="truncate text-[13px] text-ink-muted">{text}</p>
+        </div>
+      </div>
+      <button
+        type="button"
+        aria-label={cancelLabel}
+        title={cancelTitle}
+        onClick={onCancel}
+        className="inline-flex size-9 shrink-0 cursor-pointer items-center justify-center rounded-full text-ink-muted hover:bg-panel-hover"
+      >
+        <CloseIcon className="size-5" />
+      </button>
+    </div>
   );
 }

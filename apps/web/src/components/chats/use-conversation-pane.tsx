@@ -173,7 +173,13 @@ export function MessageDialogs({ pane }: { pane: ConversationPane }) {
           }}
         />
       )}
-      {notice && <ActionNotice text={notice} onDismiss={() => setNotice(null)} />}
+      {notice && (
+        <ActionNotice
+          text={notice}
+          onDismiss={() => setNotice(null)}
+          className="absolute bottom-20 left-1/2 z-30 w-max max-w-[90%] -translate-x-1/2 shadow-md"
+        />
+      )}
     </>
   );
 }

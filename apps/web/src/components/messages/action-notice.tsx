@@ -1,11 +1,26 @@
+import { cx } from "~/components/ui/cx";
 import { CloseIcon } from "~/components/ui/icons";
 
-/** Why something done to a message didn't work ("You can only edit messages you sent."), over the conversation. */
-export function ActionNotice({ text, onDismiss }: { text: string; onDismiss: () => void }) {
+/**
+ * Why something didn't work ("You can only edit messages you sent."), dismissible: above the
+ * composer, or floating over the conversation (the caller places it with `className`).
+ */
+export function ActionNotice({
+  text,
+  onDismiss,
+  className,
+}: {
+  text: string;
+  onDismiss: () => void;
+  className?: string;
+}) {
   return (
     <div
       role="alert"
-      className="absolute bottom-20 left-1/2 z-30 flex w-max max-w-[90%] -translate-x-1/2 animate-fade-in items-start gap-2 rounded-lg bg-danger-soft py-2 pr-1.5 pl-3 text-sm leading-5 text-danger shadow-md"
+      className={cx(
+        "flex animate-fade-in items-start gap-2 rounded-lg bg-danger-soft py-2 pr-1.5 pl-3 text-sm leading-5 text-danger",
+        className,
+      )}
     >
       <p className="min-w-0 flex-1 py-1">{text}</p>
       <button

@@ -9,16 +9,15 @@ import { BlockDialog } from "~/components/chats/block-dialog";
 import { useChatEngine, useChatState } from "~/components/chats/chat-engine";
 import { ConfirmDialog } from "~/components/chats/confirm-dialog";
 import { SidePanel } from "~/components/chats/side-panel";
+import { SearchField } from "~/components/ui/search-field";
 import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import {
   BlockIcon,
   ChatIcon,
   ChevronDownIcon,
-  CloseIcon,
   PencilIcon,
   PersonAddIcon,
-  SearchIcon,
   TrashIcon,
   UploadIcon,
 } from "~/components/ui/icons";
@@ -59,34 +58,7 @@ export function ContactsPanel({ onClose, onMessage }: ContactsPanelProps) {
   return (
     <SidePanel title="Contacts" onClose={onClose}>
       <div className="px-3 pt-2 pb-1.5">
-        <label className="relative block">
-          <span className="sr-only">Search contacts</span>
-          <SearchIcon className="pointer-events-none absolute top-1/2 left-4 size-4 -translate-y-1/2 text-ink-faint" />
-          <input
-            type="search"
-            value={query}
-            onChange={(event) => setQuery(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === "Escape" && query) {
-                event.stopPropagation();
-                setQuery("");
-              }
-            }}
-            placeholder="Search by name or number"
-            autoComplete="off"
-            className="h-9 w-full rounded-lg bg-panel-muted pr-10 pl-12 text-[15px] text-ink outline-none placeholder:text-ink-faint focus:bg-field focus:ring-2 focus:ring-accent/40 [&::-webkit-search-cancel-button]:hidden"
-          />
-          {query && (
-            <button
-              type="button"
-              aria-label="Clear search"
-              onClick={() => setQuery("")}
-              className="absolute top-1/2 right-2 inline-flex size-7 -translate-y-1/2 cursor-pointer items-center justify-center rounded-full text-ink-faint hover:text-ink"
-            >
-              <CloseIcon className="size-4" />
-            </button>
-          )}
-        </label>
+        <SearchField label="Search contacts" value={query} onChange={setQuery} placeholder="Search by name or number" />
       </div>
 
       <div className="py-1">
