@@ -12,13 +12,14 @@ import {
   openChat,
   peerStatus,
   sendMessage,
+  sendThroughApi,
   startChat,
   theirMessages,
   twoPeople,
   twoPeopleInAChat,
   ticksOf,
 } from "./chat-support";
-import { currentApiToken, expectChats, logIn, newUser, signUp } from "./support";
+import { expectChats, logIn, newUser, signUp } from "./support";
 
 // Two people sign up in every test; that alone takes a few seconds.
 test.slow();
@@ -201,19 +202,11 @@ test("a long history loads page by page when scrolling up, and a reload reopens 
 
   // Sixty messages from Grace, through the API (faster than typing them), while Ada is away.
   await page.goto("about:blank");
-  const token = await currentApiToken(other.page);
-  const headers = { authorization: `Bearer ${token}` };
-  const found = await other.page.request.get(`/api/users/search?phone_number=${encodeURIComponent(ada.phone)}`, {
-    headers,
-  });
-  const { id: adaId } = (await found.json()) as { id: number };
-  for (let index = 1; index <= 60; index += 1) {
-    const response = await other.page.request.post("/api/messages/chat", {
-      headers,
-      data: { receiver_id: adaId, content: `Message number ${index}`, client_msg_id: crypto.randomUUID() },
-    });
-    expect(response.ok()).toBe(true);
-  }
+  await sendThroughApi(
+    other.page,
+    ada,
+    Array.from({ length: 60 }, (_, index) => `Message number ${index + 1}`),
+  );
 
   // Forget the stream position (as a new tab would), so the history comes from paging alone, not a replay.
   await page.goto("/healthz");

@@ -12,13 +12,13 @@ import {
   reactionsOf,
   reactTo,
   sendMessage,
+  sendThroughApi,
   startChat,
   theirMessages,
   threePeople,
   twoPeople,
   twoPeopleInAChat,
 } from "./chat-support";
-import { currentApiToken } from "./support";
 
 // Two or three people sign up in every test; that alone takes a few seconds.
 test.slow();
@@ -128,20 +128,10 @@ test("a message found by search or starred opens in its conversation, far up the
 
   // Sixty messages from Grace while Ada is away, one of them early on about zebrafish.
   await page.goto("about:blank");
-  const token = await currentApiToken(other.page);
-  const headers = { authorization: `Bearer ${token}` };
-  const found = await other.page.request.get(`/api/users/search?phone_number=${encodeURIComponent(ada.phone)}`, {
-    headers,
-  });
-  const { id: adaId } = (await found.json()) as { id: number };
-  for (let index = 1; index <= 60; index += 1) {
-    const content = index === 3 ? "Did you know zebrafish can regrow their hearts?" : `Message number ${index}`;
-    const response = await other.page.request.post("/api/messages/chat", {
-      headers,
-      data: { receiver_id: adaId, content, client_msg_id: crypto.randomUUID() },
-    });
-    expect(response.ok()).toBe(true);
-  }
+  const sixty = Array.from({ length: 60 }, (_, index) =>
+    index === 2 ? "Did you know zebrafish can regrow their hearts?" : `Message number ${index + 1}`,
+  );
+  await sendThroughApi(other.page, ada, sixty);
   // A new tab's view: the history comes from pages, not a replay of the stream.
   await page.goto("/healthz");
   await page.evaluate(() => window.sessionStorage.clear());
