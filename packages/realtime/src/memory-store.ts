@@ -4,6 +4,7 @@ type Entry = { value: string; expiresAt: number };
 
 export function createMemoryStore(now: () => number = Date.now): EphemeralStore {
   const entries = new Map<string, Entry>();
+  const slots = new Map<string, Map<string, number>>();
 
   function live(key: string): Entry | undefined {
     const entry = entries.get(key);
@@ -18,6 +19,10 @@ export function createMemoryStore(now: () => number = Date.now): EphemeralStore 
   const sweep = setInterval(() => {
     const at = now();
     for (const [key, entry] of entries) if (entry.expiresAt <= at) entries.delete(key);
+    for (const [key, holders] of slots) {
+      for (const [member, expiresAt] of holders) if (expiresAt <= at) holders.delete(member);
+      if (holders.size === 0) slots.delete(key);
+    }
   }, 60_000);
   sweep.unref();
 
@@ -31,13 +36,31 @@ export function createMemoryStore(now: () => number = Date.now): EphemeralStore 
       entries.delete(key);
       return existed;
     },
-    increment: async (key, ttlSeconds) => {
+    increment: async (key, ttlSeconds, by = 1) => {
       const entry = live(key);
       const next: Entry = entry
-        ? { value: String(Number(entry.value) + 1), expiresAt: entry.expiresAt }
-        : { value: "1", expiresAt: now() + ttlSeconds * 1000 };
+        ? { value: String(Number(entry.value) + by), expiresAt: entry.expiresAt }
+        : { value: String(by), expiresAt: now() + ttlSeconds * 1000 };
       entries.set(key, next);
       return { count: Number(next.value), ttlSeconds: Math.ceil((next.expiresAt - now()) / 1000) };
+    },
+    decrement: async (key) => {
+      const entry = live(key);
+      if (entry && Number(entry.value) > 0) entry.value = String(Number(entry.value) - 1);
+    },
+    claimSlot: async (key, member, max, ttlSeconds) => {
+      const at = now();
+      const holders = slots.get(key) ?? new Map<string, number>();
+      for (const [holder, expiresAt] of holders) if (expiresAt <= at) holders.delete(holder);
+      if (!holders.has(member) && holders.size >= max) return false;
+      holders.set(member, at + ttlSeconds * 1000);
+      slots.set(key, holders);
+      return true;
+    },
+    releaseSlot: async (key, member) => {
+      const holders = slots.get(key);
+      holders?.delete(member);
+      if (holders?.size === 0) slots.delete(key);
     },
     ttl: async (key) => {
       const entry = live(key);
@@ -47,6 +70,7 @@ export function createMemoryStore(now: () => number = Date.now): EphemeralStore 
     close: async () => {
       clearInterval(sweep);
       entries.clear();
+      slots.clear();
     },
   };
 }
