@@ -73,6 +73,13 @@ export default defineConfig({
       DATA_DIR: dataDir,
       OTP_TEST_NUMBERS: "+1415201*:123456",
       LOG_LEVEL: "warn",
+      // Every browser here is one address (127.0.0.1) and every number shares +1415201: the
+      // per-address and per-block limits would stop the suite, not an attacker (their own tests are in @parley/api).
+      RATE_LIMIT_REQUESTS_PER_MINUTE: "100000",
+      RATE_LIMIT_OTP_PER_HOUR_PER_IP: "100000",
+      RATE_LIMIT_OTP_PER_HOUR_PER_PREFIX: "100000",
+      RATE_LIMIT_LOGIN_FAILURES_PER_IP: "100000",
+      RATE_LIMIT_MESSAGES_PER_MINUTE: "100000",
     },
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,23 +1,12 @@
 import type { NextConfig } from "next";
 
+// Security headers (CSP with a per-request nonce, HSTS, framing, permissions) are set for every
+// response, API and pages alike, by the server entry: src/server/security-headers.ts.
 const config: NextConfig = {
   // Workspace packages ship TypeScript sources.
   transpilePackages: ["@parley/validators", "@parley/sdk"],
   poweredByHeader: false,
   reactStrictMode: true,
-  async headers() {
-    return [
-      {
-        source: "/:path*",
-        headers: [
-          // Nobody may frame the app to trick a click (clickjacking).
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-        ],
-      },
-    ];
-  },
 };
 
 export default config;

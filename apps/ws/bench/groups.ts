@@ -45,6 +45,8 @@ async function runShape(shape: string, server: RunningServer) {
   const clients: ParleyClient[] = users.map((user) => createParleyClient({ url: server.wsUrl, token: user.token }));
   const [owner, ...others] = users;
   if (!owner || !clients[0]) throw new Error("no members");
+  // The owner has everyone in their contacts, as a group's creator has the people they add.
+  await clients[0].contact.import.mutate({ contacts: others.map((user, index) => ({ phone_number: user.phone_number, name: `Member ${index}` })) });
   const group = await clients[0].group.create.mutate({ name: "Bench group", member_ids: others.map((user) => user.id) });
 
   const tracked = new Map<string, Tracked>();

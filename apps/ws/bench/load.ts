@@ -23,7 +23,9 @@ export async function pool<T>(count: number, concurrency: number, task: (index: 
 }
 
 /** Fresh users on the server's test numbers (+1415201xxxx), signed up over the socket. */
-export async function signUpUsers(wsUrl: string, count: number): Promise<{ id: number; token: string }[]> {
+export type BenchUser = { id: number; token: string; phone_number: string };
+
+export async function signUpUsers(wsUrl: string, count: number): Promise<BenchUser[]> {
   const anonymous = createParleyClient({ url: wsUrl });
   const base = randomInt(0, 10_000 - count);
   try {
@@ -31,11 +33,27 @@ export async function signUpUsers(wsUrl: string, count: number): Promise<{ id: n
       const phone_number = `+1415201${String(base + index).padStart(4, "0")}`;
       await anonymous.auth.register.mutate({ phone_number, full_name: `Bench ${index}` });
       const { user, token } = await anonymous.auth.verifyOtp.mutate({ phone_number, otp: TEST_CODE, password: "bench-password" });
-      return { id: user.id, token };
+      return { id: user.id, token, phone_number };
     });
   } finally {
     await anonymous.close();
   }
+}
+
+/**
+ * Gives each user a tie to the people they will write to, as a person finds a number before
+ * messaging it: `seeker` looks each of `sought` up (nobody reaches a stranger by id).
+ */
+export async function findByNumber(wsUrl: string, pairs: [seeker: BenchUser, sought: BenchUser][]): Promise<void> {
+  await pool(pairs.length, 16, async (index) => {
+    const [seeker, sought] = pairs[index] as [BenchUser, BenchUser];
+    const client = createParleyClient({ url: wsUrl, token: seeker.token });
+    try {
+      await client.user.search.query({ phone_number: sought.phone_number });
+    } finally {
+      await client.close();
+    }
+  });
 }
 
 /** Calls `fire` `rate` times a second, in 10 ms ticks, for `seconds`; resolves when the time is up. */

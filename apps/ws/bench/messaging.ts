@@ -15,7 +15,7 @@ import { createParleyClient, type ParleyClient } from "@parley/sdk/node";
 
 import { pgliteInsertRate, postgresInsertRate, wsEchoRate } from "./baselines";
 import { cpuPerMessage, snapshotCpu } from "./cpu";
-import { atRate, drain, ms, percentile, signUpUsers } from "./load";
+import { atRate, type BenchUser, drain, findByNumber, ms, percentile, signUpUsers } from "./load";
 import { type RunningServer, startEmbedded, startScaled } from "./servers";
 
 const { values } = parseArgs({
@@ -39,6 +39,13 @@ type Tracked = { sentAt: number; ackAt?: number; receivedAt?: number; received: 
 async function runShape(shape: string, server: RunningServer) {
   process.stdout.write(`\n== ${shape} shape: signing up ${pairs * 2} users…\n`);
   const users = await signUpUsers(server.wsUrl, pairs * 2);
+  await findByNumber(
+    server.wsUrl,
+    Array.from({ length: pairs }, (_, pair) => [users[pair * 2], users[pair * 2 + 1]] as [BenchUser, BenchUser]).flatMap(([a, b]) => [
+      [a, b],
+      [b, a],
+    ] as [BenchUser, BenchUser][]),
+  );
   const tracked = new Map<string, Tracked>();
   const devices: Device[] = users.map((user) => {
     const client = createParleyClient({ url: server.wsUrl, token: user.token });

@@ -33,7 +33,10 @@ describe("live groups across WebSocket instances", () => {
 
   async function groupOf(count: number) {
     const people: TestUser[] = [];
-    for (let index = 0; index < count; index++) people.push(await signUp(urlFor(index), `Member ${index}`));
+    // Everyone knows the admin (the first), who adds them.
+    for (let index = 0; index < count; index++) {
+      people.push(await signUp(urlFor(index), `Member ${index}`, { knows: people.slice(0, 1) }));
+    }
     const devices = people.map((person, index) => connect(person, urlFor(index)));
     // Every stream opens with group_heads once it is live: from then on nothing is missed.
     await waitFor(() => devices.every((device) => device.events.some(({ event }) => event.type === "group_heads")), "streams live");
@@ -96,9 +99,9 @@ describe("live groups across WebSocket instances", () => {
   });
 
   it("starts delivering to someone added while online, from the message that added them", async () => {
-    const { devices, group } = await groupOf(2);
+    const { devices, group, admin } = await groupOf(2);
     const [ana] = devices as [Device, Device];
-    const dan = await signUp(deployment.second.url, "Dan");
+    const dan = await signUp(deployment.second.url, "Dan", { knows: [admin] });
     const danPhone = connect(dan, deployment.second.url);
     try {
       await waitFor(() => danPhone.events.some(({ event }) => event.type === "group_heads"), "Dan's stream live");
@@ -146,7 +149,7 @@ describe("groups when Redis restarts", () => {
     const redis = await startPrivateRedis();
     const [a, b] = (await startInstances(deploymentEnv(database.url, redis.url), 2)) as [WsServer, WsServer];
     const ana = await signUp(a.url, "Ana");
-    const ben = await signUp(b.url, "Ben");
+    const ben = await signUp(b.url, "Ben", { knows: [ana] });
     const anaPhone = connect(ana, a.url);
     const benPhone = connect(ben, b.url);
     try {

@@ -30,7 +30,7 @@ describe("live 1:1 messaging across WebSocket instances", () => {
 
   it("delivers at once to the recipient on another instance, and ticks flow back to the sender", async () => {
     const ana = await signUp(deployment.first.url, "Ana");
-    const ben = await signUp(deployment.second.url, "Ben");
+    const ben = await signUp(deployment.second.url, "Ben", { knows: [ana] });
     const anaPhone = connect(ana, deployment.first.url);
     const benPhone = connect(ben, deployment.second.url);
     try {
@@ -57,7 +57,7 @@ describe("live 1:1 messaging across WebSocket instances", () => {
 
   it("reaches every device of a user, wherever each is connected", async () => {
     const ana = await signUp(deployment.first.url, "Ana");
-    const ben = await signUp(deployment.first.url, "Ben");
+    const ben = await signUp(deployment.first.url, "Ben", { knows: [ana] });
     const anaLaptop = connect(ana, deployment.second.url);
     const anaPhone = connect(ana, deployment.first.url);
     const benPhone = connect(ben, deployment.first.url);
@@ -77,7 +77,7 @@ describe("live 1:1 messaging across WebSocket instances", () => {
 
   it("keeps messages for an offline recipient and delivers them in order, once, on return", async () => {
     const ana = await signUp(deployment.first.url, "Ana");
-    const ben = await signUp(deployment.second.url, "Ben");
+    const ben = await signUp(deployment.second.url, "Ben", { knows: [ana] });
     const anaPhone = connect(ana, deployment.first.url);
     const benBefore = connect(ben, deployment.second.url);
     try {
@@ -112,7 +112,7 @@ describe("live 1:1 messaging across WebSocket instances", () => {
 
   it("counts messages as delivered when a new device of the recipient comes online", async () => {
     const ana = await signUp(deployment.first.url, "Ana");
-    const ben = await signUp(deployment.second.url, "Ben");
+    const ben = await signUp(deployment.second.url, "Ben", { knows: [ana] });
     const anaPhone = connect(ana, deployment.first.url);
     try {
       await new Promise((r) => setTimeout(r, 200));
@@ -151,7 +151,7 @@ describe("live 1:1 messaging across WebSocket instances", () => {
 
   it("shows who is online and who is typing, and last seen when they leave", async () => {
     const ana = await signUp(deployment.first.url, "Ana");
-    const ben = await signUp(deployment.second.url, "Ben");
+    const ben = await signUp(deployment.second.url, "Ben", { knows: [ana] });
     const benPhone = connect(ben, deployment.second.url);
     const anaSetup = connect(ana, deployment.first.url);
     await new Promise((r) => setTimeout(r, 200));
@@ -200,7 +200,7 @@ describe("faults: nothing acknowledged is lost or repeated", () => {
   it.each(["shuts down", "crashes"] as const)("survives an instance that %s: the client moves to another one and resumes", async (how) => {
     const [a, b] = (await startInstances(deploymentEnv(database.url, testRedisUrl), 2)) as [WsServer, WsServer];
     const ana = await signUp(a.url, "Ana");
-    const ben = await signUp(a.url, "Ben");
+    const ben = await signUp(a.url, "Ben", { knows: [ana] });
     const anaPhone = connect(ana, a.url);
     const benPhone = connect(ben, [b.url, a.url]);
     try {
@@ -231,7 +231,7 @@ describe("faults: nothing acknowledged is lost or repeated", () => {
     const instances = (await startInstances(deploymentEnv(database.url, redis.url), 2)) as [WsServer, WsServer];
     const [a, b] = instances;
     const ana = await signUp(a.url, "Ana");
-    const ben = await signUp(b.url, "Ben");
+    const ben = await signUp(b.url, "Ben", { knows: [ana] });
     const anaPhone = connect(ana, a.url);
     const benPhone = connect(ben, b.url);
     try {
@@ -295,7 +295,7 @@ describe("slow readers", () => {
 
   it("drops a reader that stops reading instead of buffering without bound; it resumes with nothing lost", async () => {
     const ana = await signUp(server.url, "Ana");
-    const ben = await signUp(server.url, "Ben");
+    const ben = await signUp(server.url, "Ben", { knows: [ana] });
     const anaPhone = connect(ana, server.url);
     const stalled = await rawSubscriber(ben);
     try {

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { createRuntime, createWebSocketEndpoint, handleHealth, type Runtime, startMaintenance } from "@parley/api";
+import { answerClientError, createRuntime, createWebSocketEndpoint, handleHealth, type Runtime, startMaintenance } from "@parley/api";
 
 import { readWsEnv } from "./env";
 
@@ -31,6 +31,7 @@ export async function startWsServer(envSource?: Record<string, string | undefine
     res.setHeader("content-type", "application/json");
     res.end(JSON.stringify({ code: "UPGRADE_REQUIRED", message: `Connect with WebSocket to ${env.WS_PATH}` }));
   });
+  server.on("clientError", answerClientError);
   const endpoint = createWebSocketEndpoint(runtime, { path: env.WS_PATH, server });
   const stopMaintenance = startMaintenance(runtime);
   await new Promise<void>((resolve) => server.listen(env.WS_PORT, env.WS_HOST, resolve));

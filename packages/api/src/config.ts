@@ -35,12 +35,26 @@ export type MediaConfig = {
   ffmpegPath: string | null;
 };
 
+/** Every limit but those fixed by the product (OTP tries, login failures per number). */
+export type LimitsConfig = {
+  trustProxyHops: number;
+  requestsPerMinute: number;
+  messagesPerMinute: number;
+  otpPerHourPerIp: number;
+  otpPerHourPerPrefix: number;
+  loginFailuresPerIp: number;
+  contactImportsPerDay: number;
+  wsCallsPerSecond: number;
+  wsSocketsPerSession: number;
+};
+
 export type ServerConfig = {
   env: ServerEnv;
   shape: "embedded" | "scaled";
   auth: AuthConfig;
   messaging: MessagingConfig;
   media: MediaConfig;
+  limits: LimitsConfig;
 };
 
 export class ConfigError extends Error {
@@ -155,6 +169,17 @@ export function buildServerConfig(env: ServerEnv): ServerConfig {
       uploadUrlTtlSeconds: env.MEDIA_UPLOAD_URL_TTL_SECONDS,
       unsentTtlSeconds: Math.round(env.MEDIA_UNSENT_TTL_HOURS * 3600),
       ffmpegPath: env.FFMPEG_PATH ?? null,
+    },
+    limits: {
+      trustProxyHops: env.TRUST_PROXY_HOPS,
+      requestsPerMinute: env.RATE_LIMIT_REQUESTS_PER_MINUTE,
+      messagesPerMinute: env.RATE_LIMIT_MESSAGES_PER_MINUTE,
+      otpPerHourPerIp: env.RATE_LIMIT_OTP_PER_HOUR_PER_IP,
+      otpPerHourPerPrefix: env.RATE_LIMIT_OTP_PER_HOUR_PER_PREFIX,
+      loginFailuresPerIp: env.RATE_LIMIT_LOGIN_FAILURES_PER_IP,
+      contactImportsPerDay: env.RATE_LIMIT_CONTACT_IMPORTS_PER_DAY,
+      wsCallsPerSecond: env.WS_CALLS_PER_SECOND,
+      wsSocketsPerSession: env.WS_SOCKETS_PER_SESSION,
     },
   };
 }

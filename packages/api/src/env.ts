@@ -77,6 +77,21 @@ export function readServerEnv(runtimeEnv: Record<string, string | undefined> = p
       MEDIA_UNSENT_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
       // Video posters need ffmpeg; unset means "ffmpeg" on PATH, if it is there.
       FFMPEG_PATH: z.string().optional(),
+      // How many reverse proxies in front of us append to X-Forwarded-For; 0 means the header is ignored
+      // (anybody can send one), and the client is the socket's peer.
+      TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+      // The spec's limits: requests per client IP (each call of a tRPC batch counts) and messages per user.
+      RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+      RATE_LIMIT_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(100),
+      // SMS pumping: codes sent per client IP, and per block of 1,000 numbers (all but the last 3 digits).
+      RATE_LIMIT_OTP_PER_HOUR_PER_IP: z.coerce.number().int().min(1).default(5),
+      RATE_LIMIT_OTP_PER_HOUR_PER_PREFIX: z.coerce.number().int().min(1).default(10),
+      // Wrong passwords per client IP (per number it is 10 per 15 minutes).
+      RATE_LIMIT_LOGIN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
+      RATE_LIMIT_CONTACT_IMPORTS_PER_DAY: z.coerce.number().int().min(1).default(20),
+      // One WebSocket: calls per second, and sockets one session may hold open at once (tabs, devices).
+      WS_CALLS_PER_SECOND: z.coerce.number().int().min(1).default(30),
+      WS_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).default(10),
     },
     runtimeEnv,
     emptyStringAsUndefined: true,

@@ -6,6 +6,6 @@ export { ConfigError, buildServerConfig, failOnInvalidEnv, persistentSecret, par
 export { readServerEnv, type ServerEnv } from "./env";
 export { createLogger, type Logger } from "./logger";
 export { createOpenApiDocument } from "./openapi";
-export { createApiHttpHandler, checkHealth, handleHealth, MAX_BODY_BYTES } from "./transport/http";
+export { answerClientError, createApiHttpHandler, checkHealth, handleHealth, MAX_BODY_BYTES } from "./transport/http";
 export { createWebSocketEndpoint, type WebSocketEndpoint } from "./transport/ws";
 export type { SmsSender } from "./services/sms";

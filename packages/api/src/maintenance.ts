@@ -1,6 +1,6 @@
 import type { Runtime } from "./runtime";
 import { pruneEvents } from "./services/events";
-import { cleanupMedia } from "./services/media/media";
+import { cleanupMedia, clearExpiredUploads } from "./services/media/media";
 import { sweepPresence } from "./services/presence";
 
 const PRESENCE_SWEEP_MS = 15_000;
@@ -10,7 +10,8 @@ const MEDIA_CLEANUP_MS = 10 * 60 * 1000;
 /**
  * Background upkeep every server process runs: marking users offline whose
  * connections died with a crashed instance, trimming the event log to its
- * retention window, and deleting uploads nobody sent. Safe on many instances at once.
+ * retention window, deleting uploads nobody sent, and clearing the upload keys of checked
+ * uploads once their upload URL has expired. Safe on many instances at once.
  */
 export function startMaintenance(runtime: Runtime): () => void {
   const run = (name: string, task: () => Promise<void>) => () => {
@@ -23,6 +24,7 @@ export function startMaintenance(runtime: Runtime): () => void {
       run("media cleanup", async () => {
         // Batches until nothing is left, so a backlog doesn't wait for the next tick.
         while ((await cleanupMedia(runtime)) > 0);
+        while ((await clearExpiredUploads(runtime)) > 0);
       }),
       MEDIA_CLEANUP_MS,
     ),

@@ -47,7 +47,7 @@ export type Runtime = {
 
 /** The parts of a runtime the services use; tests build one directly. */
 export type Deps = Pick<Runtime, "db" | "store" | "bus" | "inbox" | "presence" | "media" | "notifier" | "sms" | "log"> & {
-  config: Pick<ServerConfig, "auth" | "messaging" | "media">;
+  config: Pick<ServerConfig, "auth" | "messaging" | "media" | "limits">;
 };
 
 /** The configured media store: S3 (any compatible service) or files under MEDIA_DIR. */

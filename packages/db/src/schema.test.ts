@@ -41,7 +41,7 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
       else await handle.close();
     });
 
-    it("has all eight tables of the spec plus sessions, the event log, group receipts, media, reactions and stars", async () => {
+    it("has all eight tables of the spec plus sessions, the event log, group receipts, media, reactions, stars and number lookups", async () => {
       const result = await handle.db.execute<{ table_name: string }>(
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
@@ -62,6 +62,7 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
         "starred_messages",
         "user_event_counters",
         "user_events",
+        "user_lookups",
         "users",
       ]);
     });
@@ -149,8 +150,34 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
         "group_members_group_user_unique",
       );
       expect(
-        await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: bob, joinedSeq: 5, leftSeq: 4 })),
+        await violation(
+          handle.db
+            .insert(schema.groupMembers)
+            .values({ groupId, userId: bob, joinedSeq: 5, leftSeq: 4, leftName: "H", leftMemberCount: 1, leftDeliveredSeq: 0, leftReadSeq: 0 }),
+        ),
       ).toBe("group_members_seqs");
+    });
+
+    it("keeps a snapshot of the group for exactly the members who left", async () => {
+      const [group] = await handle.db.insert(schema.groups).values({ name: "S", createdBy: alice }).returning();
+      const groupId = group?.id ?? Number.NaN;
+      const snapshot = { leftName: "S", leftMemberCount: 1, leftDeliveredSeq: 2, leftReadSeq: 2 };
+      // Gone without one: every read of the group for them would have nothing to show.
+      expect(await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: bob, joinedSeq: 1, leftSeq: 2 }))).toBe(
+        "group_members_left_snapshot",
+      );
+      // Still a member with one: reads would show them a stale group.
+      expect(
+        await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: bob, joinedSeq: 1, ...snapshot, leftDescription: null })),
+      ).toBe("group_members_left_snapshot");
+      expect(
+        await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: bob, joinedSeq: 1, leftDescription: "stale" })),
+      ).toBe("group_members_left_snapshot");
+      const [left] = await handle.db
+        .insert(schema.groupMembers)
+        .values({ groupId, userId: bob, joinedSeq: 1, leftSeq: 2, leftAt: new Date(), ...snapshot })
+        .returning();
+      expect(left).toMatchObject({ leftSeq: 2, leftName: "S", leftDescription: null, leftPictureMediaId: null });
     });
 
     it("keeps system messages to groups", async () => {

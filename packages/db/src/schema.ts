@@ -169,12 +169,30 @@ export const groupMembers = pgTable(
     // lastSeq - readSeq, so sending doesn't touch 255 unread counters either.
     deliveredSeq: integer().notNull().default(0),
     readSeq: integer().notNull().default(0),
+    // The group as it stood at leftSeq, taken in the statement that sets leftSeq and null while a
+    // member: a former member is shown this (name, description, picture, size, ticks) rather
+    // than what the group became after they were gone, as they are shown no later messages.
+    leftName: varchar({ length: 255 }),
+    leftDescription: text(),
+    leftProfilePictureUrl: text(),
+    leftPictureMediaId: uuid().references((): AnyPgColumn => media.id, { onDelete: "set null" }),
+    leftMemberCount: integer(),
+    leftDeliveredSeq: integer(),
+    leftReadSeq: integer(),
   },
   (t) => [
     unique("group_members_group_user_unique").on(t.groupId, t.userId),
     check("group_members_role", sql`${t.role} in ('admin', 'member')`),
     check("group_members_seqs", sql`${t.leftSeq} is null or ${t.leftSeq} >= ${t.joinedSeq}`),
+    check(
+      "group_members_left_snapshot",
+      sql`(${t.leftSeq} is null) = (${t.leftName} is null) and (${t.leftSeq} is null) = (${t.leftMemberCount} is null)
+        and (${t.leftSeq} is null) = (${t.leftDeliveredSeq} is null) and (${t.leftSeq} is null) = (${t.leftReadSeq} is null)
+        and (${t.leftSeq} is not null or (${t.leftDescription} is null and ${t.leftProfilePictureUrl} is null and ${t.leftPictureMediaId} is null))`,
+    ),
     index("idx_group_members_user_id").on(t.userId),
+    // For the foreign key: deleting a media row looks here (partial: almost every row is null).
+    index("idx_group_members_left_picture").on(t.leftPictureMediaId).where(sql`${t.leftPictureMediaId} is not null`),
   ],
 );
 
@@ -302,6 +320,9 @@ export const media = pgTable(
     thumbnailKey: text(),
     rejectedReason: text(),
     uploadExpiresAt: timestamp({ withTimezone: true }).notNull(),
+    // When the upload key was cleared for good, after the upload URL expired: a presigned S3 PUT
+    // can't be revoked, so whatever was PUT between the check and the expiry is deleted then.
+    uploadClearedAt: timestamp({ withTimezone: true }),
     processingStartedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
     readyAt: timestamp({ withTimezone: true }),
@@ -310,6 +331,10 @@ export const media = pgTable(
     index("idx_media_owner").on(t.ownerId),
     // The cleanup of uploads nobody sent walks media by age.
     index("idx_media_created_at").on(t.createdAt),
+    // The sweep of checked uploads whose URL has expired (partial: only those not swept yet).
+    index("idx_media_uploads_to_clear")
+      .on(t.uploadExpiresAt)
+      .where(sql`${t.uploadClearedAt} is null and ${t.status} in ('ready', 'rejected')`),
     check("media_kind", sql`${t.kind} in ('image', 'video', 'audio', 'document')`),
     check("media_purpose", sql`${t.purpose} in ('message', 'profile_picture', 'group_picture')`),
     check("media_status", sql`${t.status} in ('pending', 'processing', 'ready', 'rejected')`),
@@ -448,6 +473,25 @@ export const blockedUsers = pgTable(
     check("no_self_block", sql`${t.blockerId} <> ${t.blockedId}`),
     index("idx_blocked_users_blocked_id").on(t.blockedId),
   ],
+);
+
+/**
+ * Numbers a user looked up and found (exact search): one of the ties that let them see that
+ * person's profile by id and message them. Without a tie an id is nobody, so walking ids harvests
+ * nothing.
+ */
+export const userLookups = pgTable(
+  "user_lookups",
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    foundUserId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.foundUserId] })],
 );
 
 export const usersRelations = relations(users, ({ many }) => ({

@@ -11,7 +11,7 @@ export const registerInput = z.object({
 export const otpSentOutput = z.object({
   message: z.string(),
   otp_expires_in: z.number().int().meta({ description: "Seconds until the code expires" }),
-});
+}).meta({ id: "CodeSent" });
 
 export const verifyOtpInput = z.object({
   phone_number: phoneNumberSchema,
@@ -27,7 +27,7 @@ export const loginInput = z.object({
 export const authOutput = z.object({
   user: userSummaryOutput,
   token: z.string().meta({ description: "Bearer token for the Authorization header and WebSocket connectionParams" }),
-});
+}).meta({ id: "AuthSession" });
 
 export const requestPasswordResetInput = z.object({
   phone_number: phoneNumberSchema,

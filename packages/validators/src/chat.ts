@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { idSchema } from "./common";
+import { idSchema, pageLimitSchema } from "./common";
 import { groupMessageOutput, groupSummaryOutput } from "./group";
 import { messageOutput } from "./message";
 import { publicProfileOutput } from "./user";
@@ -13,7 +13,7 @@ export const chatOutput = z.object({
   last_message_at: z.iso.datetime().nullable(),
   unread_count: z.number().int(),
   last_seq: z.number().int(),
-});
+}).meta({ id: "Chat" });
 
 /** A group in the chat list: same previews and badges as a 1:1 chat; `id` is the group id. */
 export const groupChatOutput = z.object({
@@ -24,14 +24,14 @@ export const groupChatOutput = z.object({
   last_message_at: z.iso.datetime().nullable(),
   unread_count: z.number().int(),
   last_seq: z.number().int(),
-});
+}).meta({ id: "GroupChat" });
 
 export const chatListItemOutput = z.discriminatedUnion("type", [chatOutput, groupChatOutput]);
 
 export const listChatsInput = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100).default(30),
-    cursor: z.string().max(100).optional().meta({ description: "next_cursor of the previous page" }),
+    limit: pageLimitSchema(100, 30),
+    cursor: z.string().max(100).meta({ description: "next_cursor of the previous page" }).optional(),
   })
   .default({ limit: 30 });
 

@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
 
 import { loginInput, registerInput, updateMeInput, verifyOtpInput } from "./index";
-import { normalizePhoneNumber, otpSchema, phoneNumberSchema } from "./common";
+import {
+  booleanSchema,
+  findMalformedText,
+  fullNameSchema,
+  idSchema,
+  INT4_MAX,
+  isInvisibleText,
+  messageIdSchema,
+  normalizePhoneNumber,
+  otpSchema,
+  phoneNumberSchema,
+  seqSchema,
+} from "./common";
 
 describe("phone numbers", () => {
   it.each([
@@ -63,5 +75,44 @@ describe("profile updates", () => {
     expect(updateMeInput.safeParse({ profile_picture_url: "https://cdn.example.com/a.jpg" }).success).toBe(true);
     expect(updateMeInput.safeParse({ profile_picture_url: "javascript:alert(1)" }).success).toBe(false);
     expect(updateMeInput.safeParse({ profile_picture_url: "data:image/png;base64,AAAA" }).success).toBe(false);
+  });
+});
+
+describe("numbers and booleans as the columns and URLs carry them", () => {
+  it("takes integers and decimal strings within the column's range, and nothing else", () => {
+    expect(idSchema.parse(7)).toBe(7);
+    expect(idSchema.parse("7")).toBe(7);
+    expect(idSchema.parse(INT4_MAX)).toBe(INT4_MAX);
+    for (const value of [INT4_MAX + 1, 2 ** 53, 0, -1, 1.5, "1e3", " 7", "", "0x10", true, null, [], {}]) {
+      expect(idSchema.safeParse(value).success, JSON.stringify(value)).toBe(false);
+    }
+    expect(messageIdSchema.parse(INT4_MAX + 1)).toBe(INT4_MAX + 1);
+    expect(messageIdSchema.safeParse(Number.MAX_SAFE_INTEGER + 1).success).toBe(false);
+    expect(seqSchema.safeParse(INT4_MAX + 1).error?.issues[0]?.message).toMatch(/at most 2147483647/);
+  });
+
+  it("reads only true and false as booleans", () => {
+    expect(booleanSchema.parse("true")).toBe(true);
+    expect(booleanSchema.parse("false")).toBe(false);
+    expect(booleanSchema.parse(false)).toBe(false);
+    for (const value of ["0", "1", "yes", "False", "", 0, 1, null]) expect(booleanSchema.safeParse(value).success, String(value)).toBe(false);
+  });
+});
+
+describe("text PostgreSQL can store and names people can see", () => {
+  it("finds NUL and unpaired surrogates, and passes paired ones", () => {
+    expect(findMalformedText("Ali\u0000ce")).toMatch(/NUL/);
+    expect(findMalformedText("\ud800")).toMatch(/surrogate/);
+    expect(findMalformedText("x\udc00")).toMatch(/surrogate/);
+    expect(findMalformedText("😀 Zoë")).toBeNull();
+  });
+
+  it("refuses names that show nothing", () => {
+    for (const name of ["\u200b", "\u202e\u2066", " \u200d ", "\u3000", "\u00ad"]) {
+      expect(isInvisibleText(name), JSON.stringify(name)).toBe(true);
+      expect(fullNameSchema.safeParse(name).success).toBe(false);
+    }
+    expect(fullNameSchema.parse(" Zoë\u200d ")).toBe("Zoë\u200d");
+    expect(fullNameSchema.parse("محمد")).toBe("محمد");
   });
 });

@@ -1,12 +1,73 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { z } from "zod";
 
-/** Database ids are positive integers (SERIAL). */
-export const idSchema = z.coerce
-  .number({ error: "Expected a numeric id" })
-  .int("Expected a whole-number id")
-  .positive("Expected a positive id")
-  .max(2 ** 53 - 1, "Id is out of range");
+/** PostgreSQL `integer`: users, chats, groups and per-conversation seqs are int4 columns. */
+export const INT4_MAX = 2 ** 31 - 1;
+
+/**
+ * REST path and query parameters arrive as text: a plain decimal string becomes its number, and
+ * nothing else is coerced (`true`, `""`, `"1e3"`, `" 5"` and `null` stay what they are and fail).
+ */
+const fromDecimalString = (value: unknown) => (typeof value === "string" && /^-?\d{1,20}$/.test(value) ? Number(value) : value);
+
+/** A whole number within the range of the column it is compared with, so no value PostgreSQL can't hold gets that far. */
+export function wholeNumberSchema(options: { min: number; max: number; name?: string; minMessage?: string }) {
+  const what = options.name ?? "a whole number";
+  return z.preprocess<number, z.ZodNumber, number>(
+    fromDecimalString as (value: number) => number,
+    z
+      .number({ error: `Expected ${what}` })
+      .int(`Expected ${what}`)
+      .min(options.min, options.minMessage ?? (options.min === 1 ? `Expected a positive ${options.name ?? "number"}` : `Expected at least ${options.min}`))
+      .max(options.max, `Out of range: at most ${options.max}`),
+  );
+}
+
+/** Ids of users, chats and groups (SERIAL, int4). */
+export const idSchema = wholeNumberSchema({ min: 1, max: INT4_MAX, name: "id" });
+
+/** Ids of messages (BIGSERIAL): as far as a JavaScript number is exact. */
+export const messageIdSchema = wholeNumberSchema({ min: 1, max: Number.MAX_SAFE_INTEGER, name: "message id" });
+
+/** A position in a conversation (int4), 1 for the first message. */
+export const seqSchema = wholeNumberSchema({ min: 1, max: INT4_MAX, name: "seq" });
+
+/** A page size. */
+export const pageLimitSchema = (max: number, fallback: number) =>
+  wholeNumberSchema({ min: 1, max, name: "limit" }).default(fallback).meta({ description: `How many to answer: 1 to ${max}, ${fallback} if not given` });
+
+/** Query booleans: exactly `true` or `false` (a bare `z.coerce.boolean()` reads "false" as true). */
+export const booleanSchema = z.preprocess<boolean, z.ZodBoolean, boolean>(
+  ((value: unknown) => (value === "true" ? true : value === "false" ? false : value)) as (value: boolean) => boolean,
+  z.boolean({ error: "Expected true or false" }),
+);
+
+// Format characters (zero-width spaces and joiners, bidi controls), default-ignorables and spaces.
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}\p{White_Space}\p{Cc}]/gu;
+
+/** True if a name shows nothing: empty, or only spaces and invisible characters. */
+export function isInvisibleText(value: string): boolean {
+  return value.replace(INVISIBLE, "").length === 0;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** NUL or a lone surrogate: text PostgreSQL refuses (and that no keyboard types). */
+export function findMalformedText(value: string): string | null {
+  if (value.includes("\u0000")) return "contains a NUL character";
+  if (LONE_SURROGATE.test(value)) return "contains an unpaired surrogate (invalid Unicode)";
+  return null;
+}
+
+/** A name people see: a person's, a contact's or a group's. */
+export function displayNameSchema(options: { label: string; max: number }) {
+  return z
+    .string({ error: `${options.label} is required` })
+    .trim()
+    .min(1, `${options.label} is required`)
+    .max(options.max, `${options.label} is at most ${options.max} characters`)
+    .refine((value) => !isInvisibleText(value), `${options.label} must have visible characters`);
+}
 
 /**
  * A phone number in E.164. Accepts what people type ("+44 7700 900123") and
@@ -48,10 +109,9 @@ export const passwordSchema = z
   .min(8, "Use at least 8 characters for your password")
   .max(128, "Use at most 128 characters for your password");
 
-export const fullNameSchema = z
-  .string({ error: "Name is required" })
-  .trim()
-  .min(1, "Name is required")
-  .max(255, "Name is at most 255 characters");
+export const fullNameSchema = displayNameSchema({ label: "Name", max: 255 });
+
+/** The header the web process's own server-side calls to its API carry, with the key it started with. */
+export const INTERNAL_CALLER_HEADER = "x-parley-internal";
 
 export const messageOnlyOutput = z.object({ message: z.string() });

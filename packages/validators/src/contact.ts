@@ -5,7 +5,7 @@ import { publicProfileOutput, userSummaryOutput } from "./user";
 
 export const blockInput = z.object({ user_id: idSchema });
 
-export const blockedUserOutput = userSummaryOutput.extend({ blocked_at: z.iso.datetime() });
+export const blockedUserOutput = userSummaryOutput.extend({ blocked_at: z.iso.datetime() }).meta({ id: "BlockedUser" });
 
 export const blockedListOutput = z.object({ blocked: z.array(blockedUserOutput) });
 
@@ -26,13 +26,13 @@ export const contactOutput = z.object({
   user: publicProfileOutput.nullable().meta({ description: "Their Parley profile as you may see it; null: not on Parley" }),
   is_blocked: z.boolean(),
   created_at: z.iso.datetime(),
-});
+}).meta({ id: "Contact" });
 
 export const contactListOutput = z.object({ contacts: z.array(contactOutput) });
 
 export const importContactsInput = z.object({
   contacts: z
-    .array(z.object({ phone_number: z.string().max(64), name: z.string().trim().min(1).max(255) }))
+    .array(z.object({ phone_number: z.string().max(64), name: contactName }))
     .min(1, "Give at least one contact")
     .max(CONTACT_IMPORT_MAX, `Import at most ${CONTACT_IMPORT_MAX} contacts at once`),
 });

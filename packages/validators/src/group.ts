@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { idSchema } from "./common";
+import { displayNameSchema, idSchema, messageIdSchema, seqSchema } from "./common";
 import {
   clientMsgIdSchema,
   checkMessageBody,
@@ -21,11 +21,7 @@ export const GROUP_DESCRIPTION_MAX_LENGTH = 2048;
 
 export const groupRoleSchema = z.enum(["admin", "member"]);
 
-const groupName = z
-  .string({ error: "Group name is required" })
-  .trim()
-  .min(1, "Group name is required")
-  .max(GROUP_NAME_MAX_LENGTH, `A group name is at most ${GROUP_NAME_MAX_LENGTH} characters`);
+const groupName = displayNameSchema({ label: "Group name", max: GROUP_NAME_MAX_LENGTH });
 
 const groupDescription = z
   .string()
@@ -106,7 +102,7 @@ export const systemEventOutput = z.object({
   actor_id: z.number().int(),
   user_ids: z.array(z.number().int()),
   name: z.string().nullable().meta({ description: "The new group name, for created and renamed" }),
-});
+}).meta({ id: "SystemEvent" });
 
 export const groupMessageTypeSchema = z.enum([...messageTypeSchema.options, "system"]);
 
@@ -117,14 +113,14 @@ export const groupMessageOutput = conversationMessageOutput.extend({
   status: messageStatusSchema.meta({
     description: "sent when stored, delivered when every member has it, read when every member has read it",
   }),
-});
+}).meta({ id: "GroupMessage" });
 
 export const groupMemberOutput = z.object({
   user_id: z.number().int(),
   role: groupRoleSchema,
   joined_at: z.iso.datetime(),
   profile: publicProfileOutput,
-});
+}).meta({ id: "GroupMember" });
 
 /** A group as it appears in lists: no member roster. */
 export const groupSummaryOutput = z.object({
@@ -139,13 +135,13 @@ export const groupSummaryOutput = z.object({
   is_member: z.boolean().meta({ description: "False once you left or were removed: history up to then stays readable" }),
   my_role: groupRoleSchema.nullable(),
   left_reason: z.enum(["left", "removed"]).nullable().meta({ description: "Why you are no longer a member, if you aren't" }),
-});
+}).meta({ id: "GroupSummary" });
 
 export const groupOutput = groupSummaryOutput.extend({
   updated_at: z.iso.datetime(),
   last_seq: z.number().int(),
   members: z.array(groupMemberOutput),
-});
+}).meta({ id: "Group" });
 
 export const groupListOutput = z.object({ groups: z.array(groupSummaryOutput) });
 
@@ -154,7 +150,7 @@ export const sendGroupMessageInput = z
     group_id: idSchema,
     ...messageBodyFields,
     client_msg_id: clientMsgIdSchema,
-    reply_to_message_id: idSchema.optional(),
+    reply_to_message_id: messageIdSchema.optional(),
   })
   .transform(checkMessageBody);
 
@@ -167,7 +163,7 @@ export const groupMessagePageOutput = z.object({
 
 export const markGroupReadInput = z.object({
   group_id: idSchema,
-  up_to_seq: z.coerce.number().int().positive().optional().meta({ description: "Defaults to the newest message" }),
+  up_to_seq: seqSchema.optional().meta({ description: "Defaults to the newest message" }),
 });
 
 export const groupReadOutput = z.object({
@@ -178,7 +174,7 @@ export const groupReadOutput = z.object({
 
 export const groupTypingInput = z.object({ group_id: idSchema, is_typing: z.boolean() });
 
-export const messageInfoInput = z.object({ message_id: idSchema });
+export const messageInfoInput = z.object({ message_id: messageIdSchema });
 
 export const messageInfoOutput = z.object({
   message_id: z.number().int(),

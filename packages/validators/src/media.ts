@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { INT4_MAX, wholeNumberSchema } from "./common";
+
 /** The spec's limit (16 MB); the server's is configurable (MEDIA_MAX_BYTES). */
 export const MEDIA_MAX_BYTES = 16 * 1024 * 1024;
 export const MEDIA_FILE_NAME_MAX_LENGTH = 255;
@@ -50,10 +52,7 @@ const mimeTypeSchema = z
 export const createUploadInput = z.object({
   kind: mediaKindSchema,
   mime_type: mimeTypeSchema,
-  size: z.coerce
-    .number({ error: "size is the file's size in bytes" })
-    .int("size is a whole number of bytes")
-    .positive("The file is empty"),
+  size: wholeNumberSchema({ min: 1, max: INT4_MAX, name: "the file's size in bytes", minMessage: "The file is empty" }),
   file_name: z
     .string()
     .trim()
@@ -82,7 +81,7 @@ export const uploadTicketOutput = z.object({
   }),
   expires_at: z.iso.datetime().meta({ description: "The upload URL stops working then" }),
   max_bytes: z.number().int(),
-});
+}).meta({ id: "UploadTicket" });
 
 /** A checked file as messages and pictures carry it. URLs are fetched separately (media.url), short-lived. */
 export const mediaOutput = z.object({
@@ -96,7 +95,7 @@ export const mediaOutput = z.object({
   duration_seconds: z.number().int().nullable(),
   has_thumbnail: z.boolean(),
   is_voice_note: z.boolean(),
-});
+}).meta({ id: "Media" });
 
 export const mediaIdInput = z.object({ media_id: mediaIdSchema });
 
@@ -104,14 +103,14 @@ export const mediaVariantSchema = z.enum(["original", "thumbnail"], { error: "va
 
 export const mediaUrlInput = z.object({
   media_id: mediaIdSchema,
-  variant: mediaVariantSchema.default("original"),
+  variant: mediaVariantSchema.default("original").meta({ description: "The file itself, or its 320 px JPEG thumbnail (has_thumbnail)" }),
 });
 
 export const mediaUrlOutput = z.object({
   url: z.string().meta({ description: "Signed, short-lived: absolute (S3) or relative to the API's origin (local storage)" }),
   expires_at: z.iso.datetime(),
   mime_type: z.string(),
-});
+}).meta({ id: "MediaUrl" });
 
 export const latitudeSchema = z
   .number({ error: "latitude must be a number" })
@@ -137,7 +136,7 @@ export const locationOutput = z.object({
   latitude: z.number(),
   longitude: z.number(),
   name: z.string().nullable(),
-});
+}).meta({ id: "Location" });
 
 export type MediaKind = z.infer<typeof mediaKindSchema>;
 export type MediaPurpose = z.infer<typeof mediaPurposeSchema>;

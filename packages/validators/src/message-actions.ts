@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { idSchema } from "./common";
+import { idSchema, messageIdSchema, pageLimitSchema } from "./common";
 import { groupMessageOutput } from "./group";
 import { conversationMessageOutput, messageContentSchema, messageOutput, messageTypeSchema, reactionSummaryOutput } from "./message";
 
@@ -13,7 +13,7 @@ export const FORWARD_MAX_CHATS = 20;
 export const FORWARD_DEFAULT_MAX_MESSAGES = 30;
 export const FORWARD_DEFAULT_MAX_CHATS = 5;
 
-export const editMessageInput = z.object({ message_id: idSchema, content: messageContentSchema });
+export const editMessageInput = z.object({ message_id: messageIdSchema, content: messageContentSchema });
 
 export const editMessageOutput = z.object({ message_id: z.number().int(), content: z.string(), edited_at: z.iso.datetime().nullable() });
 
@@ -27,7 +27,7 @@ const idList = (what: string, max: number) =>
 export const forwardMessagesInput = z
   .object({
     message_ids: z
-      .array(idSchema)
+      .array(messageIdSchema)
       .min(1, "Choose at least one message to forward")
       .max(FORWARD_MAX_MESSAGES, `Forward at most ${FORWARD_MAX_MESSAGES} messages at once`)
       .refine((ids) => new Set(ids).size === ids.length, "Each message is listed once")
@@ -49,7 +49,7 @@ export const forwardMessagesOutput = z.object({
 });
 
 export const reactInput = z.object({
-  message_id: idSchema,
+  message_id: messageIdSchema,
   emoji: z
     .string()
     .trim()
@@ -61,7 +61,7 @@ export const reactInput = z.object({
 
 export const reactOutput = z.object({ message_id: z.number().int(), reactions: z.array(reactionSummaryOutput) });
 
-export const starInput = z.object({ message_id: idSchema, starred: z.boolean() });
+export const starInput = z.object({ message_id: messageIdSchema, starred: z.boolean() });
 
 export const starOutput = z.object({ message_id: z.number().int(), starred: z.boolean() });
 
@@ -72,11 +72,11 @@ export const foundMessageOutput = z.object({
     z.object({ type: z.literal("group"), group_id: z.number().int(), name: z.string() }),
   ]),
   message: conversationMessageOutput.extend({ message_type: messageTypeSchema }),
-});
+}).meta({ id: "FoundMessage" });
 
 const page = {
-  limit: z.coerce.number().int().min(1).max(100).default(30),
-  cursor: z.string().max(100).optional().meta({ description: "next_cursor of the previous page" }),
+  limit: pageLimitSchema(100, 30),
+  cursor: z.string().max(100).meta({ description: "next_cursor of the previous page" }).optional(),
 };
 
 export const listStarredInput = z.object(page).default({ limit: 30 });

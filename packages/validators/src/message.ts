@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { idSchema } from "./common";
+import { booleanSchema, idSchema, INT4_MAX, messageIdSchema, pageLimitSchema, seqSchema, wholeNumberSchema } from "./common";
 import { CAPTION_MAX_LENGTH, locationInput, locationOutput, mediaIdSchema, mediaKindSchema, mediaOutput } from "./media";
 
 export const MESSAGE_MAX_LENGTH = 4096;
@@ -59,7 +59,7 @@ export const sendChatMessageInput = z
     receiver_id: idSchema,
     ...messageBodyFields,
     client_msg_id: clientMsgIdSchema,
-    reply_to_message_id: idSchema.optional(),
+    reply_to_message_id: messageIdSchema.optional(),
   })
   .transform(checkMessageBody);
 
@@ -80,14 +80,14 @@ export const replyPreviewOutput = z.object({
     .nullable()
     .meta({ description: "The quoted file, enough to label it (\"report.pdf\", \"Voice message\") and show its thumbnail" }),
   location_name: z.string().nullable(),
-});
+}).meta({ id: "ReplyPreview" });
 
 /** Reactions on a message, one entry per emoji, most used first. */
 export const reactionSummaryOutput = z.object({
   emoji: z.string(),
   count: z.number().int(),
   user_ids: z.array(z.number().int()),
-});
+}).meta({ id: "ReactionSummary" });
 
 /** What 1:1 and group messages have in common. */
 export const conversationMessageOutput = z.object({
@@ -112,18 +112,16 @@ export const messageOutput = conversationMessageOutput.extend({
   receiver_id: z.number().int(),
   message_type: messageTypeSchema,
   status: messageStatusSchema.meta({ description: "The recipient's status: sent, delivered or read" }),
-});
+}).meta({ id: "Message" });
 
 /** A conversation's history by seq: newest first before `before_seq`, or oldest first after `after_seq`. */
 export const seqPage = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before_seq: z.coerce.number().int().positive().optional().meta({ description: "Page backwards: messages with seq below this" }),
-  after_seq: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .optional()
-    .meta({ description: "Gap filling: messages with seq above this, oldest first" }),
+  limit: pageLimitSchema(200, 50),
+  // Described inside .optional(): REST query parameters are documented from the unwrapped schema.
+  before_seq: seqSchema.meta({ description: "Page backwards: messages with seq below this, newest first. Not with after_seq." }).optional(),
+  after_seq: wholeNumberSchema({ min: 0, max: INT4_MAX, name: "seq" })
+    .meta({ description: "Gap filling: messages with seq above this, oldest first. Not with before_seq." })
+    .optional(),
 });
 
 export const oneDirection = [
@@ -139,15 +137,15 @@ export const messagePageOutput = z.object({
 });
 
 export const updateMessageStatusInput = z.object({
-  message_id: idSchema,
+  message_id: messageIdSchema,
   status: z.enum(["delivered", "read"], { error: "status is delivered or read" }),
 });
 
 export const ackDeliveredInput = z
   .object({
-    message_ids: z.array(idSchema).max(500).default([]).meta({ description: "Messages this device received (1:1 or group)" }),
+    message_ids: z.array(messageIdSchema).max(500).default([]).meta({ description: "Messages this device received (1:1 or group)" }),
     groups: z
-      .array(z.object({ group_id: idSchema, up_to_seq: z.number().int().positive() }))
+      .array(z.object({ group_id: idSchema, up_to_seq: seqSchema }))
       .max(500)
       .default([])
       .meta({ description: "Group messages as watermarks: everything in the group up to this seq was received" }),
@@ -156,12 +154,12 @@ export const ackDeliveredInput = z
 
 export const markChatReadInput = z.object({
   chat_id: idSchema,
-  up_to_message_id: idSchema.optional().meta({ description: "Defaults to the newest message" }),
+  up_to_message_id: messageIdSchema.optional().meta({ description: "Defaults to the newest message" }),
 });
 
 export const deleteMessageInput = z.object({
-  message_id: idSchema,
-  for_everyone: z.coerce.boolean().default(false),
+  message_id: messageIdSchema,
+  for_everyone: booleanSchema.default(false).meta({ description: "Blank it for everyone (its sender only) instead of hiding it for you" }),
 });
 
 export const statusUpdatedOutput = z.object({ message: z.string(), status: messageStatusSchema });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { fullNameSchema } from "./common";
+import { fullNameSchema, idSchema } from "./common";
 import { mediaIdSchema } from "./media";
 
 const pictureMediaId = z.uuid().nullable().meta({ description: "A picture uploaded with media.createUpload (purpose profile_picture); fetch it with media.url" });
@@ -10,7 +10,7 @@ export const userSummaryOutput = z.object({
   id: z.number().int(),
   phone_number: z.string(),
   full_name: z.string().nullable(),
-});
+}).meta({ id: "UserSummary" });
 
 /** Another user as the caller may see them. */
 export const publicProfileOutput = userSummaryOutput.extend({
@@ -19,9 +19,9 @@ export const publicProfileOutput = userSummaryOutput.extend({
   status_message: z.string().nullable(),
   is_online: z.boolean(),
   last_seen: z.iso.datetime().nullable(),
-});
+}).meta({ id: "PublicProfile" });
 
-export const userIdInput = z.object({ id: z.coerce.number().int().positive("Expected a positive id") });
+export const userIdInput = z.object({ id: idSchema });
 
 export const setOnlineInput = z.object({ is_online: z.boolean() });
 
@@ -37,7 +37,7 @@ export const privacyOutput = z.object({
   profile_picture: visibilitySchema,
   about: visibilitySchema.meta({ description: "Who sees your status message" }),
   read_receipts: z.boolean().meta({ description: "Off: you neither send nor see blue ticks in 1:1 chats" }),
-});
+}).meta({ id: "Privacy" });
 
 export const updatePrivacyInput = privacyOutput
   .partial()
@@ -55,7 +55,7 @@ export const meOutput = userSummaryOutput.extend({
   is_online: z.boolean(),
   created_at: z.iso.datetime(),
   privacy: privacyOutput,
-});
+}).meta({ id: "Me" });
 
 const optionalUrl = z
   .url({ protocol: /^https?$/, error: "Profile picture must be an http(s) URL" })

@@ -1,4 +1,4 @@
-import { meOutput, type Me } from "@parley/validators";
+import { INTERNAL_CALLER_HEADER, meOutput, type Me } from "@parley/validators";
 
 import { env } from "~/env";
 
@@ -11,6 +11,11 @@ const TIMEOUT_MS = 5_000;
 
 export type MeResult = { status: "ok"; me: Me } | { status: "unauthorized" } | { status: "unavailable" };
 
+// Every browser's session check comes from this one process: no client IP limit may count them together.
+function internalCaller(): Record<string, string> {
+  return { [INTERNAL_CALLER_HEADER]: env.PARLEY_INTERNAL_KEY };
+}
+
 function apiUrl(path: string): string {
   return new URL(path, env.PARLEY_INTERNAL_URL).toString();
 }
@@ -20,7 +25,7 @@ export async function fetchMe(token: string): Promise<MeResult> {
   let response: Response;
   try {
     response = await fetch(apiUrl("/api/users/me"), {
-      headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+      headers: { authorization: `Bearer ${token}`, accept: "application/json", ...internalCaller() },
       cache: "no-store",
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
@@ -39,7 +44,7 @@ export async function revokeApiToken(token: string): Promise<void> {
     await fetch(apiUrl("/api/auth/logout"), {
       method: "POST",
       // The REST adapter refuses an empty body (PARSE_ERROR), so send an empty object.
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...internalCaller() },
       body: "{}",
       cache: "no-store",
       signal: AbortSignal.timeout(TIMEOUT_MS),

@@ -27,7 +27,7 @@ export type WebServerEnv = ReturnType<typeof readWebServerEnv>;
  * to reach the API from the server, the browser's WebSocket URL). The server
  * entry fills them in before Next starts, so zero configuration works.
  */
-export function exportSettingsForNext(env: WebServerEnv, shape: "embedded" | "scaled") {
+export function exportSettingsForNext(env: WebServerEnv, shape: "embedded" | "scaled", internalKey: string) {
   if (!env.AUTH_SECRET && shape === "scaled") {
     throw new Error("AUTH_SECRET is required when DATABASE_URL is set: every web instance must share it");
   }
@@ -35,4 +35,5 @@ export function exportSettingsForNext(env: WebServerEnv, shape: "embedded" | "sc
   const apiHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "127.0.0.1" : env.HOST;
   process.env.PARLEY_INTERNAL_URL = `http://${apiHost.includes(":") ? `[${apiHost}]` : apiHost}:${env.PORT}`;
   if (env.PUBLIC_WS_URL) process.env.PUBLIC_WS_URL = env.PUBLIC_WS_URL;
+  process.env.PARLEY_INTERNAL_KEY = internalKey;
 }

@@ -1,10 +1,21 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 
 import next from "next";
 
-import { createApiHttpHandler, createRuntime, createWebSocketEndpoint, startMaintenance } from "@parley/api";
+import { answerClientError, createApiHttpHandler, createRuntime, createWebSocketEndpoint, startMaintenance } from "@parley/api";
 
+import { AUTH_BASE_PATH } from "../lib/auth-base-path";
 import { exportSettingsForNext, readWebServerEnv } from "./env";
+import {
+  buildSecurityHeaders,
+  buildSecuritySettings,
+  createNonce,
+  isSecureRequest,
+  normalizeForwardedHeaders,
+  type ResponseKind,
+  type SecuritySettings,
+} from "./security-headers";
 
 /**
  * The web process: the API (tRPC, REST, OpenAPI, health) and the Next.js app
@@ -13,12 +24,14 @@ import { exportSettingsForNext, readWebServerEnv } from "./env";
  * separate ws process.
  */
 export async function startWebServer(options: { dev: boolean; dir: string }) {
+  // Next and the API share this process: a key made at start lets Next's own calls prove it.
+  const internalKey = randomBytes(32).toString("base64url");
   let env;
   let runtime;
   try {
     env = readWebServerEnv();
     runtime = await createRuntime({ name: "web" });
-    exportSettingsForNext(env, runtime.config.shape);
+    exportSettingsForNext(env, runtime.config.shape, internalKey);
   } catch (error) {
     if (error instanceof Error) {
       process.stderr.write(`Parley cannot start: ${error.message}\n`);
@@ -31,11 +44,13 @@ export async function startWebServer(options: { dev: boolean; dir: string }) {
   const app = next({ dev: options.dev, dir: options.dir, hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handleNext = app.getRequestHandler();
-  const handleApi = createApiHttpHandler(runtime, { passThroughPrefixes: ["/api/nextauth/"] });
+  const handleApi = createApiHttpHandler(runtime, { passThroughPrefixes: [NEXT_AUTH_PREFIX], internalKey });
+  const security = buildSecuritySettings(runtime.config.env, env, options.dev);
   const ws = runtime.config.shape === "embedded" ? createWebSocketEndpoint(runtime, { path: "/ws" }) : null;
   const stopMaintenance = startMaintenance(runtime);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    secureResponse(req, res, security);
     handleApi(req, res)
       .then((handled) => (handled ? undefined : handleNext(req, res)))
       .catch((error: unknown) => {
@@ -54,6 +69,7 @@ export async function startWebServer(options: { dev: boolean; dir: string }) {
     else socket.destroy();
   });
 
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve) => server.listen(env.PORT, env.HOST, resolve));
   const url = `http://${env.HOST.includes(":") ? `[${env.HOST}]` : env.HOST}:${env.PORT}`;
   log.info({ url, shape: runtime.config.shape }, "web server listening");
@@ -75,4 +91,29 @@ export async function startWebServer(options: { dev: boolean; dir: string }) {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
   return { server, runtime, url };
+}
+
+const NEXT_AUTH_PREFIX = `${AUTH_BASE_PATH}/`;
+
+/** The paths createApiHttpHandler answers; everything else goes to Next. */
+function responseKind(req: IncomingMessage): ResponseKind {
+  const path = new URL(req.url ?? "/", "http://localhost").pathname;
+  return path === "/healthz" || (path.startsWith("/api/") && !path.startsWith(NEXT_AUTH_PREFIX)) ? "api" : "page";
+}
+
+/**
+ * The security headers of every response, set before any handler runs so that one may replace
+ * them (the local media driver's sandbox policy, an HTML page under /api with its own). A page's
+ * nonce also goes on the request's own Content-Security-Policy header: that is where Next reads
+ * it to put on the scripts it renders.
+ */
+function secureResponse(req: IncomingMessage, res: ServerResponse, security: SecuritySettings) {
+  const isSecure = isSecureRequest(req, security.trustProxyHops);
+  const kind = responseKind(req);
+  const headers = buildSecurityHeaders(security, { kind, nonce: kind === "page" ? createNonce() : null, isSecure });
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  if (kind === "page") {
+    normalizeForwardedHeaders(req, isSecure, security.trustProxyHops);
+    req.headers["content-security-policy"] = headers["content-security-policy"];
+  }
 }

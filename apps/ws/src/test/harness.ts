@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 
 import { beforeAll, afterAll } from "vitest";
 
-import { freePort } from "@parley/api/test";
+import { freePort, GENEROUS_LIMITS } from "@parley/api/test";
 import { createTestDatabase, type TestDatabase } from "@parley/db/test";
 import { createParleyClient, type ParleyClient, type ParleyEvent } from "@parley/sdk/node";
 
@@ -32,6 +32,8 @@ export function deploymentEnv(databaseUrl: string, redisUrl: string): Record<str
     OTP_TEST_NUMBERS: `+1415201*:${TEST_CODE}`,
     WS_PORT: "0",
     WS_SHUTDOWN_GRACE_MS: "50",
+    // Every test speaks from 127.0.0.1; the limits have their own tests in @parley/api.
+    ...GENEROUS_LIMITS,
   };
 }
 
@@ -62,15 +64,38 @@ export async function startInstances(env: Record<string, string>, count: number)
 
 export type TestUser = { id: number; token: string; name: string; phone_number: string };
 
-export async function signUp(url: string, name: string): Promise<TestUser> {
+/**
+ * Signs a user up; with `knows`, they and each of those find each other by number, the tie that
+ * lets people message and see each other (nobody reaches a stranger by id).
+ */
+export async function signUp(url: string, name: string, options: { knows?: TestUser[] } = {}): Promise<TestUser> {
   const anonymous = createParleyClient({ url });
+  let created: TestUser;
   try {
     const phone_number = testNumber();
     await anonymous.auth.register.mutate({ phone_number, full_name: name });
     const { user, token } = await anonymous.auth.verifyOtp.mutate({ phone_number, otp: TEST_CODE, password: "password123" });
-    return { id: user.id, token, name, phone_number };
+    created = { id: user.id, token, name, phone_number };
   } finally {
     await anonymous.close();
+  }
+  for (const other of options.knows ?? []) {
+    await findEachOther(url, created, other);
+  }
+  return created;
+}
+
+async function findEachOther(url: string, a: TestUser, b: TestUser): Promise<void> {
+  for (const [seeker, sought] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    const client = createParleyClient({ url, token: seeker.token });
+    try {
+      await client.user.search.query({ phone_number: sought.phone_number });
+    } finally {
+      await client.close();
+    }
   }
 }
 

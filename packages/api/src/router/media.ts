@@ -15,6 +15,8 @@ export const mediaRouter = {
         path: "/media/uploads",
         tags,
         summary: "Start an upload: a media id and a short-lived URL to PUT the file to",
+        description:
+          "Then PUT the file to upload.url with upload.headers, and complete it (or just send it). 413 for a file larger than MEDIA_MAX_BYTES (16 MB by default); at most MEDIA_UPLOADS_PER_HOUR uploads an hour (10 by default), then 429.",
         protect: true,
       },
     })
@@ -29,7 +31,10 @@ export const mediaRouter = {
         path: "/media/{media_id}/complete",
         tags,
         summary: "Check an uploaded file (real type and size, thumbnail); sending does this too",
+        description:
+          "Idempotent: a checked file answers as it is, and a refused one says why again (400). 404 for an upload that isn't yours; 409 while another check of it is running.",
         protect: true,
+        errorResponses: [404, 409],
       },
     })
     .input(mediaIdInput)
@@ -43,7 +48,10 @@ export const mediaRouter = {
         path: "/media/{media_id}",
         tags,
         summary: "A short-lived signed URL for a file you may see (original or thumbnail)",
+        description:
+          "Signed for MEDIA_URL_TTL_SECONDS (5 minutes by default). 404 for a file you may not see, whatever the reason (someone else's, never sent to you, from after you left a group), and for a thumbnail the file doesn't have.",
         protect: true,
+        errorResponses: [404],
       },
     })
     .input(mediaUrlInput)

@@ -15,7 +15,7 @@ const client = { ipAddress: "127.0.0.1", userAgent: "vitest" };
 
 async function signUp(runtime: TestRuntime, password = "correct horse") {
   const phone_number = randomPhoneNumber();
-  await auth.register(runtime, { phone_number, full_name: "Ana Lima" });
+  await auth.register(runtime, { phone_number, full_name: "Ana Lima" }, client);
   const otp = runtime.sms.lastCodeFor(phone_number);
   const result = await auth.verifyOtp(runtime, { phone_number, otp, password }, client);
   return { ...result, phone_number, password };
@@ -30,7 +30,7 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
 
   it("signs up with a texted code and returns a working token", async () => {
     const phone_number = randomPhoneNumber();
-    const started = await auth.register(runtime, { phone_number, full_name: "  Ana Lima " });
+    const started = await auth.register(runtime, { phone_number, full_name: "  Ana Lima " }, client);
     expect(started).toEqual({ message: "OTP sent to phone number", otp_expires_in: 300 });
     const otp = runtime.sms.lastCodeFor(phone_number);
     expect(otp).toMatch(/^\d{6}$/);
@@ -47,14 +47,14 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
 
   it("refuses a number that already has an account, at both steps", async () => {
     const existing = await signUp(runtime);
-    expect((await trpcError(auth.register(runtime, { phone_number: existing.phone_number, full_name: "X" }))).code).toBe(
+    expect((await trpcError(auth.register(runtime, { phone_number: existing.phone_number, full_name: "X" }, client))).code).toBe(
       "CONFLICT",
     );
   });
 
   it("refuses a wrong code with tries left, voids it after five, and never reuses a code", async () => {
     const phone_number = randomPhoneNumber();
-    await auth.register(runtime, { phone_number, full_name: "B" });
+    await auth.register(runtime, { phone_number, full_name: "B" }, client);
     const right = runtime.sms.lastCodeFor(phone_number);
     const wrong = right === "000000" ? "111111" : "000000";
     const first = await trpcError(auth.verifyOtp(runtime, { phone_number, otp: wrong, password: "password1" }, client));
@@ -77,7 +77,7 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
 
   it("lets exactly one of several concurrent verifications with the right code create the account", async () => {
     const phone_number = randomPhoneNumber();
-    await auth.register(runtime, { phone_number, full_name: "Race" });
+    await auth.register(runtime, { phone_number, full_name: "Race" }, client);
     const otp = runtime.sms.lastCodeFor(phone_number);
     const results = await Promise.allSettled(
       Array.from({ length: 5 }, () => auth.verifyOtp(runtime, { phone_number, otp, password: "password1" }, client)),
@@ -93,8 +93,8 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
 
   it("sends at most three codes per number per hour and says when to retry", async () => {
     const phone_number = randomPhoneNumber();
-    for (let i = 0; i < 3; i++) await auth.register(runtime, { phone_number, full_name: "C" });
-    const error = await trpcError(auth.register(runtime, { phone_number, full_name: "C" }));
+    for (let i = 0; i < 3; i++) await auth.register(runtime, { phone_number, full_name: "C" }, client);
+    const error = await trpcError(auth.register(runtime, { phone_number, full_name: "C" }, client));
     expect(error.code).toBe("TOO_MANY_REQUESTS");
     expect(error.message).toMatch(/Try again in (59|60) minutes\./);
     expect(runtime.sms.sent.filter((m) => m.to === phone_number)).toHaveLength(3);
@@ -167,7 +167,7 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
 
   it("resets a forgotten password with a code, ending the old sessions", async () => {
     const account = await signUp(runtime);
-    const reply = await auth.requestPasswordReset(runtime, { phone_number: account.phone_number });
+    const reply = await auth.requestPasswordReset(runtime, { phone_number: account.phone_number }, client);
     expect(reply.otp_expires_in).toBe(300);
     const otp = runtime.sms.lastCodeFor(account.phone_number);
     const { token } = await auth.resetPassword(runtime, { phone_number: account.phone_number, otp, password: "brand new pw" }, client);
@@ -181,7 +181,7 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
 
     // Unknown numbers get the same answer and no SMS.
     const stranger = randomPhoneNumber();
-    expect((await auth.requestPasswordReset(runtime, { phone_number: stranger })).message).toBe(reply.message);
+    expect((await auth.requestPasswordReset(runtime, { phone_number: stranger }, client)).message).toBe(reply.message);
     expect(runtime.sms.sent.some((m) => m.to === stranger)).toBe(false);
   });
 });
@@ -200,7 +200,7 @@ describe("OTP expiry and test numbers", () => {
 
   it("refuses a right code after five minutes", async () => {
     const phone_number = randomPhoneNumber();
-    await auth.register(runtime, { phone_number, full_name: "Late" });
+    await auth.register(runtime, { phone_number, full_name: "Late" }, client);
     const otp = runtime.sms.lastCodeFor(phone_number);
     clock += 301_000;
     const error = await trpcError(auth.verifyOtp(runtime, { phone_number, otp, password: "password1" }, client));
@@ -209,10 +209,10 @@ describe("OTP expiry and test numbers", () => {
 
   it("gives listed test numbers their fixed code without sending an SMS", async () => {
     const sentBefore = runtime.sms.sent.length;
-    await auth.register(runtime, { phone_number: "+14155550100", full_name: "Exact" });
+    await auth.register(runtime, { phone_number: "+14155550100", full_name: "Exact" }, client);
     await auth.verifyOtp(runtime, { phone_number: "+14155550100", otp: "424242", password: "password1" }, client);
     const wildcard = randomPhoneNumber("+1415201");
-    await auth.register(runtime, { phone_number: wildcard, full_name: "Prefix" });
+    await auth.register(runtime, { phone_number: wildcard, full_name: "Prefix" }, client);
     await auth.verifyOtp(runtime, { phone_number: wildcard, otp: "654321", password: "password1" }, client);
     expect(runtime.sms.sent.length).toBe(sentBefore);
   });

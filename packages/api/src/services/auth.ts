@@ -7,7 +7,7 @@ import type { AuthOutput, LoginInput, RegisterInput, VerifyOtpInput } from "@par
 import type { Deps } from "../runtime";
 import { consumeOtp, issueOtp } from "./otp";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "./password";
-import { checkLimit, countFailure, type Limit } from "./rate-limit";
+import { consumeLimit, limits, refundLimit } from "./rate-limit";
 import {
   type ClientInfo,
   createSession,
@@ -29,8 +29,20 @@ async function findUserByPhone(deps: Deps, phoneNumber: string) {
   return user;
 }
 
+/**
+ * Every request for a code counts, per number, per client IP and per block of numbers, before
+ * anything else happens: whether the number has an account changes neither the count nor the answer.
+ */
+async function countCodeRequest(deps: Deps, phoneNumber: string, client: ClientInfo): Promise<void> {
+  const ip = client.ipAddress ?? "unknown";
+  await consumeLimit(deps.store, limits.otpSendsByNumber(phoneNumber));
+  await consumeLimit(deps.store, limits.otpSendsByIp(deps.config.limits, ip));
+  await consumeLimit(deps.store, limits.otpSendsByPrefix(deps.config.limits, phoneNumber));
+}
+
 /** Step one of sign-up: the number must be new; a code goes to it by SMS. */
-export async function register(deps: Deps, input: RegisterInput) {
+export async function register(deps: Deps, input: RegisterInput, client: ClientInfo) {
+  await countCodeRequest(deps, input.phone_number, client);
   if (await findUserByPhone(deps, input.phone_number)) throw accountExists();
   const { expiresInSeconds } = await issueOtp(deps, {
     phoneNumber: input.phone_number,
@@ -66,28 +78,31 @@ export async function verifyOtp(deps: Deps, input: VerifyOtpInput, client: Clien
   }
 }
 
-const loginFailures = (phoneNumber: string): Limit => ({
-  key: `login-failures:${phoneNumber}`,
-  max: 10,
-  windowSeconds: 15 * 60,
-  message: "Too many wrong passwords for this number.",
-});
-
 const wrongCredentials = () =>
   new TRPCError({ code: "UNAUTHORIZED", message: "Wrong phone number or password." });
 
+/**
+ * Each attempt is counted as a failure before the password is checked, and given back if it was
+ * right: attempts that race (a batch of 200, 50 parallel requests) can't all pass a check made
+ * before any of them was counted.
+ */
 export async function login(deps: Deps, input: LoginInput, client: ClientInfo): Promise<AuthOutput> {
-  const limit = loginFailures(input.phone_number);
-  await checkLimit(deps.store, limit);
+  const byNumber = limits.loginFailuresByNumber(input.phone_number);
+  const byIp = limits.loginFailuresByIp(deps.config.limits, client.ipAddress ?? "unknown");
+  await consumeLimit(deps.store, byNumber);
+  try {
+    await consumeLimit(deps.store, byIp);
+  } catch (error) {
+    await refundLimit(deps.store, byNumber);
+    throw error;
+  }
   const user = await findUserByPhone(deps, input.phone_number);
   const isValid =
     user?.isActive === true
       ? await verifyPassword(user.passwordHash, input.password)
       : await verifyAgainstDummy(input.password);
-  if (!user || !isValid) {
-    await countFailure(deps.store, limit);
-    throw wrongCredentials();
-  }
+  if (!user || !isValid) throw wrongCredentials();
+  await Promise.all([refundLimit(deps.store, byNumber), refundLimit(deps.store, byIp)]);
   const { token } = await deps.db.transaction((tx) => createSession(deps, tx, user.id, client));
   return { user: toUserSummary(user), token };
 }
@@ -102,7 +117,8 @@ export async function logout(deps: Deps, session: SessionAuth, options: { allDev
 }
 
 /** Forgotten password, step one. Answers the same whether or not the number has an account. */
-export async function requestPasswordReset(deps: Deps, input: { phone_number: string }) {
+export async function requestPasswordReset(deps: Deps, input: { phone_number: string }, client: ClientInfo) {
+  await countCodeRequest(deps, input.phone_number, client);
   const user = await findUserByPhone(deps, input.phone_number);
   if (user?.isActive) {
     const { expiresInSeconds } = await issueOtp(deps, { phoneNumber: input.phone_number, purpose: "reset" });

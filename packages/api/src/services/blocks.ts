@@ -4,6 +4,7 @@ import { and, desc, eq, or } from "drizzle-orm";
 import { schema } from "@parley/db";
 
 import type { Deps } from "../runtime";
+import { assertTies } from "./ties";
 import { findActiveUserSummary, toUserSummary } from "./user";
 
 export type BlockState = "none" | "you_blocked" | "blocked_you";
@@ -25,12 +26,14 @@ export async function blockStateBetween(deps: Deps, userId: number, otherId: num
 
 export async function blockUser(deps: Deps, userId: number, targetId: number) {
   if (targetId === userId) throw new TRPCError({ code: "BAD_REQUEST", message: "You can't block yourself." });
+  await assertTies(deps, userId, [targetId]);
   const target = await findActiveUserSummary(deps, targetId);
   await deps.db.insert(schema.blockedUsers).values({ blockerId: userId, blockedId: targetId }).onConflictDoNothing();
   return { message: `Blocked ${target.full_name ?? target.phone_number}` };
 }
 
 export async function unblockUser(deps: Deps, userId: number, targetId: number) {
+  await assertTies(deps, userId, [targetId]);
   const target = await findActiveUserSummary(deps, targetId);
   await deps.db
     .delete(schema.blockedUsers)

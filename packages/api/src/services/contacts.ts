@@ -8,7 +8,7 @@ import type { Deps } from "../runtime";
 import { blockUser, unblockUser } from "./blocks";
 import { appendEvents, deliverEvents, publishEphemeral } from "./events";
 import { reannouncePresence } from "./presence";
-import { consumeLimit } from "./rate-limit";
+import { consumeLimit, limits } from "./rate-limit";
 import { toPublicProfile, viewerStanding } from "./user";
 
 const notAContact = () => new TRPCError({ code: "NOT_FOUND", message: "This number is not in your contacts." });
@@ -109,22 +109,15 @@ export async function unblockContact(deps: Deps, userId: number, targetId: numbe
   return result;
 }
 
-// Importing an address book is how people find friends; at a few imports an hour it is not a way
-// to walk the number space (exact numbers only, as many as an address book holds).
-const IMPORTS_PER_HOUR = 10;
-
 /**
  * Adds (or renames) many contacts at once, as a phone uploads its address book, and answers which
  * of them are on Parley. Numbers are normalised as everywhere else; ones that aren't valid phone
  * numbers are skipped and listed, not fatal (address books are full of them).
  */
 export async function importContacts(deps: Deps, userId: number, input: ImportContactsInput) {
-  await consumeLimit(deps.store, {
-    key: `contact-import:${userId}`,
-    max: IMPORTS_PER_HOUR,
-    windowSeconds: 60 * 60,
-    message: `You can import contacts ${IMPORTS_PER_HOUR} times an hour.`,
-  });
+  // An import answers which numbers are on Parley: limited by the hour and by the day, so it can't walk the number space.
+  await consumeLimit(deps.store, limits.contactImportsPerHour(userId));
+  await consumeLimit(deps.store, limits.contactImportsPerDay(deps.config.limits, userId));
   const invalid: string[] = [];
   const byNumber = new Map<string, string>();
   for (const entry of input.contacts) {

@@ -13,7 +13,7 @@ import type {
 
 import type { Deps } from "../runtime";
 import { appendEvents, deliverEvents, publishToGroup, type StoredEvent, takeEventSeqs } from "./events";
-import { activeMemberIds, findMembership, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
+import { activeMemberIds, findMembership, groupSeenBy, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
 import { duplicateMediaSend } from "./media/media";
 import {
   assertDeletableForEveryone,
@@ -75,9 +75,11 @@ export async function listGroupMessages(deps: Deps, userId: number, input: ListG
   const rows = await selectGroupMessages(deps, userId, and(eq(schema.messages.groupId, group.id), visibleTo(member), page))
     .orderBy(isForward ? asc(schema.messages.seq) : desc(schema.messages.seq))
     .limit(input.limit);
+  // Ticks as the group stood when a former member left, like everything else they see of it.
+  const seen = groupSeenBy(group, member);
   const messages = await withReactions(
     deps.db,
-    rows.map((row) => toGroupMessageOutput(row.message, row.group, row.reply, row.media)),
+    rows.map((row) => toGroupMessageOutput(row.message, seen, row.reply, row.media)),
   );
   const last = messages.at(-1);
   return { messages, next_cursor: messages.length === input.limit && last ? last.seq : null };
@@ -467,12 +469,14 @@ export async function groupMessageInfo(
     throw new TRPCError({ code: "FORBIDDEN", message: "Message info is only for messages you sent." });
   }
   const { seq } = found.message;
+  // A sender who has since left knows of the receipts until then, not of who read it after.
+  const until = found.member.leftAt ? sql`and r.at <= ${found.member.leftAt.toISOString()}::timestamptz` : sql``;
   const rows = await deps.db
     .select({
       user: schema.users,
       ...viewerStanding(userId, schema.users.id),
-      deliveredAt: sql<string | null>`(select min(r.at)::text from ${schema.groupReceipts} r where r.group_id = ${found.group.id} and r.user_id = ${schema.users.id} and r.up_to_seq >= ${seq})`,
-      readAt: sql<string | null>`(select min(r.at)::text from ${schema.groupReceipts} r where r.group_id = ${found.group.id} and r.user_id = ${schema.users.id} and r.kind = 'read' and r.up_to_seq >= ${seq})`,
+      deliveredAt: sql<string | null>`(select min(r.at)::text from ${schema.groupReceipts} r where r.group_id = ${found.group.id} and r.user_id = ${schema.users.id} and r.up_to_seq >= ${seq} ${until})`,
+      readAt: sql<string | null>`(select min(r.at)::text from ${schema.groupReceipts} r where r.group_id = ${found.group.id} and r.user_id = ${schema.users.id} and r.kind = 'read' and r.up_to_seq >= ${seq} ${until})`,
     })
     .from(schema.groupMembers)
     .innerJoin(schema.users, eq(schema.users.id, schema.groupMembers.userId))

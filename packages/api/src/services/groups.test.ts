@@ -1,17 +1,22 @@
 import { randomUUID } from "node:crypto";
 
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { schema } from "@parley/db";
 import { groupTopic } from "@parley/realtime";
 import type { DurableEvent } from "@parley/validators";
 
+import type { AppRouter } from "../root";
 import { createTestRuntime, eventsOf, makeUser, randomPhoneNumber, type TestRuntime, type TestShape, trpcError } from "../test";
+import { type Json, rest, restSignUp, startApi } from "../test/api-server";
 import { blockUser } from "./blocks";
 import { listChats } from "./chats";
 import { currentEventSeq } from "./events";
 import * as groupMessages from "./group-messages";
 import * as groups from "./groups";
+import * as actions from "./message-actions";
 import * as messages from "./messages";
 
 const say = (group_id: number, content: string) => ({
@@ -30,6 +35,11 @@ async function insertUsers(runtime: TestRuntime, count: number): Promise<number[
     .values(Array.from({ length: count }, (_, index) => ({ phoneNumber: `+${start + index}`, passwordHash: "x", fullName: `Filler ${index}` })))
     .returning({ id: schema.users.id });
   return rows.map((row) => row.id);
+}
+
+/** `userId` looked each of `others` up by number: the tie that lets them add them to a group. */
+async function lookUp(runtime: TestRuntime, userId: number, others: number[]) {
+  await runtime.db.insert(schema.userLookups).values(others.map((foundUserId) => ({ userId, foundUserId })));
 }
 
 async function eventTypesSince(runtime: TestRuntime, userId: number, afterSeq: number) {
@@ -228,6 +238,7 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
 
   it("holds at most 256 members, the creator included", async () => {
     const others = await insertUsers(runtime, 256);
+    await lookUp(runtime, ana, others);
     expect((await trpcError(groups.createGroup(runtime, ana, { name: "Too big", member_ids: others }))).code).toBe("BAD_REQUEST");
     const group = await groups.createGroup(runtime, ana, { name: "Full", member_ids: others.slice(0, 255) });
     expect(group.member_count).toBe(256);
@@ -291,5 +302,127 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     } while (cursor);
     expect(paged).toEqual(all.chats.map((chat) => [chat.type, chat.id]));
     expect((await trpcError(listChats(runtime, me, { limit: 1, cursor: "bogus" }))).code).toBe("BAD_REQUEST");
+  });
+
+  it("shows a removed member the group as it was when they were removed, and nothing that changed after", async () => {
+    const [eve, fay] = [await makeUser(runtime, "Eve"), await makeUser(runtime, "Fay")];
+    const group = await groups.createGroup(runtime, ana, { name: "Before", description: "old plans", member_ids: [ben, cam, dan] });
+    const mine = await groupMessages.sendGroupMessage(runtime, cam, say(group.id, "my zebra idea"));
+    await actions.starMessage(runtime, cam, { message_id: mine.id, starred: true });
+    const camSeq = await currentEventSeq(runtime, cam);
+    await groups.removeMember(runtime, ana, { group_id: group.id, user_id: cam });
+    const atRemoval = await groups.getGroup(runtime, cam, group.id);
+
+    // After: renamed, described, bigger, busier, and everyone else has read Cam's message.
+    await groups.updateGroup(runtime, ana, { group_id: group.id, name: "After", description: "new plans" });
+    await groups.addMembers(runtime, ana, { group_id: group.id, user_ids: [eve, fay] });
+    await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "zebra crossing at noon"));
+    for (const reader of [ben, dan, eve, fay]) await groupMessages.markGroupRead(runtime, reader, { group_id: group.id });
+    const benView = await groups.getGroup(runtime, ben, group.id);
+    expect(benView).toMatchObject({ name: "After", description: "new plans", member_count: 5 });
+    const [benCopy] = (await groupMessages.listGroupMessages(runtime, ben, { group_id: group.id, limit: 10 })).messages.filter((m) => m.id === mine.id);
+    expect(benCopy?.status).toBe("read");
+
+    const asRemoved = {
+      id: group.id,
+      name: "Before",
+      description: "old plans",
+      profile_picture_url: null,
+      picture_media_id: null,
+      member_count: 3,
+      is_member: false,
+      my_role: null,
+      left_reason: "removed",
+    };
+    const view = await groups.getGroup(runtime, cam, group.id);
+    expect(view).toMatchObject({ ...asRemoved, members: [], last_seq: atRemoval.last_seq, updated_at: atRemoval.updated_at });
+    expect(view.last_seq).toBeLessThan(benView.last_seq);
+    expect((await groups.listGroups(runtime, cam)).groups.find((g) => g.id === group.id)).toEqual({ ...asRemoved, created_by: ana, created_at: group.created_at });
+    const listed = (await listChats(runtime, cam, { limit: 50 })).chats.find((chat) => chat.type === "group" && chat.id === group.id);
+    expect(listed).toMatchObject({ group: asRemoved, last_seq: atRemoval.last_seq });
+    expect(listed?.type === "group" && listed.last_message?.system?.action).toBe("removed");
+
+    // Their messages: none after the removal, and the ticks as they stood then.
+    const history = await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, limit: 50 });
+    expect(Math.max(...history.messages.map((m) => m.seq))).toBe(atRemoval.last_seq);
+    expect(history.messages.find((m) => m.id === mine.id)?.status).toBe("sent");
+    expect((await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, after_seq: atRemoval.last_seq, limit: 50 })).messages).toEqual([]);
+    const info = await messages.messageInfo(runtime, cam, mine.id);
+    expect(info.recipients.map((r) => r.user_id).sort()).toEqual([ana, ben, dan].sort());
+    expect(info.recipients.map((r) => r.read_at)).toEqual([null, null, null]);
+
+    // Search and stars name the group as they knew it, and find nothing said after.
+    const found = await actions.searchMessages(runtime, cam, { q: "zebra", limit: 10 });
+    expect(found.messages.map((m) => [m.message.id, m.conversation])).toEqual([[mine.id, { type: "group", group_id: group.id, name: "Before" }]]);
+    expect((await actions.listStarred(runtime, cam, { limit: 10 })).messages[0]?.conversation).toEqual({ type: "group", group_id: group.id, name: "Before" });
+
+    // No group_updated (or anything else about the group) after the group_left.
+    const events = await eventTypesSince(runtime, cam, camSeq);
+    expect(events.map((event) => event.type)).toEqual(["new_group_message", "group_left"]);
+    expect(ofType(events, "group_updated")).toEqual([]);
+
+    // Added back, they see the group as it is, and the snapshot is gone.
+    await groups.addMembers(runtime, ana, { group_id: group.id, user_ids: [cam] });
+    expect(await groups.getGroup(runtime, cam, group.id)).toMatchObject({ name: "After", description: "new plans", member_count: 6, is_member: true });
+    const [row] = await runtime.db
+      .select()
+      .from(schema.groupMembers)
+      .where(and(eq(schema.groupMembers.groupId, group.id), eq(schema.groupMembers.userId, cam)));
+    expect(row).toMatchObject({ leftSeq: null, leftName: null, leftDescription: null, leftMemberCount: null, leftDeliveredSeq: null, leftReadSeq: null });
+  });
+
+  it("shows someone who left the group as it was when they left", async () => {
+    const group = await groups.createGroup(runtime, ana, { name: "Book club", member_ids: [ben, cam] });
+    await groups.leaveGroup(runtime, cam, group.id);
+    await groups.updateGroup(runtime, ana, { group_id: group.id, name: "Film club", description: "no more books", profile_picture_url: "https://example.com/film.png" });
+    await groups.addMembers(runtime, ana, { group_id: group.id, user_ids: [dan] });
+    const expected = { name: "Book club", description: null, profile_picture_url: null, member_count: 2, is_member: false, left_reason: "left" };
+    expect(await groups.getGroup(runtime, cam, group.id)).toMatchObject({ ...expected, members: [] });
+    expect((await groups.listGroups(runtime, cam)).groups.find((g) => g.id === group.id)).toMatchObject(expected);
+    expect((await listChats(runtime, cam, { limit: 50 })).chats.find((chat) => chat.type === "group" && chat.id === group.id)).toMatchObject({ group: expected });
+    expect(await groups.getGroup(runtime, ben, group.id)).toMatchObject({ name: "Film club", member_count: 3, is_member: true });
+  });
+
+  describe("a former member over REST and tRPC", () => {
+    let api: Awaited<ReturnType<typeof startApi>>;
+    beforeAll(async () => {
+      api = await startApi(runtime);
+    });
+    afterAll(() => api.close());
+
+    it("sees the group as it was at their removal on every path", async () => {
+      const [owner, member, removed] = [await restSignUp(runtime, api.http), await restSignUp(runtime, api.http), await restSignUp(runtime, api.http)];
+      const created = await rest(api.http, "POST", "/api/groups", {
+        token: owner.token,
+        body: { name: "Old name", description: "old", member_ids: [member.user.id, removed.user.id] },
+      });
+      const groupId = created.body.id as number;
+      await rest(api.http, "POST", "/api/messages/group", { token: removed.token, body: { group_id: groupId, content: "walrus", client_msg_id: randomUUID() } });
+      await rest(api.http, "DELETE", `/api/groups/${groupId}/members/${removed.user.id}`, { token: owner.token });
+      const before = await rest(api.http, "GET", `/api/groups/${groupId}`, { token: removed.token });
+      await rest(api.http, "PUT", `/api/groups/${groupId}`, { token: owner.token, body: { name: "New name", description: "new" } });
+      await rest(api.http, "POST", "/api/messages/group", { token: owner.token, body: { group_id: groupId, content: "walrus again", client_msg_id: randomUUID() } });
+      const shown = { id: groupId, name: "Old name", description: "old", member_count: 2, is_member: false, left_reason: "removed" };
+
+      const got = await rest(api.http, "GET", `/api/groups/${groupId}`, { token: removed.token });
+      expect(got).toMatchObject({ status: 200, body: { ...shown, members: [], last_seq: before.body.last_seq, updated_at: before.body.updated_at } });
+      expect((await rest(api.http, "GET", "/api/groups", { token: removed.token })).body).toEqual({ groups: [expect.objectContaining(shown)] });
+      const chats = await rest(api.http, "GET", "/api/chats?limit=10", { token: removed.token });
+      expect(chats.body.chats).toEqual([expect.objectContaining({ type: "group", group: expect.objectContaining(shown), last_seq: before.body.last_seq })]);
+      const page = await rest(api.http, "GET", `/api/messages/group/${groupId}?limit=50`, { token: removed.token });
+      expect(Math.max(...(page.body.messages as Json[]).map((m) => m.seq as number))).toBe(before.body.last_seq);
+      const search = await rest(api.http, "GET", "/api/messages/search?q=walrus", { token: removed.token });
+      expect((search.body.messages as Json[]).map((m) => m.conversation)).toEqual([{ type: "group", group_id: groupId, name: "Old name" }]);
+
+      let token = removed.token;
+      const trpc = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${api.http}/api/trpc`, headers: () => ({ authorization: `Bearer ${token}` }) })] });
+      expect(await trpc.group.get.query({ group_id: groupId })).toMatchObject({ ...shown, members: [], last_seq: before.body.last_seq });
+      expect((await trpc.group.list.query()).groups).toEqual([expect.objectContaining(shown)]);
+      expect((await trpc.chat.list.query({ limit: 10 })).chats).toEqual([expect.objectContaining({ group: expect.objectContaining(shown) })]);
+      const messagesSeen = await trpc.message.listGroup.query({ group_id: groupId, after_seq: before.body.last_seq as number, limit: 10 });
+      expect(messagesSeen.messages).toEqual([]);
+      token = member.token;
+      expect(await trpc.group.get.query({ group_id: groupId })).toMatchObject({ name: "New name", description: "new", member_count: 2, is_member: true });
+    });
   });
 });

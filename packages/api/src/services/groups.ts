@@ -17,6 +17,7 @@ import {
 } from "@parley/validators";
 
 import type { Deps } from "../runtime";
+import { tieWith } from "./ties";
 import { afterCursor, type ChatCursor, TYPING_EXPIRES_MS } from "./chats";
 import { appendEvents, deliverEvents, publishEphemeral, type StoredEvent } from "./events";
 import { type MediaRow, messageAttachments, resolvePicture } from "./media/media";
@@ -34,6 +35,28 @@ const adminsOnly = (what: string) => new TRPCError({ code: "FORBIDDEN", message:
 /** The last seq a member may see: up to where they left, or everything so far. */
 export const visibleLastSeq = (group: Pick<GroupRow, "lastSeq">, member: Pick<MemberRow, "leftSeq">) =>
   member.leftSeq ?? group.lastSeq;
+
+/**
+ * The group as this member may see it: as it is, or for someone who left, as it was at their
+ * left_seq (the snapshot markLeft took). Everything that shows a group to a viewer goes through
+ * this, so a rename, a new picture or new members never reach a former member.
+ */
+export function groupSeenBy(group: GroupRow, member: MemberRow): GroupRow {
+  if (member.leftSeq === null) return group;
+  // The ?? fallbacks never apply: group_members_left_snapshot keeps these set once left_seq is.
+  return {
+    ...group,
+    name: member.leftName ?? "",
+    description: member.leftDescription,
+    profilePictureUrl: member.leftProfilePictureUrl,
+    pictureMediaId: member.leftPictureMediaId,
+    lastSeq: member.leftSeq,
+    deliveredSeq: member.leftDeliveredSeq ?? 0,
+    readSeq: member.leftReadSeq ?? 0,
+    lastMessageAt: member.leftAt,
+    updatedAt: member.leftAt ?? group.createdAt,
+  };
+}
 
 /** Unread is derived from the read watermark; see group_members.read_seq. */
 export const unreadCount = (group: Pick<GroupRow, "lastSeq">, member: Pick<MemberRow, "leftSeq" | "readSeq">) =>
@@ -123,29 +146,27 @@ export function toGroupMessageOutput(
  * the action of the system message that ended the viewer's membership ("left" or "removed").
  */
 const summaryColumns = {
-  memberCount: sql<number>`(select count(*)::int from ${schema.groupMembers} gm where gm.group_id = ${schema.groups.id} and gm.left_seq is null)`,
+  // Counted for members only: a former member is shown group_members.left_member_count.
+  memberCount: sql<number>`case when ${schema.groupMembers.leftSeq} is null then (select count(*)::int from ${schema.groupMembers} gm where gm.group_id = ${schema.groups.id} and gm.left_seq is null) else 0 end`,
   leftAction: sql<string | null>`(select m.system->>'action' from ${schema.messages} m where m.group_id = ${schema.groupMembers.groupId} and m.seq = ${schema.groupMembers.leftSeq})`,
 };
 
 const leftReason = (action: string | null | undefined): GroupSummary["left_reason"] =>
   action === "removed" ? "removed" : action === "left" ? "left" : null;
 
-function toGroupSummary(
-  group: GroupRow,
-  member: MemberRow | null,
-  memberCount: number,
-  leftAction: string | null = null,
-): GroupSummary {
-  const isMember = member !== null && member.leftSeq === null;
+/** `memberCount` is how many are in the group now; a former member is shown how many there were. */
+function toGroupSummary(group: GroupRow, member: MemberRow, memberCount: number, leftAction: string | null = null): GroupSummary {
+  const isMember = member.leftSeq === null;
+  const seen = groupSeenBy(group, member);
   return {
     id: group.id,
-    name: group.name,
-    description: group.description,
-    profile_picture_url: group.profilePictureUrl,
-    picture_media_id: group.pictureMediaId,
+    name: seen.name,
+    description: seen.description,
+    profile_picture_url: seen.profilePictureUrl,
+    picture_media_id: seen.pictureMediaId,
     created_by: group.createdBy,
     created_at: group.createdAt.toISOString(),
-    member_count: memberCount,
+    member_count: isMember ? memberCount : (member.leftMemberCount ?? 0),
     is_member: isMember,
     my_role: isMember ? member.role : null,
     left_reason: isMember ? null : leftReason(leftAction),
@@ -248,13 +269,13 @@ async function appendGroupUpdates(
   return appendEvents(tx, events);
 }
 
-/** Users who may be put in a group by `actorId`: they exist, and no block stands between them. */
+/** Users who may be put in a group by `actorId`: they exist, `actorId` has a tie to them, and no block stands between them. */
 async function assertCanAdd(tx: Deps["db"] | Transaction, actorId: number, userIds: number[]): Promise<void> {
   if (userIds.length === 0) return;
   const found = await tx
     .select({ id: schema.users.id })
     .from(schema.users)
-    .where(and(inArray(schema.users.id, userIds), eq(schema.users.isActive, true)));
+    .where(and(inArray(schema.users.id, userIds), eq(schema.users.isActive, true), tieWith(actorId, schema.users.id)));
   const missing = userIds.filter((id) => !found.some((row) => row.id === id));
   if (missing.length > 0) {
     throw new TRPCError({ code: "NOT_FOUND", message: `There is no Parley user with id ${missing.join(", ")}.` });
@@ -335,30 +356,30 @@ export async function getGroup(deps: Deps, viewerId: number, groupId: number): P
           .select({ system: schema.messages.system })
           .from(schema.messages)
           .where(and(eq(schema.messages.groupId, groupId), eq(schema.messages.seq, member.leftSeq)));
-  const rows = await deps.db
-    .select({
-      member: schema.groupMembers,
-      user: schema.users,
-      ...viewerStanding(viewerId, schema.users.id),
-    })
-    .from(schema.groupMembers)
-    .innerJoin(schema.users, eq(schema.users.id, schema.groupMembers.userId))
-    .where(and(eq(schema.groupMembers.groupId, groupId), isNull(schema.groupMembers.leftSeq)))
-    .orderBy(sql`${schema.groupMembers.role} = 'admin' desc`, asc(schema.groupMembers.joinedAt), asc(schema.groupMembers.userId));
   const isMember = member.leftSeq === null;
+  // Someone who left sees the group as it was, and not who is in it now: the roster isn't even read.
+  const rows = isMember
+    ? await deps.db
+        .select({
+          member: schema.groupMembers,
+          user: schema.users,
+          ...viewerStanding(viewerId, schema.users.id),
+        })
+        .from(schema.groupMembers)
+        .innerJoin(schema.users, eq(schema.users.id, schema.groupMembers.userId))
+        .where(and(eq(schema.groupMembers.groupId, groupId), isNull(schema.groupMembers.leftSeq)))
+        .orderBy(sql`${schema.groupMembers.role} = 'admin' desc`, asc(schema.groupMembers.joinedAt), asc(schema.groupMembers.userId))
+    : [];
   return {
     ...toGroupSummary(group, member, rows.length, (ending?.system as SystemEvent | null)?.action),
-    updated_at: group.updatedAt.toISOString(),
+    updated_at: groupSeenBy(group, member).updatedAt.toISOString(),
     last_seq: visibleLastSeq(group, member),
-    // Someone who left sees the group as it was, not who is in it now.
-    members: isMember
-      ? rows.map((row) => ({
-          user_id: row.member.userId,
-          role: row.member.role,
-          joined_at: row.member.joinedAt.toISOString(),
-          profile: toPublicProfile(row.user, row),
-        }))
-      : [],
+    members: rows.map((row) => ({
+      user_id: row.member.userId,
+      role: row.member.role,
+      joined_at: row.member.joinedAt.toISOString(),
+      profile: toPublicProfile(row.user, row),
+    })),
   };
 }
 
@@ -372,7 +393,7 @@ export async function listGroups(deps: Deps, viewerId: number): Promise<{ groups
     .from(schema.groupMembers)
     .innerJoin(schema.groups, eq(schema.groups.id, schema.groupMembers.groupId))
     .where(eq(schema.groupMembers.userId, viewerId))
-    .orderBy(asc(schema.groups.name), asc(schema.groups.id));
+    .orderBy(asc(sql`coalesce(${schema.groupMembers.leftName}, ${schema.groups.name})`), asc(schema.groups.id));
   return { groups: rows.map((row) => toGroupSummary(row.group, row.member, row.memberCount, row.leftAction)) };
 }
 
@@ -403,6 +424,17 @@ export async function updateGroup(deps: Deps, actorId: number, input: UpdateGrou
   return getGroup(deps, actorId, input.group_id);
 }
 
+// What a member's row holds while they are in the group (see markLeft).
+const noSnapshot = {
+  leftName: null,
+  leftDescription: null,
+  leftProfilePictureUrl: null,
+  leftPictureMediaId: null,
+  leftMemberCount: null,
+  leftDeliveredSeq: null,
+  leftReadSeq: null,
+} satisfies Partial<MemberRow>;
+
 export async function addMembers(deps: Deps, actorId: number, input: { group_id: number; user_ids: number[] }): Promise<GroupOutput> {
   const now = new Date();
   const { stored } = await deps.db.transaction(async (tx) => {
@@ -425,7 +457,7 @@ export async function addMembers(deps: Deps, actorId: number, input: { group_id:
       .values(newcomers.map((userId) => ({ groupId: input.group_id, userId, ...fresh })))
       .onConflictDoUpdate({
         target: [schema.groupMembers.groupId, schema.groupMembers.userId],
-        set: { ...fresh, leftSeq: null, leftAt: null },
+        set: { ...fresh, leftSeq: null, leftAt: null, ...noSnapshot },
       });
     const output = toGroupMessageOutput(message, group, null);
     const recipients = [...current, ...newcomers];
@@ -441,12 +473,27 @@ export async function addMembers(deps: Deps, actorId: number, input: { group_id:
   return getGroup(deps, actorId, input.group_id);
 }
 
-/** Marks a member as gone at the seq of the message that says so; the last admin leaving hands over. */
-async function markLeft(tx: Transaction, groupId: number, userId: number, seq: number, now: Date) {
+/**
+ * Marks a member as gone at the seq of the message that says so (`group`, as that message left it,
+ * under the group lock), keeping in the same statement the group as they knew it then: what every
+ * later read shows them (see groupSeenBy). `memberCount` is how many remain.
+ */
+async function markLeft(tx: Transaction, group: GroupRow, userId: number, memberCount: number, now: Date) {
   await tx
     .update(schema.groupMembers)
-    .set({ leftSeq: seq, leftAt: now, role: "member" })
-    .where(and(eq(schema.groupMembers.groupId, groupId), eq(schema.groupMembers.userId, userId)));
+    .set({
+      leftSeq: group.lastSeq,
+      leftAt: now,
+      role: "member",
+      leftName: group.name,
+      leftDescription: group.description,
+      leftProfilePictureUrl: group.profilePictureUrl,
+      leftPictureMediaId: group.pictureMediaId,
+      leftMemberCount: memberCount,
+      leftDeliveredSeq: group.deliveredSeq,
+      leftReadSeq: group.readSeq,
+    })
+    .where(and(eq(schema.groupMembers.groupId, group.id), eq(schema.groupMembers.userId, userId)));
 }
 
 export async function removeMember(deps: Deps, actorId: number, input: { group_id: number; user_id: number }) {
@@ -461,7 +508,7 @@ export async function removeMember(deps: Deps, actorId: number, input: { group_i
     const names = await displayNames(tx, [actorId, input.user_id]);
     const { message, group } = await insertSystemMessage(tx, input.group_id, change, describe(change, names), now);
     // The removal message is the last one they see.
-    await markLeft(tx, input.group_id, input.user_id, group.lastSeq, now);
+    await markLeft(tx, group, input.user_id, recipients.length - 1, now);
     const output = toGroupMessageOutput(message, group, null);
     return {
       stored: await appendGroupUpdates(
@@ -510,7 +557,7 @@ export async function leaveGroup(deps: Deps, userId: number, groupId: number) {
     }
     const names = await displayNames(tx, [userId, ...(successor === null ? [] : [successor])]);
     const left = await insertSystemMessage(tx, groupId, leaving, describe(leaving, names), now);
-    await markLeft(tx, groupId, userId, left.group.lastSeq, now);
+    await markLeft(tx, left.group, userId, remaining.length, now);
     const events: { userId: number; event: DurableEvent }[] = recipients.map((id) => ({
       userId: id,
       event: { type: "new_group_message", message: toGroupMessageOutput(left.message, left.group, null) },
@@ -660,7 +707,7 @@ export async function selectGroupChats(
       type: "group",
       id: row.group.id,
       group: toGroupSummary(row.group, row.member, row.memberCount, row.leftAction),
-      last_message: row.lastMessage ? toGroupMessageOutput(row.lastMessage, row.group, row.quoted, row.lastMedia) : null,
+      last_message: row.lastMessage ? toGroupMessageOutput(row.lastMessage, groupSeenBy(row.group, row.member), row.quoted, row.lastMedia) : null,
       last_message_at: (row.member.leftSeq === null ? row.group.lastMessageAt : row.member.leftAt)?.toISOString() ?? null,
       unread_count: unreadCount(row.group, row.member),
       last_seq: visibleLastSeq(row.group, row.member),

@@ -19,7 +19,7 @@ import type { Deps } from "../runtime";
 import { blockStateBetween } from "./blocks";
 import { appendEvents, deliverEvents } from "./events";
 import { findGroupMessageForMember, sendGroupMessage } from "./group-messages";
-import { activeMemberIds, toGroupMessageOutput } from "./groups";
+import { activeMemberIds, groupSeenBy, toGroupMessageOutput } from "./groups";
 import { type MediaRow, readableMedia } from "./media/media";
 import { asMessageType, findMessageForMember, peerOf, sendChatMessage, toMessageOutput } from "./messages";
 import { reactionSummaries, withReactions } from "./reactions";
@@ -239,6 +239,7 @@ function selectVisibleMessages(deps: Deps, viewerId: number, extra: { starred?: 
     user1Id: schema.chats.user1Id,
     user2Id: schema.chats.user2Id,
     group: schema.groups,
+    member: schema.groupMembers,
     starredAt: schema.starredMessages.createdAt,
   };
   const base = deps.db
@@ -269,13 +270,16 @@ type VisibleRow = {
   user1Id: number | null;
   user2Id: number | null;
   group: InferSelectModel<typeof schema.groups> | null;
+  member: InferSelectModel<typeof schema.groupMembers> | null;
 };
 
 function toFound(viewerId: number, row: VisibleRow): FoundMessage {
-  if (row.group) {
-    const message = toGroupMessageOutput(row.message, row.group, null, row.media);
+  if (row.group && row.member) {
+    // Named as the viewer knew the group: a former member doesn't learn its new name from a search.
+    const group = groupSeenBy(row.group, row.member);
+    const message = toGroupMessageOutput(row.message, group, null, row.media);
     return {
-      conversation: { type: "group", group_id: row.group.id, name: row.group.name },
+      conversation: { type: "group", group_id: group.id, name: group.name },
       message: { ...message, message_type: message.message_type === "system" ? "text" : message.message_type },
     };
   }

@@ -21,7 +21,8 @@ import { ackGroupDelivered, deleteGroupMessage, findGroupMessageForMember, group
 import { duplicateMediaSend, type MediaRow, messageAttachments, resolveAttachment, storedLocation, toMediaOutput } from "./media/media";
 import { notifyOffline } from "./notifier";
 import { withReactions } from "./reactions";
-import { findActiveUserSummary, toPublicProfile, viewerStanding } from "./user";
+import { assertTies, tieWith } from "./ties";
+import { toPublicProfile, viewerStanding } from "./user";
 
 type ChatRow = InferSelectModel<typeof schema.chats>;
 type MessageRow = InferSelectModel<typeof schema.messages>;
@@ -297,6 +298,7 @@ export async function sendChatMessage(
         with guard as (
           select 1 from ${schema.users} u
           where u.id = ${receiverId} and u.is_active
+            and ${tieWith(senderId, receiverId)}
             and not exists (
               select 1 from ${schema.blockedUsers} b
               where (b.blocker_id = ${senderId} and b.blocked_id = ${receiverId}) or (b.blocker_id = ${receiverId} and b.blocked_id = ${senderId})
@@ -369,9 +371,9 @@ export async function sendChatMessage(
   return sent;
 }
 
-/** Why the send's guard refused: the receiver doesn't exist, or a block stands between them. */
+/** Why the send's guard refused: the receiver doesn't exist (or is nobody to the sender), or a block stands between them. */
 async function assertCanMessage(deps: Deps, senderId: number, receiverId: number): Promise<void> {
-  await findActiveUserSummary(deps, receiverId);
+  await assertTies(deps, senderId, [receiverId]);
   const blockState = await blockStateBetween(deps, senderId, receiverId);
   if (blockState === "you_blocked") {
     throw new TRPCError({ code: "FORBIDDEN", message: "You blocked this contact. Unblock them to send a message." });

@@ -3,11 +3,9 @@ import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 
 import type { Deps } from "../runtime";
-import { consumeLimit } from "./rate-limit";
 
 export const OTP_TTL_SECONDS = 5 * 60;
 export const OTP_MAX_WRONG_ATTEMPTS = 5;
-export const OTP_MAX_SENDS_PER_HOUR = 3;
 
 export type OtpPurpose = "register" | "reset";
 
@@ -29,21 +27,14 @@ function testCodeFor(deps: Deps, phone: string): string | undefined {
 
 /**
  * Makes a fresh code for the number (replacing any earlier one), stores its
- * hash for five minutes and sends it by SMS. At most three sends an hour per
- * number, whatever the purpose.
+ * hash for five minutes and sends it by SMS. The caller has counted the
+ * request (auth's countCodeRequest: three an hour per number, and more).
  */
 export async function issueOtp(
   deps: Deps,
   input: { phoneNumber: string; purpose: OtpPurpose; fullName?: string },
 ): Promise<{ expiresInSeconds: number }> {
   const { phoneNumber, purpose } = input;
-  await consumeLimit(deps.store, {
-    key: `otp-sends:${phoneNumber}`,
-    max: OTP_MAX_SENDS_PER_HOUR,
-    windowSeconds: 60 * 60,
-    message: "Too many codes were requested for this number.",
-  });
-
   const testCode = testCodeFor(deps, phoneNumber);
   const code = testCode ?? randomInt(0, 1_000_000).toString().padStart(6, "0");
   const stored: StoredOtp = { hash: hashCode(deps, purpose, phoneNumber, code), fullName: input.fullName };

@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { and, eq, inArray, type SQL } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 
 import { schema } from "@parley/db";
 import type { Me, PublicProfile, UpdatePrivacyInput } from "@parley/validators";
@@ -7,6 +7,7 @@ import type { Me, PublicProfile, UpdatePrivacyInput } from "@parley/validators";
 import type { Deps } from "../runtime";
 import { chatPeers } from "./chats";
 import { publishEphemeral } from "./events";
+import { recordLookup, tieWith } from "./ties";
 import { toMe, toPublicProfile, viewerStanding } from "./user";
 
 // A live connection heartbeats every HEARTBEAT; it counts as gone after TTL without one.
@@ -112,13 +113,21 @@ async function loadPublicProfile(deps: Deps, viewerId: number, where: SQL, notFo
   return toPublicProfile(row.user, row.standing);
 }
 
+/** A user by id, only where the viewer has a tie to them: otherwise nobody, so walking ids finds no one. */
 export function getUserProfile(deps: Deps, viewerId: number, userId: number): Promise<PublicProfile> {
-  return loadPublicProfile(deps, viewerId, eq(schema.users.id, userId), "There is no Parley user with this id.");
+  return loadPublicProfile(
+    deps,
+    viewerId,
+    and(eq(schema.users.id, userId), tieWith(viewerId, schema.users.id)) ?? sql`false`,
+    "There is no Parley user with this id.",
+  );
 }
 
-/** Exact E.164 lookup (not a directory): how a chat is started with a phone number. */
-export function findUserByPhone(deps: Deps, viewerId: number, phoneNumber: string): Promise<PublicProfile> {
-  return loadPublicProfile(deps, viewerId, eq(schema.users.phoneNumber, phoneNumber), "Nobody on Parley has this phone number yet.");
+/** Exact E.164 lookup (not a directory): how a chat is started with a phone number; finding someone is a tie. */
+export async function findUserByPhone(deps: Deps, viewerId: number, phoneNumber: string): Promise<PublicProfile> {
+  const profile = await loadPublicProfile(deps, viewerId, eq(schema.users.phoneNumber, phoneNumber), "Nobody on Parley has this phone number yet.");
+  await recordLookup(deps, viewerId, profile.id);
+  return profile;
 }
 
 /** Privacy settings; a last-seen change is heard at once by the people who chat with you. */

@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { type AnyColumn, eq, getTableName, sql } from "drizzle-orm";
+import { type AnyColumn, eq, getTableName, type SQL, sql } from "drizzle-orm";
 
 import { type InferSelectModel, schema } from "@parley/db";
 import type { Me, Privacy, PublicProfile, UpdateMeInput, UserSummary, Visibility } from "@parley/validators";
@@ -43,10 +43,16 @@ export type ViewerStanding = { isSelf: boolean; blocksViewer: boolean; hasViewer
  * The same, as columns to select beside a user row (`...viewerStanding(viewerId, schema.users.id)`),
  * so a list of profiles costs no query per person.
  */
+/**
+ * A column as `table.column`, for use inside subqueries: drizzle leaves columns of a single-table
+ * select bare, and a bare "id" inside a subquery would be read as the subquery's own column.
+ */
+export function qualifiedColumn(column: AnyColumn): SQL {
+  return sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
+}
+
 export function viewerStanding(viewerId: number, userIdColumn: AnyColumn) {
-  // Qualified by hand: drizzle leaves columns of a single-table select bare, and a bare "id" inside
-  // these subqueries would be read as the subquery's own column.
-  const userId = sql`${sql.identifier(getTableName(userIdColumn.table))}.${sql.identifier(userIdColumn.name)}`;
+  const userId = qualifiedColumn(userIdColumn);
   return {
     isSelf: sql<boolean>`(${userId} = ${viewerId})`,
     blocksViewer: sql<boolean>`exists (select 1 from ${schema.blockedUsers} sb where sb.blocker_id = ${userId} and sb.blocked_id = ${viewerId})`,

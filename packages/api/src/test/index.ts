@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 import { TRPCError } from "@trpc/server";
 
-import { type DatabaseHandle, openDatabase } from "@parley/db";
+import { type DatabaseHandle, openDatabase, schema } from "@parley/db";
 import { createTestDatabase } from "@parley/db/test";
 import type { EphemeralStore } from "@parley/realtime";
 
@@ -60,6 +60,17 @@ export type TestShape = "scaled" | "embedded";
 export type RecordingNotifier = Notifier & { notified: { userId: number; type: string }[] };
 export type TestRuntime = Runtime & { sms: RecordingSmsSender; notifier: RecordingNotifier };
 
+/** Limits a whole suite (one client address, many users and calls a minute) stays under. */
+export const GENEROUS_LIMITS: Record<string, string> = {
+  MEDIA_UPLOADS_PER_HOUR: "1000",
+  RATE_LIMIT_REQUESTS_PER_MINUTE: "100000",
+  RATE_LIMIT_MESSAGES_PER_MINUTE: "100000",
+  RATE_LIMIT_OTP_PER_HOUR_PER_IP: "100000",
+  RATE_LIMIT_OTP_PER_HOUR_PER_PREFIX: "100000",
+  RATE_LIMIT_LOGIN_FAILURES_PER_IP: "100000",
+  WS_CALLS_PER_SECOND: "10000",
+};
+
 const testRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /**
@@ -101,8 +112,8 @@ export async function createTestRuntime(
     LOG_LEVEL: "silent",
     JWT_SECRET: randomBytes(32).toString("hex"),
     OTP_TEST_NUMBERS: options.otpTestNumbers,
-    // Suites make many uploads; the limit itself has its own test.
-    MEDIA_UPLOADS_PER_HOUR: "1000",
+    // Suites make many uploads and users, all from one address; each limit has its own test.
+    ...GENEROUS_LIMITS,
     ...options.env,
   });
   const config = buildServerConfig(env);
@@ -149,12 +160,31 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const acquaintances = new WeakMap<Runtime, number[]>();
+
+/**
+ * Gives a new user a tie to everyone made before them on this runtime, both ways, as if they had
+ * looked each other's numbers up: without a tie nobody can message or see anybody (services/ties.ts),
+ * and suites about messaging are not about finding people. `stranger` skips it.
+ */
+export async function acquaint(runtime: Runtime, userId: number): Promise<void> {
+  const known = acquaintances.get(runtime) ?? [];
+  if (known.length > 0) {
+    await runtime.db
+      .insert(schema.userLookups)
+      .values(known.flatMap((other) => [{ userId, foundUserId: other }, { userId: other, foundUserId: userId }]))
+      .onConflictDoNothing();
+  }
+  acquaintances.set(runtime, [...known, userId]);
+}
+
 /** Signs a user up through the real OTP flow; returns their id. */
-export async function makeUser(runtime: TestRuntime, name: string): Promise<number> {
+export async function makeUser(runtime: TestRuntime, name: string, options: { stranger?: boolean } = {}): Promise<number> {
   const phone_number = randomPhoneNumber();
-  await auth.register(runtime, { phone_number, full_name: name });
+  await auth.register(runtime, { phone_number, full_name: name }, { ipAddress: null, userAgent: null });
   const otp = runtime.sms.lastCodeFor(phone_number);
   const { user } = await auth.verifyOtp(runtime, { phone_number, otp, password: "password1" }, { ipAddress: null, userAgent: null });
+  if (!options.stranger) await acquaint(runtime, user.id);
   return user.id;
 }
 

@@ -1,7 +1,4 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-
-import { createTRPCClient, createWSClient, httpBatchLink, TRPCClientError, wsLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,66 +6,7 @@ import { WebSocket } from "ws";
 
 import type { AppRouter } from "../root";
 import { createTestRuntime, randomPhoneNumber, type TestRuntime, type TestShape } from "../test";
-import { createApiHttpHandler } from "./http";
-import { createWebSocketEndpoint, type WebSocketEndpoint } from "./ws";
-
-type Json = Record<string, unknown>;
-
-/** The same wiring as the web process: API handler + WebSocket upgrades on one port. */
-async function startApi(runtime: TestRuntime) {
-  const handleApi = createApiHttpHandler(runtime);
-  const server: Server = createServer((req, res) => {
-    void handleApi(req, res).then((handled) => {
-      if (!handled) {
-        res.statusCode = 418;
-        res.end();
-      }
-    });
-  });
-  const ws: WebSocketEndpoint = createWebSocketEndpoint(runtime, { path: "/ws", server });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    http: `http://127.0.0.1:${port}`,
-    ws: `ws://127.0.0.1:${port}/ws`,
-    close: async () => {
-      await ws.shutdown({ graceMs: 0 });
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
-async function rest(base: string, method: string, path: string, options: { body?: unknown; token?: string; raw?: string; contentType?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined || options.raw !== undefined) headers["content-type"] = options.contentType ?? "application/json";
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : null) as Json };
-}
-
-async function restSignUp(runtime: TestRuntime, base: string) {
-  const phone_number = randomPhoneNumber();
-  await rest(base, "POST", "/api/auth/register", { body: { phone_number, full_name: "Ana Lima" } });
-  const otp = runtime.sms.lastCodeFor(phone_number);
-  const { body } = await rest(base, "POST", "/api/auth/verify-otp", { body: { phone_number, otp, password: "password123" } });
-  return { phone_number, token: body.token as string, user: body.user as Json };
-}
-
-function wsClient(url: string, token: string | null) {
-  const client = createWSClient({
-    url,
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    connectionParams: token ? { token } : {},
-    retryDelayMs: () => 60_000,
-  });
-  return { trpc: createTRPCClient<AppRouter>({ links: [wsLink({ client })] }), close: () => client.close() };
-}
+import { type Json, rest, restSignUp, startApi, wsClient } from "../test/api-server";
 
 describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (shape) => {
   let runtime: TestRuntime;
@@ -172,7 +110,7 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       const limited = await rest(api.http, "POST", "/api/auth/register", { body: { phone_number, full_name: "R" } });
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(3000);
-      expect((limited.body.data as Json).retryAfterSeconds).toBeGreaterThan(3000);
+      expect(limited.body.retry_after_seconds).toBeGreaterThan(3000);
     });
 
     it("publishes a valid OpenAPI 3.1 document with the spec's paths", async () => {

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 
 import { cx } from "~/components/ui/cx";
 import { MicIcon, MusicIcon, PauseIcon, PlayIcon } from "~/components/ui/icons";
+import { Name } from "~/components/ui/name";
 import { Spinner } from "~/components/ui/spinner";
 import { formatDuration } from "~/lib/chat/media";
 
@@ -76,7 +77,7 @@ export function AudioPlayer({ src, durationSeconds, isVoiceNote, isMine, title, 
         )}
       </button>
       <span className="flex min-w-0 flex-1 flex-col gap-1 pt-3">
-        {title && <span className="truncate text-[13px] leading-4 text-ink">{title}</span>}
+        {title && <Name className="truncate text-[13px] leading-4 text-ink">{title}</Name>}
         <input
           type="range"
           min={0}

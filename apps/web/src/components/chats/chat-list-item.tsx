@@ -1,6 +1,7 @@
 import { Avatar } from "~/components/ui/avatar";
 import { cx } from "~/components/ui/cx";
 import { BlockIcon } from "~/components/ui/icons";
+import { Name } from "~/components/ui/name";
 import { formatChatTime } from "~/lib/chat/format";
 import { describeSystemEvent, type NameOf } from "~/lib/chat/group-text";
 import { previewText } from "~/lib/chat/media";
@@ -66,7 +67,7 @@ export function ChatListItem({
                 title === null && "text-ink-faint",
               )}
             >
-              {title ?? "Loading…"}
+              {title === null ? "Loading…" : <Name>{title}</Name>}
             </span>
             {at && (
               <span className={cx("shrink-0 text-xs", hasUnread ? "font-medium text-accent" : "text-ink-faint")}>

@@ -6,6 +6,7 @@ import { Avatar } from "~/components/ui/avatar";
 import { cx } from "~/components/ui/cx";
 import { BlockIcon, CloseIcon, MoreIcon } from "~/components/ui/icons";
 import { Menu } from "~/components/ui/menu";
+import { Name } from "~/components/ui/name";
 import { formatLastSeen } from "~/lib/chat/format";
 import { formatPhoneNumber } from "~/lib/phone";
 
@@ -48,7 +49,7 @@ export function ConversationHeader({
         <span className="size-10 shrink-0 animate-pulse rounded-full bg-panel-hover" />
       )}
       <div className="min-w-0 flex-1">
-        <h2 className="truncate text-[16px] leading-5 font-medium text-ink">{name || "\u00a0"}</h2>
+        <h2 className="truncate text-[16px] leading-5 font-medium text-ink">{name ? <Name>{name}</Name> : "\u00a0"}</h2>
         <p
           data-testid="peer-status"
           aria-live="polite"

@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import { SelectionBar } from "~/components/messages/selection-bar";
 import { typingLine } from "~/lib/chat/group-text";
 import { groupKey } from "~/lib/chat/state";
+import { displayText } from "~/lib/display-text";
 
 import { useChatState } from "./chat-engine";
 import { Composer } from "./composer";
@@ -41,7 +42,7 @@ export function GroupConversation({ groupId, onBack }: GroupConversationProps) {
 
   return (
     <section
-      aria-label={group ? `Group chat ${group.name}` : "Group chat"}
+      aria-label={group ? `Group chat ${displayText(group.name)}` : "Group chat"}
       className="chat-wallpaper relative flex min-w-0 flex-1 flex-col"
       {...drop.handlers}
     >
@@ -74,7 +75,7 @@ export function GroupConversation({ groupId, onBack }: GroupConversationProps) {
           conversation={conversation}
           firstUnreadSeq={firstUnreadSeq}
           now={now}
-          intro={group ? `This is the start of ${group.name}.` : "This is the start of the group."}
+          intro={group ? `This is the start of ${displayText(group.name)}.` : "This is the start of the group."}
           nameOf={nameOf}
           showsSenders
           actions={actions}

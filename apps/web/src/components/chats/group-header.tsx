@@ -6,6 +6,7 @@ import { Avatar } from "~/components/ui/avatar";
 import { cx } from "~/components/ui/cx";
 import { CloseIcon, InfoIcon, MoreIcon } from "~/components/ui/icons";
 import { Menu } from "~/components/ui/menu";
+import { Name } from "~/components/ui/name";
 import { memberCountLabel } from "~/lib/chat/group-text";
 
 import { ChatHeader } from "./chat-header";
@@ -39,7 +40,7 @@ export function GroupHeader({ group, typingLine, onBack, onOpenInfo }: GroupHead
             disabled={!onOpenInfo || !group}
             className="max-w-full cursor-pointer truncate text-left disabled:cursor-default"
           >
-            {group?.name ?? "\u00a0"}
+            {group ? <Name>{group.name}</Name> : "\u00a0"}
           </button>
         </h2>
         <p

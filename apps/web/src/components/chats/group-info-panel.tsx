@@ -11,10 +11,12 @@ import { Button } from "~/components/ui/button";
 import { CancelAndConfirm, Dialog } from "~/components/ui/dialog";
 import { ChevronDownIcon, CloseIcon, LogOutIcon, PencilIcon, PersonAddIcon, TrashIcon } from "~/components/ui/icons";
 import { Menu, type MenuItem } from "~/components/ui/menu";
+import { Name } from "~/components/ui/name";
 import { Spinner } from "~/components/ui/spinner";
 import { toApiProblem, validationMessage } from "~/lib/api-error";
 import { memberCountLabel } from "~/lib/chat/group-text";
 import type { GroupMember } from "~/lib/chat/state";
+import { displayText } from "~/lib/display-text";
 import { formatPhoneNumber } from "~/lib/phone";
 
 import { useChatEngine, useChatState } from "./chat-engine";
@@ -41,6 +43,7 @@ export function GroupInfoPanel({ group, selfId, onClose }: GroupInfoPanelProps) 
   const roster = useChatState((state) => state.rosters[group.id]);
   const members = roster ?? noMembers;
   const isAdmin = group.is_member && group.my_role === "admin";
+  const groupName = displayText(group.name);
   const [isEditing, setIsEditing] = useState(false);
   const [isAdding, setIsAdding] = useState(false);
   const [confirming, setConfirming] = useState<Confirming | null>(null);
@@ -109,7 +112,9 @@ export function GroupInfoPanel({ group, selfId, onClose }: GroupInfoPanelProps) 
             <EditGroupForm group={group} onDone={() => setIsEditing(false)} />
           ) : (
             <>
-              <p className="mt-4 text-[22px] leading-7 text-ink">{group.name}</p>
+              <p className="mt-4 text-[22px] leading-7 text-ink">
+                <Name>{groupName}</Name>
+              </p>
               <p className="mt-1 text-sm text-ink-faint">Group · {memberCountLabel(group.member_count)}</p>
               {group.description && (
                 <p className="mt-3 max-w-full text-sm leading-5 break-words whitespace-pre-wrap text-ink-muted">
@@ -165,7 +170,9 @@ export function GroupInfoPanel({ group, selfId, onClose }: GroupInfoPanelProps) 
                     mediaId={member.profile.profile_picture_media_id}
                   />
                   <span className="min-w-0 flex-1">
-                    <span className="block truncate text-[15px] text-ink">{name}</span>
+                    <span className="block truncate text-[15px] text-ink">
+                      <Name>{name}</Name>
+                    </span>
                     <span className="block truncate text-[13px] text-ink-faint">
                       {member.profile.status_message ?? formatPhoneNumber(member.profile.phone_number)}
                     </span>
@@ -226,7 +233,7 @@ export function GroupInfoPanel({ group, selfId, onClose }: GroupInfoPanelProps) 
       {confirming?.kind === "remove" && (
         <ConfirmDialog
           title={`Remove ${displayName(confirming.member.profile)}?`}
-          description={`They will no longer get messages from ${group.name}.`}
+          description={`They will no longer get messages from ${groupName}.`}
           confirmLabel="Remove"
           onConfirm={() => engine.removeMember(group.id, confirming.member.user_id)}
           onClose={() => setConfirming(null)}
@@ -234,7 +241,7 @@ export function GroupInfoPanel({ group, selfId, onClose }: GroupInfoPanelProps) 
       )}
       {confirming?.kind === "leave" && (
         <ConfirmDialog
-          title={`Exit ${group.name}?`}
+          title={`Exit ${groupName}?`}
           description="You will no longer get its messages. What was said until now stays here."
           confirmLabel="Exit group"
           onConfirm={() => engine.leaveGroup(group.id)}
@@ -243,7 +250,7 @@ export function GroupInfoPanel({ group, selfId, onClose }: GroupInfoPanelProps) 
       )}
       {confirming?.kind === "delete" && (
         <ConfirmDialog
-          title={`Delete ${group.name}?`}
+          title={`Delete ${groupName}?`}
           description="The group and its messages will be gone for every member. This can't be undone."
           confirmLabel="Delete group"
           onConfirm={() => engine.deleteGroup(group.id)}

@@ -7,6 +7,7 @@ import type { MediaOutput } from "@parley/sdk";
 
 import { CloseIcon, DownloadIcon } from "~/components/ui/icons";
 import { Spinner } from "~/components/ui/spinner";
+import { displayText } from "~/lib/display-text";
 
 import { useChatEngine } from "./chat-engine";
 import { useMediaUrl } from "./use-media-url";
@@ -55,7 +56,7 @@ export function MediaViewer({ media, caption, onClose }: MediaViewerProps) {
           {src && (
             <a
               href={src}
-              download={media.file_name ?? ""}
+              download={displayText(media.file_name ?? "")}
               target="_blank"
               rel="noopener noreferrer"
               aria-label={`Download ${label.toLowerCase()}`}

@@ -9,6 +9,7 @@ import { Avatar } from "~/components/ui/avatar";
 import { Button } from "~/components/ui/button";
 import { cx } from "~/components/ui/cx";
 import { CheckboxIcon, CloseIcon } from "~/components/ui/icons";
+import { Name } from "~/components/ui/name";
 import { PhoneField } from "~/components/ui/phone-field";
 import { sortedChats } from "~/lib/chat/state";
 import { formatPhoneNumber } from "~/lib/phone";
@@ -76,7 +77,7 @@ export function MemberPicker({ selected, onChange, excludedIds = [] }: MemberPic
                 mediaId={profile.profile_picture_media_id}
                 className="size-6 text-[10px]"
               />
-              <span className="max-w-[160px] truncate">{displayName(profile)}</span>
+              <Name className="max-w-[160px] truncate">{displayName(profile)}</Name>
               <button
                 type="button"
                 aria-label={`Remove ${displayName(profile)}`}
@@ -128,7 +129,7 @@ export function MemberPicker({ selected, onChange, excludedIds = [] }: MemberPic
                       mediaId={profile.profile_picture_media_id}
                     />
                     <span className="min-w-0 flex-1">
-                      <span className="block truncate text-[15px] text-ink">{displayName(profile)}</span>
+                      <Name className="block truncate text-[15px] text-ink">{displayName(profile)}</Name>
                       <span className="block truncate text-[13px] text-ink-faint">
                         {profile.status_message ?? formatPhoneNumber(profile.phone_number)}
                       </span>

@@ -17,6 +17,7 @@ import {
   TrashIcon,
 } from "~/components/ui/icons";
 import { Menu, type MenuItem } from "~/components/ui/menu";
+import { Name } from "~/components/ui/name";
 import { formatTime } from "~/lib/chat/format";
 import { canForward } from "~/lib/chat/message-actions";
 import type { OutgoingMessage, ThreadMessage } from "~/lib/chat/state";
@@ -189,7 +190,7 @@ export const MessageBubble = memo(function MessageBubble({
           data-testid="sender-name"
           className={cx("mb-0.5 truncate text-[12.8px] leading-[18px] font-medium", sender.colour)}
         >
-          {sender.name}
+          <Name>{sender.name}</Name>
         </p>
       )}
       {message.is_forwarded && !message.is_deleted && (

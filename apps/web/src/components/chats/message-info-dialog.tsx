@@ -8,6 +8,7 @@ import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import { Dialog, dialogButtonClass } from "~/components/ui/dialog";
 import { CheckDoubleIcon } from "~/components/ui/icons";
+import { Name } from "~/components/ui/name";
 import { Spinner } from "~/components/ui/spinner";
 import { toApiProblem } from "~/lib/api-error";
 import { formatReceiptTime } from "~/lib/chat/format";
@@ -69,7 +70,9 @@ export function MessageInfoDialog({ message, now, onClose }: MessageInfoDialogPr
             <li key={recipient.user_id} data-testid="recipient" className="flex items-center gap-3 py-2">
               <Avatar name={recipient.profile.full_name} seed={recipient.profile.phone_number} />
               <div className="min-w-0 flex-1 text-[13px] leading-5 text-ink-muted">
-                <p className="truncate text-[15px] text-ink">{displayName(recipient.profile)}</p>
+                <p className="truncate text-[15px] text-ink">
+                  <Name>{displayName(recipient.profile)}</Name>
+                </p>
                 <p className="flex items-center gap-1.5">
                   <CheckDoubleIcon className="h-[11px] w-[16px] text-tick-read" />
                   Read{" "}

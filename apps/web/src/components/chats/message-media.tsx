@@ -6,9 +6,11 @@ import type { LocationOutput, MediaOutput } from "@parley/sdk";
 
 import { cx } from "~/components/ui/cx";
 import { AlertIcon, CloseIcon, DocumentIcon, DownloadIcon, PhotoIcon, PinIcon, PlayIcon } from "~/components/ui/icons";
+import { Name } from "~/components/ui/name";
 import { Spinner } from "~/components/ui/spinner";
 import { fileTypeLabel, formatCoordinates, formatDuration, formatFileSize, mapUrl, mediaBox } from "~/lib/chat/media";
 import type { OutgoingMedia } from "~/lib/chat/state";
+import { displayText } from "~/lib/display-text";
 
 import { AudioPlayer } from "./audio-player";
 import { useChatEngine } from "./chat-engine";
@@ -151,7 +153,7 @@ export function DocumentCard({
   action: ReactNode;
 }) {
   const type = fileTypeLabel(mimeType, fileName);
-  const name = fileName ?? "Document";
+  const name = displayText(fileName ?? "Document");
   return (
     <div
       data-testid="document-card"
@@ -165,7 +167,7 @@ export function DocumentCard({
       </span>
       <span className="min-w-0 flex-1">
         <span className="block truncate text-[14.2px] leading-5 text-ink" title={name} data-testid="document-name">
-          {name}
+          <Name>{name}</Name>
         </span>
         <span className="block text-xs leading-4 text-bubble-meta" data-testid="document-meta">
           {formatFileSize(size)} · {type}
@@ -178,7 +180,7 @@ export function DocumentCard({
 
 function DocumentMedia({ media }: { media: MediaOutput }) {
   const link = useMediaUrl(media.id, "original");
-  const name = media.file_name ?? "Document";
+  const name = displayText(media.file_name ?? "Document");
   return (
     <DocumentCard
       fileName={media.file_name}
@@ -228,7 +230,11 @@ export function LocationCard({ location }: { location: LocationOutput }) {
         <PinIcon className="absolute top-1/2 left-1/2 size-9 -translate-x-1/2 -translate-y-full fill-[#e53935] text-[#b71c1c]" />
       </a>
       <div className="px-0.5 pt-1.5">
-        {name && <p className="truncate text-[14.2px] leading-5 font-medium text-ink">{name}</p>}
+        {name && (
+          <p className="truncate text-[14.2px] leading-5 font-medium text-ink">
+            <Name>{name}</Name>
+          </p>
+        )}
         <p className="text-[13px] leading-[18px] text-bubble-meta tabular-nums" data-testid="location-coordinates">
           {formatCoordinates(latitude, longitude)}
         </p>
@@ -257,7 +263,7 @@ export function OutgoingMediaContent({
   onCancel: () => void;
 }) {
   const [isUnreadable, setIsUnreadable] = useState(false);
-  const name = media.file_name ?? (media.is_voice_note ? "voice message" : "file");
+  const name = displayText(media.file_name ?? (media.is_voice_note ? "voice message" : "file"));
   const status = isActive && media.stage && (
     <UploadProgress
       name={name}

@@ -7,6 +7,7 @@ import type { PublicProfile } from "@parley/sdk";
 import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import { Button } from "~/components/ui/button";
+import { Name } from "~/components/ui/name";
 import { PhoneField } from "~/components/ui/phone-field";
 import { formatPhoneNumber } from "~/lib/phone";
 
@@ -74,7 +75,7 @@ export function NewChatPanel({ initialPhone, onClose, onOpen }: NewChatPanelProp
                 className="size-12 text-base"
               />
               <span className="min-w-0 flex-1">
-                <span className="block truncate text-[16px] text-ink">{displayName(found)}</span>
+                <Name className="block truncate text-[16px] text-ink">{displayName(found)}</Name>
                 <span className="block truncate text-[13px] text-ink-faint">
                   {found.status_message ?? formatPhoneNumber(found.phone_number)}
                 </span>

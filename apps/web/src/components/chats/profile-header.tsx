@@ -1,5 +1,6 @@
 import { Avatar } from "~/components/ui/avatar";
 import { ChatPlusIcon } from "~/components/ui/icons";
+import { Name } from "~/components/ui/name";
 import { formatPhoneNumber } from "~/lib/phone";
 
 import { AccountMenu } from "./account-menu";
@@ -39,7 +40,9 @@ export function ProfileHeader({ profile, onNewChat, ...menu }: ProfileHeaderProp
         <Avatar name={profile.full_name} seed={profile.phone_number} mediaId={profile.profile_picture_media_id} />
       </button>
       <div className="min-w-0 flex-1" aria-label="Your profile" role="group">
-        <p className="truncate text-[16px] leading-5 font-medium text-ink">{profile.full_name ?? phone}</p>
+        <p className="truncate text-[16px] leading-5 font-medium text-ink">
+          <Name>{profile.full_name ?? phone}</Name>
+        </p>
         <p className="truncate text-[13px] leading-5 text-ink-faint">{phone}</p>
       </div>
       <button type="button" aria-label="New chat" title="New chat" onClick={onNewChat} className={headerButtonClass}>

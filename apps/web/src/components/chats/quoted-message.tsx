@@ -1,4 +1,5 @@
 import { cx } from "~/components/ui/cx";
+import { Name } from "~/components/ui/name";
 import { previewText } from "~/lib/chat/media";
 import type { ReplyPreview } from "~/lib/chat/state";
 
@@ -35,7 +36,7 @@ export function QuotedMessage({
       <span className={cx("w-1 shrink-0", isQuotingMe ? "bg-accent" : "bg-[#7f66ff]")} />
       <span className="min-w-0 px-2 py-1.5">
         <span className={cx("block text-[12.8px] font-medium", isQuotingMe ? "text-accent-strong" : "text-[#7f66ff]")}>
-          {isQuotingMe ? "You" : authorName}
+          {isQuotingMe ? "You" : <Name>{authorName}</Name>}
         </span>
         <span className="line-clamp-3 text-[13px] leading-[18px] break-words whitespace-pre-wrap text-ink-muted">
           {reply.is_deleted ? <i>This message was deleted</i> : text}

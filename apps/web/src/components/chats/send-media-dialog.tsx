@@ -6,6 +6,7 @@ import { CAPTION_MAX_LENGTH } from "@parley/validators";
 
 import { cx } from "~/components/ui/cx";
 import { CloseIcon, DocumentIcon, SendIcon } from "~/components/ui/icons";
+import { Name } from "~/components/ui/name";
 
 import { AudioPlayer } from "./audio-player";
 import { DocumentCard } from "./message-media";
@@ -75,7 +76,7 @@ export function SendMediaDialog({ files, onRemove, onClose, onSend }: SendMediaD
             <CloseIcon className="size-6" />
           </button>
           <h2 className="min-w-0 flex-1 truncate text-[16px] font-medium">
-            {selected.file.name || dialogTitle(files)}
+            {selected.file.name ? <Name>{selected.file.name}</Name> : dialogTitle(files)}
           </h2>
         </header>
 

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 
 import { toApiProblem } from "~/lib/api-error";
+import { displayText } from "~/lib/display-text";
 import { useTRPC } from "~/trpc/react";
 
 // Signed URLs live about five minutes: a new one is fetched this long before that.
@@ -64,7 +65,8 @@ export function useMediaUrl(mediaId: string, variant: MediaVariant, options: { i
 export function startDownload(url: string, fileName: string | null) {
   const link = document.createElement("a");
   link.href = url;
-  link.download = fileName ?? "";
+  // The name the file is saved under: an override in it would make "exe.pdf" of "fdp.exe".
+  link.download = displayText(fileName ?? "");
   link.rel = "noopener";
   document.body.append(link);
   link.click();

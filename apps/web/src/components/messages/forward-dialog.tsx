@@ -11,8 +11,10 @@ import { Avatar } from "~/components/ui/avatar";
 import { cx } from "~/components/ui/cx";
 import { CancelAndConfirm, Dialog } from "~/components/ui/dialog";
 import { CheckboxIcon, SearchIcon } from "~/components/ui/icons";
+import { Name } from "~/components/ui/name";
 import { toApiProblem } from "~/lib/api-error";
 import { sortedChats, type ConversationKey } from "~/lib/chat/state";
+import { displayText } from "~/lib/display-text";
 
 // The server's default limit; a deployment may lower it, and then its refusal says so.
 const MAX_CHATS = FORWARD_DEFAULT_MAX_CHATS;
@@ -45,7 +47,7 @@ export function ForwardDialog({ messageIds, onClose, onForwarded }: ForwardDialo
       sortedChats({ chats, conversations }).flatMap((chat): Target[] => {
         if (chat.kind === "group") {
           if (!chat.group?.is_member || chat.leftReason !== null) return [];
-          return [{ key: chat.key, name: chat.group.name, seed: `group:${chat.groupId}` }];
+          return [{ key: chat.key, name: displayText(chat.group.name), seed: `group:${chat.groupId}` }];
         }
         if (chat.chatId === null || blocked[chat.peerId]) return [];
         const name = nameOf(chat.peerId) ?? "…";
@@ -121,7 +123,9 @@ export function ForwardDialog({ messageIds, onClose, onForwarded }: ForwardDialo
                   className={cx("size-5 shrink-0", isChosen ? "text-accent" : "text-ink-faint")}
                 />
                 <Avatar name={target.name} seed={target.seed} className="size-9" />
-                <span className="min-w-0 flex-1 truncate text-[15px] text-ink">{target.name}</span>
+                <span className="min-w-0 flex-1 truncate text-[15px] text-ink">
+                  <Name>{target.name}</Name>
+                </span>
               </button>
             </li>
           );

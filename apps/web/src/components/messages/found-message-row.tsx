@@ -5,12 +5,14 @@ import type { FoundMessage } from "@parley/sdk";
 import { useChatState } from "~/components/chats/chat-engine";
 import { cx } from "~/components/ui/cx";
 import { StarIcon } from "~/components/ui/icons";
+import { Name } from "~/components/ui/name";
 import { formatChatTime } from "~/lib/chat/format";
 import type { NameOf } from "~/lib/chat/group-text";
 import { previewText } from "~/lib/chat/media";
 import { foundKey } from "~/lib/chat/message-actions";
 import { highlightParts, searchExcerpt } from "~/lib/chat/search-text";
 import type { ConversationKey } from "~/lib/chat/state";
+import { displayText } from "~/lib/display-text";
 
 type FoundMessageRowProps = {
   found: FoundMessage;
@@ -45,7 +47,7 @@ export function FoundMessageRow({
   const message = live ?? found.message;
   const { conversation } = found;
   const place =
-    conversation.type === "group" ? (groupName ?? conversation.name) : (nameOf(conversation.peer_id) ?? "…");
+    conversation.type === "group" ? displayText(groupName ?? conversation.name) : (nameOf(conversation.peer_id) ?? "…");
   const isMine = message.sender_id === selfId;
   const sender = isMine ? "You" : conversation.type === "group" ? (nameOf(message.sender_id) ?? "…") : null;
   const text = message.is_deleted
@@ -62,7 +64,9 @@ export function FoundMessageRow({
         className="flex w-full cursor-pointer flex-col gap-0.5 border-b border-line px-4 py-3 text-left transition-colors hover:bg-panel-hover"
       >
         <span className="flex items-baseline gap-2">
-          <span className="min-w-0 flex-1 truncate text-[15px] leading-5 text-ink">{place}</span>
+          <span className="min-w-0 flex-1 truncate text-[15px] leading-5 text-ink">
+            <Name>{place}</Name>
+          </span>
           <span className="flex shrink-0 items-center gap-1 text-xs text-ink-faint">
             {isStarred && <StarIcon isFilled className="size-3" />}
             {formatChatTime(message.created_at, now)}
@@ -70,7 +74,11 @@ export function FoundMessageRow({
         </span>
         <span className="flex min-w-0 text-sm leading-5 text-ink-muted">
           <span className={cx("line-clamp-2 min-w-0 break-words", message.is_deleted && "italic")}>
-            {sender && <span className="text-ink-faint">{sender}: </span>}
+            {sender && (
+              <span className="text-ink-faint">
+                <Name>{sender}</Name>:{" "}
+              </span>
+            )}
             {query
               ? highlightParts(shown, query).map((part, index) =>
                   part.isMatch ? (

@@ -22,9 +22,11 @@ import {
   UploadIcon,
 } from "~/components/ui/icons";
 import { Menu, type MenuItem } from "~/components/ui/menu";
+import { Name } from "~/components/ui/name";
 
 import { Spinner } from "~/components/ui/spinner";
 import { toApiProblem } from "~/lib/api-error";
+import { displayText } from "~/lib/display-text";
 import { formatPhoneNumber } from "~/lib/phone";
 import { useTRPC } from "~/trpc/react";
 
@@ -167,6 +169,7 @@ function ContactRow({
   const isBlocked = useChatState((state) => (user ? Boolean(state.blocked[user.id]) : false));
   const [error, setError] = useState<string | null>(null);
   const phone = formatPhoneNumber(contact.phone_number);
+  const name = displayText(contact.name);
   const canChat = user !== null && !isSelf;
 
   const items: MenuItem[] = [
@@ -207,15 +210,17 @@ function ContactRow({
   return (
     <li data-testid="contact" className="px-3">
       <div className="flex items-center gap-3 rounded-xl px-2 py-2.5 hover:bg-panel-hover">
-        <Avatar name={contact.name} seed={contact.phone_number} mediaId={user?.profile_picture_media_id} />
+        <Avatar name={name} seed={contact.phone_number} mediaId={user?.profile_picture_media_id} />
         <span className="min-w-0 flex-1">
-          <span className="block truncate text-[16px] text-ink">{contact.name}</span>
+          <span className="block truncate text-[16px] text-ink">
+            <Name>{name}</Name>
+          </span>
           <span className="block truncate text-[13px] text-ink-faint">{detail}</span>
         </span>
         {canChat && !isBlocked && (
           <button
             type="button"
-            aria-label={`Message ${contact.name}`}
+            aria-label={`Message ${name}`}
             title="Message"
             onClick={() => onMessage(user.id)}
             className="inline-flex h-8 shrink-0 cursor-pointer items-center gap-1.5 rounded-full px-3 text-sm font-medium text-accent-strong hover:bg-accent-soft"
@@ -225,8 +230,8 @@ function ContactRow({
           </button>
         )}
         <Menu
-          label={`Options for ${contact.name}`}
-          menuLabel={contact.name}
+          label={`Options for ${name}`}
+          menuLabel={name}
           width={220}
           items={items}
           buttonClassName="inline-flex size-8 shrink-0 cursor-pointer items-center justify-center rounded-full text-ink-faint hover:bg-panel-hover hover:text-ink"
@@ -245,7 +250,7 @@ function RemoveContactDialog({ contact, onClose }: { contact: ContactOutput; onC
   const remove = useMutation(trpc.contact.remove.mutationOptions());
   return (
     <ConfirmDialog
-      title={`Remove ${contact.name}?`}
+      title={`Remove ${displayText(contact.name)}?`}
       description="They will be shown by their own name or number again. Your chats with them stay."
       confirmLabel="Remove"
       onConfirm={async () => {

@@ -7,7 +7,9 @@ import { CONTACT_IMPORT_MAX, type ContactOutput } from "@parley/validators";
 
 import { Alert } from "~/components/ui/alert";
 import { CancelAndConfirm, Dialog, dialogButtonClass } from "~/components/ui/dialog";
+import { Name } from "~/components/ui/name";
 import { toApiProblem } from "~/lib/api-error";
+import { displayText } from "~/lib/display-text";
 import { parseContacts, type ParsedContact, type ParsedContacts } from "~/lib/people/parse-contacts";
 import { useTRPC } from "~/trpc/react";
 
@@ -89,11 +91,13 @@ export function ImportContactsDialog({ onClose, onMessage }: ImportContactsDialo
               <ul className="space-y-1">
                 {outcome.onParley.map((contact) => (
                   <li key={contact.phone_number} className="flex items-center gap-2 text-sm text-ink">
-                    <span className="min-w-0 flex-1 truncate">{contact.name}</span>
+                    <span className="min-w-0 flex-1 truncate">
+                      <Name>{contact.name}</Name>
+                    </span>
                     {contact.user && (
                       <button
                         type="button"
-                        aria-label={`Message ${contact.name}`}
+                        aria-label={`Message ${displayText(contact.name)}`}
                         onClick={() => {
                           const userId = contact.user?.id;
                           onClose();
@@ -202,6 +206,6 @@ function describeInvalid(sent: ParsedContact[], invalid: string[]): string[] {
   return invalid.map((phoneNumber) => {
     const index = remaining.findIndex((contact) => contact.phone_number === phoneNumber);
     const [contact] = index >= 0 ? remaining.splice(index, 1) : [];
-    return contact && contact.name !== phoneNumber ? `${contact.name} (${phoneNumber})` : phoneNumber;
+    return contact && contact.name !== phoneNumber ? `${displayText(contact.name)} (${phoneNumber})` : phoneNumber;
   });
 }

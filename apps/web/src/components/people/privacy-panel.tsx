@@ -13,6 +13,7 @@ import { Alert } from "~/components/ui/alert";
 import { Avatar } from "~/components/ui/avatar";
 import { Dialog, dialogButtonClass } from "~/components/ui/dialog";
 import { BlockIcon } from "~/components/ui/icons";
+import { Name } from "~/components/ui/name";
 import { Spinner } from "~/components/ui/spinner";
 import { toApiProblem } from "~/lib/api-error";
 import { personName } from "~/lib/people/contact-names";
@@ -200,7 +201,7 @@ function BlockedContacts() {
               <li key={person.id} data-testid="blocked-contact" className="flex items-center gap-3 px-6 py-2">
                 <Avatar name={name} seed={person.phone_number} />
                 <span className="min-w-0 flex-1">
-                  <span className="block truncate text-[15px] text-ink">{name}</span>
+                  <Name className="block truncate text-[15px] text-ink">{name}</Name>
                   <span className="block truncate text-[13px] text-ink-faint">
                     {formatPhoneNumber(person.phone_number)}
                   </span>
@@ -305,7 +306,7 @@ function BlockSomeoneDialog({ onClose, onPick }: { onClose: () => void; onPick: 
                 >
                   <Avatar name={name} seed={profile.phone_number} mediaId={profile.profile_picture_media_id} />
                   <span className="min-w-0 flex-1">
-                    <span className="block truncate text-[15px] text-ink">{name}</span>
+                    <Name className="block truncate text-[15px] text-ink">{name}</Name>
                     <span className="block truncate text-[13px] text-ink-faint">
                       {formatPhoneNumber(profile.phone_number)}
                     </span>

@@ -54,11 +54,8 @@ export function CodeInput({
         readOnly={!isHydrated || readOnly}
         {...input}
       />
-      <div
-        aria-hidden="true"
-        className="grid gap-2"
-        style={{ gridTemplateColumns: `repeat(${length}, minmax(0, 1fr))` }}
-      >
+      {/* Equal columns without a style attribute, which the page's CSP (no inline styles) would refuse. */}
+      <div aria-hidden="true" className="grid auto-cols-fr grid-flow-col gap-2">
         {Array.from({ length }, (_, index) => {
           const digit = value[index];
           const isActive = isFocused && index === activeIndex;

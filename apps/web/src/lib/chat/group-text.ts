@@ -1,5 +1,7 @@
 import { joinNames, type SystemEvent, systemEventText } from "@parley/validators";
 
+import { displayText } from "../display-text";
+
 /** A person's name as this reader knows it, or null while their profile is not loaded. */
 export type NameOf = (userId: number) => string | null;
 
@@ -32,7 +34,8 @@ export function describeSystemEvent(
   nameOf: NameOf,
 ): string {
   const isKnown = [event.actor_id, ...event.user_ids].every((id) => id === selfId || nameOf(id) !== null);
-  return isKnown ? systemEventText(event, (id) => nameOf(id) ?? "", selfId) : (storedText ?? "");
+  // Made of names (people's, the group's), including the server's text, which has them as they were typed.
+  return displayText(isKnown ? systemEventText(event, (id) => nameOf(id) ?? "", selfId) : (storedText ?? ""));
 }
 
 /** The group header's line while members type: "Ana is typing…", "Ana and Ben are typing…". */

@@ -7,6 +7,8 @@ import {
   type MessageType,
 } from "@parley/validators";
 
+import { displayText } from "../display-text";
+
 /**
  * What the chat screen needs to know about files and places, without React:
  * which kind a file is, whether it may be sent at all, and how a photo,
@@ -168,9 +170,9 @@ export function previewText({ message_type: type, content, media, location }: Pr
       if (media?.is_voice_note) return `🎤 ${caption ?? "Voice message"}`;
       return `🎵 ${caption ?? "Audio"}`;
     case "document":
-      return `📄 ${caption ?? media?.file_name ?? "Document"}`;
+      return `📄 ${caption ?? displayText(media?.file_name ?? "Document")}`;
     case "location":
-      return `📍 ${location?.name || "Location"}`;
+      return `📍 ${displayText(location?.name || "Location")}`;
     default:
       return content ?? "";
   }

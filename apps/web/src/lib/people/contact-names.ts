@@ -6,6 +6,7 @@
  * It is only ever filled in the browser (from an effect), so server renders never share it.
  */
 
+import { displayText } from "../display-text";
 import { formatPhoneNumber } from "../phone";
 
 export type ContactNames = ReadonlyMap<string, string>;
@@ -24,12 +25,13 @@ export function contactNameOf(phoneNumber: string): string | undefined {
 /**
  * A person as you know them: the name you saved in your contacts, else their own name, else
  * their number. `saved` is for callers that hold a snapshot (to recompute when it changes).
+ * Every person's name on screen comes through here, so here it loses its bidi controls.
  */
 export function personName(
   profile: { full_name: string | null; phone_number: string },
   saved: ContactNames = names,
 ): string {
-  return saved.get(profile.phone_number) ?? (profile.full_name?.trim() || formatPhoneNumber(profile.phone_number));
+  return displayText(saved.get(profile.phone_number) ?? (profile.full_name?.trim() || formatPhoneNumber(profile.phone_number)));
 }
 
 /** The current names; a new map (a new identity) after every change, for `useSyncExternalStore`. */

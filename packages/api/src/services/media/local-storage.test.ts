@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,7 @@ async function serveLocalStorage() {
   const origin = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
   return {
     storage,
+    dir,
     origin,
     resolveUrl: (url: string) => new URL(url, origin).toString(),
     close: async () => {
@@ -40,6 +42,7 @@ const flip = (text: string, index: number) => text.slice(0, index) + (text[index
 
 describeStorageContract("local disk", async () => ({
   ...(await serveLocalStorage()),
+  refusesClosedUploads: true,
   retarget,
   // One character changed in the payload, in the signature, and the signature dropped.
   forgeries: (url) => {
@@ -78,6 +81,64 @@ describe("local storage", () => {
       const response = await fetch(served.resolveUrl(download), { method: "PUT", headers: { "content-type": "image/png" }, body: "x" });
       expect(response.status).toBe(403);
       expect(await response.json()).toMatchObject({ code: "FORBIDDEN" });
+    } finally {
+      await served.close();
+    }
+  });
+
+  it("refuses a PUT whose upload is closed while its bytes are still arriving, and keeps nothing of it", async () => {
+    const served = await serveLocalStorage();
+    try {
+      const key = "uploads/closing";
+      const bytes = randomBytes(4096);
+      const upload = await served.storage.createUploadUrl(key, { contentType: "image/png", size: bytes.length, expiresInSeconds: 60 });
+      let finish = () => {};
+      const rest = new Promise<void>((resolve) => (finish = resolve));
+      const body = new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(bytes.subarray(0, 1024));
+          await rest;
+          controller.enqueue(bytes.subarray(1024));
+          controller.close();
+        },
+      });
+      const response = fetch(served.resolveUrl(upload.url), { method: "PUT", headers: upload.headers, body, duplex: "half" } as RequestInit);
+      const partials = async () => (await readdir(join(served.dir, "uploads")).catch(() => [])).filter((name) => name.endsWith(".part"));
+      const deadline = Date.now() + 5_000;
+      while ((await partials()).length === 0) {
+        if (Date.now() > deadline) throw new Error("the upload never started");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+
+      await served.storage.closeUpload(key);
+      finish();
+
+      const answer = await response;
+      expect(answer.status).toBe(409);
+      expect(await answer.json()).toMatchObject({ code: "CONFLICT" });
+      expect(await served.storage.read(key, 10_000)).toBeNull();
+      expect(await partials()).toEqual([]);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it("answers a malformed media path with a 4xx JSON body, never an exception", async () => {
+    const served = await serveLocalStorage();
+    try {
+      const tokens = ["%ZZ", "%", "abc%E0%A4%A", "%C3%28", "", ".", "a.b.c", "..%2F..%2Fetc%2Fpasswd", "x/y", "%2e%2e"];
+      for (const token of tokens) {
+        for (const method of ["GET", "PUT"]) {
+          const response = await fetch(served.resolveUrl(`${LOCAL_MEDIA_PATH}${token}`), {
+            method,
+            ...(method === "PUT" ? { headers: { "content-type": "image/png" }, body: "x" } : {}),
+          });
+          expect(response.status, `${method} ${token}`).toBeGreaterThanOrEqual(400);
+          expect(response.status, `${method} ${token}`).toBeLessThan(500);
+          expect(response.headers.get("content-type"), `${method} ${token}`).toMatch(/^application\/json/);
+          expect(await response.json()).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+        }
+      }
     } finally {
       await served.close();
     }

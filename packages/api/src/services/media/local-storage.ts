@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -26,7 +26,8 @@ export function isLocalMediaStorage(storage: MediaStorage): storage is LocalMedi
  * Files on the local disk (the embedded shape), under `dir`, served by the app
  * itself. URLs work like S3's presigned ones: a grant (key, operation, type,
  * size, expiry) signed with HMAC, so the app checks nothing but the signature
- * when the bytes come and go, and a URL is useless once it expires.
+ * when the bytes come and go (and, for a PUT, that the upload wasn't closed),
+ * and a URL is useless once it expires.
  */
 export function createLocalStorage(options: { dir: string; secret: Uint8Array }): LocalMediaStorage {
   // A key of its own, so a media URL signature can never double as anything else.
@@ -36,6 +37,15 @@ export function createLocalStorage(options: { dir: string; secret: Uint8Array })
     if (!/^[a-z0-9][a-z0-9._/-]*$/i.test(objectKey) || objectKey.includes("..")) throw new Error(`bad media key ${objectKey}`);
     return join(options.dir, objectKey);
   };
+  // A closed upload leaves a marker under .closed/, which no key can name (keys start with a letter
+  // or digit), so a marker never collides with an object. On disk rather than in memory: every
+  // instance sharing MEDIA_DIR refuses the PUT, and a restart doesn't reopen the upload.
+  const markerOf = (objectKey: string) => join(options.dir, ".closed", `${objectKey}.closed`);
+  const isClosed = (objectKey: string) =>
+    access(markerOf(objectKey)).then(
+      () => true,
+      () => false,
+    );
   const urlFor = (grant: Grant) => {
     const payload = Buffer.from(JSON.stringify(grant)).toString("base64url");
     return `${LOCAL_MEDIA_PATH}${payload}.${sign(payload)}`;
@@ -56,6 +66,7 @@ export function createLocalStorage(options: { dir: string; secret: Uint8Array })
   const expiry = (seconds: number) => Math.floor(Date.now() / 1000) + seconds;
 
   async function receive(grant: Grant, req: IncomingMessage, res: ServerResponse) {
+    if (await isClosed(grant.key)) return refuseClosed(req, res);
     if (req.headers["content-type"] !== grant.type) {
       return fail(res, 400, "BAD_REQUEST", `Upload with content-type ${grant.type}, as the upload ticket says.`);
     }
@@ -81,10 +92,18 @@ export function createLocalStorage(options: { dir: string; secret: Uint8Array })
         createWriteStream(partial),
       );
       if (received !== limit) throw new RangeError(`got ${received} of ${limit} bytes`);
+      if (await isClosed(grant.key)) throw new UploadClosed();
       // Renamed into place whole: a reader never sees half a file.
       await rename(partial, target);
+      // Closed while this was being renamed: closeUpload writes its marker before it deletes, so
+      // either its delete comes after our rename (and removes these bytes), or we see the marker here.
+      if (await isClosed(grant.key)) {
+        await rm(target, { force: true });
+        throw new UploadClosed();
+      }
     } catch (error) {
       await rm(partial, { force: true });
+      if (error instanceof UploadClosed) return refuseClosed(req, res);
       if (error instanceof ObjectTooLarge) return fail(res, 413, "PAYLOAD_TOO_LARGE", `This upload is for at most ${limit} bytes.`);
       if (error instanceof RangeError) return fail(res, 400, "BAD_REQUEST", `The upload ended early (${received} of ${limit} bytes).`);
       if (!res.headersSent && !req.destroyed) return fail(res, 400, "BAD_REQUEST", "The upload was interrupted.");
@@ -153,13 +172,25 @@ export function createLocalStorage(options: { dir: string; secret: Uint8Array })
       await writeFile(partial, body);
       await rename(partial, target);
     },
+    async closeUpload(objectKey) {
+      const marker = markerOf(objectKey);
+      await mkdir(dirname(marker), { recursive: true });
+      await writeFile(marker, "");
+      await rm(pathOf(objectKey), { force: true });
+    },
     async delete(keys) {
-      await Promise.all(keys.map((objectKey) => rm(pathOf(objectKey), { force: true })));
+      await Promise.all(
+        keys.map(async (objectKey) => {
+          await rm(pathOf(objectKey), { force: true });
+          await rm(markerOf(objectKey), { force: true });
+        }),
+      );
     },
     async close() {},
     async handle(req, res) {
-      const token = (req.url ?? "").split("?")[0]?.slice(LOCAL_MEDIA_PATH.length) ?? "";
-      const grant = grantOf(decodeURIComponent(token));
+      const token = decodeToken((req.url ?? "").split("?")[0]?.slice(LOCAL_MEDIA_PATH.length) ?? "");
+      if (token === null) return fail(res, 400, "BAD_REQUEST", "This media link is malformed (bad percent-encoding). Ask for a new one.");
+      const grant = grantOf(token);
       const wanted = req.method === "PUT" ? "put" : req.method === "GET" || req.method === "HEAD" ? "get" : null;
       if (!wanted) return fail(res, 405, "METHOD_NOT_SUPPORTED", "Media URLs take PUT (upload) or GET (download).");
       if (!grant || grant.op !== wanted) {
@@ -168,6 +199,23 @@ export function createLocalStorage(options: { dir: string; secret: Uint8Array })
       return wanted === "put" ? receive(grant, req, res) : send(grant, req, res);
     },
   };
+}
+
+class UploadClosed extends Error {}
+
+/** A signed token is base64url and a dot, but a client may still percent-encode it; null if that is malformed. */
+function decodeToken(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
+
+/** 409 for a PUT after the upload was checked or refused; the body is drained so the client sees the answer. */
+function refuseClosed(req: IncomingMessage, res: ServerResponse) {
+  req.resume();
+  return fail(res, 409, "CONFLICT", "This upload is already complete. Ask for a new upload link to send another file.");
 }
 
 function fail(res: ServerResponse, status: number, code: string, message: string) {

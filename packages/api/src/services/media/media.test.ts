@@ -344,6 +344,110 @@ describe.each<Setup>([
     expect((await download(ben, groupPicture)).response.status).toBe(200);
     expect((await trpcError(media.mediaUrl(runtime, cam, { media_id: groupPicture, variant: "original" }))).code).toBe("NOT_FOUND");
   });
+
+  it("a former member may fetch the group picture they knew, never one set after they left", async () => {
+    const dan = await makeUser(runtime, "Dan");
+    const first = await upload(ana, { kind: "image", mime: "image/png", bytes: await png(90, 90), purpose: "group_picture" });
+    const group = await groups.createGroup(runtime, ana, { name: "Pictured", member_ids: [ben, dan], picture_media_id: first });
+    await groups.removeMember(runtime, ana, { group_id: group.id, user_id: dan });
+    expect((await download(dan, first, "thumbnail")).response.status).toBe(200);
+
+    const second = await upload(ana, { kind: "image", mime: "image/png", bytes: await png(70, 70), purpose: "group_picture" });
+    await groups.updateGroup(runtime, ana, { group_id: group.id, picture_media_id: second });
+    expect((await download(ben, second)).response.status).toBe(200);
+    for (const variant of ["original", "thumbnail"] as const) {
+      expect((await trpcError(media.mediaUrl(runtime, dan, { media_id: second, variant }))).code).toBe("NOT_FOUND");
+    }
+    expect(await groups.getGroup(runtime, dan, group.id)).toMatchObject({ picture_media_id: first, is_member: false });
+    expect((await download(dan, first)).response.status).toBe(200);
+    // Ben, still a member, sees only what the group has now.
+    expect((await trpcError(media.mediaUrl(runtime, ben, { media_id: first, variant: "original" }))).code).toBe("NOT_FOUND");
+  });
+
+  it("closes an upload once it is checked or refused: a second PUT to its URL can't leave a file behind", async () => {
+    const bytes = await png(48, 48);
+    const ticket = await media.createUpload(runtime, ana, createUploadInput.parse({ kind: "image", mime_type: "image/png", size: bytes.length }));
+    const put = (body: Buffer) => fetch(absolute(ticket.upload.url), { method: "PUT", headers: ticket.upload.headers, body });
+    expect((await put(bytes)).status).toBe(200);
+    const ready = await media.completeUpload(runtime, ana, ticket.media_id);
+    const uploadKey = `uploads/${ticket.media_id}`;
+    expect(await runtime.media.read(uploadKey, 1e6)).toBeNull();
+
+    // Same size and type, so only the upload being complete can stop it.
+    const swapped = Buffer.alloc(bytes.length, 7);
+    const second = await put(swapped);
+    if (driver === "local") {
+      expect(second.status).toBe(409);
+      expect(await second.json()).toEqual({ code: "CONFLICT", message: expect.stringMatching(/already complete/) });
+      expect(await runtime.media.read(uploadKey, 1e6)).toBeNull();
+    } else {
+      // A presigned S3 PUT can't be revoked: it lands, and the sweep after the URL's expiry removes it.
+      expect(second.ok).toBe(true);
+      expect(await runtime.media.read(uploadKey, 1e6)).toEqual(swapped);
+    }
+    expect((await runtime.media.read(ready.storageKey, 1e6))?.length).toBe(ready.size);
+    expect((await media.completeUpload(runtime, ana, ticket.media_id)).size).toBe(ready.size);
+
+    const clearedAt = async () =>
+      (await runtime.db.select({ at: schema.media.uploadClearedAt }).from(schema.media).where(eq(schema.media.id, ticket.media_id)))[0]?.at;
+    // Not while the URL may still work (a PUT could land after the sweep)...
+    while ((await media.clearExpiredUploads(runtime)) > 0);
+    expect(await clearedAt()).toBeNull();
+    // ...but once it has expired, once.
+    await runtime.db.update(schema.media).set({ uploadExpiresAt: new Date(Date.now() - 60 * 60 * 1000) }).where(eq(schema.media.id, ticket.media_id));
+    while ((await media.clearExpiredUploads(runtime)) > 0);
+    expect(await runtime.media.read(uploadKey, 1e6)).toBeNull();
+    const first = await clearedAt();
+    expect(first).toBeInstanceOf(Date);
+    expect(await media.clearExpiredUploads(runtime)).toBe(0);
+    expect(await clearedAt()).toEqual(first);
+    expect((await download(ana, ticket.media_id)).response.status).toBe(200);
+
+    // A refused upload is closed too.
+    const script = Buffer.from("#!/bin/sh\necho pwned\n");
+    const refused = await media.createUpload(runtime, ana, createUploadInput.parse({ kind: "image", mime_type: "image/jpeg", size: script.length }));
+    const putRefused = () => fetch(absolute(refused.upload.url), { method: "PUT", headers: refused.upload.headers, body: script });
+    expect((await putRefused()).status).toBe(200);
+    expect((await trpcError(media.completeUpload(runtime, ana, refused.media_id))).code).toBe("BAD_REQUEST");
+    const again = await putRefused();
+    expect(again.status).toBe(driver === "local" ? 409 : 200);
+    await again.body?.cancel();
+  });
+
+  it("sweeps expired uploads across instances at once, each upload once", async () => {
+    while ((await media.clearExpiredUploads(runtime)) > 0);
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index++) {
+      const id = await upload(cam, { kind: "document", mime: "text/plain", bytes: Buffer.from(`note ${index}\n`) });
+      await media.completeUpload(runtime, cam, id);
+      await runtime.media.write(`uploads/${id}`, Buffer.from("put after the check"), "text/plain");
+      ids.push(id);
+    }
+    for (const id of ids) {
+      await runtime.db.update(schema.media).set({ uploadExpiresAt: new Date(Date.now() - 60 * 60 * 1000) }).where(eq(schema.media.id, id));
+    }
+    // Three instances' maintenance runs at once, in small batches.
+    const sweep = async () => {
+      let total = 0;
+      for (;;) {
+        const cleared = await media.clearExpiredUploads(runtime, { batchSize: 2 });
+        if (cleared === 0) return total;
+        total += cleared;
+      }
+    };
+    const counts = await Promise.all([sweep(), sweep(), sweep()]);
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(ids.length);
+    for (const id of ids) expect(await runtime.media.read(`uploads/${id}`, 1e6)).toBeNull();
+  });
+
+  it("answers a malformed media link with a 4xx JSON body", async () => {
+    for (const path of ["/api/media/blob/%ZZ", "/api/media/blob/%", "/api/media/blob/%C3%28.x", "/api/media/blob/"]) {
+      const response = await fetch(absolute(path));
+      expect(response.status, path).toBeGreaterThanOrEqual(400);
+      expect(response.status, path).toBeLessThan(500);
+      expect(await response.json()).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+    }
+  });
 });
 
 describe("upload rate limit", () => {

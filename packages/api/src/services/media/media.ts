@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { TRPCError } from "@trpc/server";
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 
 import { executeRows, type InferSelectModel, schema } from "@parley/db";
 import type {
@@ -25,10 +25,16 @@ type MessageRow = InferSelectModel<typeof schema.messages>;
 
 // A check that died with its process is taken over after this.
 const STALE_PROCESSING_MS = 2 * 60 * 1000;
+// How long after upload_expires_at an upload URL may still work: it is signed a moment after the
+// row is written, and the store judges expiry by its own clock (S3 allows 15 minutes of skew).
+const UPLOAD_URL_GRACE_MS = 15 * 60 * 1000;
 
 const noSuchUpload = () => new TRPCError({ code: "NOT_FOUND", message: "There is no such upload." });
 // One answer for "doesn't exist" and "not yours to see": an id tells nobody anything.
 const noSuchFile = () => new TRPCError({ code: "NOT_FOUND", message: "There is no such file, or you can't see it." });
+
+/** Where the client PUTs an upload; the checked bytes are kept under a key of their own. */
+const uploadKeyOf = (mediaId: string) => `uploads/${mediaId}`;
 
 const formatBytes = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB` : `${Math.ceil(bytes / 1024)} KB`;
@@ -96,7 +102,7 @@ export async function createUpload(deps: Deps, userId: number, input: CreateUplo
 
   const id = randomUUID();
   const expiresAt = new Date(Date.now() + uploadUrlTtlSeconds * 1000);
-  const storageKey = `uploads/${id}`;
+  const storageKey = uploadKeyOf(id);
   await deps.db.insert(schema.media).values({
     id,
     ownerId: userId,
@@ -131,8 +137,10 @@ async function findOwnUpload(deps: Deps, userId: number, mediaId: string): Promi
 /**
  * Step two: the bytes are in storage; check them (see inspectUpload) and keep what was
  * checked. The checked bytes are written under a key of their own, so a second PUT to the
- * still-valid upload URL can't swap them afterwards. Idempotent: a ready file is returned as
- * it is; a refused one says why again.
+ * still-valid upload URL can't swap them afterwards, and the upload is then closed: the
+ * local store refuses further PUTs, and what S3 still takes is swept once the URL expires
+ * (clearExpiredUploads). Idempotent: a ready file is returned as it is; a refused one says
+ * why again.
  */
 export async function completeUpload(deps: Deps, userId: number, mediaId: string): Promise<MediaRow> {
   const now = new Date();
@@ -199,8 +207,8 @@ export async function completeUpload(deps: Deps, userId: number, mediaId: string
       })
       .where(eq(schema.media.id, claimed.id))
       .returning();
-    await deps.media.delete([claimed.storageKey]);
     if (!ready) throw noSuchUpload();
+    await closeUpload(deps, claimed);
     return ready;
   } catch (error) {
     if (error instanceof TRPCError) throw error;
@@ -216,9 +224,22 @@ async function release(deps: Deps, row: MediaRow) {
 
 async function reject(deps: Deps, row: MediaRow, reason: string): Promise<never> {
   await deps.db.update(schema.media).set({ status: "rejected", rejectedReason: reason }).where(eq(schema.media.id, row.id));
-  // Refused bytes are not kept.
-  await deps.media.delete([row.storageKey]);
+  // Refused bytes are not kept, and the upload URL takes no more.
+  await closeUpload(deps, row);
   throw new TRPCError({ code: "BAD_REQUEST", message: reason });
+}
+
+/**
+ * The upload is over (the row says ready or rejected): its URL takes no more where the store
+ * can refuse, and the bytes PUT there go. A failure here is only logged: the row's answer
+ * stands, and clearExpiredUploads deletes the upload key again after the URL expires.
+ */
+async function closeUpload(deps: Deps, row: MediaRow) {
+  try {
+    await deps.media.closeUpload(uploadKeyOf(row.id));
+  } catch (error) {
+    deps.log.warn({ err: error, mediaId: row.id }, "closing an upload failed; the sweep will clear it");
+  }
 }
 
 const KIND_OF_MESSAGE: Partial<Record<MessageType, MediaKind>> = { image: "image", video: "video", audio: "audio", document: "document" };
@@ -259,7 +280,9 @@ export const duplicateMediaSend = () =>
  * Who may read a file: the uploader until it is sent; then whoever may read a message that
  * carries it (a member of that 1:1 chat, or a current member of that group from when they
  * joined, unless they deleted it for themselves); for pictures, whoever may see that profile
- * or group. Checked on every URL, so a removed member's next request gives nothing.
+ * or group: its members, and a former member only the picture it had when they left (a picture
+ * set after that is not theirs to see). Checked on every URL, so a removed member's next request
+ * gives nothing.
  */
 export async function readableMedia(deps: Deps, viewerId: number, mediaId: string): Promise<MediaRow> {
   const carriedTo = sql`
@@ -278,7 +301,9 @@ export async function readableMedia(deps: Deps, viewerId: number, mediaId: strin
     )`;
   const groupPicture = sql`exists (
       select 1 from ${schema.groups} g join ${schema.groupMembers} gm on gm.group_id = g.id
-      where g.picture_media_id = ${schema.media.id} and gm.user_id = ${viewerId} and gm.left_seq is null
+      where gm.user_id = ${viewerId}
+        and ((gm.left_seq is null and g.picture_media_id = ${schema.media.id})
+          or (gm.left_seq is not null and gm.left_picture_media_id = ${schema.media.id}))
     )`;
   const [row] = await deps.db
     .select()
@@ -339,7 +364,41 @@ export async function cleanupMedia(deps: Deps, options: { batchSize?: number } =
     `,
   );
   // Both the checked key and the upload key: a refused or never-checked upload may have either.
-  const keys = deleted.flatMap((row) => [row.storage_key, `uploads/${row.id}`, ...(row.thumbnail_key ? [row.thumbnail_key] : [])]);
+  const keys = deleted.flatMap((row) => [row.storage_key, uploadKeyOf(row.id), ...(row.thumbnail_key ? [row.thumbnail_key] : [])]);
   if (keys.length > 0) await deps.media.delete([...new Set(keys)]);
   return deleted.length;
+}
+
+/**
+ * Deletes the upload key, once more, of each checked or refused upload whose upload URL has
+ * expired. The check deleted it already, but a presigned S3 PUT can't be revoked, so whatever
+ * was PUT between the check and the expiry would otherwise stay for good, read by nothing
+ * (the file served is the checked copy). After the expiry no PUT can land, so one pass per
+ * upload is enough; for the local store it also drops the closed-upload marker. The rows are
+ * claimed with SKIP LOCKED and marked in the transaction that deletes, so instances share the
+ * work, and a delete that fails is retried by the next run. Returns how many were cleared.
+ */
+export async function clearExpiredUploads(deps: Deps, options: { batchSize?: number } = {}): Promise<number> {
+  const expiredBefore = new Date(Date.now() - UPLOAD_URL_GRACE_MS);
+  return deps.db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: schema.media.id })
+      .from(schema.media)
+      .where(
+        and(
+          isNull(schema.media.uploadClearedAt),
+          inArray(schema.media.status, ["ready", "rejected"]),
+          lt(schema.media.uploadExpiresAt, expiredBefore),
+        ),
+      )
+      .orderBy(asc(schema.media.uploadExpiresAt))
+      .limit(options.batchSize ?? 500)
+      // NO KEY UPDATE: a send's foreign-key check on the row (KEY SHARE) doesn't wait for this.
+      .for("no key update", { skipLocked: true });
+    if (due.length === 0) return 0;
+    const ids = due.map((row) => row.id);
+    await deps.media.delete(ids.map(uploadKeyOf));
+    await tx.update(schema.media).set({ uploadClearedAt: new Date() }).where(inArray(schema.media.id, ids));
+    return ids.length;
+  });
 }

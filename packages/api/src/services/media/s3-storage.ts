@@ -46,6 +46,21 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
   }
   const client = new S3Client(config);
 
+  const deleteKeys = async (keys: string[]): Promise<void> => {
+    for (let start = 0; start < keys.length; start += DELETE_BATCH) {
+      const batch = keys.slice(start, start + DELETE_BATCH);
+      const result = await client.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+      );
+      // DeleteObjects answers 200 even when some keys failed (a missing key is not a failure); those are listed here.
+      const failed = result.Errors ?? [];
+      if (failed.length > 0) {
+        const first = failed[0];
+        throw new Error(`could not delete ${failed.length} of ${batch.length} objects (${first?.Key}: ${first?.Code} ${first?.Message})`);
+      }
+    }
+  };
+
   return {
     driver: "s3",
 
@@ -100,20 +115,12 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
       );
     },
 
-    delete: async (keys) => {
-      for (let start = 0; start < keys.length; start += DELETE_BATCH) {
-        const batch = keys.slice(start, start + DELETE_BATCH);
-        const result = await client.send(
-          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
-        );
-        // DeleteObjects answers 200 even when some keys failed (a missing key is not a failure); those are listed here.
-        const failed = result.Errors ?? [];
-        if (failed.length > 0) {
-          const first = failed[0];
-          throw new Error(`could not delete ${failed.length} of ${batch.length} objects (${first?.Key}: ${first?.Code} ${first?.Message})`);
-        }
-      }
-    },
+    // A presigned PUT stays good until it expires, whatever happens here: S3 has no revocation
+    // short of rotating the signing key. So this deletes what is there now, and the media sweep
+    // deletes the key again once the URL has expired (clearExpiredUploads in media.ts).
+    closeUpload: (key) => deleteKeys([key]),
+
+    delete: deleteKeys,
 
     close: async () => {
       client.destroy();

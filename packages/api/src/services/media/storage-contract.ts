@@ -12,6 +12,8 @@ export type StorageContractSetup = {
   close(): Promise<void>;
   /** The store itself answers CORS preflights, because browsers upload straight to it. */
   cors?: boolean;
+  /** The store refuses a PUT to a closed upload (the local driver); a presigned S3 PUT can't be revoked. */
+  refusesClosedUploads?: boolean;
   /** The URL pointed at another key without re-signing, for drivers whose URLs don't carry the key as it is. */
   retarget?(url: string, fromKey: string, toKey: string): string;
   /** Tampered copies of a signed URL; by default, each query value altered in turn. */
@@ -231,6 +233,33 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
       expect(await storage().read(key, 10_000)).toEqual(first);
       await storage().write(key, second, "image/webp");
       expect(await storage().read(key, 10_000)).toEqual(second);
+    });
+
+    it("closeUpload deletes the upload; a later PUT is refused with 409, or where it can't be (S3), delete clears it", async () => {
+      const key = newKey();
+      const bytes = randomBytes(600);
+      const upload = await storage().createUploadUrl(key, { contentType: "image/png", size: bytes.length, expiresInSeconds: 60 });
+      await expectAccepted(await put(upload, bytes));
+
+      await storage().closeUpload(key);
+      expect(await storage().read(key, 10_000)).toBeNull();
+
+      const again = await put(upload, bytes);
+      if (current().refusesClosedUploads) {
+        expect(again.status).toBe(409);
+        expect(await again.json()).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/already complete/) });
+        expect(await storage().read(key, 10_000)).toBeNull();
+      } else {
+        // What the media sweep is for: the URL still works until it expires.
+        await expectAccepted(again);
+        expect(await storage().read(key, 10_000)).toEqual(bytes);
+      }
+      await storage().delete([key]);
+      expect(await storage().read(key, 10_000)).toBeNull();
+      // Closing an upload nothing was sent to is fine, twice.
+      const unused = newKey();
+      await storage().closeUpload(unused);
+      await expect(storage().closeUpload(unused)).resolves.toBeUndefined();
     });
 
     it("deletes exactly the given keys; missing keys and an empty list are fine", async () => {

@@ -21,7 +21,14 @@ export interface MediaStorage {
    */
   read(key: string, maxBytes: number): Promise<Buffer | null>;
   write(key: string, body: Buffer, contentType: string): Promise<void>;
-  /** Deletes what exists of these keys; missing keys are not an error. */
+  /**
+   * The upload to `key` is over (checked, or refused): deletes what is stored there, and from
+   * then on refuses PUTs to its upload URLs where the store can (the local driver answers 409).
+   * S3 can't revoke a presigned URL: a PUT there still lands until the URL expires, which is
+   * why the upload key is deleted once more after that (see clearExpiredUploads).
+   */
+  closeUpload(key: string): Promise<void>;
+  /** Deletes what exists of these keys (and forgets that their uploads were closed); missing keys are not an error. */
   delete(keys: string[]): Promise<void>;
   close(): Promise<void>;
 }
