@@ -2,17 +2,23 @@ import { expect, test } from "@playwright/test";
 
 // The API reference (/api/docs): Redoc renders /api/openapi.json under the page's own policy,
 // which replaces the API's `default-src 'none'`, and loads nothing from another origin.
-test("the API reference renders the document, searchable, with nothing blocked and nothing from elsewhere", async ({ page, baseURL, isMobile }) => {
+test("the API reference renders the document, searchable, with nothing blocked and nothing from elsewhere", async ({
+  page,
+  baseURL,
+  isMobile,
+}) => {
   test.skip(isMobile, "The page is Redoc's own layout: one viewport is enough.");
   const problems: string[] = [];
   const elsewhere: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") problems.push(`console.${message.type()}: ${message.text()}`);
+    if (message.type() === "error" || message.type() === "warning")
+      problems.push(`console.${message.type()}: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("request", (request) => {
     const url = new URL(request.url());
-    if (url.protocol !== "blob:" && url.protocol !== "data:" && url.origin !== new URL(baseURL ?? "").origin) elsewhere.push(request.url());
+    if (url.protocol !== "blob:" && url.protocol !== "data:" && url.origin !== new URL(baseURL ?? "").origin)
+      elsewhere.push(request.url());
   });
   await page.exposeFunction("reportCspViolation", (violation: string) => problems.push(`CSP violation: ${violation}`));
   await page.addInitScript(() => {
@@ -32,7 +38,9 @@ test("the API reference renders the document, searchable, with nothing blocked a
   await expect(page.getByRole("heading", { name: /Parley REST API/ })).toBeVisible();
   // Search runs in a worker Redoc builds from a blob: URL.
   await page.getByPlaceholder("Search...").fill("forward");
-  await expect(page.locator('[data-role="search:results"]').getByText("Forward messages to chats and groups")).toBeVisible();
+  await expect(
+    page.locator('[data-role="search:results"]').getByText("Forward messages to chats and groups"),
+  ).toBeVisible();
 
   expect(problems).toEqual([]);
   expect(elsewhere).toEqual([]);

@@ -35,7 +35,6 @@ test.use({
   ],
 });
 
-
 /** A one-page PDF with a correct cross-reference table. */
 function pdf(): Buffer {
   const objects = [
@@ -258,7 +257,9 @@ test("a group picture and a photo sent to the group reach its members", async ({
   // The admin gives the group a picture; the member sees it on the group in their chat list.
   await chooseFromMenu(page, conversation(page).getByRole("button", { name: "Group options" }), "Group info");
   const groupInfo = page.getByRole("region", { name: "Group info" });
-  await groupInfo.getByLabel("Add group picture").setInputFiles({ name: "club.png", mimeType: "image/png", buffer: png(96, 96) });
+  await groupInfo
+    .getByLabel("Add group picture")
+    .setInputFiles({ name: "club.png", mimeType: "image/png", buffer: png(96, 96) });
   await expect(groupInfo.getByRole("img", { name: "Group picture" })).toBeVisible();
   await expectLoaded(groupInfo.getByTestId("avatar-picture"));
   await groupInfo.getByRole("button", { name: "Close group info" }).click();
@@ -282,7 +283,10 @@ test("a group picture and a photo sent to the group reach its members", async ({
   await other.context.close();
 });
 
-test("a profile photo goes through the same pipeline and shows to the people you chat with", async ({ page, browser }, testInfo) => {
+test("a profile photo goes through the same pipeline and shows to the people you chat with", async ({
+  page,
+  browser,
+}, testInfo) => {
   const { ada, grace, other } = await twoPeople(page, browser, testInfo);
   await startChat(page, grace);
   await sendMessage(page, "Look at my new photo");
@@ -290,7 +294,9 @@ test("a profile photo goes through the same pipeline and shows to the people you
 
   await chooseFromMenu(page, page.getByRole("button", { name: "Menu" }), "Profile");
   const profile = page.getByRole("region", { name: "Profile" });
-  await profile.getByLabel("Add profile photo").setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png(128, 128) });
+  await profile
+    .getByLabel("Add profile photo")
+    .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png(128, 128) });
   await expect(profile.getByRole("img", { name: "Profile photo" })).toBeVisible();
   await expectLoaded(profile.getByTestId("avatar-picture"));
 

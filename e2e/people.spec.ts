@@ -202,7 +202,9 @@ test("a blocked person can't write and sees no presence or photo, until unblocke
 
   // Ada puts up a photo.
   const profile = await openPanel(page, "Profile");
-  await profile.getByLabel("Add profile photo").setInputFiles({ name: "ada.png", mimeType: "image/png", buffer: PHOTO });
+  await profile
+    .getByLabel("Add profile photo")
+    .setInputFiles({ name: "ada.png", mimeType: "image/png", buffer: PHOTO });
   await expect(profile.getByRole("img", { name: "Profile photo" })).toBeVisible();
   await expect(profile.getByTestId("avatar-picture")).toBeVisible();
   await closePanel(profile);

@@ -46,7 +46,6 @@ async function watchForProblems(page: Page): Promise<string[]> {
   return problems;
 }
 
-
 test("a page and an API response carry the security headers", async ({ request }) => {
   const page = await request.get("/login");
   expect(page.headers()["content-type"]).toContain("text/html");
@@ -81,7 +80,9 @@ test("each load of a page has a nonce of its own, which its scripts carry, and n
     expect(scriptSrc).not.toContain("'unsafe-inline'");
     expect(scriptSrc).not.toContain("'unsafe-eval'");
     expect(directivesOf(response).get("style-src")).not.toContain("'unsafe-inline'");
-    const nonce = /^'nonce-([A-Za-z0-9+/=]+)'$/.exec(scriptSrc.find((source) => source.startsWith("'nonce-")) ?? "")?.[1];
+    const nonce = /^'nonce-([A-Za-z0-9+/=]+)'$/.exec(
+      scriptSrc.find((source) => source.startsWith("'nonce-")) ?? "",
+    )?.[1];
     expect(nonce).toBeTruthy();
     nonces.push(nonce ?? "");
 
@@ -106,7 +107,10 @@ test("a cross-origin request to the API gets no CORS permission", async ({ reque
   }
 });
 
-test("signing up and chatting, with a photo, raise no CSP violation and log nothing", async ({ page, browser }, testInfo) => {
+test("signing up and chatting, with a photo, raise no CSP violation and log nothing", async ({
+  page,
+  browser,
+}, testInfo) => {
   test.slow();
   const ada = newUser();
   const grace = newUser();
@@ -133,7 +137,10 @@ test("signing up and chatting, with a photo, raise no CSP violation and log noth
   // Grace gets both live, over the WebSocket.
   await openChat(other.page, ada);
   await expect(theirMessages(other.page).filter({ hasText: "Hello under a strict policy" })).toBeVisible();
-  const thumbnail = theirMessages(other.page).filter({ hasText: "A square" }).getByRole("button", { name: "Open photo" }).locator("img");
+  const thumbnail = theirMessages(other.page)
+    .filter({ hasText: "A square" })
+    .getByRole("button", { name: "Open photo" })
+    .locator("img");
   await expect.poll(() => thumbnail.evaluate((image: HTMLImageElement) => image.naturalWidth)).toBeGreaterThan(0);
   await sendMessage(other.page, "Received");
   await expect(theirMessages(page).filter({ hasText: "Received" })).toBeVisible();

@@ -24,7 +24,9 @@ export async function bundleNodeApp({ appDir, entry, outfile }) {
     sourcemap: true,
     logLevel: "warning",
     // Bundled CommonJS dependencies may call require().
-    banner: { js: "import { createRequire as __parleyCreateRequire } from 'node:module'; const require = __parleyCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __parleyCreateRequire } from 'node:module'; const require = __parleyCreateRequire(import.meta.url);",
+    },
     plugins: [
       {
         name: "externalize-declared",

@@ -10,17 +10,28 @@ import { WebSocket } from "ws";
  * of client sockets, a bounded number of messages in flight; round trips/s.
  */
 export async function wsEchoRate(connections: number, seconds: number): Promise<number> {
-  const server = fork(new URL("./echo-server.ts", import.meta.url).pathname, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const server = fork(new URL("./echo-server.ts", import.meta.url).pathname, [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
   const port = await new Promise<number>((resolve) => server.once("message", (m) => resolve(Number(m))));
   try {
     const sockets = await Promise.all(
-      Array.from({ length: connections }, () => new Promise<WebSocket>((resolve, reject) => {
-        const socket = new WebSocket(`ws://127.0.0.1:${port}`);
-        socket.once("open", () => resolve(socket));
-        socket.once("error", reject);
-      })),
+      Array.from(
+        { length: connections },
+        () =>
+          new Promise<WebSocket>((resolve, reject) => {
+            const socket = new WebSocket(`ws://127.0.0.1:${port}`);
+            socket.once("open", () => resolve(socket));
+            socket.once("error", reject);
+          }),
+      ),
     );
-    const payload = JSON.stringify({ id: 1, method: "mutation", params: { path: "message.send", input: { content: "x".repeat(64) } } });
+    const payload = JSON.stringify({
+      id: 1,
+      method: "mutation",
+      params: { path: "message.send", input: { content: "x".repeat(64) } },
+    });
     let completed = 0;
     let isRunning = true;
     // Each socket keeps one message in flight: send, wait for the echo, send again.
@@ -46,7 +57,9 @@ export async function wsEchoRate(connections: number, seconds: number): Promise<
 export async function postgresInsertRate(databaseUrl: string, seconds: number): Promise<number> {
   const sql = postgres(databaseUrl, { max: 20, onnotice: () => {} });
   const table = `bench_${randomBytes(4).toString("hex")}`;
-  await sql.unsafe(`create table ${table} (id bigserial primary key, chat_id int not null, body text not null, created_at timestamptz not null default now())`);
+  await sql.unsafe(
+    `create table ${table} (id bigserial primary key, chat_id int not null, body text not null, created_at timestamptz not null default now())`,
+  );
   let inserted = 0;
   const deadline = performance.now() + seconds * 1000;
   const start = performance.now();
@@ -67,7 +80,9 @@ export async function postgresInsertRate(databaseUrl: string, seconds: number): 
 /** The embedded shape's database: single-row INSERTs into an in-memory PGlite. */
 export async function pgliteInsertRate(seconds: number): Promise<number> {
   const db = await PGlite.create();
-  await db.exec("create table bench (id bigserial primary key, chat_id int not null, body text not null, created_at timestamptz not null default now())");
+  await db.exec(
+    "create table bench (id bigserial primary key, chat_id int not null, body text not null, created_at timestamptz not null default now())",
+  );
   let inserted = 0;
   const deadline = performance.now() + seconds * 1000;
   const start = performance.now();
@@ -85,16 +100,28 @@ export async function pgliteInsertRate(seconds: number): Promise<number> {
  * `sockets` clients; `senders` of them keep one message in flight each (the next goes when
  * their own copy comes back). Deliveries/s counts every socket's copy, like a group's fan-out.
  */
-export async function wsBroadcastRate(sockets: number, senders: number, payload: string, seconds: number): Promise<number> {
-  const server = fork(new URL("./broadcast-server.ts", import.meta.url).pathname, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+export async function wsBroadcastRate(
+  sockets: number,
+  senders: number,
+  payload: string,
+  seconds: number,
+): Promise<number> {
+  const server = fork(new URL("./broadcast-server.ts", import.meta.url).pathname, [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
   const port = await new Promise<number>((resolve) => server.once("message", (m) => resolve(Number(m))));
   try {
     const clients = await Promise.all(
-      Array.from({ length: sockets }, () => new Promise<WebSocket>((resolve, reject) => {
-        const socket = new WebSocket(`ws://127.0.0.1:${port}`);
-        socket.once("open", () => resolve(socket));
-        socket.once("error", reject);
-      })),
+      Array.from(
+        { length: sockets },
+        () =>
+          new Promise<WebSocket>((resolve, reject) => {
+            const socket = new WebSocket(`ws://127.0.0.1:${port}`);
+            socket.once("open", () => resolve(socket));
+            socket.once("error", reject);
+          }),
+      ),
     );
     let deliveries = 0;
     let isRunning = true;

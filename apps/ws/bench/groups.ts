@@ -46,8 +46,13 @@ async function runShape(shape: string, server: RunningServer) {
   const [owner, ...others] = users;
   if (!owner || !clients[0]) throw new Error("no members");
   // The owner has everyone in their contacts, as a group's creator has the people they add.
-  await clients[0].contact.import.mutate({ contacts: others.map((user, index) => ({ phone_number: user.phone_number, name: `Member ${index}` })) });
-  const group = await clients[0].group.create.mutate({ name: "Bench group", member_ids: others.map((user) => user.id) });
+  await clients[0].contact.import.mutate({
+    contacts: others.map((user, index) => ({ phone_number: user.phone_number, name: `Member ${index}` })),
+  });
+  const group = await clients[0].group.create.mutate({
+    name: "Bench group",
+    member_ids: others.map((user) => user.id),
+  });
 
   const tracked = new Map<string, Tracked>();
   const latencies: number[] = [];
@@ -103,7 +108,10 @@ async function runShape(shape: string, server: RunningServer) {
     await drain(
       started,
       10_000,
-      () => [...tracked.values()].every((entry) => entry.failed || (entry.ackAt !== undefined && entry.receivedBy.size === expectedPerMessage)),
+      () =>
+        [...tracked.values()].every(
+          (entry) => entry.failed || (entry.ackAt !== undefined && entry.receivedBy.size === expectedPerMessage),
+        ),
       () => [...tracked.values()].reduce((sum, entry) => sum + entry.receivedBy.size, 0),
     );
     const cpuAfter = snapshotCpu(server.pid);
@@ -129,7 +137,10 @@ async function runShape(shape: string, server: RunningServer) {
       String(failed).padStart(6),
     ].join(" │ ");
     const withinTarget = percentile(sorted, 0.99) < TARGET_P99_MS && lost === 0 && duplicated === 0;
-    if ((withinTarget && (!best.withinTarget || deliveriesPerSecond > best.deliveries)) || (!best.withinTarget && deliveriesPerSecond > best.deliveries)) {
+    if (
+      (withinTarget && (!best.withinTarget || deliveriesPerSecond > best.deliveries)) ||
+      (!best.withinTarget && deliveriesPerSecond > best.deliveries)
+    ) {
       best = { deliveries: deliveriesPerSecond, withinTarget };
     }
     const cpu = `         cpu per delivery (ms): ${cpuPerMessage(cpuBefore, cpuAfter, deliveries)}`;
@@ -141,7 +152,17 @@ async function runShape(shape: string, server: RunningServer) {
   return { rows, best };
 }
 
-const header = ["shape   ", "target", "sent/s", "deliveries/s", "p50 deliver", "p99 deliver", " lost", "dup ", "errors"].join(" │ ");
+const header = [
+  "shape   ",
+  "target",
+  "sent/s",
+  "deliveries/s",
+  "p50 deliver",
+  "p99 deliver",
+  " lost",
+  "dup ",
+  "errors",
+].join(" │ ");
 process.stdout.write(
   `Parley group benchmark: one group of ${memberCount} members, all connected; ${senderCount} of them send; ${stepSeconds}s per step, rates ${rates.join(", ")} msg/s\n${header}\n`,
 );
@@ -161,12 +182,18 @@ for (const shape of shapes) {
 // A payload the size of a new_group_message event as it goes over the socket.
 const payload = JSON.stringify({
   id: "1",
-  result: { type: "data", id: "12345", data: { type: "new_group_message", message: { id: 1, group_id: 1, seq: 1, content: "bench 12345678" } } },
+  result: {
+    type: "data",
+    id: "12345",
+    data: { type: "new_group_message", message: { id: 1, group_id: 1, seq: 1, content: "bench 12345678" } },
+  },
 }).padEnd(520, " ");
 const broadcast = await wsBroadcastRate(memberCount, senderCount, payload, 5);
 
 process.stdout.write(`\n${header}\n${summary.join("\n")}\n\nBaseline measured in this run:\n`);
-process.stdout.write(`  raw ws broadcast server, ${memberCount} sockets, ${senderCount} senders with one message in flight each: ${broadcast.toFixed(0)} deliveries/s\n`);
+process.stdout.write(
+  `  raw ws broadcast server, ${memberCount} sockets, ${senderCount} senders with one message in flight each: ${broadcast.toFixed(0)} deliveries/s\n`,
+);
 for (const { shape, best } of results) {
   process.stdout.write(
     `  ${shape}: best ${best.withinTarget ? `sustained within p99 < ${TARGET_P99_MS} ms` : `achieved (p99 < ${TARGET_P99_MS} ms missed)`}: ` +

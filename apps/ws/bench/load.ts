@@ -32,7 +32,11 @@ export async function signUpUsers(wsUrl: string, count: number): Promise<BenchUs
     return await pool(count, 16, async (index) => {
       const phone_number = `+1415201${String(base + index).padStart(4, "0")}`;
       await anonymous.auth.register.mutate({ phone_number, full_name: `Bench ${index}` });
-      const { user, token } = await anonymous.auth.verifyOtp.mutate({ phone_number, otp: TEST_CODE, password: "bench-password" });
+      const { user, token } = await anonymous.auth.verifyOtp.mutate({
+        phone_number,
+        otp: TEST_CODE,
+        password: "bench-password",
+      });
       return { id: user.id, token, phone_number };
     });
   } finally {
@@ -81,7 +85,12 @@ export function atRate(rate: number, seconds: number, fire: () => void): Promise
  * `idleMs` without a change, 180 s after `started` in all), so that "lost" counts what never
  * arrived, not what is still queued behind a backlog.
  */
-export async function drain(started: number, idleMs: number, isDone: () => boolean, progress: () => number): Promise<void> {
+export async function drain(
+  started: number,
+  idleMs: number,
+  isDone: () => boolean,
+  progress: () => number,
+): Promise<void> {
   let lastProgress = performance.now();
   let seen = progress();
   while (performance.now() - lastProgress < idleMs && performance.now() - started < 180_000) {

@@ -41,10 +41,16 @@ async function runShape(shape: string, server: RunningServer) {
   const users = await signUpUsers(server.wsUrl, pairs * 2);
   await findByNumber(
     server.wsUrl,
-    Array.from({ length: pairs }, (_, pair) => [users[pair * 2], users[pair * 2 + 1]] as [BenchUser, BenchUser]).flatMap(([a, b]) => [
-      [a, b],
-      [b, a],
-    ] as [BenchUser, BenchUser][]),
+    Array.from(
+      { length: pairs },
+      (_, pair) => [users[pair * 2], users[pair * 2 + 1]] as [BenchUser, BenchUser],
+    ).flatMap(
+      ([a, b]) =>
+        [
+          [a, b],
+          [b, a],
+        ] as [BenchUser, BenchUser][],
+    ),
   );
   const tracked = new Map<string, Tracked>();
   const devices: Device[] = users.map((user) => {
@@ -104,14 +110,22 @@ async function runShape(shape: string, server: RunningServer) {
       started,
       15_000,
       () => ![...tracked.values()].some((t) => !t.failed && (t.ackAt === undefined || t.receivedAt === undefined)),
-      () => [...tracked.values()].reduce((n, t) => n + (t.ackAt === undefined ? 0 : 1) + (t.receivedAt === undefined ? 0 : 1), 0),
+      () =>
+        [...tracked.values()].reduce(
+          (n, t) => n + (t.ackAt === undefined ? 0 : 1) + (t.receivedAt === undefined ? 0 : 1),
+          0,
+        ),
     );
     const cpuAfter = snapshotCpu(server.pid);
     const entries = [...tracked.values()];
     const acked = entries.filter((t) => t.ackAt !== undefined);
     const ackLatency = acked.map((t) => (t.ackAt ?? 0) - t.sentAt).sort((a, b) => a - b);
-    const deliverLatency = entries.filter((t) => t.receivedAt !== undefined).map((t) => (t.receivedAt ?? 0) - t.sentAt).sort((a, b) => a - b);
-    const achieved = acked.length / Math.max(sendWindow, (Math.max(...acked.map((t) => t.ackAt ?? 0)) - started) / 1000);
+    const deliverLatency = entries
+      .filter((t) => t.receivedAt !== undefined)
+      .map((t) => (t.receivedAt ?? 0) - t.sentAt)
+      .sort((a, b) => a - b);
+    const achieved =
+      acked.length / Math.max(sendWindow, (Math.max(...acked.map((t) => t.ackAt ?? 0)) - started) / 1000);
     const lost = acked.filter((t) => t.receivedAt === undefined).length;
     const duplicated = entries.filter((t) => t.received > 1).length;
     const failed = entries.filter((t) => t.failed).length;
@@ -128,7 +142,10 @@ async function runShape(shape: string, server: RunningServer) {
       String(failed + skipped).padStart(6),
     ].join(" │ ");
     const withinTarget = percentile(deliverLatency, 0.99) < 50 && lost === 0 && duplicated === 0;
-    if ((withinTarget && (!best.withinTarget || achieved > best.rate)) || (!best.withinTarget && achieved > best.rate)) {
+    if (
+      (withinTarget && (!best.withinTarget || achieved > best.rate)) ||
+      (!best.withinTarget && achieved > best.rate)
+    ) {
       best = { rate: achieved, withinTarget };
     }
     const cpu = `         cpu per message (ms): ${cpuPerMessage(cpuBefore, cpuAfter, acked.length)}`;
@@ -140,13 +157,31 @@ async function runShape(shape: string, server: RunningServer) {
   return { rows, best };
 }
 
-const header = ["shape   ", "target", "  sent/s", " p50 ack  ", " p99 ack  ", "p50 deliver", "p99 deliver", " lost", "dup ", "errors"].join(" │ ");
-process.stdout.write(`Parley messaging benchmark: ${connections} connections (${pairs} pairs), ${stepSeconds}s per step, rates ${rates.join(", ")} msg/s\n`);
+const header = [
+  "shape   ",
+  "target",
+  "  sent/s",
+  " p50 ack  ",
+  " p99 ack  ",
+  "p50 deliver",
+  "p99 deliver",
+  " lost",
+  "dup ",
+  "errors",
+].join(" │ ");
+process.stdout.write(
+  `Parley messaging benchmark: ${connections} connections (${pairs} pairs), ${stepSeconds}s per step, rates ${rates.join(", ")} msg/s\n`,
+);
 process.stdout.write(`${header}\n`);
 
 const port = Number(values.port);
 const summary: string[] = [];
-const results: { shape: string; best: { rate: number; withinTarget: boolean }; insertRate: number; insertTarget: string }[] = [];
+const results: {
+  shape: string;
+  best: { rate: number; withinTarget: boolean };
+  insertRate: number;
+  insertTarget: string;
+}[] = [];
 for (const shape of shapes) {
   const server = shape === "embedded" ? await startEmbedded(port) : await startScaled(port);
   try {
@@ -154,7 +189,12 @@ for (const shape of shapes) {
     summary.push(...rows);
     const isPostgres = "databaseUrl" in server && typeof server.databaseUrl === "string";
     const insertRate = isPostgres ? await postgresInsertRate(String(server.databaseUrl), 5) : await pgliteInsertRate(5);
-    results.push({ shape, best, insertRate, insertTarget: isPostgres ? "PostgreSQL (postgres.js, pool 20)" : "PGlite (in-process)" });
+    results.push({
+      shape,
+      best,
+      insertRate,
+      insertTarget: isPostgres ? "PostgreSQL (postgres.js, pool 20)" : "PGlite (in-process)",
+    });
   } finally {
     await server.stop();
   }
@@ -162,7 +202,9 @@ for (const shape of shapes) {
 const echo = await wsEchoRate(connections, 5);
 
 process.stdout.write(`\n${header}\n${summary.join("\n")}\n\nBaselines measured in this run:\n`);
-process.stdout.write(`  raw ws echo server, ${connections} sockets, one message in flight each: ${echo.toFixed(0)} round trips/s\n`);
+process.stdout.write(
+  `  raw ws echo server, ${connections} sockets, one message in flight each: ${echo.toFixed(0)} round trips/s\n`,
+);
 for (const { shape, best, insertRate, insertTarget } of results) {
   process.stdout.write(`  raw single-row INSERT into ${insertTarget}: ${insertRate.toFixed(0)}/s\n`);
   process.stdout.write(

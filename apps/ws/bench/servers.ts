@@ -15,7 +15,13 @@ async function waitHealthy(url: string, child: ChildProcess, output: string[]): 
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited:\n${output.join("")}`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`server not healthy at ${url}:\n${output.join("")}`);
@@ -33,7 +39,9 @@ const BENCH_LIMITS: Record<string, string> = {
 
 function launch(entry: string, env: Record<string, string>): { child: ChildProcess; output: string[] } {
   // BENCH_CPU_PROFILE=dir writes a V8 CPU profile of the server there on exit.
-  const profile = process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const profile = process.env.BENCH_CPU_PROFILE
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+    : [];
   const child = spawn(process.execPath, [...profile, entry], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", LOG_LEVEL: "warn", ...BENCH_LIMITS, ...env },
@@ -79,7 +87,8 @@ export async function startScaled(port: number): Promise<RunningServer & { datab
     databaseUrl,
     stop: async () => {
       await stopChild(child);
-      if (process.env.BENCH_DEBUG) process.stderr.write(`server output: ${output.join("").length} chars\n${output.join("").slice(0, 1500)}\n`);
+      if (process.env.BENCH_DEBUG)
+        process.stderr.write(`server output: ${output.join("").length} chars\n${output.join("").slice(0, 1500)}\n`);
       const cleanup = postgres(admin, { max: 1, onnotice: () => {} });
       await cleanup.unsafe(`drop database if exists "${name}" with (force)`);
       await cleanup.end();

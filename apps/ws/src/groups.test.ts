@@ -39,10 +39,19 @@ describe("live groups across WebSocket instances", () => {
     }
     const devices = people.map((person, index) => connect(person, urlFor(index)));
     // Every stream opens with group_heads once it is live: from then on nothing is missed.
-    await waitFor(() => devices.every((device) => device.events.some(({ event }) => event.type === "group_heads")), "streams live");
+    await waitFor(
+      () => devices.every((device) => device.events.some(({ event }) => event.type === "group_heads")),
+      "streams live",
+    );
     const [admin, ...others] = people as [TestUser, ...TestUser[]];
-    const group = await (devices[0] as Device).client.group.create.mutate({ name: "Crew", member_ids: others.map((person) => person.id) });
-    await waitFor(() => devices.every((device) => device.groupMessages(group.id).length === 1), "everyone hears of the group");
+    const group = await (devices[0] as Device).client.group.create.mutate({
+      name: "Crew",
+      member_ids: others.map((person) => person.id),
+    });
+    await waitFor(
+      () => devices.every((device) => device.groupMessages(group.id).length === 1),
+      "everyone hears of the group",
+    );
     return { people, devices, admin, group };
   }
 
@@ -51,21 +60,34 @@ describe("live groups across WebSocket instances", () => {
     try {
       const senders = devices.slice(0, 3);
       const sent = await Promise.all(
-        senders.flatMap((device, who) => Array.from({ length: 5 }, (_, n) => sendToGroup(device, group.id, `m${who}-${n}`))),
+        senders.flatMap((device, who) =>
+          Array.from({ length: 5 }, (_, n) => sendToGroup(device, group.id, `m${who}-${n}`)),
+        ),
       );
       expect(new Set(sent.map((message) => message.seq)).size).toBe(15);
-      await waitFor(() => devices.every((device) => userText(device, group.id).length === 15), "all 15 reach all 8 members");
+      await waitFor(
+        () => devices.every((device) => userText(device, group.id).length === 15),
+        "all 15 reach all 8 members",
+      );
       for (const device of devices) {
         expectOnceInOrder(device, group.id);
-        expect(userText(device, group.id).map((message) => message.content).sort()).toEqual(sent.map((message) => message.content).sort());
+        expect(
+          userText(device, group.id)
+            .map((message) => message.content)
+            .sort(),
+        ).toEqual(sent.map((message) => message.content).sort());
       }
       // Every member's SDK acknowledged: each sender hears "delivered" up to (at least) its own newest message.
-      const lastOwnSeq = (who: number) => Math.max(...sent.filter((message) => message.content?.startsWith(`m${who}-`)).map((message) => message.seq));
+      const lastOwnSeq = (who: number) =>
+        Math.max(...sent.filter((message) => message.content?.startsWith(`m${who}-`)).map((message) => message.seq));
       await waitFor(
         () =>
           senders.every((device, who) =>
             device.events.some(
-              ({ event }) => event.type === "group_message_status" && event.status === "delivered" && event.up_to_seq >= lastOwnSeq(who),
+              ({ event }) =>
+                event.type === "group_message_status" &&
+                event.status === "delivered" &&
+                event.up_to_seq >= lastOwnSeq(who),
             ),
           ),
         "delivered ticks for the senders",
@@ -87,14 +109,23 @@ describe("live groups across WebSocket instances", () => {
       const held = Math.max(...ben.groupMessages(group.id).map((message) => message.seq));
       await ben.close();
       for (let n = 0; n < 10; n++) await sendToGroup(ana, group.id, `while away ${n}`);
-      benAgain = connect(people[1] as TestUser, deployment.second.url, { lastEventId: resumeFrom, groupSeqs: [[group.id, held]] });
+      benAgain = connect(people[1] as TestUser, deployment.second.url, {
+        lastEventId: resumeFrom,
+        groupSeqs: [[group.id, held]],
+      });
       const back = benAgain;
       await waitFor(() => userText(back, group.id).length === 10, "Ben catches up");
       await new Promise((resolve) => setTimeout(resolve, 300)); // nothing more (no repeats) trickles in
-      expect(userText(back, group.id).map((message) => message.content)).toEqual(Array.from({ length: 10 }, (_, n) => `while away ${n}`));
+      expect(userText(back, group.id).map((message) => message.content)).toEqual(
+        Array.from({ length: 10 }, (_, n) => `while away ${n}`),
+      );
       expectOnceInOrder(back, group.id);
     } finally {
-      await Promise.all([...devices.filter((device) => device !== ben), ...(benAgain ? [benAgain] : [])].map((device) => device.close()));
+      await Promise.all(
+        [...devices.filter((device) => device !== ben), ...(benAgain ? [benAgain] : [])].map((device) =>
+          device.close(),
+        ),
+      );
     }
   });
 
@@ -125,12 +156,19 @@ describe("live groups across WebSocket instances", () => {
     try {
       const removedAt = Date.now();
       await ana.client.group.removeMember.mutate({ group_id: group.id, user_id: (people[2] as TestUser).id });
-      await waitFor(() => cam.events.some(({ event }) => event.type === "group_left" && event.group_id === group.id), "Cam is told", 1_000);
+      await waitFor(
+        () => cam.events.some(({ event }) => event.type === "group_left" && event.group_id === group.id),
+        "Cam is told",
+        1_000,
+      );
       expect(Date.now() - removedAt).toBeLessThan(1_000);
 
       await ben.client.group.typing.mutate({ group_id: group.id, is_typing: true });
       await sendToGroup(ana, group.id, "after Cam left");
-      await waitFor(() => userText(ben, group.id).some((message) => message.content === "after Cam left"), "Ben gets it");
+      await waitFor(
+        () => userText(ben, group.id).some((message) => message.content === "after Cam left"),
+        "Ben gets it",
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(userText(cam, group.id).map((message) => message.content)).not.toContain("after Cam left");
       expect(cam.events.some(({ event }) => event.type === "group_typing")).toBe(false);
@@ -153,7 +191,10 @@ describe("groups when Redis restarts", () => {
     const anaPhone = connect(ana, a.url);
     const benPhone = connect(ben, b.url);
     try {
-      await waitFor(() => [anaPhone, benPhone].every((device) => device.events.some(({ event }) => event.type === "group_heads")), "streams live");
+      await waitFor(
+        () => [anaPhone, benPhone].every((device) => device.events.some(({ event }) => event.type === "group_heads")),
+        "streams live",
+      );
       const group = await anaPhone.client.group.create.mutate({ name: "Outage", member_ids: [ben.id] });
       await sendToGroup(anaPhone, group.id, "before");
       await waitFor(() => userText(benPhone, group.id).length === 1, "before the restart");
@@ -162,7 +203,11 @@ describe("groups when Redis restarts", () => {
       // Committed to Postgres; its publish is lost with Redis down. Nothing else is sent after it.
       await sendToGroup(anaPhone, group.id, "during");
       await redis.restart();
-      await waitFor(() => userText(benPhone, group.id).some((message) => message.content === "during"), "after Redis is back", 20_000);
+      await waitFor(
+        () => userText(benPhone, group.id).some((message) => message.content === "during"),
+        "after Redis is back",
+        20_000,
+      );
       expect(userText(benPhone, group.id).map((message) => message.content)).toEqual(["before", "during"]);
       expectOnceInOrder(benPhone, group.id);
     } finally {

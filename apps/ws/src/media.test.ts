@@ -52,8 +52,19 @@ describe("media across instances on S3", () => {
       const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: "#22aa66" } })
         .jpeg()
         .toBuffer();
-      const uploaded = await anaPhone.client.uploadMedia({ kind: "image", mime_type: "image/jpeg", file_name: "park.jpg", body: photo });
-      expect(uploaded).toMatchObject({ kind: "image", mime_type: "image/jpeg", width: 640, height: 480, has_thumbnail: true });
+      const uploaded = await anaPhone.client.uploadMedia({
+        kind: "image",
+        mime_type: "image/jpeg",
+        file_name: "park.jpg",
+        body: photo,
+      });
+      expect(uploaded).toMatchObject({
+        kind: "image",
+        mime_type: "image/jpeg",
+        width: 640,
+        height: 480,
+        has_thumbnail: true,
+      });
 
       const sent = await anaPhone.client.message.send.mutate({
         receiver_id: ben.id,
@@ -63,7 +74,8 @@ describe("media across instances on S3", () => {
         client_msg_id: randomUUID(),
       });
       await waitFor(
-        () => benPhone.events.some(({ event }) => event.type === "new_message" && event.message.media?.id === uploaded.id),
+        () =>
+          benPhone.events.some(({ event }) => event.type === "new_message" && event.message.media?.id === uploaded.id),
         "Ben receives the photo",
       );
 
@@ -71,10 +83,14 @@ describe("media across instances on S3", () => {
       expect(new URL(url).origin).toBe(new URL(s3.endpoint).origin);
       const fetched = Buffer.from(await (await fetch(url)).arrayBuffer());
       expect(await sharp(fetched).metadata()).toMatchObject({ format: "jpeg", width: 640, height: 480 });
-      const thumbnail = await fetch((await benPhone.client.media.url.query({ media_id: uploaded.id, variant: "thumbnail" })).url);
+      const thumbnail = await fetch(
+        (await benPhone.client.media.url.query({ media_id: uploaded.id, variant: "thumbnail" })).url,
+      );
       expect((await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata()).width).toBe(320);
 
-      await expect(camPhone.client.media.url.query({ media_id: uploaded.id, variant: "original" })).rejects.toMatchObject({
+      await expect(
+        camPhone.client.media.url.query({ media_id: uploaded.id, variant: "original" }),
+      ).rejects.toMatchObject({
         data: { code: "NOT_FOUND" },
       });
       expect(sent.content).toBe("The park");

@@ -40,12 +40,22 @@ describe("live 1:1 messaging across WebSocket instances", () => {
       await waitFor(() => contents(benPhone).includes("Hello Ben"), "Ben receives");
       // Ben's SDK acknowledged delivery: Ana is told.
       await waitFor(
-        () => anaPhone.events.some(({ event }) => event.type === "message_status_update" && event.status === "delivered" && event.message_ids.includes(sent.id)),
+        () =>
+          anaPhone.events.some(
+            ({ event }) =>
+              event.type === "message_status_update" &&
+              event.status === "delivered" &&
+              event.message_ids.includes(sent.id),
+          ),
         "delivered tick",
       );
       await benPhone.client.chat.read.mutate({ chat_id: sent.chat_id });
       await waitFor(
-        () => anaPhone.events.some(({ event }) => event.type === "message_status_update" && event.status === "read" && (event.up_to_seq ?? 0) >= sent.seq),
+        () =>
+          anaPhone.events.some(
+            ({ event }) =>
+              event.type === "message_status_update" && event.status === "read" && (event.up_to_seq ?? 0) >= sent.seq,
+          ),
         "read tick",
       );
       const [chat] = (await anaPhone.client.chat.list.query({ limit: 10 })).chats;
@@ -99,7 +109,11 @@ describe("live 1:1 messaging across WebSocket instances", () => {
         expect(new Set(ids).size).toBe(ids.length);
         // Ben's device acknowledged them: Ana sees two ticks for the last one.
         await waitFor(
-          () => anaPhone.events.some(({ event }) => event.type === "message_status_update" && event.status === "delivered" && event.message_ids.length > 0),
+          () =>
+            anaPhone.events.some(
+              ({ event }) =>
+                event.type === "message_status_update" && event.status === "delivered" && event.message_ids.length > 0,
+            ),
           "delivered on return",
         );
       } finally {
@@ -121,7 +135,13 @@ describe("live 1:1 messaging across WebSocket instances", () => {
       const benNewPhone = connect(ben, deployment.second.url);
       try {
         await waitFor(
-          () => anaPhone.events.some(({ event }) => event.type === "message_status_update" && event.status === "delivered" && event.message_ids.includes(sent.id)),
+          () =>
+            anaPhone.events.some(
+              ({ event }) =>
+                event.type === "message_status_update" &&
+                event.status === "delivered" &&
+                event.message_ids.includes(sent.id),
+            ),
           "delivered to the new device",
         );
       } finally {
@@ -136,8 +156,15 @@ describe("live 1:1 messaging across WebSocket instances", () => {
     const ben = await signUp(deployment.first.url, "Ben");
     const errors: unknown[] = [];
     const client = createParleyClient({ url: deployment.second.url, token: ben.token });
-    const live = client.subscribeEvents({ selfUserId: ben.id, onEvent: () => {}, onError: (error) => errors.push(error) });
-    const other = createParleyClient({ url: deployment.first.url, token: (await loginAgain(deployment.first.url, ben)).token });
+    const live = client.subscribeEvents({
+      selfUserId: ben.id,
+      onEvent: () => {},
+      onError: (error) => errors.push(error),
+    });
+    const other = createParleyClient({
+      url: deployment.first.url,
+      token: (await loginAgain(deployment.first.url, ben)).token,
+    });
     try {
       await new Promise((r) => setTimeout(r, 200));
       await other.auth.logout.mutate({ all_devices: true });
@@ -158,20 +185,27 @@ describe("live 1:1 messaging across WebSocket instances", () => {
     await send(anaSetup, ben, "let's chat"); // now they are chat peers
     await anaSetup.close();
     await waitFor(
-      () => benPhone.events.some(({ event }) => event.type === "presence_update" && event.user_id === ana.id && !event.is_online),
+      () =>
+        benPhone.events.some(
+          ({ event }) => event.type === "presence_update" && event.user_id === ana.id && !event.is_online,
+        ),
       "Ana offline",
     );
 
     const anaPhone = connect(ana, deployment.first.url);
     try {
       await waitFor(
-        () => benPhone.events.some(({ event }) => event.type === "presence_update" && event.user_id === ana.id && event.is_online),
+        () =>
+          benPhone.events.some(
+            ({ event }) => event.type === "presence_update" && event.user_id === ana.id && event.is_online,
+          ),
         "Ana online",
       );
       const chatId = (await anaPhone.client.chat.list.query({ limit: 1 })).chats[0]?.id ?? 0;
       await anaPhone.client.chat.typing.mutate({ chat_id: chatId, is_typing: true });
       await waitFor(
-        () => benPhone.events.some(({ event }) => event.type === "typing" && event.user_id === ana.id && event.is_typing),
+        () =>
+          benPhone.events.some(({ event }) => event.type === "typing" && event.user_id === ana.id && event.is_typing),
         "typing",
       );
       const profile = await benPhone.client.user.get.query({ id: ana.id });
@@ -180,7 +214,10 @@ describe("live 1:1 messaging across WebSocket instances", () => {
       await anaPhone.close();
     }
     await waitFor(
-      () => benPhone.events.filter(({ event }) => event.type === "presence_update" && event.user_id === ana.id && !event.is_online).length >= 2,
+      () =>
+        benPhone.events.filter(
+          ({ event }) => event.type === "presence_update" && event.user_id === ana.id && !event.is_online,
+        ).length >= 2,
       "Ana offline again",
     );
     const gone = benPhone.events.findLast(({ event }) => event.type === "presence_update" && !event.is_online)?.event;
@@ -197,34 +234,37 @@ describe("faults: nothing acknowledged is lost or repeated", () => {
   });
   afterAll(() => database.drop());
 
-  it.each(["shuts down", "crashes"] as const)("survives an instance that %s: the client moves to another one and resumes", async (how) => {
-    const [a, b] = (await startInstances(deploymentEnv(database.url, testRedisUrl), 2)) as [WsServer, WsServer];
-    const ana = await signUp(a.url, "Ana");
-    const ben = await signUp(a.url, "Ben", { knows: [ana] });
-    const anaPhone = connect(ana, a.url);
-    const benPhone = connect(ben, [b.url, a.url]);
-    try {
-      await new Promise((r) => setTimeout(r, 200));
-      const expected: string[] = [];
-      for (let i = 0; i < 10; i++) {
-        expected.push(`m${i}`);
-        await send(anaPhone, ben, `m${i}`);
+  it.each(["shuts down", "crashes"] as const)(
+    "survives an instance that %s: the client moves to another one and resumes",
+    async (how) => {
+      const [a, b] = (await startInstances(deploymentEnv(database.url, testRedisUrl), 2)) as [WsServer, WsServer];
+      const ana = await signUp(a.url, "Ana");
+      const ben = await signUp(a.url, "Ben", { knows: [ana] });
+      const anaPhone = connect(ana, a.url);
+      const benPhone = connect(ben, [b.url, a.url]);
+      try {
+        await new Promise((r) => setTimeout(r, 200));
+        const expected: string[] = [];
+        for (let i = 0; i < 10; i++) {
+          expected.push(`m${i}`);
+          await send(anaPhone, ben, `m${i}`);
+        }
+        await waitFor(() => contents(benPhone).length === 10, "first half");
+        const killed = how === "crashes" ? b.crash() : b.shutdown(); // Ben's instance goes away mid-conversation
+        for (let i = 10; i < 30; i++) {
+          expected.push(`m${i}`);
+          await send(anaPhone, ben, `m${i}`);
+        }
+        await killed;
+        await waitFor(() => contents(benPhone).length >= 30, "resumed on the other instance", 20_000);
+        await new Promise((r) => setTimeout(r, 300));
+        expect(contents(benPhone)).toEqual(expected);
+      } finally {
+        await Promise.all([anaPhone.close(), benPhone.close()]);
+        await a.shutdown();
       }
-      await waitFor(() => contents(benPhone).length === 10, "first half");
-      const killed = how === "crashes" ? b.crash() : b.shutdown(); // Ben's instance goes away mid-conversation
-      for (let i = 10; i < 30; i++) {
-        expected.push(`m${i}`);
-        await send(anaPhone, ben, `m${i}`);
-      }
-      await killed;
-      await waitFor(() => contents(benPhone).length >= 30, "resumed on the other instance", 20_000);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(contents(benPhone)).toEqual(expected);
-    } finally {
-      await Promise.all([anaPhone.close(), benPhone.close()]);
-      await a.shutdown();
-    }
-  });
+    },
+  );
 
   it("survives Redis restarting and being flushed: Postgres fills what Redis lost", async () => {
     const redis = await startPrivateRedis();
@@ -276,7 +316,10 @@ describe("slow readers", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    [server] = (await startInstances({ ...deploymentEnv(database.url, testRedisUrl), WS_MAX_BUFFERED_BYTES: "262144" }, 1)) as [WsServer];
+    [server] = (await startInstances(
+      { ...deploymentEnv(database.url, testRedisUrl), WS_MAX_BUFFERED_BYTES: "262144" },
+      1,
+    )) as [WsServer];
   });
   afterAll(async () => {
     await server.shutdown();
@@ -307,7 +350,11 @@ describe("slow readers", () => {
       for (let i = 0; i < total; i += 25) {
         await Promise.all(
           Array.from({ length: Math.min(25, total - i) }, (_, j) =>
-            anaPhone.client.message.send.mutate({ receiver_id: ben.id, content: `${i + j} ${content}`, client_msg_id: randomUUID() }),
+            anaPhone.client.message.send.mutate({
+              receiver_id: ben.id,
+              content: `${i + j} ${content}`,
+              client_msg_id: randomUUID(),
+            }),
           ),
         );
       }

@@ -62,7 +62,10 @@ describe("the standalone WebSocket server (scaled shape)", () => {
   });
 
   it("tells connected clients to reconnect before shutting down", async () => {
-    const [leaving] = (await startInstances({ ...deploymentEnv(database.url, redisUrl), WS_SHUTDOWN_GRACE_MS: "100" }, 1)) as [WsServer];
+    const [leaving] = (await startInstances(
+      { ...deploymentEnv(database.url, redisUrl), WS_SHUTDOWN_GRACE_MS: "100" },
+      1,
+    )) as [WsServer];
     const socket = new WebSocket(leaving.url);
     const frames: unknown[] = [];
     socket.on("message", (data) => frames.push(JSON.parse(String(data))));

@@ -1,7 +1,14 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { answerClientError, createRuntime, createWebSocketEndpoint, handleHealth, type Runtime, startMaintenance } from "@parley/api";
+import {
+  answerClientError,
+  createRuntime,
+  createWebSocketEndpoint,
+  handleHealth,
+  type Runtime,
+  startMaintenance,
+} from "@parley/api";
 
 import { readWsEnv } from "./env";
 

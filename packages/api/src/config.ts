@@ -86,7 +86,9 @@ export function parseOtpTestNumbers(value: string | undefined): OtpTestNumber[] 
     .map((entry) => {
       const match = /^(\+\d{4,15})(\*?):(\d{6})$/.exec(entry);
       if (!match?.[1] || !match[3]) {
-        throw new ConfigError(`OTP_TEST_NUMBERS entry "${entry}" must look like +14155550100:123456 or +1415555*:123456`);
+        throw new ConfigError(
+          `OTP_TEST_NUMBERS entry "${entry}" must look like +14155550100:123456 or +1415555*:123456`,
+        );
       }
       return { prefix: match[1], exact: match[2] !== "*", code: match[3] };
     });
@@ -126,10 +128,14 @@ export function persistentSecret(dataDir: string, name: string): string {
 export function buildServerConfig(env: ServerEnv): ServerConfig {
   const shape = env.DATABASE_URL ? "scaled" : "embedded";
   if (shape === "scaled" && !env.REDIS_URL) {
-    throw new ConfigError("REDIS_URL is required when DATABASE_URL is set (the scaled shape shares state through Redis)");
+    throw new ConfigError(
+      "REDIS_URL is required when DATABASE_URL is set (the scaled shape shares state through Redis)",
+    );
   }
   if (shape === "scaled" && !env.JWT_SECRET) {
-    throw new ConfigError("JWT_SECRET is required when DATABASE_URL is set: every instance must sign with the same key");
+    throw new ConfigError(
+      "JWT_SECRET is required when DATABASE_URL is set: every instance must sign with the same key",
+    );
   }
   const otpTestNumbers = parseOtpTestNumbers(env.OTP_TEST_NUMBERS);
   if (otpTestNumbers.length > 0 && env.NODE_ENV === "production" && !env.OTP_TEST_NUMBERS_IN_PRODUCTION) {

@@ -41,18 +41,35 @@ export function readServerEnv(runtimeEnv: Record<string, string | undefined> = p
       TWILIO_API_URL: z.url().default("https://api.twilio.com"),
       OTP_TEST_NUMBERS: z.string().optional(),
       // WhatsApp lets senders delete for everyone for about 60 hours.
-      DELETE_FOR_EVERYONE_WINDOW_HOURS: z.coerce.number().min(0).max(24 * 365).default(60),
+      DELETE_FOR_EVERYONE_WINDOW_HOURS: z.coerce
+        .number()
+        .min(0)
+        .max(24 * 365)
+        .default(60),
       // A live reader further behind than this (bytes queued on its socket) is dropped and resumes from its last id.
-      WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).default(4 * 1024 * 1024),
+      WS_MAX_BUFFERED_BYTES: z.coerce
+        .number()
+        .int()
+        .min(16 * 1024)
+        .default(4 * 1024 * 1024),
       // How long the durable event log keeps events for clients to resume from.
       EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
       // Members per group, the creator included (the spec's and WhatsApp's 256 is the ceiling).
       GROUP_MAX_MEMBERS: z.coerce.number().int().min(2).max(GROUP_MAX_MEMBERS).default(GROUP_MAX_MEMBERS),
       OTP_TEST_NUMBERS_IN_PRODUCTION: booleanString,
       // WhatsApp lets senders edit a text message for 15 minutes.
-      MESSAGE_EDIT_WINDOW_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(EDIT_WINDOW_MINUTES),
+      MESSAGE_EDIT_WINDOW_MINUTES: z.coerce
+        .number()
+        .min(0)
+        .max(7 * 24 * 60)
+        .default(EDIT_WINDOW_MINUTES),
       // One forward: at most this many messages, to at most this many chats (WhatsApp: 5 chats).
-      FORWARD_MAX_MESSAGES: z.coerce.number().int().min(1).max(FORWARD_MAX_MESSAGES).default(FORWARD_DEFAULT_MAX_MESSAGES),
+      FORWARD_MAX_MESSAGES: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(FORWARD_MAX_MESSAGES)
+        .default(FORWARD_DEFAULT_MAX_MESSAGES),
       FORWARD_MAX_CHATS: z.coerce.number().int().min(1).max(FORWARD_MAX_CHATS).default(FORWARD_DEFAULT_MAX_CHATS),
       // Where uploads live: local disk under MEDIA_DIR (served by the app), or an S3-compatible store.
       MEDIA_STORAGE: z.enum(["local", "s3"]).default("local"),
@@ -65,16 +82,35 @@ export function readServerEnv(runtimeEnv: Record<string, string | undefined> = p
       S3_SECRET_ACCESS_KEY: z.string().optional(),
       S3_FORCE_PATH_STYLE: booleanString,
       // The spec's 16 MB per file.
-      MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).max(2 ** 31 - 1).default(MEDIA_MAX_BYTES),
+      MEDIA_MAX_BYTES: z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .max(2 ** 31 - 1)
+        .default(MEDIA_MAX_BYTES),
       // Comma-separated MIME types replacing the defaults (DEFAULT_ALLOWED_MEDIA_TYPES), e.g. image/jpeg,image/png,video/mp4.
       MEDIA_ALLOWED_TYPES: z.string().optional(),
       // The spec's 10 uploads per hour per user.
       MEDIA_UPLOADS_PER_HOUR: z.coerce.number().int().min(1).default(10),
       // How long a signed download URL works; short, so a URL kept after losing access soon gives nothing.
-      MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(7 * 24 * 3600).default(300),
-      MEDIA_UPLOAD_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(900),
+      MEDIA_URL_TTL_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(10)
+        .max(7 * 24 * 3600)
+        .default(300),
+      MEDIA_UPLOAD_URL_TTL_SECONDS: z.coerce
+        .number()
+        .int()
+        .min(10)
+        .max(24 * 3600)
+        .default(900),
       // Uploads never sent in a message (and files no message carries any more) are deleted after this.
-      MEDIA_UNSENT_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
+      MEDIA_UNSENT_TTL_HOURS: z.coerce
+        .number()
+        .min(0.01)
+        .max(24 * 365)
+        .default(24),
       // Video posters need ffmpeg; unset means "ffmpeg" on PATH, if it is there.
       FFMPEG_PATH: z.string().optional(),
       // How many reverse proxies in front of us append to X-Forwarded-For; 0 means the header is ignored

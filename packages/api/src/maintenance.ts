@@ -18,8 +18,14 @@ export function startMaintenance(runtime: Runtime): () => void {
     task().catch((error: unknown) => runtime.log.warn({ err: error, task: name }, "maintenance task failed"));
   };
   const timers = [
-    setInterval(run("presence sweep", () => sweepPresence(runtime)), PRESENCE_SWEEP_MS),
-    setInterval(run("event prune", () => pruneEvents(runtime)), EVENT_PRUNE_MS),
+    setInterval(
+      run("presence sweep", () => sweepPresence(runtime)),
+      PRESENCE_SWEEP_MS,
+    ),
+    setInterval(
+      run("event prune", () => pruneEvents(runtime)),
+      EVENT_PRUNE_MS,
+    ),
     setInterval(
       run("media cleanup", async () => {
         // Batches until nothing is left, so a backlog doesn't wait for the next tick.

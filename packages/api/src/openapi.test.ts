@@ -30,7 +30,13 @@ const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
   Object.entries(methods).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation })),
 );
 
-const PUBLIC_OPERATIONS = ["/auth/register", "/auth/verify-otp", "/auth/login", "/auth/forgot-password", "/auth/reset-password"];
+const PUBLIC_OPERATIONS = [
+  "/auth/register",
+  "/auth/verify-otp",
+  "/auth/login",
+  "/auth/forgot-password",
+  "/auth/reset-password",
+];
 
 const statusesOf = (operation: Operation) => Object.keys(operation.responses).map(Number);
 
@@ -42,7 +48,8 @@ function operationFor(method: string, url: string): Operation {
     candidates.find((candidate) => candidate === path && document.paths[candidate]?.[method.toLowerCase()]) ??
     candidates.find(
       (candidate) =>
-        document.paths[candidate]?.[method.toLowerCase()] && new RegExp(`^${candidate.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path),
+        document.paths[candidate]?.[method.toLowerCase()] &&
+        new RegExp(`^${candidate.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(path),
     );
   const operation = template ? document.paths[template]?.[method.toLowerCase()] : undefined;
   if (!operation) throw new Error(`no operation for ${method} ${path}`);
@@ -61,25 +68,34 @@ describe("the OpenAPI document", () => {
       if (PUBLIC_OPERATIONS.includes(path)) expect(operation.security, path).toEqual([]);
       else expect(operation.security, path).toEqual([{ bearerAuth: [] }]);
     }
-    expect(operations.filter(({ operation }) => operation.security?.length === 0).map(({ path }) => path).sort()).toEqual(
-      [...PUBLIC_OPERATIONS].sort(),
-    );
+    expect(
+      operations
+        .filter(({ operation }) => operation.security?.length === 0)
+        .map(({ path }) => path)
+        .sort(),
+    ).toEqual([...PUBLIC_OPERATIONS].sort());
   });
 
   it("answers every error with the one ErrorResponse schema, through shared responses", () => {
     for (const { path, method, operation } of operations) {
       for (const [status, response] of Object.entries(operation.responses)) {
         if (status.startsWith("2")) continue;
-        expect(response, `${method} ${path} ${status}`).toEqual({ $ref: expect.stringMatching(/^#\/components\/responses\/\w+$/) });
+        expect(response, `${method} ${path} ${status}`).toEqual({
+          $ref: expect.stringMatching(/^#\/components\/responses\/\w+$/),
+        });
       }
     }
     for (const [name, response] of Object.entries(document.components.responses)) {
-      expect(response, name).toMatchObject({ content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorResponse" } } } });
+      expect(response, name).toMatchObject({
+        content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorResponse" } } },
+      });
       // The examples are bodies the server could send.
       const example = (response.content as Record<string, { example: unknown }>)["application/json"]?.example;
       expect(errorResponseSchema.safeParse(example).success, name).toBe(true);
     }
-    expect(document.components.responses.TooManyRequests?.headers).toEqual({ "Retry-After": { $ref: "#/components/headers/RetryAfter" } });
+    expect(document.components.responses.TooManyRequests?.headers).toEqual({
+      "Retry-After": { $ref: "#/components/headers/RetryAfter" },
+    });
     expect(Object.keys(document.components.schemas).filter((name) => /error/i.test(name))).toEqual(["ErrorResponse"]);
     expect(document.components.schemas.ErrorResponse).toMatchObject({
       type: "object",
@@ -104,7 +120,9 @@ describe("the OpenAPI document", () => {
     }
     expect(statusesOf(operationFor("GET", "/api/users/me"))).toEqual([200, 400, 401, 429, 500]);
     expect(statusesOf(operationFor("POST", "/api/auth/register"))).toEqual([200, 400, 409, 413, 415, 429, 500, 503]);
-    expect(statusesOf(operationFor("POST", "/api/messages/chat"))).toEqual([200, 400, 401, 403, 404, 409, 413, 415, 429, 500]);
+    expect(statusesOf(operationFor("POST", "/api/messages/chat"))).toEqual([
+      200, 400, 401, 403, 404, 409, 413, 415, 429, 500,
+    ]);
     expect(statusesOf(operationFor("DELETE", "/api/groups/1"))).toEqual([200, 400, 401, 403, 404, 413, 429, 500]);
     expect(statusesOf(operationFor("GET", "/api/chats"))).toEqual([200, 400, 401, 429, 500]);
   });
@@ -130,22 +148,29 @@ describe("the OpenAPI document", () => {
     );
     // Each only in its output form: no input twin (`MessageOutput`) from a schema used on both sides.
     expect(Object.keys(document.components.schemas).filter((name) => name.endsWith("Output"))).toEqual([]);
-    const sent = operationFor("POST", "/api/messages/chat").responses["200"] as { content: Record<string, { schema: unknown }> };
+    const sent = operationFor("POST", "/api/messages/chat").responses["200"] as {
+      content: Record<string, { schema: unknown }>;
+    };
     expect(sent.content["application/json"]?.schema).toEqual({ $ref: "#/components/schemas/Message" });
   });
 
   it("requires path parameters, and says what the schemas alone cannot", () => {
     for (const { path, operation } of operations) {
-      for (const parameter of operation.parameters ?? []) if (parameter.in === "path") expect(parameter.required, `${path} ${parameter.name}`).toBe(true);
+      for (const parameter of operation.parameters ?? [])
+        if (parameter.in === "path") expect(parameter.required, `${path} ${parameter.name}`).toBe(true);
     }
     const history = operationFor("GET", "/api/chats/1/messages") as Operation & { description: string };
     expect(history.description).toMatch(/not both/);
-    expect(history.parameters?.find((parameter) => parameter.name === "before_seq")?.description).toMatch(/Not with after_seq/);
+    expect(history.parameters?.find((parameter) => parameter.name === "before_seq")?.description).toMatch(
+      /Not with after_seq/,
+    );
     expect((operationFor("POST", "/api/messages/chat") as Operation & { description: string }).description).toMatch(
       /text needs content that isn't blank/,
     );
     // A strict input (unknown fields refused) says so, though the generator drops it.
-    const updateMe = operationFor("PUT", "/api/users/me") as Operation & { requestBody: { content: Record<string, { schema: Json }> } };
+    const updateMe = operationFor("PUT", "/api/users/me") as Operation & {
+      requestBody: { content: Record<string, { schema: Json }> };
+    };
     expect(updateMe.requestBody.content["application/json"]?.schema.additionalProperties).toBe(false);
   });
 
@@ -155,15 +180,30 @@ describe("the OpenAPI document", () => {
     // match both, and neither path is the more specific (a literal wherever the other has one).
     const isAmbiguous = (a: string, b: string) => {
       const [x, y] = [a.split("/"), b.split("/")];
-      if (x.length !== y.length || !x.every((segment, i) => segment === y[i] || isParameter(segment) || isParameter(y[i]))) return false;
-      return x.some((segment, i) => !isParameter(segment) && isParameter(y[i])) && y.some((segment, i) => !isParameter(segment) && isParameter(x[i]));
+      if (
+        x.length !== y.length ||
+        !x.every((segment, i) => segment === y[i] || isParameter(segment) || isParameter(y[i]))
+      )
+        return false;
+      return (
+        x.some((segment, i) => !isParameter(segment) && isParameter(y[i])) &&
+        y.some((segment, i) => !isParameter(segment) && isParameter(x[i]))
+      );
     };
     const paths = Object.keys(document.paths);
-    const ambiguous = paths.flatMap((a, i) => paths.slice(i + 1).filter((b) => isAmbiguous(a, b)).map((b) => [a, b].sort().join(" ~ ")));
+    const ambiguous = paths.flatMap((a, i) =>
+      paths
+        .slice(i + 1)
+        .filter((b) => isAmbiguous(a, b))
+        .map((b) => [a, b].sort().join(" ~ ")),
+    );
     expect(ambiguous.sort()).toEqual(
-      ["/messages/{message_id}/info", "/messages/{message_id}/reaction", "/messages/{message_id}/star", "/messages/{message_id}/status"].map(
-        (other) => `/messages/group/{group_id} ~ ${other}`,
-      ),
+      [
+        "/messages/{message_id}/info",
+        "/messages/{message_id}/reaction",
+        "/messages/{message_id}/star",
+        "/messages/{message_id}/status",
+      ].map((other) => `/messages/group/{group_id} ~ ${other}`),
     );
   });
 });
@@ -186,13 +226,21 @@ describe.each<TestShape>(["scaled", "embedded"])("the REST contract over HTTP on
   });
 
   /** The request got a status its operation documents, with a body the documented ErrorResponse accepts. */
-  function expectDocumentedError(method: string, url: string, response: Awaited<ReturnType<typeof rest>>, status: number, code: string) {
+  function expectDocumentedError(
+    method: string,
+    url: string,
+    response: Awaited<ReturnType<typeof rest>>,
+    status: number,
+    code: string,
+  ) {
     expect({ status: response.status, code: response.body.code }, `${method} ${url}`).toEqual({ status, code });
     expect(statusesOf(operationFor(method, url)), `${method} ${url} documents ${status}`).toContain(status);
     const checked = documented.safeParse(response.body);
     expect(checked.success ? null : checked.error.issues, `${method} ${url} body`).toBeNull();
     // A request refused before it reaches its procedure (415) has no context to name it in the body.
-    expect(response.body.request_id, `${method} ${url} request_id`).toBe(status === 415 ? null : response.headers.get("x-request-id"));
+    expect(response.body.request_id, `${method} ${url} request_id`).toBe(
+      status === 415 ? null : response.headers.get("x-request-id"),
+    );
   }
 
   it("answers each refusal with a documented status and an ErrorResponse body", async () => {
@@ -202,16 +250,37 @@ describe.each<TestShape>(["scaled", "embedded"])("the REST contract over HTTP on
     const benId = ben.user.id as number;
     const anaId = ana.user.id as number;
     // Ana finds Ben by number (a tie), writes to him; Ben blocks her.
-    expect((await rest(api.http, "GET", `/api/users/search?phone_number=${encodeURIComponent(ben.phone_number)}`, { token: ana.token })).status).toBe(200);
+    expect(
+      (
+        await rest(api.http, "GET", `/api/users/search?phone_number=${encodeURIComponent(ben.phone_number)}`, {
+          token: ana.token,
+        })
+      ).status,
+    ).toBe(200);
     const first = await rest(api.http, "POST", "/api/messages/chat", {
       token: ana.token,
       body: { receiver_id: benId, content: "Hi Ben", client_msg_id: crypto.randomUUID() },
     });
     expect(first.status).toBe(200);
     const chatId = first.body.chat_id as number;
-    expect((await rest(api.http, "POST", "/api/contacts", { token: ana.token, body: { phone_number: ben.phone_number, name: "Ben" } })).status).toBe(200);
+    expect(
+      (
+        await rest(api.http, "POST", "/api/contacts", {
+          token: ana.token,
+          body: { phone_number: ben.phone_number, name: "Ben" },
+        })
+      ).status,
+    ).toBe(200);
 
-    const cases: { name: string; method: string; url: string; options?: Parameters<typeof rest>[3]; status: number; code: string; before?: () => Promise<void> }[] = [
+    const cases: {
+      name: string;
+      method: string;
+      url: string;
+      options?: Parameters<typeof rest>[3];
+      status: number;
+      code: string;
+      before?: () => Promise<void>;
+    }[] = [
       {
         name: "a text message without content",
         method: "POST",
@@ -228,8 +297,22 @@ describe.each<TestShape>(["scaled", "embedded"])("the REST contract over HTTP on
         status: 400,
         code: "BAD_REQUEST",
       },
-      { name: "a misspelt query parameter", method: "GET", url: `/api/chats/${chatId}/messages?befor_seq=5`, options: { token: ana.token }, status: 400, code: "BAD_REQUEST" },
-      { name: "a query parameter on an operation that takes none", method: "GET", url: "/api/users/me?verbose=true", options: { token: ana.token }, status: 400, code: "BAD_REQUEST" },
+      {
+        name: "a misspelt query parameter",
+        method: "GET",
+        url: `/api/chats/${chatId}/messages?befor_seq=5`,
+        options: { token: ana.token },
+        status: 400,
+        code: "BAD_REQUEST",
+      },
+      {
+        name: "a query parameter on an operation that takes none",
+        method: "GET",
+        url: "/api/users/me?verbose=true",
+        options: { token: ana.token },
+        status: 400,
+        code: "BAD_REQUEST",
+      },
       {
         name: "a query string on a body operation",
         method: "POST",
@@ -238,7 +321,14 @@ describe.each<TestShape>(["scaled", "embedded"])("the REST contract over HTTP on
         status: 400,
         code: "BAD_REQUEST",
       },
-      { name: "a body that isn't JSON", method: "POST", url: "/api/auth/login", options: { raw: "{not json" }, status: 400, code: "PARSE_ERROR" },
+      {
+        name: "a body that isn't JSON",
+        method: "POST",
+        url: "/api/auth/login",
+        options: { raw: "{not json" },
+        status: 400,
+        code: "PARSE_ERROR",
+      },
       {
         name: "an unknown field where the body's schema forbids them",
         method: "PUT",
@@ -260,16 +350,43 @@ describe.each<TestShape>(["scaled", "embedded"])("the REST contract over HTTP on
         name: "a message across a block",
         method: "POST",
         url: "/api/messages/chat",
-        options: { token: ana.token, body: { receiver_id: benId, content: "Still there?", client_msg_id: crypto.randomUUID() } },
+        options: {
+          token: ana.token,
+          body: { receiver_id: benId, content: "Still there?", client_msg_id: crypto.randomUUID() },
+        },
         status: 403,
         code: "FORBIDDEN",
         before: async () => {
-          expect((await rest(api.http, "POST", "/api/contacts/block", { token: ben.token, body: { user_id: anaId } })).status).toBe(200);
+          expect(
+            (await rest(api.http, "POST", "/api/contacts/block", { token: ben.token, body: { user_id: anaId } }))
+              .status,
+          ).toBe(200);
         },
       },
-      { name: "someone else's chat", method: "GET", url: `/api/chats/${chatId}`, options: { token: stranger.token }, status: 404, code: "NOT_FOUND" },
-      { name: "a profile without a tie", method: "GET", url: `/api/users/${benId}`, options: { token: stranger.token }, status: 404, code: "NOT_FOUND" },
-      { name: "a message nobody has", method: "PUT", url: "/api/messages/900719925474/star", options: { token: ana.token, body: { starred: true } }, status: 404, code: "NOT_FOUND" },
+      {
+        name: "someone else's chat",
+        method: "GET",
+        url: `/api/chats/${chatId}`,
+        options: { token: stranger.token },
+        status: 404,
+        code: "NOT_FOUND",
+      },
+      {
+        name: "a profile without a tie",
+        method: "GET",
+        url: `/api/users/${benId}`,
+        options: { token: stranger.token },
+        status: 404,
+        code: "NOT_FOUND",
+      },
+      {
+        name: "a message nobody has",
+        method: "PUT",
+        url: "/api/messages/900719925474/star",
+        options: { token: ana.token, body: { starred: true } },
+        status: 404,
+        code: "NOT_FOUND",
+      },
       {
         name: "a contact you have",
         method: "POST",
@@ -290,7 +407,10 @@ describe.each<TestShape>(["scaled", "embedded"])("the REST contract over HTTP on
         name: "a body over 1 MiB",
         method: "POST",
         url: "/api/contacts",
-        options: { token: ana.token, raw: JSON.stringify({ phone_number: ben.phone_number, name: "x".repeat(1024 * 1024) }) },
+        options: {
+          token: ana.token,
+          raw: JSON.stringify({ phone_number: ben.phone_number, name: "x".repeat(1024 * 1024) }),
+        },
         status: 413,
         code: "PAYLOAD_TOO_LARGE",
       },
@@ -307,7 +427,8 @@ describe.each<TestShape>(["scaled", "embedded"])("the REST contract over HTTP on
       await before?.();
       const response = await rest(api.http, method, url, options);
       expectDocumentedError(method, url, response, status, code);
-      if (status === 400 && code === "BAD_REQUEST") expect(response.body.field_errors ?? response.body.message, name).toBeTruthy();
+      if (status === 400 && code === "BAD_REQUEST")
+        expect(response.body.field_errors ?? response.body.message, name).toBeTruthy();
     }
   });
 
@@ -324,7 +445,8 @@ describe.each<TestShape>(["scaled", "embedded"])("the REST contract over HTTP on
 
   it("says when to retry, in the body and the documented header", async () => {
     const phone_number = randomPhoneNumber();
-    for (let i = 0; i < 3; i++) await rest(api.http, "POST", "/api/auth/register", { body: { phone_number, full_name: "R" } });
+    for (let i = 0; i < 3; i++)
+      await rest(api.http, "POST", "/api/auth/register", { body: { phone_number, full_name: "R" } });
     const limited = await rest(api.http, "POST", "/api/auth/register", { body: { phone_number, full_name: "R" } });
     expectDocumentedError("POST", "/api/auth/register", limited, 429, "TOO_MANY_REQUESTS");
     expect(limited.body.retry_after_seconds).toBeGreaterThan(3000);
@@ -375,7 +497,9 @@ describe.each<TestShape>(["scaled", "embedded"])("the API reference page on the 
     expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
     const policy = response.headers.get("content-security-policy");
     expect(policy).toBe(DOCS_CONTENT_SECURITY_POLICY);
-    const directives = new Map((policy ?? "").split("; ").map((directive) => [directive.split(" ")[0], directive.split(" ").slice(1)]));
+    const directives = new Map(
+      (policy ?? "").split("; ").map((directive) => [directive.split(" ")[0], directive.split(" ").slice(1)]),
+    );
     expect(directives.get("script-src")).toEqual(["'self'"]);
     expect(directives.get("style-src")).toEqual(["'self'", "'unsafe-inline'"]);
     expect(directives.get("img-src")).toEqual(["'self'", "data:"]);
@@ -384,7 +508,9 @@ describe.each<TestShape>(["scaled", "embedded"])("the API reference page on the 
     expect(directives.get("object-src")).toEqual(["'none'"]);
     expect(directives.get("base-uri")).toEqual(["'none'"]);
     // No source anywhere names another origin.
-    expect([...directives.values()].flat().filter((source) => /^[a-z]+:\/\//i.test(source) || source === "*")).toEqual([]);
+    expect([...directives.values()].flat().filter((source) => /^[a-z]+:\/\//i.test(source) || source === "*")).toEqual(
+      [],
+    );
 
     const html = await response.text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);

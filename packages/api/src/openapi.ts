@@ -34,12 +34,9 @@ export const errorResponseSchema = z
       .record(z.string(), z.array(z.string()).optional())
       .optional()
       .meta({ description: "For invalid input: what is wrong with each field, by field name" }),
-    retry_after_seconds: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .meta({ description: "For TOO_MANY_REQUESTS: seconds until a retry can succeed (the Retry-After header says the same)" }),
+    retry_after_seconds: z.number().int().min(1).optional().meta({
+      description: "For TOO_MANY_REQUESTS: seconds until a retry can succeed (the Retry-After header says the same)",
+    }),
   })
   .meta({ description: "The body of every error response" });
 
@@ -57,7 +54,11 @@ const ERROR_RESPONSES = {
     name: "BadRequest",
     description:
       "The input is not valid: a field (see field_errors), the JSON body (PARSE_ERROR), or a query parameter this operation does not take.",
-    example: { code: "BAD_REQUEST", message: "content: A message can't be empty", field_errors: { content: ["A message can't be empty"] } },
+    example: {
+      code: "BAD_REQUEST",
+      message: "content: A message can't be empty",
+      field_errors: { content: ["A message can't be empty"] },
+    },
   },
   401: {
     name: "Unauthorized",
@@ -66,22 +67,26 @@ const ERROR_RESPONSES = {
   },
   403: {
     name: "Forbidden",
-    description: "You may not do this: a block stands between you, you are no longer a member, or only an admin, the sender or the recipient may.",
+    description:
+      "You may not do this: a block stands between you, you are no longer a member, or only an admin, the sender or the recipient may.",
     example: { code: "FORBIDDEN", message: "Only group admins can add members." },
   },
   404: {
     name: "NotFound",
-    description: "No such thing, or none you may see: an id of someone else's chat, message or file answers the same as a made-up one.",
+    description:
+      "No such thing, or none you may see: an id of someone else's chat, message or file answers the same as a made-up one.",
     example: { code: "NOT_FOUND", message: "There is no such chat." },
   },
   409: {
     name: "Conflict",
-    description: "The request clashes with what exists: already there, an id reused for something else, or a file still being checked.",
+    description:
+      "The request clashes with what exists: already there, an id reused for something else, or a file still being checked.",
     example: { code: "CONFLICT", message: "This number is already in your contacts. Edit it to change the name." },
   },
   413: {
     name: "PayloadTooLarge",
-    description: "The request body is larger than 1 MiB (or, for an upload, the declared file is larger than the server takes).",
+    description:
+      "The request body is larger than 1 MiB (or, for an upload, the declared file is larger than the server takes).",
     example: { code: "PAYLOAD_TOO_LARGE", message: "The request body is larger than 1048576 bytes." },
   },
   415: {
@@ -93,17 +98,27 @@ const ERROR_RESPONSES = {
     name: "TooManyRequests",
     description:
       "Too many requests from your network, or too many of this kind (codes per number, wrong passwords, messages, lookups, uploads, imports). Retry after the Retry-After header's seconds.",
-    example: { code: "TOO_MANY_REQUESTS", message: "Too many requests from your network. Try again in 42 seconds.", retry_after_seconds: 42 },
+    example: {
+      code: "TOO_MANY_REQUESTS",
+      message: "Too many requests from your network. Try again in 42 seconds.",
+      retry_after_seconds: 42,
+    },
   },
   500: {
     name: "InternalServerError",
     description: "Something failed on the server's side; the message quotes the request id the logs know it by.",
-    example: { code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on our side. If it keeps happening, quote request 6f1c…." },
+    example: {
+      code: "INTERNAL_SERVER_ERROR",
+      message: "Something went wrong on our side. If it keeps happening, quote request 6f1c….",
+    },
   },
   503: {
     name: "ServiceUnavailable",
     description: "The SMS with the code could not be sent right now: try again in a minute.",
-    example: { code: "SERVICE_UNAVAILABLE", message: "We couldn't send the SMS right now. Please try again in a minute." },
+    example: {
+      code: "SERVICE_UNAVAILABLE",
+      message: "We couldn't send the SMS right now. Please try again in a minute.",
+    },
   },
 } as const satisfies Record<number, { name: string; description: string; example: Omit<ErrorResponse, "request_id"> }>;
 
@@ -117,9 +132,11 @@ const TAGS: Record<string, string> = {
   auth: "Sign up with an SMS code, log in with a password, end sessions. The only operations that need no token.",
   users: "Your profile, privacy and presence; other people's profiles as their privacy settings let you see them.",
   chats: "1:1 chats: the list (groups included), one chat, read receipts, typing.",
-  messages: "Sending, history, receipts, edits, deletes, reactions, stars, forwards and search, in 1:1 chats and groups.",
+  messages:
+    "Sending, history, receipts, edits, deletes, reactions, stars, forwards and search, in 1:1 chats and groups.",
   groups: "Groups of up to 256 people: members, admins, settings, reading and typing.",
-  media: "Files for messages and pictures: upload straight to storage, have the server check them, fetch short-lived URLs.",
+  media:
+    "Files for messages and pictures: upload straight to storage, have the server check them, fetch short-lived URLs.",
   contacts: "Your address book (which of them are on Parley) and the people you blocked.",
 };
 
@@ -152,15 +169,20 @@ function restProcedures() {
 
 /** The statuses an operation can answer besides 200 (see ERROR_RESPONSES). */
 function errorStatuses(settings: OpenApiSettings): ErrorStatus[] {
-  const declared = Array.isArray(settings.errorResponses) ? settings.errorResponses : Object.keys(settings.errorResponses ?? {}).map(Number);
+  const declared = Array.isArray(settings.errorResponses)
+    ? settings.errorResponses
+    : Object.keys(settings.errorResponses ?? {}).map(Number);
   const statuses = new Set<number>([400, 429, 500, ...declared]);
   if (settings.protect !== false) statuses.add(401);
   if (settings.method !== "GET") statuses.add(413);
   if (acceptsRequestBody(settings.method)) statuses.add(415);
-  return [...statuses].sort((a, b) => a - b).map((status) => {
-    if (!isErrorStatus(status)) throw new Error(`${settings.method} ${settings.path}: no shared response for status ${status}`);
-    return status;
-  });
+  return [...statuses]
+    .sort((a, b) => a - b)
+    .map((status) => {
+      if (!isErrorStatus(status))
+        throw new Error(`${settings.method} ${settings.path}: no shared response for status ${status}`);
+      return status;
+    });
 }
 
 const responseRef = (status: ErrorStatus) => ({ $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` });
@@ -185,7 +207,9 @@ function completeDocument(document: OpenAPIObject): OpenAPIObject {
     };
     if (settings.protect === false) operation.security = [];
     // The generator rebuilds a refined body object without its strictness.
-    if (isStrict) for (const media of Object.values(operation.requestBody?.content ?? {})) media.schema.additionalProperties = false;
+    if (isStrict)
+      for (const media of Object.values(operation.requestBody?.content ?? {}))
+        media.schema.additionalProperties = false;
     for (const parameter of operation.parameters ?? []) {
       if (parameter.in === "path") parameter.required = true;
       if (parameter.schema?.description && !parameter.description) {
@@ -195,7 +219,9 @@ function completeDocument(document: OpenAPIObject): OpenAPIObject {
     }
   }
   const components = document.components ?? {};
-  const schemas = Object.fromEntries(Object.entries(components.schemas ?? {}).filter(([name]) => !name.startsWith("error.")));
+  const schemas = Object.fromEntries(
+    Object.entries(components.schemas ?? {}).filter(([name]) => !name.startsWith("error.")),
+  );
   const responses = Object.fromEntries(
     [...used]
       .sort((a, b) => a - b)
@@ -265,7 +291,10 @@ const queryChecks = restProcedures().map(({ settings, path, queryNames }) => ({
  * operation doesn't declare. `url` is the request as the adapter will see it (relative to /api);
  * null when it passes (or is no operation: the adapter answers that 404 itself).
  */
-export function refuseUnknownQuery(method: string, url: string): Pick<ErrorResponse, "code" | "message" | "field_errors"> | null {
+export function refuseUnknownQuery(
+  method: string,
+  url: string,
+): Pick<ErrorResponse, "code" | "message" | "field_errors"> | null {
   // Parsed as the adapter parses it, so both find the same operation.
   const parsed = new URL(url.startsWith("/") ? `http://127.0.0.1${url}` : url);
   if (parsed.search === "") return null;

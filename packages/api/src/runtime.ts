@@ -46,7 +46,10 @@ export type Runtime = {
 };
 
 /** The parts of a runtime the services use; tests build one directly. */
-export type Deps = Pick<Runtime, "db" | "store" | "bus" | "inbox" | "presence" | "media" | "notifier" | "sms" | "log"> & {
+export type Deps = Pick<
+  Runtime,
+  "db" | "store" | "bus" | "inbox" | "presence" | "media" | "notifier" | "sms" | "log"
+> & {
   config: Pick<ServerConfig, "auth" | "messaging" | "media" | "limits">;
 };
 
@@ -67,9 +70,16 @@ export function createMediaStorage(config: ServerConfig): MediaStorage {
 }
 
 /** Redis-backed realtime parts (scaled) or in-process ones (embedded). */
-export function createRealtime(redis: { url: string; keyPrefix: string } | null): Pick<Runtime, "store" | "bus" | "inbox" | "presence"> {
+export function createRealtime(
+  redis: { url: string; keyPrefix: string } | null,
+): Pick<Runtime, "store" | "bus" | "inbox" | "presence"> {
   if (!redis) {
-    return { store: createMemoryStore(), bus: createMemoryBus(), inbox: createMemoryInbox(), presence: createMemoryPresence() };
+    return {
+      store: createMemoryStore(),
+      bus: createMemoryBus(),
+      inbox: createMemoryInbox(),
+      presence: createMemoryPresence(),
+    };
   }
   return {
     store: createRedisStore(redis),
@@ -107,10 +117,15 @@ export async function createRuntime(options: {
 
   const media = createMediaStorage(config);
   if (config.shape === "scaled" && media.driver === "local") {
-    log.warn("MEDIA_STORAGE=local with several instances needs MEDIA_DIR on storage they all share; S3 is the usual choice");
+    log.warn(
+      "MEDIA_STORAGE=local with several instances needs MEDIA_DIR on storage they all share; S3 is the usual choice",
+    );
   }
 
-  log.info({ shape: config.shape, database: database.kind, store: env.REDIS_URL ? "redis" : "memory", media: media.driver }, "runtime ready");
+  log.info(
+    { shape: config.shape, database: database.kind, store: env.REDIS_URL ? "redis" : "memory", media: media.driver },
+    "runtime ready",
+  );
 
   return {
     config,

@@ -51,7 +51,10 @@ export async function createContext(options: {
 }): Promise<Context> {
   const { deps, token, client, connection, requestId, strict } = options;
   if (strict && token !== null && !(await authenticateToken(deps, token))) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended or the token is invalid. Sign in again." });
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: "Your session has ended or the token is invalid. Sign in again.",
+    });
   }
   return {
     deps,
@@ -160,11 +163,17 @@ export const publicProcedure = guardedProcedure;
 
 export const protectedProcedure = guardedProcedure.use(async ({ ctx, next }) => {
   if (!ctx.token) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first: send your token as 'Authorization: Bearer <token>'." });
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: "Sign in first: send your token as 'Authorization: Bearer <token>'.",
+    });
   }
   const session: SessionAuth | null = await authenticateToken(ctx.deps, ctx.token);
   if (!session) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended or the token is invalid. Sign in again." });
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: "Your session has ended or the token is invalid. Sign in again.",
+    });
   }
   return next({ ctx: { ...ctx, session, log: ctx.log.child({ userId: session.userId }) } });
 });

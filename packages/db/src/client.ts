@@ -34,8 +34,7 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 export type DatabaseOptions =
-  | { kind: "postgres"; url: string; maxConnections?: number }
-  | { kind: "pglite"; dataDir: string | null };
+  { kind: "postgres"; url: string; maxConnections?: number } | { kind: "pglite"; dataDir: string | null };
 
 export type DatabaseHandle = {
   db: Database;

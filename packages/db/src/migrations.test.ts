@@ -19,8 +19,12 @@ function migrationsBefore(tag: string): string {
   if (index < 0) throw new Error(`no migration ${tag}`);
   const earlier = mkdtempSync(join(tmpdir(), "parley-migrations-"));
   mkdirSync(join(earlier, "meta"));
-  writeFileSync(join(earlier, "meta", "_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.slice(0, index) }));
-  for (const entry of journal.entries.slice(0, index)) cpSync(join(folder, `${entry.tag}.sql`), join(earlier, `${entry.tag}.sql`));
+  writeFileSync(
+    join(earlier, "meta", "_journal.json"),
+    JSON.stringify({ ...journal, entries: journal.entries.slice(0, index) }),
+  );
+  for (const entry of journal.entries.slice(0, index))
+    cpSync(join(folder, `${entry.tag}.sql`), join(earlier, `${entry.tag}.sql`));
   return earlier;
 }
 
@@ -45,8 +49,24 @@ describe("migration 0006_former_member_snapshots", () => {
         select user_id, left_name, left_description, left_profile_picture_url, left_member_count, left_delivered_seq, left_read_seq
         from group_members order by user_id`);
       expect(rows).toEqual([
-        { user_id: 1, left_name: null, left_description: null, left_profile_picture_url: null, left_member_count: null, left_delivered_seq: null, left_read_seq: null },
-        { user_id: 2, left_name: null, left_description: null, left_profile_picture_url: null, left_member_count: null, left_delivered_seq: null, left_read_seq: null },
+        {
+          user_id: 1,
+          left_name: null,
+          left_description: null,
+          left_profile_picture_url: null,
+          left_member_count: null,
+          left_delivered_seq: null,
+          left_read_seq: null,
+        },
+        {
+          user_id: 2,
+          left_name: null,
+          left_description: null,
+          left_profile_picture_url: null,
+          left_member_count: null,
+          left_delivered_seq: null,
+          left_read_seq: null,
+        },
         // What the group is at migration time, with ticks no further than what they saw (left_seq 6).
         {
           user_id: 3,

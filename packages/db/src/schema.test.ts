@@ -95,31 +95,45 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
         .onConflictDoNothing()
         .returning();
       const chatId =
-        chat?.id ??
-        (await handle.db.select({ id: schema.chats.id }).from(schema.chats))[0]?.id ??
-        Number.NaN;
+        chat?.id ?? (await handle.db.select({ id: schema.chats.id }).from(schema.chats))[0]?.id ?? Number.NaN;
       const [group] = await handle.db.insert(schema.groups).values({ name: "G", createdBy: alice }).returning();
-      expect(
-        await violation(handle.db.insert(schema.messages).values({ senderId: alice, seq: 1, content: "x" })),
-      ).toBe("chat_or_group");
+      expect(await violation(handle.db.insert(schema.messages).values({ senderId: alice, seq: 1, content: "x" }))).toBe(
+        "chat_or_group",
+      );
       expect(
         await violation(
-          handle.db.insert(schema.messages).values({ chatId, groupId: group?.id, senderId: alice, seq: 1, content: "x" }),
+          handle.db
+            .insert(schema.messages)
+            .values({ chatId, groupId: group?.id, senderId: alice, seq: 1, content: "x" }),
         ),
       ).toBe("chat_or_group");
 
       const clientMsgId = randomUUID();
       const [message] = await handle.db
         .insert(schema.messages)
-        .values({ chatId, senderId: alice, seq: 1, clientMsgId, content: "hi", locationLatitude: "-89.5", locationLongitude: "-179.12345678" })
+        .values({
+          chatId,
+          senderId: alice,
+          seq: 1,
+          clientMsgId,
+          content: "hi",
+          locationLatitude: "-89.5",
+          locationLongitude: "-179.12345678",
+        })
         .returning();
       expect(message?.locationLongitude).toBe("-179.12345678");
       // A location is both coordinates or neither.
       expect(
-        await violation(handle.db.insert(schema.messages).values({ chatId, senderId: bob, seq: 9, content: "half", locationLatitude: "1.5" })),
+        await violation(
+          handle.db
+            .insert(schema.messages)
+            .values({ chatId, senderId: bob, seq: 9, content: "half", locationLatitude: "1.5" }),
+        ),
       ).toBe("messages_location_pair");
       expect(
-        await violation(handle.db.insert(schema.messages).values({ chatId, senderId: bob, seq: 1, content: "dup seq" })),
+        await violation(
+          handle.db.insert(schema.messages).values({ chatId, senderId: bob, seq: 1, content: "dup seq" }),
+        ),
       ).toBe("messages_chat_seq_unique");
       expect(
         await violation(
@@ -140,20 +154,27 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
     });
 
     it("refuses self blocks and duplicate memberships", async () => {
-      expect(await violation(handle.db.insert(schema.blockedUsers).values({ blockerId: alice, blockedId: alice }))).toBe(
-        "no_self_block",
-      );
+      expect(
+        await violation(handle.db.insert(schema.blockedUsers).values({ blockerId: alice, blockedId: alice })),
+      ).toBe("no_self_block");
       const [group] = await handle.db.insert(schema.groups).values({ name: "H", createdBy: alice }).returning();
       const groupId = group?.id ?? Number.NaN;
       await handle.db.insert(schema.groupMembers).values({ groupId, userId: alice, role: "admin", joinedSeq: 1 });
-      expect(await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: alice, joinedSeq: 1 }))).toBe(
-        "group_members_group_user_unique",
-      );
+      expect(
+        await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: alice, joinedSeq: 1 })),
+      ).toBe("group_members_group_user_unique");
       expect(
         await violation(
-          handle.db
-            .insert(schema.groupMembers)
-            .values({ groupId, userId: bob, joinedSeq: 5, leftSeq: 4, leftName: "H", leftMemberCount: 1, leftDeliveredSeq: 0, leftReadSeq: 0 }),
+          handle.db.insert(schema.groupMembers).values({
+            groupId,
+            userId: bob,
+            joinedSeq: 5,
+            leftSeq: 4,
+            leftName: "H",
+            leftMemberCount: 1,
+            leftDeliveredSeq: 0,
+            leftReadSeq: 0,
+          }),
         ),
       ).toBe("group_members_seqs");
     });
@@ -163,15 +184,25 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
       const groupId = group?.id ?? Number.NaN;
       const snapshot = { leftName: "S", leftMemberCount: 1, leftDeliveredSeq: 2, leftReadSeq: 2 };
       // Gone without one: every read of the group for them would have nothing to show.
-      expect(await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: bob, joinedSeq: 1, leftSeq: 2 }))).toBe(
-        "group_members_left_snapshot",
-      );
+      expect(
+        await violation(
+          handle.db.insert(schema.groupMembers).values({ groupId, userId: bob, joinedSeq: 1, leftSeq: 2 }),
+        ),
+      ).toBe("group_members_left_snapshot");
       // Still a member with one: reads would show them a stale group.
       expect(
-        await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: bob, joinedSeq: 1, ...snapshot, leftDescription: null })),
+        await violation(
+          handle.db
+            .insert(schema.groupMembers)
+            .values({ groupId, userId: bob, joinedSeq: 1, ...snapshot, leftDescription: null }),
+        ),
       ).toBe("group_members_left_snapshot");
       expect(
-        await violation(handle.db.insert(schema.groupMembers).values({ groupId, userId: bob, joinedSeq: 1, leftDescription: "stale" })),
+        await violation(
+          handle.db
+            .insert(schema.groupMembers)
+            .values({ groupId, userId: bob, joinedSeq: 1, leftDescription: "stale" }),
+        ),
       ).toBe("group_members_left_snapshot");
       const [left] = await handle.db
         .insert(schema.groupMembers)
@@ -185,7 +216,9 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
       const [chat] = await handle.db.select().from(schema.chats).where(eq(schema.chats.user1Id, alice));
       expect(
         await violation(
-          handle.db.insert(schema.messages).values({ chatId: chat?.id, senderId: alice, seq: 99, messageType: "system", content: "x" }),
+          handle.db
+            .insert(schema.messages)
+            .values({ chatId: chat?.id, senderId: alice, seq: 99, messageType: "system", content: "x" }),
         ),
       ).toBe("messages_system_in_groups");
     });

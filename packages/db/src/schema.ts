@@ -192,7 +192,9 @@ export const groupMembers = pgTable(
     ),
     index("idx_group_members_user_id").on(t.userId),
     // For the foreign key: deleting a media row looks here (partial: almost every row is null).
-    index("idx_group_members_left_picture").on(t.leftPictureMediaId).where(sql`${t.leftPictureMediaId} is not null`),
+    index("idx_group_members_left_picture")
+      .on(t.leftPictureMediaId)
+      .where(sql`${t.leftPictureMediaId} is not null`),
   ],
 );
 
@@ -262,30 +264,40 @@ export const messages = pgTable(
       "chat_or_group",
       sql`(${t.chatId} is not null and ${t.groupId} is null) or (${t.chatId} is null and ${t.groupId} is not null)`,
     ),
-    check("messages_type", sql`${t.messageType} in ('text', 'image', 'video', 'audio', 'document', 'location', 'system')`),
+    check(
+      "messages_type",
+      sql`${t.messageType} in ('text', 'image', 'video', 'audio', 'document', 'location', 'system')`,
+    ),
     check("messages_system_in_groups", sql`${t.messageType} <> 'system' or ${t.groupId} is not null`),
     check("messages_seq_positive", sql`${t.seq} > 0`),
     // History is read and gap-filled by (conversation, seq): these serve the
     // spec's (chat_id, created_at) / (group_id, created_at) indexes' purpose.
-    uniqueIndex("messages_chat_seq_unique").on(t.chatId, t.seq).where(sql`${t.chatId} is not null`),
-    uniqueIndex("messages_group_seq_unique").on(t.groupId, t.seq).where(sql`${t.groupId} is not null`),
+    uniqueIndex("messages_chat_seq_unique")
+      .on(t.chatId, t.seq)
+      .where(sql`${t.chatId} is not null`),
+    uniqueIndex("messages_group_seq_unique")
+      .on(t.groupId, t.seq)
+      .where(sql`${t.groupId} is not null`),
     unique("messages_sender_client_msg_unique").on(t.senderId, t.clientMsgId),
     // BRIN: messages arrive in time order, so a block-range index answers time ranges at a
     // fraction of a B-tree's cost per insert (this table takes every message).
     index("idx_messages_created_at").using("brin", t.createdAt),
     // Partial: most messages are not replies, and the FK's ON DELETE lookup still uses it.
-    index("idx_messages_reply_to_message_id").on(t.replyToMessageId).where(sql`${t.replyToMessageId} is not null`),
+    index("idx_messages_reply_to_message_id")
+      .on(t.replyToMessageId)
+      .where(sql`${t.replyToMessageId} is not null`),
     // Searching your own messages by words: an expression index (no stored vector to read back with
     // every message). 'simple' has no language's stemming, so any language matches word for word.
     index("idx_messages_search").using("gin", sql`to_tsvector('simple', coalesce(${t.content}, ''))`),
     // Who may read a file is decided by the messages that carry it.
-    index("idx_messages_media_id").on(t.mediaId).where(sql`${t.mediaId} is not null`),
+    index("idx_messages_media_id")
+      .on(t.mediaId)
+      .where(sql`${t.mediaId} is not null`),
     // An upload is sent once; forwarding (which reuses the file) is how it reaches other chats.
-    uniqueIndex("messages_media_sent_once").on(t.mediaId).where(sql`${t.mediaId} is not null and not ${t.isForwarded}`),
-    check(
-      "messages_location_pair",
-      sql`(${t.locationLatitude} is null) = (${t.locationLongitude} is null)`,
-    ),
+    uniqueIndex("messages_media_sent_once")
+      .on(t.mediaId)
+      .where(sql`${t.mediaId} is not null and not ${t.isForwarded}`),
+    check("messages_location_pair", sql`(${t.locationLatitude} is null) = (${t.locationLongitude} is null)`),
   ],
 );
 
@@ -392,7 +404,10 @@ export const starredMessages = pgTable(
       .references(() => messages.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.messageId] }), index("idx_starred_user_created").on(t.userId, t.createdAt.desc())],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.messageId] }),
+    index("idx_starred_user_created").on(t.userId, t.createdAt.desc()),
+  ],
 );
 
 /** "Delete for me": the message stays for everyone else. */
@@ -507,7 +522,11 @@ export const sessionsRelations = relations(sessions, ({ one }) => ({
 export const chatsRelations = relations(chats, ({ one, many }) => ({
   user1: one(users, { fields: [chats.user1Id], references: [users.id], relationName: "chat_user1" }),
   user2: one(users, { fields: [chats.user2Id], references: [users.id], relationName: "chat_user2" }),
-  lastMessage: one(messages, { fields: [chats.lastMessageId], references: [messages.id], relationName: "chat_last_message" }),
+  lastMessage: one(messages, {
+    fields: [chats.lastMessageId],
+    references: [messages.id],
+    relationName: "chat_last_message",
+  }),
   messages: many(messages, { relationName: "chat_messages" }),
 }));
 
@@ -531,7 +550,11 @@ export const messagesRelations = relations(messages, ({ one, many }) => ({
   chat: one(chats, { fields: [messages.chatId], references: [chats.id], relationName: "chat_messages" }),
   group: one(groups, { fields: [messages.groupId], references: [groups.id], relationName: "group_messages" }),
   sender: one(users, { fields: [messages.senderId], references: [users.id] }),
-  replyTo: one(messages, { fields: [messages.replyToMessageId], references: [messages.id], relationName: "message_reply" }),
+  replyTo: one(messages, {
+    fields: [messages.replyToMessageId],
+    references: [messages.id],
+    relationName: "message_reply",
+  }),
   statuses: many(messageStatus),
 }));
 

@@ -115,7 +115,8 @@ export function createRedisBus(options: { url: string; channelPrefix?: string })
       return () => resubscribed.delete(listener);
     },
     // Bounded: with Redis down a SUBSCRIBE waits for the reconnect, and a stream must not.
-    ready: () => Promise.race([subscribed.then(() => {}), new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]),
+    ready: () =>
+      Promise.race([subscribed.then(() => {}), new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]),
     close: async () => {
       listeners.clear();
       subscriber.disconnect();

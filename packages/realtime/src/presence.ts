@@ -109,7 +109,14 @@ export function createRedisPresence(options: { url: string; keyPrefix?: string }
 
   const connect = async (userId: number, connectionId: string, ttlSeconds: number) => {
     const now = Date.now();
-    const before = await commands.presenceConnect(userKey(userId), allKey, now, now + ttlSeconds * 1000, connectionId, userId);
+    const before = await commands.presenceConnect(
+      userKey(userId),
+      allKey,
+      now,
+      now + ttlSeconds * 1000,
+      connectionId,
+      userId,
+    );
     return { cameOnline: before === 0 };
   };
 

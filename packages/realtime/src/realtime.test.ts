@@ -86,7 +86,9 @@ describe.each<[string, () => Inbox]>([
 
     await inbox.append(Array.from({ length: 70 }, (_, i) => ({ userId: 1, seq: i + 3, payload: `p${i + 3}` })));
     // Trimmed to the newest 5 at seq 64; later entries accumulate until the next trim.
-    expect((await inbox.readAfter(1, 0, 100)).map((e) => e.seq)).toEqual([60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72]);
+    expect((await inbox.readAfter(1, 0, 100)).map((e) => e.seq)).toEqual([
+      60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72,
+    ]);
     expect((await inbox.readAfter(1, 0, 2)).map((e) => e.seq)).toEqual([60, 61]);
   });
 });

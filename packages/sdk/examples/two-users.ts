@@ -43,7 +43,11 @@ const benLive = benClient.subscribeEvents({
 });
 
 await new Promise((resolve) => setTimeout(resolve, 300));
-const sent = await anaClient.message.send.mutate({ receiver_id: ben.user.id, content: "Hi Ben!", client_msg_id: randomUUID() });
+const sent = await anaClient.message.send.mutate({
+  receiver_id: ben.user.id,
+  content: "Hi Ben!",
+  client_msg_id: randomUUID(),
+});
 process.stdout.write(`Ana sent message ${sent.id} (seq ${sent.seq}), status ${sent.status}\n`);
 
 await new Promise((resolve) => setTimeout(resolve, 1_000));

@@ -1,10 +1,4 @@
-import {
-  createTRPCClient,
-  createWSClient,
-  httpBatchLink,
-  type TRPCClient,
-  wsLink,
-} from "@trpc/client";
+import { createTRPCClient, createWSClient, httpBatchLink, type TRPCClient, wsLink } from "@trpc/client";
 
 import type { AppRouter } from "@parley/api";
 
@@ -13,7 +7,8 @@ import type { MediaOutput } from "@parley/validators";
 import { type LiveOptions, type LiveSubscription, subscribeToEvents } from "./live";
 import { httpOrigin, uploadMedia, type UploadMediaOptions } from "./media";
 
-export type TokenSource = string | null | undefined | (() => string | null | undefined | Promise<string | null | undefined>);
+export type TokenSource =
+  string | null | undefined | (() => string | null | undefined | Promise<string | null | undefined>);
 
 export type ParleyClientOptions = {
   /**
@@ -112,6 +107,8 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   // The tRPC client is a proxy over procedure paths; these properties are ours.
   return new Proxy(trpc, {
     get: (target, property, receiver) =>
-      typeof property === "string" && property in extras ? extras[property as keyof typeof extras] : Reflect.get(target, property, receiver),
+      typeof property === "string" && property in extras
+        ? extras[property as keyof typeof extras]
+        : Reflect.get(target, property, receiver),
   }) as ParleyClient;
 }

@@ -109,7 +109,11 @@ describe("live events in the SDK", () => {
   it("drops events at or below the last id and passes ephemeral ones through", async () => {
     const server = scriptedClient([]);
     const seen: [string, string | null][] = [];
-    const live = subscribeToEvents(server.client, { lastEventId: "10", onEvent: (event, id) => seen.push([event.type, id]), acknowledgeDelivery: false });
+    const live = subscribeToEvents(server.client, {
+      lastEventId: "10",
+      onEvent: (event, id) => seen.push([event.type, id]),
+      acknowledgeDelivery: false,
+    });
     const read: ParleyEvent = { type: "chat_read", chat_id: 7, up_to_seq: 1, unread_count: 0 };
     server.push({ id: "9", data: read });
     server.push({ id: "10", data: read });
@@ -151,7 +155,11 @@ describe("live events in the SDK", () => {
     const history = [1, 2, 3].map((seq) => message(seq));
     const server = scriptedClient(history);
     let failures = 1;
-    const list = (server.client as unknown as { message: { list: { query: (i: { after_seq?: number; limit: number }) => Promise<unknown> } } }).message.list;
+    const list = (
+      server.client as unknown as {
+        message: { list: { query: (i: { after_seq?: number; limit: number }) => Promise<unknown> } };
+      }
+    ).message.list;
     const realQuery = list.query;
     list.query = async (input) => {
       if (failures-- > 0) throw new Error("network blip");
@@ -185,16 +193,25 @@ describe("live events in the SDK", () => {
     const contents: (string | null)[] = [];
     subscribeToEvents(
       server.client,
-      { groupSeqs: [[3, 2]], onEvent: (event) => event.type === "new_group_message" && contents.push(event.message.content) },
+      {
+        groupSeqs: [[3, 2]],
+        onEvent: (event) => event.type === "new_group_message" && contents.push(event.message.content),
+      },
       1,
     );
     // Held up to 2; the group is at 5 (and 9 has nothing held: it starts from its head).
-    server.push({ type: "group_heads", groups: [{ group_id: 3, last_seq: 5 }, { group_id: 9, last_seq: 40 }] });
+    server.push({
+      type: "group_heads",
+      groups: [
+        { group_id: 3, last_seq: 5 },
+        { group_id: 9, last_seq: 40 },
+      ],
+    });
     server.push({ type: "new_group_message", message: history[4] }); // live copy of 5, already fetched
     server.push({ type: "new_group_message", message: history[5] });
     server.push({ type: "new_group_message", message: groupMessage(41, { id: 9041, group_id: 9 }) });
     // Group receipts are batched over about a second (jittered).
-    for (const deadline = Date.now() + 3_000; server.groupAcks.length === 0 && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 3_000; server.groupAcks.length === 0 && Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await settle();

@@ -60,7 +60,11 @@ const GAP_FILL_RETRY_DELAYS_MS = [250, 1_000, 3_000];
  * the last event id after any reconnect, drops anything already seen, and
  * when a chat's messages skip a seq, fetches the missing ones first.
  */
-export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOptions, selfUserId?: number): LiveSubscription {
+export function subscribeToEvents(
+  client: TRPCClient<AppRouter>,
+  options: LiveOptions,
+  selfUserId?: number,
+): LiveSubscription {
   let lastEventId = options.lastEventId ?? null;
   // Newest seq held per conversation, keyed "chat:<id>" or "group:<id>" (the two id spaces overlap).
   const seqs = new Map<string, number>([
@@ -92,7 +96,8 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
     if (isAcking) return;
     if (pendingAcks.size > 0) ackTimer ??= setTimeout(flushAcks, ACK_DELAY_MS);
     // Jittered: members who got the same message at the same moment shouldn't all ack at once.
-    else if (pendingGroupAcks.size > 0) groupAckTimer ??= setTimeout(flushAcks, GROUP_ACK_DELAY_MS * (0.5 + Math.random()));
+    else if (pendingGroupAcks.size > 0)
+      groupAckTimer ??= setTimeout(flushAcks, GROUP_ACK_DELAY_MS * (0.5 + Math.random()));
   };
   const flushAcks = () => {
     if (ackTimer) clearTimeout(ackTimer);
@@ -141,11 +146,16 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
     conversation: (message) => message.group_id,
     key: (groupId) => `group:${groupId}`,
     event: (message) => ({ type: "new_group_message", message }),
-    fetchAfter: (groupId, afterSeq) => client.message.listGroup.query({ group_id: groupId, after_seq: afterSeq, limit: 200 }),
+    fetchAfter: (groupId, afterSeq) =>
+      client.message.listGroup.query({ group_id: groupId, after_seq: afterSeq, limit: 200 }),
     gap: (groupId) => ({ group_id: groupId }),
   };
 
-  function deliverMessage<M extends MessageOutput | GroupMessageOutput>(thread: Thread<M>, message: M, id: string | null) {
+  function deliverMessage<M extends MessageOutput | GroupMessageOutput>(
+    thread: Thread<M>,
+    message: M,
+    id: string | null,
+  ) {
     if (seenMessages.has(message.id)) return;
     remember(message.id);
     noteSeq(thread.key(thread.conversation(message)), message.seq);
@@ -154,7 +164,12 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
   }
 
   /** Fetches and delivers a conversation's messages with afterSeq < seq < beforeSeq. */
-  async function fillGap<M extends MessageOutput | GroupMessageOutput>(thread: Thread<M>, conversation: number, afterSeq: number, beforeSeq: number) {
+  async function fillGap<M extends MessageOutput | GroupMessageOutput>(
+    thread: Thread<M>,
+    conversation: number,
+    afterSeq: number,
+    beforeSeq: number,
+  ) {
     let cursor = afterSeq;
     while (cursor < beforeSeq - 1) {
       const page = await thread.fetchAfter(conversation, cursor);
@@ -189,13 +204,18 @@ export function subscribeToEvents(client: TRPCClient<AppRouter>, options: LiveOp
   }
 
   /** Delivers a live message, first fetching any it skipped. */
-  async function receive<M extends MessageOutput | GroupMessageOutput>(thread: Thread<M>, message: M, id: string | null) {
+  async function receive<M extends MessageOutput | GroupMessageOutput>(
+    thread: Thread<M>,
+    message: M,
+    id: string | null,
+  ) {
     const conversation = thread.conversation(message);
     const known = seqs.get(thread.key(conversation));
     // A group's seq is gap-free and only ever grows: at or below what we hold is a repeat (live
     // copy of a message a gap fill already brought, or a system message also in our own log).
     if (thread === group && known !== undefined && message.seq <= known) return;
-    if (known !== undefined && message.seq > known + 1) await fillGapWithRetries(thread, conversation, known, message.seq);
+    if (known !== undefined && message.seq > known + 1)
+      await fillGapWithRetries(thread, conversation, known, message.seq);
     deliverMessage(thread, message, id);
   }
 

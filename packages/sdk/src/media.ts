@@ -16,7 +16,11 @@ export type UploadMediaOptions = Omit<CreateUploadInput, "size" | "purpose" | "i
  * Send the result's `id` as `media_id`. Browsers wanting a progress bar use XMLHttpRequest for
  * the PUT instead; the three steps are the same.
  */
-export async function uploadMedia(trpc: TRPCClient<AppRouter>, origin: string, options: UploadMediaOptions): Promise<MediaOutput> {
+export async function uploadMedia(
+  trpc: TRPCClient<AppRouter>,
+  origin: string,
+  options: UploadMediaOptions,
+): Promise<MediaOutput> {
   const { body, signal, ...declared } = options;
   const size = body instanceof Blob ? body.size : body.byteLength;
   const ticket = await trpc.media.createUpload.mutate({ ...declared, size }, { signal });

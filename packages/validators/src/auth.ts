@@ -8,10 +8,12 @@ export const registerInput = z.object({
   full_name: fullNameSchema,
 });
 
-export const otpSentOutput = z.object({
-  message: z.string(),
-  otp_expires_in: z.number().int().meta({ description: "Seconds until the code expires" }),
-}).meta({ id: "CodeSent" });
+export const otpSentOutput = z
+  .object({
+    message: z.string(),
+    otp_expires_in: z.number().int().meta({ description: "Seconds until the code expires" }),
+  })
+  .meta({ id: "CodeSent" });
 
 export const verifyOtpInput = z.object({
   phone_number: phoneNumberSchema,
@@ -24,10 +26,12 @@ export const loginInput = z.object({
   password: z.string({ error: "Password is required" }).min(1, "Password is required").max(128, "Password is too long"),
 });
 
-export const authOutput = z.object({
-  user: userSummaryOutput,
-  token: z.string().meta({ description: "Bearer token for the Authorization header and WebSocket connectionParams" }),
-}).meta({ id: "AuthSession" });
+export const authOutput = z
+  .object({
+    user: userSummaryOutput,
+    token: z.string().meta({ description: "Bearer token for the Authorization header and WebSocket connectionParams" }),
+  })
+  .meta({ id: "AuthSession" });
 
 export const requestPasswordResetInput = z.object({
   phone_number: phoneNumberSchema,

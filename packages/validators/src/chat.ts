@@ -5,26 +5,30 @@ import { groupMessageOutput, groupSummaryOutput } from "./group";
 import { messageOutput } from "./message";
 import { publicProfileOutput } from "./user";
 
-export const chatOutput = z.object({
-  type: z.literal("direct"),
-  id: z.number().int(),
-  peer: publicProfileOutput,
-  last_message: messageOutput.nullable(),
-  last_message_at: z.iso.datetime().nullable(),
-  unread_count: z.number().int(),
-  last_seq: z.number().int(),
-}).meta({ id: "Chat" });
+export const chatOutput = z
+  .object({
+    type: z.literal("direct"),
+    id: z.number().int(),
+    peer: publicProfileOutput,
+    last_message: messageOutput.nullable(),
+    last_message_at: z.iso.datetime().nullable(),
+    unread_count: z.number().int(),
+    last_seq: z.number().int(),
+  })
+  .meta({ id: "Chat" });
 
 /** A group in the chat list: same previews and badges as a 1:1 chat; `id` is the group id. */
-export const groupChatOutput = z.object({
-  type: z.literal("group"),
-  id: z.number().int(),
-  group: groupSummaryOutput,
-  last_message: groupMessageOutput.nullable(),
-  last_message_at: z.iso.datetime().nullable(),
-  unread_count: z.number().int(),
-  last_seq: z.number().int(),
-}).meta({ id: "GroupChat" });
+export const groupChatOutput = z
+  .object({
+    type: z.literal("group"),
+    id: z.number().int(),
+    group: groupSummaryOutput,
+    last_message: groupMessageOutput.nullable(),
+    last_message_at: z.iso.datetime().nullable(),
+    unread_count: z.number().int(),
+    last_seq: z.number().int(),
+  })
+  .meta({ id: "GroupChat" });
 
 export const chatListItemOutput = z.discriminatedUnion("type", [chatOutput, groupChatOutput]);
 
@@ -36,7 +40,9 @@ export const listChatsInput = z
   .default({ limit: 30 });
 
 export const chatPageOutput = z.object({
-  chats: z.array(chatListItemOutput).meta({ description: "1:1 chats (type direct) and groups (type group), most recent first" }),
+  chats: z
+    .array(chatListItemOutput)
+    .meta({ description: "1:1 chats (type direct) and groups (type group), most recent first" }),
   next_cursor: z.string().nullable(),
 });
 

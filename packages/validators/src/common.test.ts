@@ -95,7 +95,8 @@ describe("numbers and booleans as the columns and URLs carry them", () => {
     expect(booleanSchema.parse("true")).toBe(true);
     expect(booleanSchema.parse("false")).toBe(false);
     expect(booleanSchema.parse(false)).toBe(false);
-    for (const value of ["0", "1", "yes", "False", "", 0, 1, null]) expect(booleanSchema.safeParse(value).success, String(value)).toBe(false);
+    for (const value of ["0", "1", "yes", "False", "", 0, 1, null])
+      expect(booleanSchema.safeParse(value).success, String(value)).toBe(false);
   });
 });
 

@@ -8,7 +8,8 @@ export const INT4_MAX = 2 ** 31 - 1;
  * REST path and query parameters arrive as text: a plain decimal string becomes its number, and
  * nothing else is coerced (`true`, `""`, `"1e3"`, `" 5"` and `null` stay what they are and fail).
  */
-const fromDecimalString = (value: unknown) => (typeof value === "string" && /^-?\d{1,20}$/.test(value) ? Number(value) : value);
+const fromDecimalString = (value: unknown) =>
+  typeof value === "string" && /^-?\d{1,20}$/.test(value) ? Number(value) : value;
 
 /** A whole number within the range of the column it is compared with, so no value PostgreSQL can't hold gets that far. */
 export function wholeNumberSchema(options: { min: number; max: number; name?: string; minMessage?: string }) {
@@ -18,7 +19,11 @@ export function wholeNumberSchema(options: { min: number; max: number; name?: st
     z
       .number({ error: `Expected ${what}` })
       .int(`Expected ${what}`)
-      .min(options.min, options.minMessage ?? (options.min === 1 ? `Expected a positive ${options.name ?? "number"}` : `Expected at least ${options.min}`))
+      .min(
+        options.min,
+        options.minMessage ??
+          (options.min === 1 ? `Expected a positive ${options.name ?? "number"}` : `Expected at least ${options.min}`),
+      )
       .max(options.max, `Out of range: at most ${options.max}`),
   );
 }
@@ -34,7 +39,9 @@ export const seqSchema = wholeNumberSchema({ min: 1, max: INT4_MAX, name: "seq" 
 
 /** A page size. */
 export const pageLimitSchema = (max: number, fallback: number) =>
-  wholeNumberSchema({ min: 1, max, name: "limit" }).default(fallback).meta({ description: `How many to answer: 1 to ${max}, ${fallback} if not given` });
+  wholeNumberSchema({ min: 1, max, name: "limit" })
+    .default(fallback)
+    .meta({ description: `How many to answer: 1 to ${max}, ${fallback} if not given` });
 
 /** Query booleans: exactly `true` or `false` (a bare `z.coerce.boolean()` reads "false" as true). */
 export const booleanSchema = z.preprocess<boolean, z.ZodBoolean, boolean>(
@@ -83,7 +90,8 @@ export const phoneNumberSchema = z
     if (!parsed?.isValid()) {
       ctx.addIssue({
         code: "custom",
-        message: "Enter a valid phone number in international format, starting with + and the country code (e.g. +14155550123)",
+        message:
+          "Enter a valid phone number in international format, starting with + and the country code (e.g. +14155550123)",
       });
       return z.NEVER;
     }

@@ -12,7 +12,9 @@ export const blockedListOutput = z.object({ blocked: z.array(blockedUserOutput) 
 /** An address book holds a few thousand numbers at most; more in one request is not a phone's. */
 export const CONTACT_IMPORT_MAX = 5000;
 
-const contactName = fullNameSchema.meta({ description: "The name you gave this contact (shown instead of theirs, to you only)" });
+const contactName = fullNameSchema.meta({
+  description: "The name you gave this contact (shown instead of theirs, to you only)",
+});
 
 export const addContactInput = z.object({ phone_number: phoneNumberSchema, name: contactName });
 
@@ -20,13 +22,17 @@ export const contactPhoneInput = z.object({ phone_number: phoneNumberSchema });
 
 export const updateContactInput = z.object({ phone_number: phoneNumberSchema, name: contactName });
 
-export const contactOutput = z.object({
-  phone_number: z.string(),
-  name: z.string(),
-  user: publicProfileOutput.nullable().meta({ description: "Their Parley profile as you may see it; null: not on Parley" }),
-  is_blocked: z.boolean(),
-  created_at: z.iso.datetime(),
-}).meta({ id: "Contact" });
+export const contactOutput = z
+  .object({
+    phone_number: z.string(),
+    name: z.string(),
+    user: publicProfileOutput
+      .nullable()
+      .meta({ description: "Their Parley profile as you may see it; null: not on Parley" }),
+    is_blocked: z.boolean(),
+    created_at: z.iso.datetime(),
+  })
+  .meta({ id: "Contact" });
 
 export const contactListOutput = z.object({ contacts: z.array(contactOutput) });
 

@@ -162,7 +162,14 @@ const durableEvents = [
   messageStarredEvent,
   contactsChangedEvent,
 ] as const;
-const ephemeralEvents = [presenceEvent, typingEvent, groupTypingEvent, groupHeadsEvent, newGroupMessagesEvent, resyncEvent] as const;
+const ephemeralEvents = [
+  presenceEvent,
+  typingEvent,
+  groupTypingEvent,
+  groupHeadsEvent,
+  newGroupMessagesEvent,
+  resyncEvent,
+] as const;
 
 export const durableEventSchema = z.discriminatedUnion("type", [...durableEvents]);
 export const ephemeralEventSchema = z.discriminatedUnion("type", [...ephemeralEvents]);
@@ -170,7 +177,10 @@ export const parleyEventSchema = z.discriminatedUnion("type", [...durableEvents,
 
 export const onEventInput = z
   .object({
-    lastEventId: z.string().regex(/^\d{1,16}$/, "lastEventId is the id of the last event received").nullish(),
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,16}$/, "lastEventId is the id of the last event received")
+      .nullish(),
   })
   .optional();
 

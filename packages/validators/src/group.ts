@@ -53,7 +53,10 @@ export const updateGroupInput = z
     name: groupName.optional(),
     description: groupDescription.nullable().optional(),
     profile_picture_url: pictureUrl.nullable().optional(),
-    picture_media_id: mediaIdSchema.nullable().optional().meta({ description: "An upload made with purpose group_picture; null removes it" }),
+    picture_media_id: mediaIdSchema
+      .nullable()
+      .optional()
+      .meta({ description: "An upload made with purpose group_picture; null removes it" }),
   })
   .refine(
     (input) =>
@@ -97,51 +100,69 @@ export const systemActionSchema = z.enum([
 ]);
 
 /** What a system message ("Ana added Ben") records, so clients can render it with current names. */
-export const systemEventOutput = z.object({
-  action: systemActionSchema,
-  actor_id: z.number().int(),
-  user_ids: z.array(z.number().int()),
-  name: z.string().nullable().meta({ description: "The new group name, for created and renamed" }),
-}).meta({ id: "SystemEvent" });
+export const systemEventOutput = z
+  .object({
+    action: systemActionSchema,
+    actor_id: z.number().int(),
+    user_ids: z.array(z.number().int()),
+    name: z.string().nullable().meta({ description: "The new group name, for created and renamed" }),
+  })
+  .meta({ id: "SystemEvent" });
 
 export const groupMessageTypeSchema = z.enum([...messageTypeSchema.options, "system"]);
 
-export const groupMessageOutput = conversationMessageOutput.extend({
-  group_id: z.number().int(),
-  message_type: groupMessageTypeSchema,
-  system: systemEventOutput.nullable(),
-  status: messageStatusSchema.meta({
-    description: "sent when stored, delivered when every member has it, read when every member has read it",
-  }),
-}).meta({ id: "GroupMessage" });
+export const groupMessageOutput = conversationMessageOutput
+  .extend({
+    group_id: z.number().int(),
+    message_type: groupMessageTypeSchema,
+    system: systemEventOutput.nullable(),
+    status: messageStatusSchema.meta({
+      description: "sent when stored, delivered when every member has it, read when every member has read it",
+    }),
+  })
+  .meta({ id: "GroupMessage" });
 
-export const groupMemberOutput = z.object({
-  user_id: z.number().int(),
-  role: groupRoleSchema,
-  joined_at: z.iso.datetime(),
-  profile: publicProfileOutput,
-}).meta({ id: "GroupMember" });
+export const groupMemberOutput = z
+  .object({
+    user_id: z.number().int(),
+    role: groupRoleSchema,
+    joined_at: z.iso.datetime(),
+    profile: publicProfileOutput,
+  })
+  .meta({ id: "GroupMember" });
 
 /** A group as it appears in lists: no member roster. */
-export const groupSummaryOutput = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  description: z.string().nullable(),
-  profile_picture_url: z.string().nullable(),
-  picture_media_id: z.uuid().nullable().meta({ description: "The group picture, if uploaded; fetch it with media.url" }),
-  created_by: z.number().int(),
-  created_at: z.iso.datetime(),
-  member_count: z.number().int(),
-  is_member: z.boolean().meta({ description: "False once you left or were removed: history up to then stays readable" }),
-  my_role: groupRoleSchema.nullable(),
-  left_reason: z.enum(["left", "removed"]).nullable().meta({ description: "Why you are no longer a member, if you aren't" }),
-}).meta({ id: "GroupSummary" });
+export const groupSummaryOutput = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string().nullable(),
+    profile_picture_url: z.string().nullable(),
+    picture_media_id: z
+      .uuid()
+      .nullable()
+      .meta({ description: "The group picture, if uploaded; fetch it with media.url" }),
+    created_by: z.number().int(),
+    created_at: z.iso.datetime(),
+    member_count: z.number().int(),
+    is_member: z
+      .boolean()
+      .meta({ description: "False once you left or were removed: history up to then stays readable" }),
+    my_role: groupRoleSchema.nullable(),
+    left_reason: z
+      .enum(["left", "removed"])
+      .nullable()
+      .meta({ description: "Why you are no longer a member, if you aren't" }),
+  })
+  .meta({ id: "GroupSummary" });
 
-export const groupOutput = groupSummaryOutput.extend({
-  updated_at: z.iso.datetime(),
-  last_seq: z.number().int(),
-  members: z.array(groupMemberOutput),
-}).meta({ id: "Group" });
+export const groupOutput = groupSummaryOutput
+  .extend({
+    updated_at: z.iso.datetime(),
+    last_seq: z.number().int(),
+    members: z.array(groupMemberOutput),
+  })
+  .meta({ id: "Group" });
 
 export const groupListOutput = z.object({ groups: z.array(groupSummaryOutput) });
 

@@ -59,11 +59,16 @@ export const createUploadInput = z.object({
     .max(MEDIA_FILE_NAME_MAX_LENGTH, `file_name is at most ${MEDIA_FILE_NAME_MAX_LENGTH} characters`)
     // Only the last path segment, without control characters: it ends up in Content-Disposition.
     .transform((value) =>
-      [...(value.split(/[\\/]/).pop() ?? "")].filter((char) => char >= " " && char !== "\u007f" && char !== '"').join(""),
+      [...(value.split(/[\\/]/).pop() ?? "")]
+        .filter((char) => char >= " " && char !== "\u007f" && char !== '"')
+        .join(""),
     )
     .optional(),
   purpose: mediaPurposeSchema.default("message"),
-  is_voice_note: z.boolean().default(false).meta({ description: "Recorded in the app (shown as a voice note, not an audio file)" }),
+  is_voice_note: z
+    .boolean()
+    .default(false)
+    .meta({ description: "Recorded in the app (shown as a voice note, not an audio file)" }),
   duration_seconds: z
     .number()
     .min(0)
@@ -72,30 +77,36 @@ export const createUploadInput = z.object({
     .meta({ description: "What the recorder measured; used when the server can't read the duration from the file" }),
 });
 
-export const uploadTicketOutput = z.object({
-  media_id: z.uuid(),
-  upload: z.object({
-    method: z.literal("PUT"),
-    url: z.string().meta({ description: "Where to PUT the bytes: absolute (S3) or relative to the API's origin (local storage)" }),
-    headers: z.record(z.string(), z.string()).meta({ description: "Send these headers with the PUT, exactly" }),
-  }),
-  expires_at: z.iso.datetime().meta({ description: "The upload URL stops working then" }),
-  max_bytes: z.number().int(),
-}).meta({ id: "UploadTicket" });
+export const uploadTicketOutput = z
+  .object({
+    media_id: z.uuid(),
+    upload: z.object({
+      method: z.literal("PUT"),
+      url: z
+        .string()
+        .meta({ description: "Where to PUT the bytes: absolute (S3) or relative to the API's origin (local storage)" }),
+      headers: z.record(z.string(), z.string()).meta({ description: "Send these headers with the PUT, exactly" }),
+    }),
+    expires_at: z.iso.datetime().meta({ description: "The upload URL stops working then" }),
+    max_bytes: z.number().int(),
+  })
+  .meta({ id: "UploadTicket" });
 
 /** A checked file as messages and pictures carry it. URLs are fetched separately (media.url), short-lived. */
-export const mediaOutput = z.object({
-  id: z.uuid(),
-  kind: mediaKindSchema,
-  mime_type: z.string().meta({ description: "Sniffed from the file's bytes, not the uploader's claim" }),
-  size: z.number().int(),
-  file_name: z.string().nullable(),
-  width: z.number().int().nullable(),
-  height: z.number().int().nullable(),
-  duration_seconds: z.number().int().nullable(),
-  has_thumbnail: z.boolean(),
-  is_voice_note: z.boolean(),
-}).meta({ id: "Media" });
+export const mediaOutput = z
+  .object({
+    id: z.uuid(),
+    kind: mediaKindSchema,
+    mime_type: z.string().meta({ description: "Sniffed from the file's bytes, not the uploader's claim" }),
+    size: z.number().int(),
+    file_name: z.string().nullable(),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+    duration_seconds: z.number().int().nullable(),
+    has_thumbnail: z.boolean(),
+    is_voice_note: z.boolean(),
+  })
+  .meta({ id: "Media" });
 
 export const mediaIdInput = z.object({ media_id: mediaIdSchema });
 
@@ -103,14 +114,20 @@ export const mediaVariantSchema = z.enum(["original", "thumbnail"], { error: "va
 
 export const mediaUrlInput = z.object({
   media_id: mediaIdSchema,
-  variant: mediaVariantSchema.default("original").meta({ description: "The file itself, or its 320 px JPEG thumbnail (has_thumbnail)" }),
+  variant: mediaVariantSchema
+    .default("original")
+    .meta({ description: "The file itself, or its 320 px JPEG thumbnail (has_thumbnail)" }),
 });
 
-export const mediaUrlOutput = z.object({
-  url: z.string().meta({ description: "Signed, short-lived: absolute (S3) or relative to the API's origin (local storage)" }),
-  expires_at: z.iso.datetime(),
-  mime_type: z.string(),
-}).meta({ id: "MediaUrl" });
+export const mediaUrlOutput = z
+  .object({
+    url: z
+      .string()
+      .meta({ description: "Signed, short-lived: absolute (S3) or relative to the API's origin (local storage)" }),
+    expires_at: z.iso.datetime(),
+    mime_type: z.string(),
+  })
+  .meta({ id: "MediaUrl" });
 
 export const latitudeSchema = z
   .number({ error: "latitude must be a number" })
@@ -132,11 +149,13 @@ export const locationInput = z.object({
     .meta({ description: "A place name or address, if the sender gave one" }),
 });
 
-export const locationOutput = z.object({
-  latitude: z.number(),
-  longitude: z.number(),
-  name: z.string().nullable(),
-}).meta({ id: "Location" });
+export const locationOutput = z
+  .object({
+    latitude: z.number(),
+    longitude: z.number(),
+    name: z.string().nullable(),
+  })
+  .meta({ id: "Location" });
 
 export type MediaKind = z.infer<typeof mediaKindSchema>;
 export type MediaPurpose = z.infer<typeof mediaPurposeSchema>;

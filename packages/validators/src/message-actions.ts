@@ -2,7 +2,13 @@ import { z } from "zod";
 
 import { idSchema, messageIdSchema, pageLimitSchema } from "./common";
 import { groupMessageOutput } from "./group";
-import { conversationMessageOutput, messageContentSchema, messageOutput, messageTypeSchema, reactionSummaryOutput } from "./message";
+import {
+  conversationMessageOutput,
+  messageContentSchema,
+  messageOutput,
+  messageTypeSchema,
+  reactionSummaryOutput,
+} from "./message";
 
 /** WhatsApp's: a text message can be edited for 15 minutes (the server's is configurable). */
 export const EDIT_WINDOW_MINUTES = 15;
@@ -15,7 +21,11 @@ export const FORWARD_DEFAULT_MAX_CHATS = 5;
 
 export const editMessageInput = z.object({ message_id: messageIdSchema, content: messageContentSchema });
 
-export const editMessageOutput = z.object({ message_id: z.number().int(), content: z.string(), edited_at: z.iso.datetime().nullable() });
+export const editMessageOutput = z.object({
+  message_id: z.number().int(),
+  content: z.string(),
+  edited_at: z.iso.datetime().nullable(),
+});
 
 const idList = (what: string, max: number) =>
   z
@@ -32,7 +42,9 @@ export const forwardMessagesInput = z
       .max(FORWARD_MAX_MESSAGES, `Forward at most ${FORWARD_MAX_MESSAGES} messages at once`)
       .refine((ids) => new Set(ids).size === ids.length, "Each message is listed once")
       .meta({ description: "In the order they should arrive" }),
-    user_ids: idList("people", FORWARD_MAX_CHATS).meta({ description: "1:1 chats to forward to (by the other person)" }),
+    user_ids: idList("people", FORWARD_MAX_CHATS).meta({
+      description: "1:1 chats to forward to (by the other person)",
+    }),
     group_ids: idList("groups", FORWARD_MAX_CHATS),
     client_batch_id: z
       .uuid({ error: "client_batch_id must be a UUID the client made for this forward" })
@@ -54,7 +66,10 @@ export const reactInput = z.object({
     .string()
     .trim()
     .max(32, "One emoji")
-    .refine((value) => /^\p{Extended_Pictographic}/u.test(value) && [...new Intl.Segmenter().segment(value)].length === 1, "React with one emoji")
+    .refine(
+      (value) => /^\p{Extended_Pictographic}/u.test(value) && [...new Intl.Segmenter().segment(value)].length === 1,
+      "React with one emoji",
+    )
     .nullable()
     .meta({ description: "Your reaction; null removes it" }),
 });
@@ -66,13 +81,15 @@ export const starInput = z.object({ message_id: messageIdSchema, starred: z.bool
 export const starOutput = z.object({ message_id: z.number().int(), starred: z.boolean() });
 
 /** A message with where it was said: for starred messages and search results. */
-export const foundMessageOutput = z.object({
-  conversation: z.discriminatedUnion("type", [
-    z.object({ type: z.literal("direct"), chat_id: z.number().int(), peer_id: z.number().int() }),
-    z.object({ type: z.literal("group"), group_id: z.number().int(), name: z.string() }),
-  ]),
-  message: conversationMessageOutput.extend({ message_type: messageTypeSchema }),
-}).meta({ id: "FoundMessage" });
+export const foundMessageOutput = z
+  .object({
+    conversation: z.discriminatedUnion("type", [
+      z.object({ type: z.literal("direct"), chat_id: z.number().int(), peer_id: z.number().int() }),
+      z.object({ type: z.literal("group"), group_id: z.number().int(), name: z.string() }),
+    ]),
+    message: conversationMessageOutput.extend({ message_type: messageTypeSchema }),
+  })
+  .meta({ id: "FoundMessage" });
 
 const page = {
   limit: pageLimitSchema(100, 30),

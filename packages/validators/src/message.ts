@@ -1,16 +1,33 @@
 import { z } from "zod";
 
-import { booleanSchema, idSchema, INT4_MAX, messageIdSchema, pageLimitSchema, seqSchema, wholeNumberSchema } from "./common";
-import { CAPTION_MAX_LENGTH, locationInput, locationOutput, mediaIdSchema, mediaKindSchema, mediaOutput } from "./media";
+import {
+  booleanSchema,
+  idSchema,
+  INT4_MAX,
+  messageIdSchema,
+  pageLimitSchema,
+  seqSchema,
+  wholeNumberSchema,
+} from "./common";
+import {
+  CAPTION_MAX_LENGTH,
+  locationInput,
+  locationOutput,
+  mediaIdSchema,
+  mediaKindSchema,
+  mediaOutput,
+} from "./media";
 
 export const MESSAGE_MAX_LENGTH = 4096;
 
 export const messageTypeSchema = z.enum(["text", "image", "video", "audio", "document", "location"]);
 export const messageStatusSchema = z.enum(["sent", "delivered", "read"]);
 
-export const clientMsgIdSchema = z.uuid({ error: "client_msg_id must be a UUID the client made for this message" }).meta({
-  description: "A UUID the client makes per message; sending again with the same one returns the first message",
-});
+export const clientMsgIdSchema = z
+  .uuid({ error: "client_msg_id must be a UUID the client made for this message" })
+  .meta({
+    description: "A UUID the client makes per message; sending again with the same one returns the first message",
+  });
 
 export const messageContentSchema = z
   .string({ error: "content is required" })
@@ -25,7 +42,9 @@ export const messageBodyFields = {
     .max(MESSAGE_MAX_LENGTH, `A message is at most ${MESSAGE_MAX_LENGTH} characters`)
     .optional()
     .meta({ description: "The text; for a photo, video, audio or document, an optional caption" }),
-  media_id: mediaIdSchema.optional().meta({ description: "For image, video, audio and document messages: from media.createUpload" }),
+  media_id: mediaIdSchema
+    .optional()
+    .meta({ description: "For image, video, audio and document messages: from media.createUpload" }),
   location: locationInput.optional().meta({ description: "For location messages" }),
 };
 
@@ -37,20 +56,23 @@ export function checkMessageBody<T extends MessageBody>(input: T, ctx: z.Refinem
   const hasText = input.content !== undefined && input.content.trim().length > 0;
   if (input.message_type === "text") {
     if (!hasText) issue("A message can't be empty", "content");
-    if (input.media_id !== undefined) issue("A text message has no media_id: set message_type to the file's kind", "media_id");
+    if (input.media_id !== undefined)
+      issue("A text message has no media_id: set message_type to the file's kind", "media_id");
     if (input.location !== undefined) issue("A text message has no location: set message_type to location", "location");
     return input;
   }
   if (input.message_type === "location") {
     if (input.location === undefined) issue("A location message needs location { latitude, longitude }", "location");
     if (input.media_id !== undefined) issue("A location message has no media_id", "media_id");
-    if (input.content !== undefined && hasText) issue("A location message has no content: put the place in location.name", "content");
+    if (input.content !== undefined && hasText)
+      issue("A location message has no content: put the place in location.name", "content");
     return { ...input, content: undefined };
   }
   const kind = { image: "A photo", video: "A video", audio: "An audio", document: "A document" }[input.message_type];
   if (input.media_id === undefined) issue(`${kind} message needs the media_id of an upload`, "media_id");
   if (input.location !== undefined) issue(`${kind} message has no location`, "location");
-  if (hasText && (input.content?.length ?? 0) > CAPTION_MAX_LENGTH) issue(`A caption is at most ${CAPTION_MAX_LENGTH} characters`, "content");
+  if (hasText && (input.content?.length ?? 0) > CAPTION_MAX_LENGTH)
+    issue(`A caption is at most ${CAPTION_MAX_LENGTH} characters`, "content");
   return { ...input, content: hasText ? input.content : undefined };
 }
 
@@ -63,31 +85,37 @@ export const sendChatMessageInput = z
   })
   .transform(checkMessageBody);
 
-export const replyPreviewOutput = z.object({
-  id: z.number().int(),
-  sender_id: z.number().int(),
-  content: z.string().nullable(),
-  message_type: messageTypeSchema,
-  is_deleted: z.boolean(),
-  media: z
-    .object({
-      id: z.uuid(),
-      kind: mediaKindSchema,
-      file_name: z.string().nullable(),
-      is_voice_note: z.boolean(),
-      has_thumbnail: z.boolean(),
-    })
-    .nullable()
-    .meta({ description: "The quoted file, enough to label it (\"report.pdf\", \"Voice message\") and show its thumbnail" }),
-  location_name: z.string().nullable(),
-}).meta({ id: "ReplyPreview" });
+export const replyPreviewOutput = z
+  .object({
+    id: z.number().int(),
+    sender_id: z.number().int(),
+    content: z.string().nullable(),
+    message_type: messageTypeSchema,
+    is_deleted: z.boolean(),
+    media: z
+      .object({
+        id: z.uuid(),
+        kind: mediaKindSchema,
+        file_name: z.string().nullable(),
+        is_voice_note: z.boolean(),
+        has_thumbnail: z.boolean(),
+      })
+      .nullable()
+      .meta({
+        description: 'The quoted file, enough to label it ("report.pdf", "Voice message") and show its thumbnail',
+      }),
+    location_name: z.string().nullable(),
+  })
+  .meta({ id: "ReplyPreview" });
 
 /** Reactions on a message, one entry per emoji, most used first. */
-export const reactionSummaryOutput = z.object({
-  emoji: z.string(),
-  count: z.number().int(),
-  user_ids: z.array(z.number().int()),
-}).meta({ id: "ReactionSummary" });
+export const reactionSummaryOutput = z
+  .object({
+    emoji: z.string(),
+    count: z.number().int(),
+    user_ids: z.array(z.number().int()),
+  })
+  .meta({ id: "ReactionSummary" });
 
 /** What 1:1 and group messages have in common. */
 export const conversationMessageOutput = z.object({
@@ -98,7 +126,9 @@ export const conversationMessageOutput = z.object({
   content: z.string().nullable(),
   reply_to_message_id: z.number().int().nullable(),
   reply_to: replyPreviewOutput.nullable(),
-  media: mediaOutput.nullable().meta({ description: "The photo, video, audio or document, if the message carries one" }),
+  media: mediaOutput
+    .nullable()
+    .meta({ description: "The photo, video, audio or document, if the message carries one" }),
   location: locationOutput.nullable(),
   is_forwarded: z.boolean(),
   is_deleted: z.boolean(),
@@ -107,25 +137,30 @@ export const conversationMessageOutput = z.object({
   created_at: z.iso.datetime(),
 });
 
-export const messageOutput = conversationMessageOutput.extend({
-  chat_id: z.number().int(),
-  receiver_id: z.number().int(),
-  message_type: messageTypeSchema,
-  status: messageStatusSchema.meta({ description: "The recipient's status: sent, delivered or read" }),
-}).meta({ id: "Message" });
+export const messageOutput = conversationMessageOutput
+  .extend({
+    chat_id: z.number().int(),
+    receiver_id: z.number().int(),
+    message_type: messageTypeSchema,
+    status: messageStatusSchema.meta({ description: "The recipient's status: sent, delivered or read" }),
+  })
+  .meta({ id: "Message" });
 
 /** A conversation's history by seq: newest first before `before_seq`, or oldest first after `after_seq`. */
 export const seqPage = z.object({
   limit: pageLimitSchema(200, 50),
   // Described inside .optional(): REST query parameters are documented from the unwrapped schema.
-  before_seq: seqSchema.meta({ description: "Page backwards: messages with seq below this, newest first. Not with after_seq." }).optional(),
+  before_seq: seqSchema
+    .meta({ description: "Page backwards: messages with seq below this, newest first. Not with after_seq." })
+    .optional(),
   after_seq: wholeNumberSchema({ min: 0, max: INT4_MAX, name: "seq" })
     .meta({ description: "Gap filling: messages with seq above this, oldest first. Not with before_seq." })
     .optional(),
 });
 
 export const oneDirection = [
-  (input: { before_seq?: number; after_seq?: number }) => input.before_seq === undefined || input.after_seq === undefined,
+  (input: { before_seq?: number; after_seq?: number }) =>
+    input.before_seq === undefined || input.after_seq === undefined,
   { message: "Give before_seq or after_seq, not both" },
 ] as const;
 
@@ -143,14 +178,20 @@ export const updateMessageStatusInput = z.object({
 
 export const ackDeliveredInput = z
   .object({
-    message_ids: z.array(messageIdSchema).max(500).default([]).meta({ description: "Messages this device received (1:1 or group)" }),
+    message_ids: z
+      .array(messageIdSchema)
+      .max(500)
+      .default([])
+      .meta({ description: "Messages this device received (1:1 or group)" }),
     groups: z
       .array(z.object({ group_id: idSchema, up_to_seq: seqSchema }))
       .max(500)
       .default([])
       .meta({ description: "Group messages as watermarks: everything in the group up to this seq was received" }),
   })
-  .refine((input) => input.message_ids.length > 0 || input.groups.length > 0, { message: "Give message_ids or groups" });
+  .refine((input) => input.message_ids.length > 0 || input.groups.length > 0, {
+    message: "Give message_ids or groups",
+  });
 
 export const markChatReadInput = z.object({
   chat_id: idSchema,
@@ -159,7 +200,9 @@ export const markChatReadInput = z.object({
 
 export const deleteMessageInput = z.object({
   message_id: messageIdSchema,
-  for_everyone: booleanSchema.default(false).meta({ description: "Blank it for everyone (its sender only) instead of hiding it for you" }),
+  for_everyone: booleanSchema
+    .default(false)
+    .meta({ description: "Blank it for everyone (its sender only) instead of hiding it for you" }),
 });
 
 export const statusUpdatedOutput = z.object({ message: z.string(), status: messageStatusSchema });

@@ -10,7 +10,11 @@ export function joinNames(names: string[]): string {
  * A system message in words ("Ana added Ben"). The server stores it with the names of the
  * moment; clients tell it again with the names they know, the reader as "You" / "you".
  */
-export function systemEventText(event: SystemEvent, nameOf: (userId: number) => string, readerId: number | null = null): string {
+export function systemEventText(
+  event: SystemEvent,
+  nameOf: (userId: number) => string,
+  readerId: number | null = null,
+): string {
   const actor = event.actor_id === readerId ? "You" : nameOf(event.actor_id);
   const people = joinNames(event.user_ids.map((id) => (id === readerId ? "you" : nameOf(id))));
   switch (event.action) {

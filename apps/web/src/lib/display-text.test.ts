@@ -9,7 +9,20 @@ const RLO = "\u202E";
 
 describe("displayText", () => {
   it("drops every embedding, override, isolate and mark", () => {
-    const controls = ["\u202A", "\u202B", "\u202C", "\u202D", RLO, "\u2066", "\u2067", "\u2068", "\u2069", "\u200E", "\u200F", "\u061C"];
+    const controls = [
+      "\u202A",
+      "\u202B",
+      "\u202C",
+      "\u202D",
+      RLO,
+      "\u2066",
+      "\u2067",
+      "\u2068",
+      "\u2069",
+      "\u200E",
+      "\u200F",
+      "\u061C",
+    ];
     for (const control of controls) expect(displayText(`a${control}b`)).toBe("ab");
   });
 
@@ -26,10 +39,12 @@ describe("displayText", () => {
 
 describe("names on screen lose their bidi controls", () => {
   it("a person's own name and the name saved for them", () => {
-    expect(personName({ full_name: `Ada${RLO} Lovelace`, phone_number: "+14155550100" }, new Map())).toBe("Ada Lovelace");
-    expect(personName({ full_name: null, phone_number: "+14155550100" }, new Map([["+14155550100", `${RLO}Grace`]]))).toBe(
-      "Grace",
+    expect(personName({ full_name: `Ada${RLO} Lovelace`, phone_number: "+14155550100" }, new Map())).toBe(
+      "Ada Lovelace",
     );
+    expect(
+      personName({ full_name: null, phone_number: "+14155550100" }, new Map([["+14155550100", `${RLO}Grace`]])),
+    ).toBe("Grace");
   });
 
   it("initials skip a leading control", () => {

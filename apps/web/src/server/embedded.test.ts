@@ -36,7 +36,10 @@ async function startEmbedded(dataDir: string, port: number): Promise<Running> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output.join("")}`);
-    const healthy = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    const healthy = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (healthy) return { process: child, output, base };
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -74,7 +77,11 @@ describe("the embedded shape: one process, PGlite, API + UI + WebSocket on one p
 
   it("signs up over REST and talks tRPC over the same port's WebSocket", async () => {
     const post = (path: string, body: unknown) =>
-      fetch(`${server.base}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      fetch(`${server.base}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     expect((await post("/api/auth/register", { phone_number, full_name: "Embedded Ana" })).status).toBe(200);
     const verified = await post("/api/auth/verify-otp", { phone_number, otp: "123456", password: "password123" });
     const { token, user } = (await verified.json()) as { token: string; user: { id: number } };

@@ -3,7 +3,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 
 import next from "next";
 
-import { answerClientError, createApiHttpHandler, createRuntime, createWebSocketEndpoint, startMaintenance } from "@parley/api";
+import {
+  answerClientError,
+  createApiHttpHandler,
+  createRuntime,
+  createWebSocketEndpoint,
+  startMaintenance,
+} from "@parley/api";
 
 import { AUTH_BASE_PATH } from "../lib/auth-base-path";
 import { exportSettingsForNext, readWebServerEnv } from "./env";

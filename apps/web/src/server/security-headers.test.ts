@@ -56,7 +56,14 @@ describe("the page policy", () => {
 
   it("scaled with S3: the WebSocket servers' origin, and the store's for uploads and downloads", () => {
     const settings = buildSecuritySettings(
-      { MEDIA_STORAGE: "s3", S3_BUCKET: "parley-media", S3_REGION: "eu-west-1", S3_ENDPOINT: undefined, S3_FORCE_PATH_STYLE: false, TRUST_PROXY_HOPS: 1 },
+      {
+        MEDIA_STORAGE: "s3",
+        S3_BUCKET: "parley-media",
+        S3_REGION: "eu-west-1",
+        S3_ENDPOINT: undefined,
+        S3_FORCE_PATH_STYLE: false,
+        TRUST_PROXY_HOPS: 1,
+      },
       { PUBLIC_WS_URL: "wss://ws.example.com/ws" },
       false,
     );
@@ -69,11 +76,15 @@ describe("the page policy", () => {
   });
 
   it("only over TLS asks the browser to upgrade requests (over HTTP there is no https:// to go to)", () => {
-    expect(buildPageContentSecurityPolicy(embedded, { nonce: "n", isSecure: false })).not.toContain("upgrade-insecure-requests");
+    expect(buildPageContentSecurityPolicy(embedded, { nonce: "n", isSecure: false })).not.toContain(
+      "upgrade-insecure-requests",
+    );
   });
 
   it("dev: React Refresh may evaluate, and Next's overlay may style inline", () => {
-    const policy = directives(buildPageContentSecurityPolicy({ ...embedded, isDev: true }, { nonce: "n", isSecure: false }));
+    const policy = directives(
+      buildPageContentSecurityPolicy({ ...embedded, isDev: true }, { nonce: "n", isSecure: false }),
+    );
     expect(policy.get("script-src")).toContain("'unsafe-eval'");
     expect(policy.get("script-src")).not.toContain("'unsafe-inline'");
     expect(policy.get("style-src")).toContain("'unsafe-inline'");
@@ -94,7 +105,8 @@ describe("the headers of every response", () => {
   });
 
   it("allows the microphone and geolocation to our pages only, and nothing else", () => {
-    const policy = buildSecurityHeaders(embedded, { kind: "page", nonce: "n", isSecure: false })["permissions-policy"] ?? "";
+    const policy =
+      buildSecurityHeaders(embedded, { kind: "page", nonce: "n", isSecure: false })["permissions-policy"] ?? "";
     const features = new Map(policy.split(", ").map((entry) => entry.split("=") as [string, string]));
     expect(features.get("microphone")).toBe("(self)");
     expect(features.get("geolocation")).toBe("(self)");
@@ -121,7 +133,10 @@ describe("the headers of every response", () => {
 });
 
 describe("whether a request came over TLS", () => {
-  const plain = (forwardedProto?: string) => ({ socket: {}, headers: forwardedProto ? { "x-forwarded-proto": forwardedProto } : {} });
+  const plain = (forwardedProto?: string) => ({
+    socket: {},
+    headers: forwardedProto ? { "x-forwarded-proto": forwardedProto } : {},
+  });
 
   it("a TLS socket is", () => {
     expect(isSecureRequest({ socket: { encrypted: true }, headers: {} }, 0)).toBe(true);
@@ -141,7 +156,9 @@ describe("whether a request came over TLS", () => {
   });
 
   it("Next and next-auth then see only the protocol we believe, and a forwarded host only from a trusted proxy", () => {
-    const req = { headers: { "x-forwarded-proto": "https", "x-forwarded-host": "evil.example", "x-forwarded-port": "443" } };
+    const req = {
+      headers: { "x-forwarded-proto": "https", "x-forwarded-host": "evil.example", "x-forwarded-port": "443" },
+    };
     normalizeForwardedHeaders(req, false, 0);
     expect(req.headers).toEqual({ "x-forwarded-proto": "http" });
     const proxied = { headers: { "x-forwarded-proto": "http, https", "x-forwarded-host": "chat.example.com" } };
@@ -155,10 +172,20 @@ describe("the media store's origins are those of the URLs the S3 SDK presigns", 
     { S3_BUCKET: "parley-media", S3_REGION: "us-east-1", S3_ENDPOINT: undefined, S3_FORCE_PATH_STYLE: false },
     { S3_BUCKET: "parley.media", S3_REGION: "eu-west-1", S3_ENDPOINT: undefined, S3_FORCE_PATH_STYLE: false },
     { S3_BUCKET: "parley-media", S3_REGION: "eu-west-1", S3_ENDPOINT: undefined, S3_FORCE_PATH_STYLE: true },
-    { S3_BUCKET: "parley-media", S3_REGION: "us-east-1", S3_ENDPOINT: "http://127.0.0.1:9000", S3_FORCE_PATH_STYLE: false },
+    {
+      S3_BUCKET: "parley-media",
+      S3_REGION: "us-east-1",
+      S3_ENDPOINT: "http://127.0.0.1:9000",
+      S3_FORCE_PATH_STYLE: false,
+    },
     { S3_BUCKET: "parley-media", S3_REGION: "us-east-1", S3_ENDPOINT: "http://minio:9000", S3_FORCE_PATH_STYLE: false },
     { S3_BUCKET: "parley-media", S3_REGION: "us-east-1", S3_ENDPOINT: "http://minio:9000", S3_FORCE_PATH_STYLE: true },
-    { S3_BUCKET: "parley-media", S3_REGION: "auto", S3_ENDPOINT: "https://acct.r2.cloudflarestorage.com", S3_FORCE_PATH_STYLE: false },
+    {
+      S3_BUCKET: "parley-media",
+      S3_REGION: "auto",
+      S3_ENDPOINT: "https://acct.r2.cloudflarestorage.com",
+      S3_FORCE_PATH_STYLE: false,
+    },
   ];
 
   for (const env of cases) {
@@ -170,7 +197,10 @@ describe("the media store's origins are those of the URLs the S3 SDK presigns", 
         ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
       });
       const origins = mediaStoreOrigins({ MEDIA_STORAGE: "s3", ...env });
-      for (const command of [new GetObjectCommand({ Bucket: env.S3_BUCKET, Key: "k" }), new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: "k" })]) {
+      for (const command of [
+        new GetObjectCommand({ Bucket: env.S3_BUCKET, Key: "k" }),
+        new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: "k" }),
+      ]) {
         expect(origins).toContain(new URL(await getSignedUrl(client, command, { expiresIn: 60 })).origin);
       }
     });
@@ -178,13 +208,25 @@ describe("the media store's origins are those of the URLs the S3 SDK presigns", 
 
   it("none for local storage (served by this origin)", () => {
     expect(
-      mediaStoreOrigins({ MEDIA_STORAGE: "local", S3_BUCKET: "b", S3_REGION: "us-east-1", S3_ENDPOINT: undefined, S3_FORCE_PATH_STYLE: false }),
+      mediaStoreOrigins({
+        MEDIA_STORAGE: "local",
+        S3_BUCKET: "b",
+        S3_REGION: "us-east-1",
+        S3_ENDPOINT: undefined,
+        S3_FORCE_PATH_STYLE: false,
+      }),
     ).toEqual([]);
   });
 
   it("on AWS, never the region's shared path-style host unless path style is used", () => {
     expect(
-      mediaStoreOrigins({ MEDIA_STORAGE: "s3", S3_BUCKET: "parley-media", S3_REGION: "us-east-1", S3_ENDPOINT: undefined, S3_FORCE_PATH_STYLE: false }),
+      mediaStoreOrigins({
+        MEDIA_STORAGE: "s3",
+        S3_BUCKET: "parley-media",
+        S3_REGION: "us-east-1",
+        S3_ENDPOINT: undefined,
+        S3_FORCE_PATH_STYLE: false,
+      }),
     ).toEqual(["https://parley-media.s3.us-east-1.amazonaws.com"]);
   });
 });

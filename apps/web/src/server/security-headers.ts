@@ -45,7 +45,10 @@ export function createNonce(): string {
 }
 
 export function buildSecuritySettings(
-  serverEnv: Pick<ServerEnv, "MEDIA_STORAGE" | "S3_BUCKET" | "S3_REGION" | "S3_ENDPOINT" | "S3_FORCE_PATH_STYLE" | "TRUST_PROXY_HOPS">,
+  serverEnv: Pick<
+    ServerEnv,
+    "MEDIA_STORAGE" | "S3_BUCKET" | "S3_REGION" | "S3_ENDPOINT" | "S3_FORCE_PATH_STYLE" | "TRUST_PROXY_HOPS"
+  >,
   webEnv: { PUBLIC_WS_URL?: string },
   isDev: boolean,
 ): SecuritySettings {
@@ -77,7 +80,9 @@ export function mediaStoreOrigins(
     return origins;
   }
   const isPathStyle = env.S3_FORCE_PATH_STYLE || bucket.includes(".");
-  return [isPathStyle ? `https://s3.${env.S3_REGION}.amazonaws.com` : `https://${bucket}.s3.${env.S3_REGION}.amazonaws.com`];
+  return [
+    isPathStyle ? `https://s3.${env.S3_REGION}.amazonaws.com` : `https://${bucket}.s3.${env.S3_REGION}.amazonaws.com`,
+  ];
 }
 
 /**
@@ -85,7 +90,10 @@ export function mediaStoreOrigins(
  * own scripts when the request carries this header) or when loaded by one that has it
  * ('strict-dynamic': Next's chunks); 'self' is the fallback for browsers without CSP 3.
  */
-export function buildPageContentSecurityPolicy(settings: SecuritySettings, options: { nonce: string; isSecure: boolean }): string {
+export function buildPageContentSecurityPolicy(
+  settings: SecuritySettings,
+  options: { nonce: string; isSecure: boolean },
+): string {
   const { isDev, webSocketOrigin, mediaOrigins } = settings;
   const directives: [string, ...string[]][] = [
     ["default-src", "'self'"],
@@ -160,7 +168,11 @@ export function isSecureRequest(
  * them only what we believe: the protocol as `isSecureRequest` found it, and the forwarded host
  * only from a trusted proxy.
  */
-export function normalizeForwardedHeaders(req: Pick<IncomingMessage, "headers">, isSecure: boolean, trustProxyHops: number) {
+export function normalizeForwardedHeaders(
+  req: Pick<IncomingMessage, "headers">,
+  isSecure: boolean,
+  trustProxyHops: number,
+) {
   req.headers["x-forwarded-proto"] = isSecure ? "https" : "http";
   if (trustProxyHops === 0) {
     delete req.headers["x-forwarded-host"];

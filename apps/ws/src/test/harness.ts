@@ -74,7 +74,11 @@ export async function signUp(url: string, name: string, options: { knows?: TestU
   try {
     const phone_number = testNumber();
     await anonymous.auth.register.mutate({ phone_number, full_name: name });
-    const { user, token } = await anonymous.auth.verifyOtp.mutate({ phone_number, otp: TEST_CODE, password: "password123" });
+    const { user, token } = await anonymous.auth.verifyOtp.mutate({
+      phone_number,
+      otp: TEST_CODE,
+      password: "password123",
+    });
     created = { id: user.id, token, name, phone_number };
   } finally {
     await anonymous.close();
@@ -169,14 +173,23 @@ export function sendToGroup(device: Device, groupId: number, content: string) {
 }
 
 /** A Redis server of the test's own, so it can be restarted and flushed without touching anything else. */
-export async function startPrivateRedis(): Promise<{ url: string; restart(): Promise<void>; flush(): Promise<void>; stop(): Promise<void> }> {
+export async function startPrivateRedis(): Promise<{
+  url: string;
+  restart(): Promise<void>;
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}> {
   const port = await freePort();
   let child: ChildProcess;
   const start = async () => {
     child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
       stdio: "ignore",
     });
-    const probe = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis(port, "127.0.0.1", {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     probe.on("error", () => {}); // refused until the server is up: expected while polling
     const deadline = Date.now() + 10_000;
     for (;;) {

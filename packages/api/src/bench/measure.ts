@@ -18,7 +18,11 @@ export function percentile(values: number[], p: number): number {
 export type Measured = { perSecond: number; p50: number; p99: number };
 
 /** Runs `task` `count` times, `concurrency` at a time: tasks per second and per-task latency (ms). */
-export async function measure(count: number, concurrency: number, task: (index: number) => Promise<unknown>): Promise<Measured> {
+export async function measure(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<unknown>,
+): Promise<Measured> {
   const latencies: number[] = [];
   let next = 0;
   const start = performance.now();
@@ -32,11 +36,17 @@ export async function measure(count: number, concurrency: number, task: (index: 
       }
     }),
   );
-  return { perSecond: count / ((performance.now() - start) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    perSecond: count / ((performance.now() - start) / 1000),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 export function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-  process.stdout.write(`\n${[line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n")}\n`);
+  process.stdout.write(
+    `\n${[line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n")}\n`,
+  );
 }

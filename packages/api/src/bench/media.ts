@@ -34,13 +34,20 @@ async function phonePhoto(): Promise<Buffer> {
   const small = await sharp(randomBytes(500 * 375 * 3), { raw: { width: 500, height: 375, channels: 3 } })
     .blur(3)
     .toBuffer();
-  return sharp(small, { raw: { width: 500, height: 375, channels: 3 } })
-    .resize(4000, 3000)
-    .composite([{ input: randomBytes(4000 * 3000), raw: { width: 4000, height: 3000, channels: 1 }, blend: "soft-light" }])
-    .jpeg({ quality: 85 })
-    // As a phone's: camera and position in the EXIF, which the check strips by re-encoding.
-    .withExif({ IFD0: { Make: "PhoneCo", Model: "Snapper 9" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 29/1" } })
-    .toBuffer();
+  return (
+    sharp(small, { raw: { width: 500, height: 375, channels: 3 } })
+      .resize(4000, 3000)
+      .composite([
+        { input: randomBytes(4000 * 3000), raw: { width: 4000, height: 3000, channels: 1 }, blend: "soft-light" },
+      ])
+      .jpeg({ quality: 85 })
+      // As a phone's: camera and position in the EXIF, which the check strips by re-encoding.
+      .withExif({
+        IFD0: { Make: "PhoneCo", Model: "Snapper 9" },
+        IFD3: { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 29/1" },
+      })
+      .toBuffer()
+  );
 }
 
 const runtime = await createTestRuntime({ shape: "embedded", env: { MEDIA_UPLOADS_PER_HOUR: "1000000" } });
@@ -58,8 +65,16 @@ try {
   process.stdout.write(`photo: 4000×3000 JPEG, ${(photo.length / 1e6).toFixed(1)} MB; document: 16 MiB PDF\n\n`);
 
   const uploadAndCheck = async (file: Buffer, kind: "image" | "document", mimeType: string) => {
-    const ticket = await media.createUpload(runtime, userId, createUploadInput.parse({ kind, mime_type: mimeType, size: file.length }));
-    const response = await fetch(new URL(ticket.upload.url, origin), { method: "PUT", headers: ticket.upload.headers, body: file });
+    const ticket = await media.createUpload(
+      runtime,
+      userId,
+      createUploadInput.parse({ kind, mime_type: mimeType, size: file.length }),
+    );
+    const response = await fetch(new URL(ticket.upload.url, origin), {
+      method: "PUT",
+      headers: ticket.upload.headers,
+      body: file,
+    });
     if (!response.ok) throw new Error(`upload failed: ${response.status}`);
     await media.completeUpload(runtime, userId, ticket.media_id);
   };
@@ -68,14 +83,20 @@ try {
   for (const concurrency of concurrencies) {
     const pipeline = await measure(photoCount, concurrency, () => uploadAndCheck(photo, "image", "image/jpeg"));
     const baseline = await measure(photoCount, concurrency, async (index) => {
-      const thumbnail = await sharp(photo).rotate().resize(320, 320, { fit: "inside" }).jpeg({ quality: 72, mozjpeg: true }).toBuffer();
+      const thumbnail = await sharp(photo)
+        .rotate()
+        .resize(320, 320, { fit: "inside" })
+        .jpeg({ quality: 72, mozjpeg: true })
+        .toBuffer();
       const withoutExif = await sharp(photo).rotate().jpeg({ quality: 85 }).toBuffer();
       await writeFile(join(scratch, `p${index}`), withoutExif);
       await writeFile(join(scratch, `p${index}.thumb`), thumbnail);
     });
     rows.push(["photo", String(concurrency), ...describe(pipeline, baseline)]);
 
-    const docs = await measure(documentCount, concurrency, () => uploadAndCheck(document, "document", "application/pdf"));
+    const docs = await measure(documentCount, concurrency, () =>
+      uploadAndCheck(document, "document", "application/pdf"),
+    );
     const docBaseline = await measure(documentCount, concurrency, async (index) => {
       await writeFile(join(scratch, `d${index}`), document);
       await readFile(join(scratch, `d${index}`));
@@ -95,7 +116,10 @@ try {
   await rm(scratch, { recursive: true, force: true });
 }
 
-function describe(result: Awaited<ReturnType<typeof measure>>, baseline: Awaited<ReturnType<typeof measure>>): string[] {
+function describe(
+  result: Awaited<ReturnType<typeof measure>>,
+  baseline: Awaited<ReturnType<typeof measure>>,
+): string[] {
   return [
     result.perSecond.toFixed(1),
     result.p50.toFixed(0),

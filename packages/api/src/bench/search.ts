@@ -20,7 +20,12 @@ const args = parseOptions();
 const chats = Number(args.get("chats") ?? 200);
 const perChat = Number(args.get("per-chat") ?? 500);
 const queries = Number(args.get("queries") ?? 300);
-const shapes: TestShape[] = args.get("shape") === "scaled" ? ["scaled"] : args.get("shape") === "embedded" ? ["embedded"] : ["scaled", "embedded"];
+const shapes: TestShape[] =
+  args.get("shape") === "scaled"
+    ? ["scaled"]
+    : args.get("shape") === "embedded"
+      ? ["embedded"]
+      : ["scaled", "embedded"];
 
 const vocabulary = (
   "dinner lunch tomorrow tonight meeting office train station airport flight hotel beach party birthday " +
@@ -72,7 +77,9 @@ for (const shape of shapes) {
     const [owner, stranger] = [await makeUser(runtime, "Owner"), await makeUser(runtime, "Stranger")];
     const seeding = performance.now();
     await seed(runtime, owner, stranger);
-    process.stdout.write(`${shape}: seeded ${2 * chats * perChat} messages in ${((performance.now() - seeding) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `${shape}: seeded ${2 * chats * perChat} messages in ${((performance.now() - seeding) / 1000).toFixed(1)} s\n`,
+    );
 
     let found = 0;
     const search = await measure(queries, 4, async (index) => {
@@ -105,7 +112,16 @@ for (const shape of shapes) {
   }
 }
 
-const header = ["shape", "searches/s", "p50 ms", "p99 ms", "results/search", "baseline: bare FTS/s", "baseline: select 1/s", "× bare FTS"];
+const header = [
+  "shape",
+  "searches/s",
+  "p50 ms",
+  "p99 ms",
+  "results/search",
+  "baseline: bare FTS/s",
+  "baseline: select 1/s",
+  "× bare FTS",
+];
 printTable(header, rows);
 process.stdout.write(
   `\n${chats} chats × ${perChat} messages visible to the searcher, as many hidden from them; ${queries} random prefix searches, 4 at a time.\n` +

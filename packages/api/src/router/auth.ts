@@ -59,7 +59,8 @@ export const authRouter = {
         path: "/auth/login",
         tags,
         summary: "Log in with phone number and password",
-        description: "401 for a wrong number or password (the same answer for both). After 10 wrong passwords for a number in 15 minutes, 429.",
+        description:
+          "401 for a wrong number or password (the same answer for both). After 10 wrong passwords for a number in 15 minutes, 429.",
         protect: false,
         errorResponses: [401],
       },
@@ -75,7 +76,8 @@ export const authRouter = {
         path: "/auth/logout",
         tags,
         summary: "End this session",
-        description: "The token stops working at once, on HTTP and on open WebSockets; with all_devices, so does every other session of the account. The body may be empty.",
+        description:
+          "The token stops working at once, on HTTP and on open WebSockets; with all_devices, so does every other session of the account. The body may be empty.",
         protect: true,
       },
     })
@@ -107,7 +109,8 @@ export const authRouter = {
         path: "/auth/reset-password",
         tags,
         summary: "Set a new password with the code",
-        description: "Sets the password, ends every other session of the account and signs in. 400 for a wrong, expired or used code.",
+        description:
+          "Sets the password, ends every other session of the account and signs in. 400 for a wrong, expired or used code.",
         protect: false,
       },
     })

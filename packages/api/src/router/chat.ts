@@ -26,7 +26,8 @@ export const chatRouter = {
         path: "/chats",
         tags,
         summary: "Your chats, most recent first",
-        description: "1:1 chats and groups in one list. For the next page, pass next_cursor as cursor; a cursor we didn't give out is 400.",
+        description:
+          "1:1 chats and groups in one list. For the next page, pass next_cursor as cursor; a cursor we didn't give out is 400.",
         protect: true,
       },
     })
@@ -35,7 +36,16 @@ export const chatRouter = {
     .query(({ ctx, input }) => chats.listChats(ctx.deps, ctx.session.userId, input)),
 
   get: protectedProcedure
-    .meta({ openapi: { method: "GET", path: "/chats/{chat_id}", tags, summary: "One of your chats", protect: true, errorResponses: [404] } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/chats/{chat_id}",
+        tags,
+        summary: "One of your chats",
+        protect: true,
+        errorResponses: [404],
+      },
+    })
     .input(chatIdInput)
     .output(chatOutput)
     .query(({ ctx, input }) => chats.getChat(ctx.deps, ctx.session.userId, input.chat_id)),
@@ -52,7 +62,8 @@ export const chatRouter = {
         path: "/chats/{chat_id}/read",
         tags,
         summary: "Mark the chat read",
-        description: "The other person's messages up to up_to_message_id (default: all) become read. With read receipts off on either side, the sender isn't told.",
+        description:
+          "The other person's messages up to up_to_message_id (default: all) become read. With read receipts off on either side, the sender isn't told.",
         protect: true,
         errorResponses: [404],
       },

@@ -22,7 +22,15 @@ const tags = ["contacts"];
 
 export const contactRouter = {
   list: protectedProcedure
-    .meta({ openapi: { method: "GET", path: "/contacts", tags, summary: "Your contacts, and which of them are on Parley", protect: true } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/contacts",
+        tags,
+        summary: "Your contacts, and which of them are on Parley",
+        protect: true,
+      },
+    })
     .input(z.void())
     .output(contactListOutput)
     .query(({ ctx }) => contacts.listContacts(ctx.deps, ctx.session.userId)),
@@ -50,7 +58,8 @@ export const contactRouter = {
         path: "/contacts/import",
         tags,
         summary: "Add many contacts at once; answers who is on Parley",
-        description: "Up to 5,000 entries; numbers that aren't valid are skipped and listed, and ones you have are renamed. At most 10 imports an hour and RATE_LIMIT_CONTACT_IMPORTS_PER_DAY (20) a day, then 429.",
+        description:
+          "Up to 5,000 entries; numbers that aren't valid are skipped and listed, and ones you have are renamed. At most 10 imports an hour and RATE_LIMIT_CONTACT_IMPORTS_PER_DAY (20) a day, then 429.",
         protect: true,
       },
     })
@@ -65,7 +74,8 @@ export const contactRouter = {
         path: "/contacts/block",
         tags,
         summary: "Block a user",
-        description: "Stops messages, reactions, typing and group adds either way, and hides your presence, picture and about from them. 404 for someone you have no tie with.",
+        description:
+          "Stops messages, reactions, typing and group adds either way, and hides your presence, picture and about from them. 404 for someone you have no tie with.",
         protect: true,
         errorResponses: [404],
       },
@@ -98,13 +108,31 @@ export const contactRouter = {
 
   // After the fixed paths, so /contacts/blocked is not read as a phone number.
   rename: protectedProcedure
-    .meta({ openapi: { method: "PUT", path: "/contacts/{phone_number}", tags, summary: "Rename a contact", protect: true, errorResponses: [404] } })
+    .meta({
+      openapi: {
+        method: "PUT",
+        path: "/contacts/{phone_number}",
+        tags,
+        summary: "Rename a contact",
+        protect: true,
+        errorResponses: [404],
+      },
+    })
     .input(updateContactInput)
     .output(contactOutput)
     .mutation(({ ctx, input }) => contacts.renameContact(ctx.deps, ctx.session.userId, input)),
 
   remove: protectedProcedure
-    .meta({ openapi: { method: "DELETE", path: "/contacts/{phone_number}", tags, summary: "Remove a contact", protect: true, errorResponses: [404] } })
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/contacts/{phone_number}",
+        tags,
+        summary: "Remove a contact",
+        protect: true,
+        errorResponses: [404],
+      },
+    })
     .input(contactPhoneInput)
     .output(messageOnlyOutput)
     .mutation(({ ctx, input }) => contacts.removeContact(ctx.deps, ctx.session.userId, input.phone_number)),

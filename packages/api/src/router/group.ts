@@ -31,7 +31,8 @@ export const groupRouter = {
         path: "/groups",
         tags,
         summary: "Create a group (you become its admin)",
-        description: "You become its admin. member_ids must be people you have a tie with (404) and no block with either way (403); a group has at most GROUP_MAX_MEMBERS (256) members. picture_media_id: 404 if it isn't your upload, 409 while it is still being checked.",
+        description:
+          "You become its admin. member_ids must be people you have a tie with (404) and no block with either way (403); a group has at most GROUP_MAX_MEMBERS (256) members. picture_media_id: 404 if it isn't your upload, 409 while it is still being checked.",
         protect: true,
         errorResponses: [403, 404, 409],
       },
@@ -41,13 +42,30 @@ export const groupRouter = {
     .mutation(({ ctx, input }) => groups.createGroup(ctx.deps, ctx.session.userId, input)),
 
   list: protectedProcedure
-    .meta({ openapi: { method: "GET", path: "/groups", tags, summary: "Your groups (including ones you left)", protect: true } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/groups",
+        tags,
+        summary: "Your groups (including ones you left)",
+        protect: true,
+      },
+    })
     .input(z.void())
     .output(groupListOutput)
     .query(({ ctx }) => groups.listGroups(ctx.deps, ctx.session.userId)),
 
   get: protectedProcedure
-    .meta({ openapi: { method: "GET", path: "/groups/{group_id}", tags, summary: "A group with its members", protect: true, errorResponses: [404] } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/groups/{group_id}",
+        tags,
+        summary: "A group with its members",
+        protect: true,
+        errorResponses: [404],
+      },
+    })
     .input(groupIdInput)
     .output(groupOutput)
     .query(({ ctx, input }) => groups.getGroup(ctx.deps, ctx.session.userId, input.group_id)),
@@ -59,7 +77,8 @@ export const groupRouter = {
         path: "/groups/{group_id}",
         tags,
         summary: "Change name, description or picture (admins)",
-        description: "Admins only (403). Give at least one field; null clears it. picture_media_id: 404 if it isn't your upload, 409 while it is still being checked.",
+        description:
+          "Admins only (403). Give at least one field; null clears it. picture_media_id: 404 if it isn't your upload, 409 while it is still being checked.",
         protect: true,
         errorResponses: [403, 404, 409],
       },
@@ -91,7 +110,8 @@ export const groupRouter = {
         path: "/groups/{group_id}/members",
         tags,
         summary: "Add members (admins)",
-        description: "Admins only (403). Give user_id or user_ids: people you have a tie with (404) and no block with (403). 409 if they all are members already.",
+        description:
+          "Admins only (403). Give user_id or user_ids: people you have a tie with (404) and no block with (403). 409 if they all are members already.",
         protect: true,
         errorResponses: [403, 404, 409],
       },
@@ -107,7 +127,8 @@ export const groupRouter = {
         path: "/groups/{group_id}/members/{user_id}",
         tags,
         summary: "Remove a member (admins), or yourself to leave",
-        description: "Admins remove others (403 for anyone else); your own user_id leaves the group, as POST /groups/{group_id}/leave does.",
+        description:
+          "Admins remove others (403 for anyone else); your own user_id leaves the group, as POST /groups/{group_id}/leave does.",
         protect: true,
         errorResponses: [403, 404],
       },
@@ -155,7 +176,8 @@ export const groupRouter = {
         path: "/groups/{group_id}/read",
         tags,
         summary: "Mark the group read",
-        description: "Everything up to up_to_seq (default: all) becomes read by you; the group's receipts rise when every member has read.",
+        description:
+          "Everything up to up_to_seq (default: all) becomes read by you; the group's receipts rise when every member has read.",
         protect: true,
         errorResponses: [404],
       },
@@ -171,7 +193,8 @@ export const groupRouter = {
         path: "/groups/{group_id}/typing",
         tags,
         summary: "Say you are (not) typing",
-        description: "Relayed live to the other members (not stored), except anyone in a block with you. 403 once you are no longer a member.",
+        description:
+          "Relayed live to the other members (not stored), except anyone in a block with you. 403 once you are no longer a member.",
         protect: true,
         errorResponses: [403, 404],
       },

@@ -1,6 +1,13 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 
-import { createUploadInput, mediaIdInput, mediaOutput, mediaUrlInput, mediaUrlOutput, uploadTicketOutput } from "@parley/validators";
+import {
+  createUploadInput,
+  mediaIdInput,
+  mediaOutput,
+  mediaUrlInput,
+  mediaUrlOutput,
+  uploadTicketOutput,
+} from "@parley/validators";
 
 import * as media from "../services/media/media";
 import { protectedProcedure } from "../trpc";
@@ -39,7 +46,9 @@ export const mediaRouter = {
     })
     .input(mediaIdInput)
     .output(mediaOutput)
-    .mutation(async ({ ctx, input }) => media.toMediaOutput(await media.completeUpload(ctx.deps, ctx.session.userId, input.media_id))),
+    .mutation(async ({ ctx, input }) =>
+      media.toMediaOutput(await media.completeUpload(ctx.deps, ctx.session.userId, input.media_id)),
+    ),
 
   url: protectedProcedure
     .meta({

@@ -74,7 +74,8 @@ export const messageRouter = {
         path: "/chats/{chat_id}/messages",
         tags,
         summary: "A chat's history, newest first",
-        description: "Newest first, below before_seq if given. With after_seq instead, oldest first above it (to fill a gap). Give before_seq or after_seq, not both (400). For the next page, pass next_cursor as the same parameter.",
+        description:
+          "Newest first, below before_seq if given. With after_seq instead, oldest first above it (to fill a gap). Give before_seq or after_seq, not both (400). For the next page, pass next_cursor as the same parameter.",
         protect: true,
         errorResponses: [404],
       },
@@ -109,7 +110,8 @@ export const messageRouter = {
         path: "/messages/group/{group_id}",
         tags,
         summary: "A group's history, newest first",
-        description: "The messages from when you joined to when you left (if you did). Newest first, below before_seq if given. With after_seq instead, oldest first above it (to fill a gap). Give before_seq or after_seq, not both (400). For the next page, pass next_cursor as the same parameter.",
+        description:
+          "The messages from when you joined to when you left (if you did). Newest first, below before_seq if given. With after_seq instead, oldest first above it (to fill a gap). Give before_seq or after_seq, not both (400). For the next page, pass next_cursor as the same parameter.",
         protect: true,
         errorResponses: [404],
       },
@@ -125,7 +127,8 @@ export const messageRouter = {
         path: "/messages/{message_id}/info",
         tags,
         summary: "Who received and read your message, and when",
-        description: "Only for messages you sent (403 otherwise). In a group: each member who was there when it was sent.",
+        description:
+          "Only for messages you sent (403 otherwise). In a group: each member who was there when it was sent.",
         protect: true,
         errorResponses: [403, 404],
       },
@@ -141,7 +144,8 @@ export const messageRouter = {
         path: "/messages/{message_id}/status",
         tags,
         summary: "Mark delivered or read",
-        description: "Only a recipient may (403 for the sender), and a status only moves forward: sent, delivered, read. Answers the status it now has.",
+        description:
+          "Only a recipient may (403 for the sender), and a status only moves forward: sent, delivered, read. Answers the status it now has.",
         protect: true,
         errorResponses: [403, 404],
       },
@@ -157,7 +161,8 @@ export const messageRouter = {
         path: "/messages/delivered",
         tags,
         summary: "Acknowledge received messages",
-        description: "Up to 500 message ids (1:1 or group) and 500 group watermarks; give at least one of them (400). Ids you can't acknowledge are skipped; answers how many changed.",
+        description:
+          "Up to 500 message ids (1:1 or group) and 500 group watermarks; give at least one of them (400). Ids you can't acknowledge are skipped; answers how many changed.",
         protect: true,
       },
     })
@@ -172,7 +177,8 @@ export const messageRouter = {
         path: "/messages/{message_id}",
         tags,
         summary: "Delete for you or for everyone",
-        description: "By default the message is hidden for you only. With for_everyone=true it is blanked for everyone: only by its sender (403 otherwise), within DELETE_FOR_EVERYONE_WINDOW_HOURS of sending (60 by default; 400 after).",
+        description:
+          "By default the message is hidden for you only. With for_everyone=true it is blanked for everyone: only by its sender (403 otherwise), within DELETE_FOR_EVERYONE_WINDOW_HOURS of sending (60 by default; 400 after).",
         protect: true,
         errorResponses: [403, 404],
       },
@@ -188,7 +194,8 @@ export const messageRouter = {
         path: "/messages/{message_id}",
         tags,
         summary: "Edit your text message (within 15 minutes)",
-        description: "Only your own text messages (403 for someone else's), within MESSAGE_EDIT_WINDOW_MINUTES of sending (15 by default; 400 after); 403 across a block. The same words again change nothing.",
+        description:
+          "Only your own text messages (403 for someone else's), within MESSAGE_EDIT_WINDOW_MINUTES of sending (15 by default; 400 after); 403 across a block. The same words again change nothing.",
         protect: true,
         errorResponses: [403, 404],
       },
@@ -204,7 +211,8 @@ export const messageRouter = {
         path: "/messages/forward",
         tags,
         summary: "Forward messages to chats and groups",
-        description: "Give at least one of user_ids and group_ids (400). Each copy is an ordinary send marked forwarded, so blocks and membership apply (403, 404); a file is reused, not uploaded again. Idempotent by client_batch_id: forwarding again with the same one returns the same messages. Every copy counts against the per-minute message limit (429).",
+        description:
+          "Give at least one of user_ids and group_ids (400). Each copy is an ordinary send marked forwarded, so blocks and membership apply (403, 404); a file is reused, not uploaded again. Idempotent by client_batch_id: forwarding again with the same one returns the same messages. Every copy counts against the per-minute message limit (429).",
         protect: true,
         errorResponses: [403, 404, 409],
       },
@@ -224,7 +232,8 @@ export const messageRouter = {
         path: "/messages/{message_id}/reaction",
         tags,
         summary: "Set, change or (null) remove your reaction",
-        description: "One reaction per person per message; null takes yours back. 403 across a block or once you left the group.",
+        description:
+          "One reaction per person per message; null takes yours back. 403 across a block or once you left the group.",
         protect: true,
         errorResponses: [403, 404],
       },
@@ -250,7 +259,15 @@ export const messageRouter = {
     .mutation(({ ctx, input }) => actions.starMessage(ctx.deps, ctx.session.userId, input)),
 
   starred: protectedProcedure
-    .meta({ openapi: { method: "GET", path: "/messages/starred", tags, summary: "Your starred messages, most recent first", protect: true } })
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/messages/starred",
+        tags,
+        summary: "Your starred messages, most recent first",
+        protect: true,
+      },
+    })
     .input(listStarredInput)
     .output(starredPageOutput)
     .query(({ ctx, input }) => actions.listStarred(ctx.deps, ctx.session.userId, input)),
@@ -262,7 +279,8 @@ export const messageRouter = {
         path: "/messages/search",
         tags,
         summary: "Search your chats' messages by words",
-        description: "Word-prefix search (\"din tom\" finds \"dinner tomorrow\") over the messages you may see, newest first.",
+        description:
+          'Word-prefix search ("din tom" finds "dinner tomorrow") over the messages you may see, newest first.',
         protect: true,
       },
     })

@@ -66,7 +66,8 @@ export const userRouter = {
         path: "/users/me/online",
         tags,
         summary: "Set online (clients without WebSocket)",
-        description: "Online set this way lapses after 5 minutes unless repeated; a WebSocket connection keeps you online by itself.",
+        description:
+          "Online set this way lapses after 5 minutes unless repeated; a WebSocket connection keeps you online by itself.",
         protect: true,
       },
     })
@@ -75,7 +76,9 @@ export const userRouter = {
     .mutation(({ ctx, input }) => presence.setOnline(ctx.deps, ctx.session, input.is_online)),
 
   touchLastSeen: protectedProcedure
-    .meta({ openapi: { method: "PUT", path: "/users/me/last-seen", tags, summary: "Record last seen now", protect: true } })
+    .meta({
+      openapi: { method: "PUT", path: "/users/me/last-seen", tags, summary: "Record last seen now", protect: true },
+    })
     .input(z.void())
     .output(lastSeenOutput)
     .mutation(({ ctx }) => presence.touchLastSeen(ctx.deps, ctx.session.userId)),

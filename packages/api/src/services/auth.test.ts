@@ -47,9 +47,9 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
 
   it("refuses a number that already has an account, at both steps", async () => {
     const existing = await signUp(runtime);
-    expect((await trpcError(auth.register(runtime, { phone_number: existing.phone_number, full_name: "X" }, client))).code).toBe(
-      "CONFLICT",
-    );
+    expect(
+      (await trpcError(auth.register(runtime, { phone_number: existing.phone_number, full_name: "X" }, client))).code,
+    ).toBe("CONFLICT");
   });
 
   it("refuses a wrong code with tries left, voids it after five, and never reuses a code", async () => {
@@ -60,12 +60,17 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
     const first = await trpcError(auth.verifyOtp(runtime, { phone_number, otp: wrong, password: "password1" }, client));
     expect(first.code).toBe("BAD_REQUEST");
     expect(first.message).toBe("That code is wrong. 4 tries left.");
-    for (let i = 0; i < 3; i++) await trpcError(auth.verifyOtp(runtime, { phone_number, otp: wrong, password: "password1" }, client));
+    for (let i = 0; i < 3; i++)
+      await trpcError(auth.verifyOtp(runtime, { phone_number, otp: wrong, password: "password1" }, client));
     const fifth = await trpcError(auth.verifyOtp(runtime, { phone_number, otp: wrong, password: "password1" }, client));
     expect(fifth.message).toMatch(/too many times/);
-    const afterVoid = await trpcError(auth.verifyOtp(runtime, { phone_number, otp: right, password: "password1" }, client));
+    const afterVoid = await trpcError(
+      auth.verifyOtp(runtime, { phone_number, otp: right, password: "password1" }, client),
+    );
     expect(afterVoid.message).toMatch(/expired or was already used/);
-    expect(await runtime.db.select().from(schema.users).where(eq(schema.users.phoneNumber, phone_number))).toHaveLength(0);
+    expect(await runtime.db.select().from(schema.users).where(eq(schema.users.phoneNumber, phone_number))).toHaveLength(
+      0,
+    );
 
     // A fresh code works once, then never again.
     const again = await signUp(runtime);
@@ -88,7 +93,12 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
     }
     const users = await runtime.db.select().from(schema.users).where(eq(schema.users.phoneNumber, phone_number));
     expect(users).toHaveLength(1);
-    expect(await runtime.db.select().from(schema.sessions).where(eq(schema.sessions.userId, users[0]?.id ?? 0))).toHaveLength(1);
+    expect(
+      await runtime.db
+        .select()
+        .from(schema.sessions)
+        .where(eq(schema.sessions.userId, users[0]?.id ?? 0)),
+    ).toHaveLength(1);
   });
 
   it("sends at most three codes per number per hour and says when to retry", async () => {
@@ -102,12 +112,20 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
 
   it("logs in with the password, and refuses wrong passwords and unknown numbers alike", async () => {
     const account = await signUp(runtime);
-    const { user, token } = await auth.login(runtime, { phone_number: account.phone_number, password: account.password }, client);
+    const { user, token } = await auth.login(
+      runtime,
+      { phone_number: account.phone_number, password: account.password },
+      client,
+    );
     expect(user.id).toBe(account.user.id);
     expect(token).not.toBe(account.token);
 
-    const wrong = await trpcError(auth.login(runtime, { phone_number: account.phone_number, password: "nope-nope" }, client));
-    const unknown = await trpcError(auth.login(runtime, { phone_number: randomPhoneNumber(), password: "nope-nope" }, client));
+    const wrong = await trpcError(
+      auth.login(runtime, { phone_number: account.phone_number, password: "nope-nope" }, client),
+    );
+    const unknown = await trpcError(
+      auth.login(runtime, { phone_number: randomPhoneNumber(), password: "nope-nope" }, client),
+    );
     expect([wrong.code, wrong.message]).toEqual(["UNAUTHORIZED", "Wrong phone number or password."]);
     expect([unknown.code, unknown.message]).toEqual(["UNAUTHORIZED", "Wrong phone number or password."]);
   });
@@ -117,13 +135,19 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
     for (let i = 0; i < 10; i++) {
       await trpcError(auth.login(runtime, { phone_number: account.phone_number, password: `wrong-${i}` }, client));
     }
-    const locked = await trpcError(auth.login(runtime, { phone_number: account.phone_number, password: account.password }, client));
+    const locked = await trpcError(
+      auth.login(runtime, { phone_number: account.phone_number, password: account.password }, client),
+    );
     expect(locked.code).toBe("TOO_MANY_REQUESTS");
   });
 
   it("logout revokes that session only; all_devices revokes every one", async () => {
     const account = await signUp(runtime);
-    const second = await auth.login(runtime, { phone_number: account.phone_number, password: account.password }, client);
+    const second = await auth.login(
+      runtime,
+      { phone_number: account.phone_number, password: account.password },
+      client,
+    );
     const third = await auth.login(runtime, { phone_number: account.phone_number, password: account.password }, client);
     const session = await authenticateToken(runtime, account.token);
     if (!session) throw new Error("expected a session");
@@ -170,14 +194,19 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
     const reply = await auth.requestPasswordReset(runtime, { phone_number: account.phone_number }, client);
     expect(reply.otp_expires_in).toBe(300);
     const otp = runtime.sms.lastCodeFor(account.phone_number);
-    const { token } = await auth.resetPassword(runtime, { phone_number: account.phone_number, otp, password: "brand new pw" }, client);
+    const { token } = await auth.resetPassword(
+      runtime,
+      { phone_number: account.phone_number, otp, password: "brand new pw" },
+      client,
+    );
 
     expect(await authenticateToken(runtime, account.token)).toBeNull();
     expect(await authenticateToken(runtime, token)).not.toBeNull();
     await auth.login(runtime, { phone_number: account.phone_number, password: "brand new pw" }, client);
-    expect((await trpcError(auth.login(runtime, { phone_number: account.phone_number, password: account.password }, client))).code).toBe(
-      "UNAUTHORIZED",
-    );
+    expect(
+      (await trpcError(auth.login(runtime, { phone_number: account.phone_number, password: account.password }, client)))
+        .code,
+    ).toBe("UNAUTHORIZED");
 
     // Unknown numbers get the same answer and no SMS.
     const stranger = randomPhoneNumber();

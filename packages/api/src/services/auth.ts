@@ -78,8 +78,7 @@ export async function verifyOtp(deps: Deps, input: VerifyOtpInput, client: Clien
   }
 }
 
-const wrongCredentials = () =>
-  new TRPCError({ code: "UNAUTHORIZED", message: "Wrong phone number or password." });
+const wrongCredentials = () => new TRPCError({ code: "UNAUTHORIZED", message: "Wrong phone number or password." });
 
 /**
  * Each attempt is counted as a failure before the password is checked, and given back if it was
@@ -109,7 +108,10 @@ export async function login(deps: Deps, input: LoginInput, client: ClientInfo): 
 
 export async function logout(deps: Deps, session: SessionAuth, options: { allDevices?: boolean } = {}) {
   if (options.allDevices) {
-    await forgetCachedSessions(deps, { userId: session.userId, sessionIds: await revokeUserSessions(deps.db, session.userId) });
+    await forgetCachedSessions(deps, {
+      userId: session.userId,
+      sessionIds: await revokeUserSessions(deps.db, session.userId),
+    });
     return { message: "Logged out on all devices" };
   }
   await revokeSession(deps, session.sessionId);
@@ -132,7 +134,10 @@ export async function resetPassword(deps: Deps, input: VerifyOtpInput, client: C
   await consumeOtp(deps, { phoneNumber: input.phone_number, purpose: "reset", code: input.otp });
   const user = await findUserByPhone(deps, input.phone_number);
   if (!user?.isActive) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "This code has expired or was already used. Request a new code." });
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: "This code has expired or was already used. Request a new code.",
+    });
   }
   const passwordHash = await hashPassword(input.password);
   const { token, revoked } = await deps.db.transaction(async (tx) => {

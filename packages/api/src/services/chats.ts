@@ -126,7 +126,8 @@ async function selectChats(
 /** The caller's 1:1 chats and groups, most recent first, keyset-paged on (time, type, id). */
 export async function listChats(deps: Deps, userId: number, input: { limit: number; cursor?: string }) {
   const cursor = input.cursor ? decodeCursor(input.cursor) : null;
-  if (input.cursor && !cursor) throw new TRPCError({ code: "BAD_REQUEST", message: "This cursor is not one we gave out." });
+  if (input.cursor && !cursor)
+    throw new TRPCError({ code: "BAD_REQUEST", message: "This cursor is not one we gave out." });
   const [direct, groups] = await Promise.all([
     selectChats(
       deps,
@@ -145,7 +146,9 @@ export async function listChats(deps: Deps, userId: number, input: { limit: numb
   return {
     chats: page.map((row) => row.chat),
     next_cursor:
-      rows.length > input.limit && last ? encodeCursor({ at: last.sortKey, type: last.chat.type, id: last.chat.id }) : null,
+      rows.length > input.limit && last
+        ? encodeCursor({ at: last.sortKey, type: last.chat.type, id: last.chat.id })
+        : null,
   };
 }
 

@@ -23,8 +23,16 @@ async function selectContacts(deps: Deps, userId: number, phoneNumbers?: string[
       isBlocked: sql<boolean>`exists (select 1 from ${schema.blockedUsers} b where b.blocker_id = ${userId} and b.blocked_id = ${schema.users.id})`,
     })
     .from(schema.contacts)
-    .leftJoin(schema.users, and(eq(schema.users.phoneNumber, schema.contacts.contactPhoneNumber), eq(schema.users.isActive, true)))
-    .where(and(eq(schema.contacts.userId, userId), phoneNumbers ? inArray(schema.contacts.contactPhoneNumber, phoneNumbers) : undefined))
+    .leftJoin(
+      schema.users,
+      and(eq(schema.users.phoneNumber, schema.contacts.contactPhoneNumber), eq(schema.users.isActive, true)),
+    )
+    .where(
+      and(
+        eq(schema.contacts.userId, userId),
+        phoneNumbers ? inArray(schema.contacts.contactPhoneNumber, phoneNumbers) : undefined,
+      ),
+    )
     .orderBy(asc(sql`lower(${schema.contacts.contactName})`), asc(schema.contacts.contactPhoneNumber));
   return rows.map((row) => ({
     phone_number: row.contact.contactPhoneNumber,
@@ -54,20 +62,31 @@ async function findContact(deps: Deps, userId: number, phoneNumber: string): Pro
   return contact;
 }
 
-export async function addContact(deps: Deps, userId: number, input: { phone_number: string; name: string }): Promise<ContactOutput> {
+export async function addContact(
+  deps: Deps,
+  userId: number,
+  input: { phone_number: string; name: string },
+): Promise<ContactOutput> {
   const inserted = await deps.db
     .insert(schema.contacts)
     .values({ userId, contactPhoneNumber: input.phone_number, contactName: input.name })
     .onConflictDoNothing()
     .returning({ id: schema.contacts.id });
   if (inserted.length === 0) {
-    throw new TRPCError({ code: "CONFLICT", message: "This number is already in your contacts. Edit it to change the name." });
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: "This number is already in your contacts. Edit it to change the name.",
+    });
   }
   await contactsChanged(deps, userId);
   return findContact(deps, userId, input.phone_number);
 }
 
-export async function renameContact(deps: Deps, userId: number, input: { phone_number: string; name: string }): Promise<ContactOutput> {
+export async function renameContact(
+  deps: Deps,
+  userId: number,
+  input: { phone_number: string; name: string },
+): Promise<ContactOutput> {
   const updated = await deps.db
     .update(schema.contacts)
     .set({ contactName: input.name })
@@ -125,7 +144,11 @@ export async function importContacts(deps: Deps, userId: number, input: ImportCo
     if (phoneNumber) byNumber.set(phoneNumber, entry.name);
     else invalid.push(entry.phone_number);
   }
-  const values = [...byNumber].map(([contactPhoneNumber, contactName]) => ({ userId, contactPhoneNumber, contactName }));
+  const values = [...byNumber].map(([contactPhoneNumber, contactName]) => ({
+    userId,
+    contactPhoneNumber,
+    contactName,
+  }));
   let imported = 0;
   // Chunks keep each statement's parameter count well under PostgreSQL's limit.
   for (let start = 0; start < values.length; start += 1000) {

@@ -18,7 +18,8 @@ export type GroupMessageEvent = Extract<DurableEvent, { type: "new_group_message
  * What travels on the bus: a user's durable events carry their per-user seq; ephemeral,
  * control and group-topic events don't (a group message's place is its group seq).
  */
-export type BusPayload = { seq: number; event: DurableEvent } | { seq: null; event: EphemeralEvent | ControlEvent | GroupMessageEvent };
+export type BusPayload =
+  { seq: number; event: DurableEvent } | { seq: null; event: EphemeralEvent | ControlEvent | GroupMessageEvent };
 
 /**
  * Appends durable events to each recipient's log, inside the caller's
@@ -26,7 +27,10 @@ export type BusPayload = { seq: number; event: DurableEvent } | { seq: null; eve
  * row lock, taken in user-id order (no deadlocks between concurrent appends),
  * so each user's seqs are gap-free and commit in order.
  */
-export async function appendEvents(tx: Transaction, events: { userId: number; event: DurableEvent }[]): Promise<StoredEvent[]> {
+export async function appendEvents(
+  tx: Transaction,
+  events: { userId: number; event: DurableEvent }[],
+): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
   const ordinal = new Map<number, number>();
   // Position of each event among its user's events in this call: seq = first seq + ord - 1.
@@ -60,7 +64,11 @@ export async function appendEvents(tx: Transaction, events: { userId: number; ev
     `,
   );
   const firstSeq = new Map(counters.map((row) => [Number(row.user_id), Number(row.last_seq) - row.n + 1]));
-  return prepared.map(({ userId, ord, event }) => ({ userId, seq: (firstSeq.get(userId) ?? Number.NaN) + ord - 1, event }));
+  return prepared.map(({ userId, ord, event }) => ({
+    userId,
+    seq: (firstSeq.get(userId) ?? Number.NaN) + ord - 1,
+    event,
+  }));
 }
 
 /**
@@ -94,7 +102,11 @@ export async function deliverEvents(deps: Deps, stored: StoredEvent[]): Promise<
 }
 
 /** Presence and typing (and control messages): live only, never stored. */
-export async function publishEphemeral(deps: Deps, userIds: number[], event: EphemeralEvent | ControlEvent): Promise<void> {
+export async function publishEphemeral(
+  deps: Deps,
+  userIds: number[],
+  event: EphemeralEvent | ControlEvent,
+): Promise<void> {
   if (userIds.length === 0) return;
   const payload = JSON.stringify({ seq: null, event } satisfies BusPayload);
   await deps.bus
@@ -125,10 +137,19 @@ export type ReadResult = { events: StoredEvent[] } | { expired: true };
  * an unbroken run starting at afterSeq + 1, otherwise from Postgres. Answers
  * `expired` when the log no longer reaches back that far.
  */
-export async function readEventsAfter(deps: Deps, userId: number, afterSeq: number, limit: number): Promise<ReadResult> {
+export async function readEventsAfter(
+  deps: Deps,
+  userId: number,
+  afterSeq: number,
+  limit: number,
+): Promise<ReadResult> {
   const cached = await deps.inbox.readAfter(userId, afterSeq, limit).catch(() => []);
   if (cached.length > 0 && cached.every((entry, index) => entry.seq === afterSeq + 1 + index)) {
-    const events = cached.map(({ seq, payload }) => ({ userId, seq, event: (JSON.parse(payload) as { event: DurableEvent }).event }));
+    const events = cached.map(({ seq, payload }) => ({
+      userId,
+      seq,
+      event: (JSON.parse(payload) as { event: DurableEvent }).event,
+    }));
     if (events.length === limit) return { events };
     // The inbox may simply end early; Postgres has the rest (if any) up to now.
     const rest = await readFromLog(deps, userId, afterSeq + events.length, limit - events.length);

@@ -13,7 +13,14 @@ import type {
 
 import type { Deps } from "../runtime";
 import { appendEvents, deliverEvents, publishToGroup, type StoredEvent, takeEventSeqs } from "./events";
-import { activeMemberIds, findMembership, groupSeenBy, type MemberRow, toGroupMessageOutput, unreadCount } from "./groups";
+import {
+  activeMemberIds,
+  findMembership,
+  groupSeenBy,
+  type MemberRow,
+  toGroupMessageOutput,
+  unreadCount,
+} from "./groups";
 import { duplicateMediaSend } from "./media/media";
 import {
   assertDeletableForEveryone,
@@ -35,7 +42,10 @@ const replyMedia = alias(schema.media, "reply_media");
 
 /** The member's window on the group: messages from when they joined to when they left. */
 const visibleTo = (member: Pick<MemberRow, "joinedSeq" | "leftSeq">) =>
-  and(gte(schema.messages.seq, member.joinedSeq), member.leftSeq === null ? undefined : lte(schema.messages.seq, member.leftSeq));
+  and(
+    gte(schema.messages.seq, member.joinedSeq),
+    member.leftSeq === null ? undefined : lte(schema.messages.seq, member.leftSeq),
+  );
 
 /** Group messages as one viewer may see them (minus those they deleted for themselves), with the quoted reply. */
 function selectGroupMessages(deps: Deps, viewerId: number, where: SQL | undefined) {
@@ -58,7 +68,9 @@ function selectGroupMessages(deps: Deps, viewerId: number, where: SQL | undefine
           deps.db
             .select({ one: sql`1` })
             .from(schema.hiddenMessages)
-            .where(and(eq(schema.hiddenMessages.userId, viewerId), eq(schema.hiddenMessages.messageId, schema.messages.id))),
+            .where(
+              and(eq(schema.hiddenMessages.userId, viewerId), eq(schema.hiddenMessages.messageId, schema.messages.id)),
+            ),
         ),
       ),
     );
@@ -72,7 +84,11 @@ export async function listGroupMessages(deps: Deps, userId: number, input: ListG
     : input.before_seq === undefined
       ? undefined
       : lt(schema.messages.seq, input.before_seq);
-  const rows = await selectGroupMessages(deps, userId, and(eq(schema.messages.groupId, group.id), visibleTo(member), page))
+  const rows = await selectGroupMessages(
+    deps,
+    userId,
+    and(eq(schema.messages.groupId, group.id), visibleTo(member), page),
+  )
     .orderBy(isForward ? asc(schema.messages.seq) : desc(schema.messages.seq))
     .limit(input.limit);
   // Ticks as the group stood when a former member left, like everything else they see of it.
@@ -85,7 +101,12 @@ export async function listGroupMessages(deps: Deps, userId: number, input: ListG
   return { messages, next_cursor: messages.length === input.limit && last ? last.seq : null };
 }
 
-async function findReplyTarget(deps: Deps, groupId: number, member: MemberRow, messageId: number): Promise<GroupMessageOutput["reply_to"]> {
+async function findReplyTarget(
+  deps: Deps,
+  groupId: number,
+  member: MemberRow,
+  messageId: number,
+): Promise<GroupMessageOutput["reply_to"]> {
   const [quoted] = await deps.db
     .select(replyColumns(schema.messages, schema.media))
     .from(schema.messages)
@@ -112,8 +133,12 @@ export async function sendGroupMessage(
   forward: ForwardOptions | null = null,
 ): Promise<GroupMessageOutput> {
   const { member } = await findMembership(deps.db, input.group_id, senderId);
-  if (member.leftSeq !== null) throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to a group you are no longer in." });
-  const replyTo = input.reply_to_message_id === undefined ? null : await findReplyTarget(deps, input.group_id, member, input.reply_to_message_id);
+  if (member.leftSeq !== null)
+    throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to a group you are no longer in." });
+  const replyTo =
+    input.reply_to_message_id === undefined
+      ? null
+      : await findReplyTarget(deps, input.group_id, member, input.reply_to_message_id);
   const { common, media, values, now } = await composeMessage(deps, senderId, input, replyTo, forward);
   const base = { ...common, group_id: input.group_id, system: null } satisfies Omit<GroupMessageOutput, "id" | "seq">;
 
@@ -121,7 +146,11 @@ export async function sendGroupMessage(
   let row: Row | undefined;
   try {
     row = await deps.db.transaction(async (tx) => {
-      await tx.select({ id: schema.groups.id }).from(schema.groups).where(eq(schema.groups.id, input.group_id)).for("no key update");
+      await tx
+        .select({ id: schema.groups.id })
+        .from(schema.groups)
+        .where(eq(schema.groups.id, input.group_id))
+        .for("no key update");
       const [sent] = await executeRows<Row>(
         tx,
         sql`
@@ -163,7 +192,8 @@ export async function sendGroupMessage(
     throw error;
   }
   // The guard stopped it: the sender was removed between the check above and the lock.
-  if (!row) throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to a group you are no longer in." });
+  if (!row)
+    throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to a group you are no longer in." });
 
   const sent: GroupMessageOutput = { ...base, id: Number(row.id), seq: row.seq };
   const event = { type: "new_group_message", message: sent } as const;
@@ -171,7 +201,11 @@ export async function sendGroupMessage(
   return sent;
 }
 
-async function findByClientMsgId(deps: Deps, senderId: number, input: SendGroupMessageInput): Promise<GroupMessageOutput | null> {
+async function findByClientMsgId(
+  deps: Deps,
+  senderId: number,
+  input: SendGroupMessageInput,
+): Promise<GroupMessageOutput | null> {
   const [row] = await selectGroupMessages(
     deps,
     senderId,
@@ -179,7 +213,10 @@ async function findByClientMsgId(deps: Deps, senderId: number, input: SendGroupM
   ).limit(1);
   if (!row) return null;
   const original = toGroupMessageOutput(row.message, row.group, row.reply, row.media);
-  if (original.group_id !== input.group_id || (!original.is_deleted && original.edited_at === null && !sameBody(original, input))) {
+  if (
+    original.group_id !== input.group_id ||
+    (!original.is_deleted && original.edited_at === null && !sameBody(original, input))
+  ) {
     throw new TRPCError({
       code: "CONFLICT",
       message: "This client_msg_id was already used for a different message. Make a new UUID for each message.",
@@ -241,7 +278,12 @@ export type WatermarkTarget = { messageIds: number[] } | { groups: { groupId: nu
  * Moves the caller's delivered (or read) watermark in each group to the given seq (capped at
  * what they may see), logging when. Returns the groups whose watermark moved.
  */
-async function moveWatermarks(deps: Deps, userId: number, kind: Kind, target: WatermarkTarget): Promise<{ groupId: number; seq: number }[]> {
+async function moveWatermarks(
+  deps: Deps,
+  userId: number,
+  kind: Kind,
+  target: WatermarkTarget,
+): Promise<{ groupId: number; seq: number }[]> {
   const wanted =
     target === "all"
       ? sql`select gm.user_id, gm.group_id, coalesce(gm.left_seq, g.last_seq) as seq
@@ -250,7 +292,9 @@ async function moveWatermarks(deps: Deps, userId: number, kind: Kind, target: Wa
         ? sql`select ${userId}::int as user_id, m.group_id, max(m.seq) as seq from ${schema.messages} m
               where m.id in (select (jsonb_array_elements_text(${JSON.stringify(target.messageIds)}::jsonb))::bigint) and m.group_id is not null
               group by m.group_id`
-        : receiptRows(target.groups.map(({ groupId, upToSeq }) => ({ user_id: userId, group_id: groupId, seq: upToSeq })));
+        : receiptRows(
+            target.groups.map(({ groupId, upToSeq }) => ({ user_id: userId, group_id: groupId, seq: upToSeq })),
+          );
   const rows = await writeWatermarks(deps, kind, wanted);
   return rows.map((row) => ({ groupId: row.group_id, seq: row.seq }));
 }
@@ -362,14 +406,20 @@ const receiptBatches = new WeakMap<Deps, ReceiptBatch>();
  * than the messages. Receipts landing within RECEIPT_BATCH_MS share one statement; each caller
  * returns once theirs is written and the group watermarks are recomputed.
  */
-async function batchDelivered(deps: Deps, userId: number, groups: { groupId: number; upToSeq: number }[]): Promise<number> {
+async function batchDelivered(
+  deps: Deps,
+  userId: number,
+  groups: { groupId: number; upToSeq: number }[],
+): Promise<number> {
   let batch = receiptBatches.get(deps);
   if (!batch) {
     const entries: ReceiptBatch["entries"] = [];
     const written = new Promise<void>((resolve) => setTimeout(resolve, RECEIPT_BATCH_MS)).then(async () => {
       receiptBatches.delete(deps);
       const moved = await writeWatermarks(deps, "delivered", receiptRows(entries));
-      await Promise.all([...new Set(moved.map((row) => row.group_id))].map((groupId) => advanceSoon(deps, groupId, "delivered")));
+      await Promise.all(
+        [...new Set(moved.map((row) => row.group_id))].map((groupId) => advanceSoon(deps, groupId, "delivered")),
+      );
       return new Set(moved.map((row) => `${row.user_id}:${row.group_id}`));
     });
     batch = { entries, written };
@@ -383,7 +433,9 @@ async function batchDelivered(deps: Deps, userId: number, groups: { groupId: num
 /** Opening a group: everything up to `up_to_seq` (default: all) is read by the caller. */
 export async function markGroupRead(deps: Deps, userId: number, input: { group_id: number; up_to_seq?: number }) {
   const { group, member } = await findMembership(deps.db, input.group_id, userId);
-  const moved = await moveWatermarks(deps, userId, "read", { groups: [{ groupId: group.id, upToSeq: input.up_to_seq ?? 2 ** 31 - 1 }] });
+  const moved = await moveWatermarks(deps, userId, "read", {
+    groups: [{ groupId: group.id, upToSeq: input.up_to_seq ?? 2 ** 31 - 1 }],
+  });
   const upToSeq = moved[0]?.seq ?? member.readSeq;
   const [current] = await deps.db
     .select({ group: schema.groups, member: schema.groupMembers })
@@ -394,7 +446,9 @@ export async function markGroupRead(deps: Deps, userId: number, input: { group_i
   if (moved.length > 0) {
     const [own] = await Promise.all([
       deps.db.transaction((tx) =>
-        appendEvents(tx, [{ userId, event: { type: "group_read", group_id: group.id, up_to_seq: upToSeq, unread_count: unread } }]),
+        appendEvents(tx, [
+          { userId, event: { type: "group_read", group_id: group.id, up_to_seq: upToSeq, unread_count: unread } },
+        ]),
       ),
       advanceSoon(deps, group.id, "delivered"),
       advanceSoon(deps, group.id, "read"),
@@ -410,7 +464,10 @@ export async function findGroupMessageForMember(deps: Deps, userId: number, mess
     .select({ message: schema.messages, group: schema.groups, member: schema.groupMembers })
     .from(schema.messages)
     .innerJoin(schema.groups, eq(schema.groups.id, schema.messages.groupId))
-    .innerJoin(schema.groupMembers, and(eq(schema.groupMembers.groupId, schema.groups.id), eq(schema.groupMembers.userId, userId)))
+    .innerJoin(
+      schema.groupMembers,
+      and(eq(schema.groupMembers.groupId, schema.groups.id), eq(schema.groupMembers.userId, userId)),
+    )
     .where(
       and(
         eq(schema.messages.id, messageId),
@@ -424,12 +481,7 @@ export async function findGroupMessageForMember(deps: Deps, userId: number, mess
 
 export type VisibleGroupMessage = NonNullable<Awaited<ReturnType<typeof findGroupMessageForMember>>>;
 
-export async function deleteGroupMessage(
-  deps: Deps,
-  userId: number,
-  found: VisibleGroupMessage,
-  forEveryone: boolean,
-) {
+export async function deleteGroupMessage(deps: Deps, userId: number, found: VisibleGroupMessage, forEveryone: boolean) {
   const { message, group, member } = found;
   if (!forEveryone) {
     return hideForUser(deps, userId, message.id, {
@@ -442,14 +494,27 @@ export async function deleteGroupMessage(
   if (message.senderId !== userId || message.messageType === "system") {
     throw new TRPCError({ code: "FORBIDDEN", message: "Only the sender can delete a message for everyone." });
   }
-  if (member.leftSeq !== null) throw new TRPCError({ code: "FORBIDDEN", message: "You are no longer a member of this group." });
+  if (member.leftSeq !== null)
+    throw new TRPCError({ code: "FORBIDDEN", message: "You are no longer a member of this group." });
   if (message.deletedAt) return { message: "Deleted for everyone" };
   assertDeletableForEveryone(deps, message.createdAt);
   const stored = await deps.db.transaction(async (tx) => {
-    await tx.select({ id: schema.groups.id }).from(schema.groups).where(eq(schema.groups.id, group.id)).for("no key update");
+    await tx
+      .select({ id: schema.groups.id })
+      .from(schema.groups)
+      .where(eq(schema.groups.id, group.id))
+      .for("no key update");
     await tx.update(schema.messages).set(blankedMessage()).where(eq(schema.messages.id, message.id));
-    const event: DurableEvent = { type: "group_message_deleted", group_id: group.id, message_id: message.id, for_everyone: true };
-    return appendEvents(tx, (await activeMemberIds(tx, group.id)).map((memberId) => ({ userId: memberId, event })));
+    const event: DurableEvent = {
+      type: "group_message_deleted",
+      group_id: group.id,
+      message_id: message.id,
+      for_everyone: true,
+    };
+    return appendEvents(
+      tx,
+      (await activeMemberIds(tx, group.id)).map((memberId) => ({ userId: memberId, event })),
+    );
   });
   await deliverEvents(deps, stored);
   return { message: "Deleted for everyone" };
@@ -459,11 +524,7 @@ export async function deleteGroupMessage(
  * "Message info" for a group message you sent: each member who was in the group when it was
  * sent, with when it reached them and when they read it (their first receipt covering its seq).
  */
-export async function groupMessageInfo(
-  deps: Deps,
-  userId: number,
-  found: VisibleGroupMessage,
-): Promise<MessageInfo> {
+export async function groupMessageInfo(deps: Deps, userId: number, found: VisibleGroupMessage): Promise<MessageInfo> {
   const messageId = found.message.id;
   if (found.message.senderId !== userId || found.message.messageType === "system") {
     throw new TRPCError({ code: "FORBIDDEN", message: "Message info is only for messages you sent." });
@@ -475,8 +536,12 @@ export async function groupMessageInfo(
     .select({
       user: schema.users,
       ...viewerStanding(userId, schema.users.id),
-      deliveredAt: sql<string | null>`(select min(r.at)::text from ${schema.groupReceipts} r where r.group_id = ${found.group.id} and r.user_id = ${schema.users.id} and r.up_to_seq >= ${seq} ${until})`,
-      readAt: sql<string | null>`(select min(r.at)::text from ${schema.groupReceipts} r where r.group_id = ${found.group.id} and r.user_id = ${schema.users.id} and r.kind = 'read' and r.up_to_seq >= ${seq} ${until})`,
+      deliveredAt: sql<
+        string | null
+      >`(select min(r.at)::text from ${schema.groupReceipts} r where r.group_id = ${found.group.id} and r.user_id = ${schema.users.id} and r.up_to_seq >= ${seq} ${until})`,
+      readAt: sql<
+        string | null
+      >`(select min(r.at)::text from ${schema.groupReceipts} r where r.group_id = ${found.group.id} and r.user_id = ${schema.users.id} and r.kind = 'read' and r.up_to_seq >= ${seq} ${until})`,
     })
     .from(schema.groupMembers)
     .innerJoin(schema.users, eq(schema.users.id, schema.groupMembers.userId))

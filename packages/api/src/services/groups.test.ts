@@ -9,7 +9,15 @@ import { groupTopic } from "@parley/realtime";
 import type { DurableEvent } from "@parley/validators";
 
 import type { AppRouter } from "../root";
-import { createTestRuntime, eventsOf, makeUser, randomPhoneNumber, type TestRuntime, type TestShape, trpcError } from "../test";
+import {
+  createTestRuntime,
+  eventsOf,
+  makeUser,
+  randomPhoneNumber,
+  type TestRuntime,
+  type TestShape,
+  trpcError,
+} from "../test";
 import { type Json, rest, restSignUp, startApi } from "../test/api-server";
 import { blockUser } from "./blocks";
 import { listChats } from "./chats";
@@ -32,7 +40,13 @@ async function insertUsers(runtime: TestRuntime, count: number): Promise<number[
   const start = Number(randomPhoneNumber().slice(1)) - 1_000;
   const rows = await runtime.db
     .insert(schema.users)
-    .values(Array.from({ length: count }, (_, index) => ({ phoneNumber: `+${start + index}`, passwordHash: "x", fullName: `Filler ${index}` })))
+    .values(
+      Array.from({ length: count }, (_, index) => ({
+        phoneNumber: `+${start + index}`,
+        passwordHash: "x",
+        fullName: `Filler ${index}`,
+      })),
+    )
     .returning({ id: schema.users.id });
   return rows.map((row) => row.id);
 }
@@ -65,26 +79,53 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
   let dan: number;
   beforeAll(async () => {
     runtime = await createTestRuntime({ shape });
-    [ana, ben, cam, dan] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben"), await makeUser(runtime, "Cam"), await makeUser(runtime, "Dan")];
+    [ana, ben, cam, dan] = [
+      await makeUser(runtime, "Ana"),
+      await makeUser(runtime, "Ben"),
+      await makeUser(runtime, "Cam"),
+      await makeUser(runtime, "Dan"),
+    ];
   });
   afterAll(() => runtime.close());
 
   it("creates a group with the creator as admin, and every member hears of it", async () => {
-    const group = await groups.createGroup(runtime, ana, { name: "Family Group", description: "Family chat", member_ids: [ben, cam] });
-    expect(group).toMatchObject({ name: "Family Group", description: "Family chat", created_by: ana, member_count: 3, my_role: "admin", is_member: true });
+    const group = await groups.createGroup(runtime, ana, {
+      name: "Family Group",
+      description: "Family chat",
+      member_ids: [ben, cam],
+    });
+    expect(group).toMatchObject({
+      name: "Family Group",
+      description: "Family chat",
+      created_by: ana,
+      member_count: 3,
+      my_role: "admin",
+      is_member: true,
+    });
     expect(group.members.map((member) => [member.user_id, member.role])).toEqual([
       [ana, "admin"],
       [ben, "member"],
       [cam, "member"],
     ]);
-    const [created] = ofType(await eventTypesSince(runtime, ben, 0), "new_group_message").filter((e) => e.message.group_id === group.id);
-    expect(created?.message).toMatchObject({ seq: 1, message_type: "system", system: { action: "created", actor_id: ana, name: "Family Group" } });
+    const [created] = ofType(await eventTypesSince(runtime, ben, 0), "new_group_message").filter(
+      (e) => e.message.group_id === group.id,
+    );
+    expect(created?.message).toMatchObject({
+      seq: 1,
+      message_type: "system",
+      system: { action: "created", actor_id: ana, name: "Family Group" },
+    });
     expect(created?.message.content).toBe('Ana created the group "Family Group"');
     // Chat list: Ben has one unread (the "created" message); Ana, who did it, none.
     const benChats = await listChats(runtime, ben, { limit: 10 });
-    expect(benChats.chats.find((chat) => chat.type === "group" && chat.id === group.id)).toMatchObject({ unread_count: 1, last_seq: 1 });
+    expect(benChats.chats.find((chat) => chat.type === "group" && chat.id === group.id)).toMatchObject({
+      unread_count: 1,
+      last_seq: 1,
+    });
     const anaChats = await listChats(runtime, ana, { limit: 10 });
-    expect(anaChats.chats.find((chat) => chat.type === "group" && chat.id === group.id)).toMatchObject({ unread_count: 0 });
+    expect(anaChats.chats.find((chat) => chat.type === "group" && chat.id === group.id)).toMatchObject({
+      unread_count: 0,
+    });
   });
 
   it("stores a message once and publishes it once on the group's topic; a retry returns the original", async () => {
@@ -109,17 +150,29 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
       expect(ofType(await eventTypesSince(runtime, userId, before[index] ?? 0), "new_group_message")).toEqual([]);
     }
     for (const userId of [ana, ben, cam]) {
-      const page = await groupMessages.listGroupMessages(runtime, userId, { group_id: group.id, after_seq: 1, limit: 10 });
+      const page = await groupMessages.listGroupMessages(runtime, userId, {
+        group_id: group.id,
+        after_seq: 1,
+        limit: 10,
+      });
       expect(page.messages.map((message) => message.content)).toEqual(["one", "two"]);
     }
     // Dan is not a member: the group does not exist for him.
     expect((await trpcError(groups.getGroup(runtime, dan, group.id))).code).toBe("NOT_FOUND");
-    expect((await trpcError(groupMessages.listGroupMessages(runtime, dan, { group_id: group.id, limit: 10 }))).code).toBe("NOT_FOUND");
-    expect((await trpcError(groupMessages.sendGroupMessage(runtime, dan, say(group.id, "let me in")))).code).toBe("NOT_FOUND");
-    expect((await trpcError(messages.deleteMessage(runtime, dan, { message_id: first.id, for_everyone: false }))).code).toBe("NOT_FOUND");
+    expect(
+      (await trpcError(groupMessages.listGroupMessages(runtime, dan, { group_id: group.id, limit: 10 }))).code,
+    ).toBe("NOT_FOUND");
+    expect((await trpcError(groupMessages.sendGroupMessage(runtime, dan, say(group.id, "let me in")))).code).toBe(
+      "NOT_FOUND",
+    );
+    expect(
+      (await trpcError(messages.deleteMessage(runtime, dan, { message_id: first.id, for_everyone: false }))).code,
+    ).toBe("NOT_FOUND");
     expect((await trpcError(messages.messageInfo(runtime, dan, first.id))).code).toBe("NOT_FOUND");
     // A client_msg_id reused for different content is refused.
-    expect((await trpcError(groupMessages.sendGroupMessage(runtime, cam, { ...input, content: "other" }))).code).toBe("CONFLICT");
+    expect((await trpcError(groupMessages.sendGroupMessage(runtime, cam, { ...input, content: "other" }))).code).toBe(
+      "CONFLICT",
+    );
     const history = await groupMessages.listGroupMessages(runtime, ana, { group_id: group.id, limit: 10 });
     expect(history.messages.map((message) => message.seq)).toEqual([3, 2, 1]);
   });
@@ -152,7 +205,10 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     expect(latest?.status).toBe("read");
     // Only the sender asks for info; Cam's own devices heard that Cam read it.
     expect((await trpcError(messages.messageInfo(runtime, ben, sent.id))).code).toBe("FORBIDDEN");
-    expect(ofType(await eventTypesSince(runtime, cam, 0), "group_read").at(-1)).toMatchObject({ group_id: group.id, unread_count: 0 });
+    expect(ofType(await eventTypesSince(runtime, cam, 0), "group_read").at(-1)).toMatchObject({
+      group_id: group.id,
+      unread_count: 0,
+    });
   });
 
   it("counts unread per member and moves it with reads and own sends", async () => {
@@ -160,7 +216,9 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "a"));
     await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "b"));
     const unreadOf = async (userId: number) =>
-      (await listChats(runtime, userId, { limit: 50 })).chats.find((chat) => chat.type === "group" && chat.id === group.id)?.unread_count;
+      (await listChats(runtime, userId, { limit: 50 })).chats.find(
+        (chat) => chat.type === "group" && chat.id === group.id,
+      )?.unread_count;
     expect(await unreadOf(ben)).toBe(3);
     await groupMessages.markGroupRead(runtime, ben, { group_id: group.id, up_to_seq: 2 });
     expect(await unreadOf(ben)).toBe(1);
@@ -184,10 +242,17 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     const renamed = await groups.updateGroup(runtime, ben, { group_id: group.id, name: "Renamed", description: "new" });
     expect(renamed).toMatchObject({ name: "Renamed", description: "new" });
     const history = await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, limit: 10 });
-    expect(history.messages.map((message) => message.system?.action)).toEqual(["description_changed", "renamed", "promoted", "created"]);
+    expect(history.messages.map((message) => message.system?.action)).toEqual([
+      "description_changed",
+      "renamed",
+      "promoted",
+      "created",
+    ]);
     // The last admin can't step down; a group always has one.
     await groups.setMemberRole(runtime, ben, { group_id: group.id, user_id: ben, role: "member" });
-    expect((await trpcError(groups.setMemberRole(runtime, ana, { group_id: group.id, user_id: ana, role: "member" }))).code).toBe("BAD_REQUEST");
+    expect(
+      (await trpcError(groups.setMemberRole(runtime, ana, { group_id: group.id, user_id: ana, role: "member" }))).code,
+    ).toBe("BAD_REQUEST");
   });
 
   it("removes a member: nothing more reaches them, what they had stays readable, and they can't send", async () => {
@@ -203,8 +268,12 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     const seen = await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, limit: 10 });
     expect(seen.messages.map((message) => message.id)).toContain(before.id);
     expect(seen.messages.map((message) => message.id)).not.toContain(after.id);
-    expect((await trpcError(groupMessages.sendGroupMessage(runtime, cam, say(group.id, "hey")))).code).toBe("FORBIDDEN");
-    expect((await trpcError(messages.deleteMessage(runtime, cam, { message_id: after.id, for_everyone: false }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(groupMessages.sendGroupMessage(runtime, cam, say(group.id, "hey")))).code).toBe(
+      "FORBIDDEN",
+    );
+    expect(
+      (await trpcError(messages.deleteMessage(runtime, cam, { message_id: after.id, for_everyone: false }))).code,
+    ).toBe("NOT_FOUND");
     const camView = await groups.getGroup(runtime, cam, group.id);
     expect(camView).toMatchObject({ is_member: false, my_role: null, left_reason: "removed", members: [] });
     const camChats = await listChats(runtime, cam, { limit: 50 });
@@ -227,7 +296,11 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
       [cam, "member"],
     ]);
     const history = await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, limit: 3 });
-    expect(history.messages.map((message) => message.content)).toEqual(["Ben is now an admin", "Ana left", 'Ana created the group "Leaving"']);
+    expect(history.messages.map((message) => message.content)).toEqual([
+      "Ben is now an admin",
+      "Ana left",
+      'Ana created the group "Leaving"',
+    ]);
     expect((await trpcError(groups.leaveGroup(runtime, ana, group.id))).code).toBe("FORBIDDEN");
     expect((await groups.listGroups(runtime, ana)).groups.find((g) => g.id === group.id)).toMatchObject({
       is_member: false,
@@ -239,7 +312,9 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
   it("holds at most 256 members, the creator included", async () => {
     const others = await insertUsers(runtime, 256);
     await lookUp(runtime, ana, others);
-    expect((await trpcError(groups.createGroup(runtime, ana, { name: "Too big", member_ids: others }))).code).toBe("BAD_REQUEST");
+    expect((await trpcError(groups.createGroup(runtime, ana, { name: "Too big", member_ids: others }))).code).toBe(
+      "BAD_REQUEST",
+    );
     const group = await groups.createGroup(runtime, ana, { name: "Full", member_ids: others.slice(0, 255) });
     expect(group.member_count).toBe(256);
     const error = await trpcError(groups.addMembers(runtime, ana, { group_id: group.id, user_ids: [ben] }));
@@ -247,15 +322,20 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     expect(error.message).toContain("at most 256 members");
     const sent = await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "hello, all 255 of you"));
     const lastFiller = others[254] ?? 0;
-    const [newest] = (await groupMessages.listGroupMessages(runtime, lastFiller, { group_id: group.id, limit: 1 })).messages;
+    const [newest] = (await groupMessages.listGroupMessages(runtime, lastFiller, { group_id: group.id, limit: 1 }))
+      .messages;
     expect(newest?.id).toBe(sent.id);
   });
 
   it("won't put people in a group with someone they blocked or who blocked them", async () => {
     const eve = await makeUser(runtime, "Eve");
     await blockUser(runtime, eve, ana);
-    expect((await trpcError(groups.createGroup(runtime, ana, { name: "No", member_ids: [eve] }))).code).toBe("FORBIDDEN");
-    expect((await trpcError(groups.createGroup(runtime, ana, { name: "No", member_ids: [987_654_321] }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(groups.createGroup(runtime, ana, { name: "No", member_ids: [eve] }))).code).toBe(
+      "FORBIDDEN",
+    );
+    expect((await trpcError(groups.createGroup(runtime, ana, { name: "No", member_ids: [987_654_321] }))).code).toBe(
+      "NOT_FOUND",
+    );
   });
 
   it("deletes a group for everyone", async () => {
@@ -271,7 +351,9 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
   it("deletes a group message for everyone, and tells every member", async () => {
     const group = await groups.createGroup(runtime, ana, { name: "Oops", member_ids: [ben] });
     const sent = await groupMessages.sendGroupMessage(runtime, ben, say(group.id, "wrong group"));
-    expect((await trpcError(messages.deleteMessage(runtime, ana, { message_id: sent.id, for_everyone: true }))).code).toBe("FORBIDDEN");
+    expect(
+      (await trpcError(messages.deleteMessage(runtime, ana, { message_id: sent.id, for_everyone: true }))).code,
+    ).toBe("FORBIDDEN");
     const anaSeq = await currentEventSeq(runtime, ana);
     await messages.deleteMessage(runtime, ben, { message_id: sent.id, for_everyone: true });
     expect(ofType(await eventTypesSince(runtime, ana, anaSeq), "group_message_deleted")).toEqual([
@@ -285,7 +367,12 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     const me = await makeUser(runtime, "Mixer");
     const peer = await makeUser(runtime, "Peer");
     const first = await groups.createGroup(runtime, me, { name: "G1", member_ids: [peer] });
-    await messages.sendChatMessage(runtime, me, { receiver_id: peer, content: "direct", message_type: "text", client_msg_id: randomUUID() });
+    await messages.sendChatMessage(runtime, me, {
+      receiver_id: peer,
+      content: "direct",
+      message_type: "text",
+      client_msg_id: randomUUID(),
+    });
     const second = await groups.createGroup(runtime, me, { name: "G2", member_ids: [peer] });
     const all = await listChats(runtime, me, { limit: 10 });
     expect(all.chats.map((chat) => [chat.type, chat.id])).toEqual([
@@ -306,7 +393,11 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
 
   it("shows a removed member the group as it was when they were removed, and nothing that changed after", async () => {
     const [eve, fay] = [await makeUser(runtime, "Eve"), await makeUser(runtime, "Fay")];
-    const group = await groups.createGroup(runtime, ana, { name: "Before", description: "old plans", member_ids: [ben, cam, dan] });
+    const group = await groups.createGroup(runtime, ana, {
+      name: "Before",
+      description: "old plans",
+      member_ids: [ben, cam, dan],
+    });
     const mine = await groupMessages.sendGroupMessage(runtime, cam, say(group.id, "my zebra idea"));
     await actions.starMessage(runtime, cam, { message_id: mine.id, starred: true });
     const camSeq = await currentEventSeq(runtime, cam);
@@ -317,10 +408,13 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     await groups.updateGroup(runtime, ana, { group_id: group.id, name: "After", description: "new plans" });
     await groups.addMembers(runtime, ana, { group_id: group.id, user_ids: [eve, fay] });
     await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "zebra crossing at noon"));
-    for (const reader of [ben, dan, eve, fay]) await groupMessages.markGroupRead(runtime, reader, { group_id: group.id });
+    for (const reader of [ben, dan, eve, fay])
+      await groupMessages.markGroupRead(runtime, reader, { group_id: group.id });
     const benView = await groups.getGroup(runtime, ben, group.id);
     expect(benView).toMatchObject({ name: "After", description: "new plans", member_count: 5 });
-    const [benCopy] = (await groupMessages.listGroupMessages(runtime, ben, { group_id: group.id, limit: 10 })).messages.filter((m) => m.id === mine.id);
+    const [benCopy] = (
+      await groupMessages.listGroupMessages(runtime, ben, { group_id: group.id, limit: 10 })
+    ).messages.filter((m) => m.id === mine.id);
     expect(benCopy?.status).toBe("read");
 
     const asRemoved = {
@@ -335,10 +429,21 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
       left_reason: "removed",
     };
     const view = await groups.getGroup(runtime, cam, group.id);
-    expect(view).toMatchObject({ ...asRemoved, members: [], last_seq: atRemoval.last_seq, updated_at: atRemoval.updated_at });
+    expect(view).toMatchObject({
+      ...asRemoved,
+      members: [],
+      last_seq: atRemoval.last_seq,
+      updated_at: atRemoval.updated_at,
+    });
     expect(view.last_seq).toBeLessThan(benView.last_seq);
-    expect((await groups.listGroups(runtime, cam)).groups.find((g) => g.id === group.id)).toEqual({ ...asRemoved, created_by: ana, created_at: group.created_at });
-    const listed = (await listChats(runtime, cam, { limit: 50 })).chats.find((chat) => chat.type === "group" && chat.id === group.id);
+    expect((await groups.listGroups(runtime, cam)).groups.find((g) => g.id === group.id)).toEqual({
+      ...asRemoved,
+      created_by: ana,
+      created_at: group.created_at,
+    });
+    const listed = (await listChats(runtime, cam, { limit: 50 })).chats.find(
+      (chat) => chat.type === "group" && chat.id === group.id,
+    );
     expect(listed).toMatchObject({ group: asRemoved, last_seq: atRemoval.last_seq });
     expect(listed?.type === "group" && listed.last_message?.system?.action).toBe("removed");
 
@@ -346,15 +451,29 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     const history = await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, limit: 50 });
     expect(Math.max(...history.messages.map((m) => m.seq))).toBe(atRemoval.last_seq);
     expect(history.messages.find((m) => m.id === mine.id)?.status).toBe("sent");
-    expect((await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, after_seq: atRemoval.last_seq, limit: 50 })).messages).toEqual([]);
+    expect(
+      (
+        await groupMessages.listGroupMessages(runtime, cam, {
+          group_id: group.id,
+          after_seq: atRemoval.last_seq,
+          limit: 50,
+        })
+      ).messages,
+    ).toEqual([]);
     const info = await messages.messageInfo(runtime, cam, mine.id);
     expect(info.recipients.map((r) => r.user_id).sort()).toEqual([ana, ben, dan].sort());
     expect(info.recipients.map((r) => r.read_at)).toEqual([null, null, null]);
 
     // Search and stars name the group as they knew it, and find nothing said after.
     const found = await actions.searchMessages(runtime, cam, { q: "zebra", limit: 10 });
-    expect(found.messages.map((m) => [m.message.id, m.conversation])).toEqual([[mine.id, { type: "group", group_id: group.id, name: "Before" }]]);
-    expect((await actions.listStarred(runtime, cam, { limit: 10 })).messages[0]?.conversation).toEqual({ type: "group", group_id: group.id, name: "Before" });
+    expect(found.messages.map((m) => [m.message.id, m.conversation])).toEqual([
+      [mine.id, { type: "group", group_id: group.id, name: "Before" }],
+    ]);
+    expect((await actions.listStarred(runtime, cam, { limit: 10 })).messages[0]?.conversation).toEqual({
+      type: "group",
+      group_id: group.id,
+      name: "Before",
+    });
 
     // No group_updated (or anything else about the group) after the group_left.
     const events = await eventTypesSince(runtime, cam, camSeq);
@@ -363,24 +482,56 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
 
     // Added back, they see the group as it is, and the snapshot is gone.
     await groups.addMembers(runtime, ana, { group_id: group.id, user_ids: [cam] });
-    expect(await groups.getGroup(runtime, cam, group.id)).toMatchObject({ name: "After", description: "new plans", member_count: 6, is_member: true });
+    expect(await groups.getGroup(runtime, cam, group.id)).toMatchObject({
+      name: "After",
+      description: "new plans",
+      member_count: 6,
+      is_member: true,
+    });
     const [row] = await runtime.db
       .select()
       .from(schema.groupMembers)
       .where(and(eq(schema.groupMembers.groupId, group.id), eq(schema.groupMembers.userId, cam)));
-    expect(row).toMatchObject({ leftSeq: null, leftName: null, leftDescription: null, leftMemberCount: null, leftDeliveredSeq: null, leftReadSeq: null });
+    expect(row).toMatchObject({
+      leftSeq: null,
+      leftName: null,
+      leftDescription: null,
+      leftMemberCount: null,
+      leftDeliveredSeq: null,
+      leftReadSeq: null,
+    });
   });
 
   it("shows someone who left the group as it was when they left", async () => {
     const group = await groups.createGroup(runtime, ana, { name: "Book club", member_ids: [ben, cam] });
     await groups.leaveGroup(runtime, cam, group.id);
-    await groups.updateGroup(runtime, ana, { group_id: group.id, name: "Film club", description: "no more books", profile_picture_url: "https://example.com/film.png" });
+    await groups.updateGroup(runtime, ana, {
+      group_id: group.id,
+      name: "Film club",
+      description: "no more books",
+      profile_picture_url: "https://example.com/film.png",
+    });
     await groups.addMembers(runtime, ana, { group_id: group.id, user_ids: [dan] });
-    const expected = { name: "Book club", description: null, profile_picture_url: null, member_count: 2, is_member: false, left_reason: "left" };
+    const expected = {
+      name: "Book club",
+      description: null,
+      profile_picture_url: null,
+      member_count: 2,
+      is_member: false,
+      left_reason: "left",
+    };
     expect(await groups.getGroup(runtime, cam, group.id)).toMatchObject({ ...expected, members: [] });
     expect((await groups.listGroups(runtime, cam)).groups.find((g) => g.id === group.id)).toMatchObject(expected);
-    expect((await listChats(runtime, cam, { limit: 50 })).chats.find((chat) => chat.type === "group" && chat.id === group.id)).toMatchObject({ group: expected });
-    expect(await groups.getGroup(runtime, ben, group.id)).toMatchObject({ name: "Film club", member_count: 3, is_member: true });
+    expect(
+      (await listChats(runtime, cam, { limit: 50 })).chats.find(
+        (chat) => chat.type === "group" && chat.id === group.id,
+      ),
+    ).toMatchObject({ group: expected });
+    expect(await groups.getGroup(runtime, ben, group.id)).toMatchObject({
+      name: "Film club",
+      member_count: 3,
+      is_member: true,
+    });
   });
 
   describe("a former member over REST and tRPC", () => {
@@ -391,38 +542,88 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     afterAll(() => api.close());
 
     it("sees the group as it was at their removal on every path", async () => {
-      const [owner, member, removed] = [await restSignUp(runtime, api.http), await restSignUp(runtime, api.http), await restSignUp(runtime, api.http)];
+      const [owner, member, removed] = [
+        await restSignUp(runtime, api.http),
+        await restSignUp(runtime, api.http),
+        await restSignUp(runtime, api.http),
+      ];
       const created = await rest(api.http, "POST", "/api/groups", {
         token: owner.token,
         body: { name: "Old name", description: "old", member_ids: [member.user.id, removed.user.id] },
       });
       const groupId = created.body.id as number;
-      await rest(api.http, "POST", "/api/messages/group", { token: removed.token, body: { group_id: groupId, content: "walrus", client_msg_id: randomUUID() } });
+      await rest(api.http, "POST", "/api/messages/group", {
+        token: removed.token,
+        body: { group_id: groupId, content: "walrus", client_msg_id: randomUUID() },
+      });
       await rest(api.http, "DELETE", `/api/groups/${groupId}/members/${removed.user.id}`, { token: owner.token });
       const before = await rest(api.http, "GET", `/api/groups/${groupId}`, { token: removed.token });
-      await rest(api.http, "PUT", `/api/groups/${groupId}`, { token: owner.token, body: { name: "New name", description: "new" } });
-      await rest(api.http, "POST", "/api/messages/group", { token: owner.token, body: { group_id: groupId, content: "walrus again", client_msg_id: randomUUID() } });
-      const shown = { id: groupId, name: "Old name", description: "old", member_count: 2, is_member: false, left_reason: "removed" };
+      await rest(api.http, "PUT", `/api/groups/${groupId}`, {
+        token: owner.token,
+        body: { name: "New name", description: "new" },
+      });
+      await rest(api.http, "POST", "/api/messages/group", {
+        token: owner.token,
+        body: { group_id: groupId, content: "walrus again", client_msg_id: randomUUID() },
+      });
+      const shown = {
+        id: groupId,
+        name: "Old name",
+        description: "old",
+        member_count: 2,
+        is_member: false,
+        left_reason: "removed",
+      };
 
       const got = await rest(api.http, "GET", `/api/groups/${groupId}`, { token: removed.token });
-      expect(got).toMatchObject({ status: 200, body: { ...shown, members: [], last_seq: before.body.last_seq, updated_at: before.body.updated_at } });
-      expect((await rest(api.http, "GET", "/api/groups", { token: removed.token })).body).toEqual({ groups: [expect.objectContaining(shown)] });
+      expect(got).toMatchObject({
+        status: 200,
+        body: { ...shown, members: [], last_seq: before.body.last_seq, updated_at: before.body.updated_at },
+      });
+      expect((await rest(api.http, "GET", "/api/groups", { token: removed.token })).body).toEqual({
+        groups: [expect.objectContaining(shown)],
+      });
       const chats = await rest(api.http, "GET", "/api/chats?limit=10", { token: removed.token });
-      expect(chats.body.chats).toEqual([expect.objectContaining({ type: "group", group: expect.objectContaining(shown), last_seq: before.body.last_seq })]);
+      expect(chats.body.chats).toEqual([
+        expect.objectContaining({
+          type: "group",
+          group: expect.objectContaining(shown),
+          last_seq: before.body.last_seq,
+        }),
+      ]);
       const page = await rest(api.http, "GET", `/api/messages/group/${groupId}?limit=50`, { token: removed.token });
       expect(Math.max(...(page.body.messages as Json[]).map((m) => m.seq as number))).toBe(before.body.last_seq);
       const search = await rest(api.http, "GET", "/api/messages/search?q=walrus", { token: removed.token });
-      expect((search.body.messages as Json[]).map((m) => m.conversation)).toEqual([{ type: "group", group_id: groupId, name: "Old name" }]);
+      expect((search.body.messages as Json[]).map((m) => m.conversation)).toEqual([
+        { type: "group", group_id: groupId, name: "Old name" },
+      ]);
 
       let token = removed.token;
-      const trpc = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${api.http}/api/trpc`, headers: () => ({ authorization: `Bearer ${token}` }) })] });
-      expect(await trpc.group.get.query({ group_id: groupId })).toMatchObject({ ...shown, members: [], last_seq: before.body.last_seq });
+      const trpc = createTRPCClient<AppRouter>({
+        links: [httpBatchLink({ url: `${api.http}/api/trpc`, headers: () => ({ authorization: `Bearer ${token}` }) })],
+      });
+      expect(await trpc.group.get.query({ group_id: groupId })).toMatchObject({
+        ...shown,
+        members: [],
+        last_seq: before.body.last_seq,
+      });
       expect((await trpc.group.list.query()).groups).toEqual([expect.objectContaining(shown)]);
-      expect((await trpc.chat.list.query({ limit: 10 })).chats).toEqual([expect.objectContaining({ group: expect.objectContaining(shown) })]);
-      const messagesSeen = await trpc.message.listGroup.query({ group_id: groupId, after_seq: before.body.last_seq as number, limit: 10 });
+      expect((await trpc.chat.list.query({ limit: 10 })).chats).toEqual([
+        expect.objectContaining({ group: expect.objectContaining(shown) }),
+      ]);
+      const messagesSeen = await trpc.message.listGroup.query({
+        group_id: groupId,
+        after_seq: before.body.last_seq as number,
+        limit: 10,
+      });
       expect(messagesSeen.messages).toEqual([]);
       token = member.token;
-      expect(await trpc.group.get.query({ group_id: groupId })).toMatchObject({ name: "New name", description: "new", member_count: 2, is_member: true });
+      expect(await trpc.group.get.query({ group_id: groupId })).toMatchObject({
+        name: "New name",
+        description: "new",
+        member_count: 2,
+        is_member: true,
+      });
     });
   });
 });

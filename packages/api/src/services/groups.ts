@@ -72,7 +72,10 @@ export async function findMembership(
   const query = db
     .select({ group: schema.groups, member: schema.groupMembers })
     .from(schema.groups)
-    .innerJoin(schema.groupMembers, and(eq(schema.groupMembers.groupId, schema.groups.id), eq(schema.groupMembers.userId, userId)))
+    .innerJoin(
+      schema.groupMembers,
+      and(eq(schema.groupMembers.groupId, schema.groups.id), eq(schema.groupMembers.userId, userId)),
+    )
     .where(eq(schema.groups.id, groupId))
     .limit(1);
   // The group row is the lock every membership change and every send takes: while it is held, the
@@ -82,7 +85,12 @@ export async function findMembership(
   return row;
 }
 
-async function findActiveMembership(db: Deps["db"] | Transaction, groupId: number, userId: number, options: { lock?: boolean } = {}) {
+async function findActiveMembership(
+  db: Deps["db"] | Transaction,
+  groupId: number,
+  userId: number,
+  options: { lock?: boolean } = {},
+) {
   const membership = await findMembership(db, groupId, userId, options);
   if (membership.member.leftSeq !== null) throw notAMember();
   return membership;
@@ -93,7 +101,13 @@ async function findCurrentMember(tx: Transaction, groupId: number, userId: numbe
   const [member] = await tx
     .select()
     .from(schema.groupMembers)
-    .where(and(eq(schema.groupMembers.groupId, groupId), eq(schema.groupMembers.userId, userId), isNull(schema.groupMembers.leftSeq)));
+    .where(
+      and(
+        eq(schema.groupMembers.groupId, groupId),
+        eq(schema.groupMembers.userId, userId),
+        isNull(schema.groupMembers.leftSeq),
+      ),
+    );
   if (!member) throw new TRPCError({ code: "NOT_FOUND", message: "This person is not a member of the group." });
   return member;
 }
@@ -148,14 +162,21 @@ export function toGroupMessageOutput(
 const summaryColumns = {
   // Counted for members only: a former member is shown group_members.left_member_count.
   memberCount: sql<number>`case when ${schema.groupMembers.leftSeq} is null then (select count(*)::int from ${schema.groupMembers} gm where gm.group_id = ${schema.groups.id} and gm.left_seq is null) else 0 end`,
-  leftAction: sql<string | null>`(select m.system->>'action' from ${schema.messages} m where m.group_id = ${schema.groupMembers.groupId} and m.seq = ${schema.groupMembers.leftSeq})`,
+  leftAction: sql<
+    string | null
+  >`(select m.system->>'action' from ${schema.messages} m where m.group_id = ${schema.groupMembers.groupId} and m.seq = ${schema.groupMembers.leftSeq})`,
 };
 
 const leftReason = (action: string | null | undefined): GroupSummary["left_reason"] =>
   action === "removed" ? "removed" : action === "left" ? "left" : null;
 
 /** `memberCount` is how many are in the group now; a former member is shown how many there were. */
-function toGroupSummary(group: GroupRow, member: MemberRow, memberCount: number, leftAction: string | null = null): GroupSummary {
+function toGroupSummary(
+  group: GroupRow,
+  member: MemberRow,
+  memberCount: number,
+  leftAction: string | null = null,
+): GroupSummary {
   const isMember = member.leftSeq === null;
   const seen = groupSeenBy(group, member);
   return {
@@ -223,7 +244,8 @@ async function displayNames(tx: Deps["db"] | Transaction, userIds: number[]): Pr
   return new Map(rows.map((row) => [row.id, row.fullName ?? row.phoneNumber]));
 }
 
-const describe = (event: SystemEvent, names: Map<number, string>) => systemEventText(event, (id) => names.get(id) ?? "someone");
+const describe = (event: SystemEvent, names: Map<number, string>) =>
+  systemEventText(event, (id) => names.get(id) ?? "someone");
 
 /**
  * One group change inside the caller's transaction (group row locked): the system messages
@@ -237,7 +259,9 @@ async function recordChange(
   audience: { recipients: number[]; left?: { userIds: number[]; reason: "left" | "removed" } },
   now: Date,
 ): Promise<{ stored: StoredEvent[]; group: GroupRow }> {
-  const names = await displayNames(tx, [...new Set(changes.flatMap((change) => [change.actor_id, ...change.user_ids]))]);
+  const names = await displayNames(tx, [
+    ...new Set(changes.flatMap((change) => [change.actor_id, ...change.user_ids])),
+  ]);
   const events: { userId: number; event: DurableEvent }[] = [];
   let group: GroupRow | undefined;
   for (const change of changes) {
@@ -261,7 +285,10 @@ async function appendGroupUpdates(
     .from(schema.groupMembers)
     .where(and(eq(schema.groupMembers.groupId, group.id), isNull(schema.groupMembers.leftSeq)));
   for (const member of members) {
-    events.push({ userId: member.userId, event: { type: "group_updated", group: toGroupSummary(group, member, members.length) } });
+    events.push({
+      userId: member.userId,
+      event: { type: "group_updated", group: toGroupSummary(group, member, members.length) },
+    });
   }
   for (const userId of left?.userIds ?? []) {
     events.push({ userId, event: { type: "group_left", group_id: group.id, reason: left?.reason ?? "left" } });
@@ -291,7 +318,10 @@ async function assertCanAdd(tx: Deps["db"] | Transaction, actorId: number, userI
     );
   const youBlocked = blocks.filter((row) => row.blockerId === actorId).map((row) => row.blockedId);
   if (youBlocked.length > 0) {
-    throw new TRPCError({ code: "FORBIDDEN", message: `Unblock user ${youBlocked.join(", ")} before adding them to a group.` });
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: `Unblock user ${youBlocked.join(", ")} before adding them to a group.`,
+    });
   }
   if (blocks.length > 0) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Some of these people can't be added to your groups." });
@@ -301,7 +331,10 @@ async function assertCanAdd(tx: Deps["db"] | Transaction, actorId: number, userI
 function assertWithinLimit(deps: Deps, count: number) {
   const max = deps.config.messaging.groupMaxMembers;
   if (count > max) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: `A group can have at most ${max} members (this would make ${count}).` });
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `A group can have at most ${max} members (this would make ${count}).`,
+    });
   }
 }
 
@@ -309,7 +342,9 @@ export async function createGroup(deps: Deps, creatorId: number, input: CreateGr
   const memberIds = input.member_ids.filter((id) => id !== creatorId);
   assertWithinLimit(deps, memberIds.length + 1);
   await assertCanAdd(deps.db, creatorId, memberIds);
-  const picture = input.picture_media_id ? await resolvePicture(deps, creatorId, input.picture_media_id, "group_picture") : null;
+  const picture = input.picture_media_id
+    ? await resolvePicture(deps, creatorId, input.picture_media_id, "group_picture")
+    : null;
   const now = new Date();
   const { group, stored } = await deps.db.transaction(async (tx) => {
     const [created] = await tx
@@ -368,7 +403,11 @@ export async function getGroup(deps: Deps, viewerId: number, groupId: number): P
         .from(schema.groupMembers)
         .innerJoin(schema.users, eq(schema.users.id, schema.groupMembers.userId))
         .where(and(eq(schema.groupMembers.groupId, groupId), isNull(schema.groupMembers.leftSeq)))
-        .orderBy(sql`${schema.groupMembers.role} = 'admin' desc`, asc(schema.groupMembers.joinedAt), asc(schema.groupMembers.userId))
+        .orderBy(
+          sql`${schema.groupMembers.role} = 'admin' desc`,
+          asc(schema.groupMembers.joinedAt),
+          asc(schema.groupMembers.userId),
+        )
     : [];
   return {
     ...toGroupSummary(group, member, rows.length, (ending?.system as SystemEvent | null)?.action),
@@ -398,7 +437,9 @@ export async function listGroups(deps: Deps, viewerId: number): Promise<{ groups
 }
 
 export async function updateGroup(deps: Deps, actorId: number, input: UpdateGroupInput): Promise<GroupOutput> {
-  const picture = input.picture_media_id ? await resolvePicture(deps, actorId, input.picture_media_id, "group_picture") : null;
+  const picture = input.picture_media_id
+    ? await resolvePicture(deps, actorId, input.picture_media_id, "group_picture")
+    : null;
   const pictureMediaId = input.picture_media_id === undefined ? undefined : (picture?.id ?? null);
   const now = new Date();
   const result = await deps.db.transaction(async (tx) => {
@@ -406,9 +447,11 @@ export async function updateGroup(deps: Deps, actorId: number, input: UpdateGrou
     if (member.role !== "admin") throw adminsOnly("change the group's name, description or picture");
     const changes: SystemEvent[] = [];
     const base = { actor_id: actorId, user_ids: [], name: null };
-    if (input.name !== undefined && input.name !== group.name) changes.push({ ...base, action: "renamed", name: input.name });
+    if (input.name !== undefined && input.name !== group.name)
+      changes.push({ ...base, action: "renamed", name: input.name });
     const description = input.description === undefined ? undefined : input.description || null;
-    if (description !== undefined && description !== group.description) changes.push({ ...base, action: "description_changed" });
+    if (description !== undefined && description !== group.description)
+      changes.push({ ...base, action: "description_changed" });
     const urlChanged = input.profile_picture_url !== undefined && input.profile_picture_url !== group.profilePictureUrl;
     if (urlChanged || (pictureMediaId !== undefined && pictureMediaId !== group.pictureMediaId)) {
       changes.push({ ...base, action: "picture_changed" });
@@ -416,7 +459,13 @@ export async function updateGroup(deps: Deps, actorId: number, input: UpdateGrou
     if (changes.length === 0) return null;
     await tx
       .update(schema.groups)
-      .set({ name: input.name, description, profilePictureUrl: input.profile_picture_url, pictureMediaId, updatedAt: now })
+      .set({
+        name: input.name,
+        description,
+        profilePictureUrl: input.profile_picture_url,
+        pictureMediaId,
+        updatedAt: now,
+      })
       .where(eq(schema.groups.id, group.id));
     return recordChange(tx, group.id, changes, { recipients: await activeMemberIds(tx, group.id) }, now);
   });
@@ -435,7 +484,11 @@ const noSnapshot = {
   leftReadSeq: null,
 } satisfies Partial<MemberRow>;
 
-export async function addMembers(deps: Deps, actorId: number, input: { group_id: number; user_ids: number[] }): Promise<GroupOutput> {
+export async function addMembers(
+  deps: Deps,
+  actorId: number,
+  input: { group_id: number; user_ids: number[] },
+): Promise<GroupOutput> {
   const now = new Date();
   const { stored } = await deps.db.transaction(async (tx) => {
     const { member } = await findActiveMembership(tx, input.group_id, actorId, { lock: true });
@@ -451,7 +504,13 @@ export async function addMembers(deps: Deps, actorId: number, input: { group_id:
     const names = await displayNames(tx, [actorId, ...newcomers]);
     const { message, group } = await insertSystemMessage(tx, input.group_id, change, describe(change, names), now);
     // Someone re-added starts afresh at this message, like someone new: earlier history isn't theirs.
-    const fresh = { role: "member" as const, joinedSeq: group.lastSeq, joinedAt: now, deliveredSeq: group.lastSeq - 1, readSeq: group.lastSeq - 1 };
+    const fresh = {
+      role: "member" as const,
+      joinedSeq: group.lastSeq,
+      joinedAt: now,
+      deliveredSeq: group.lastSeq - 1,
+      readSeq: group.lastSeq - 1,
+    };
     await tx
       .insert(schema.groupMembers)
       .values(newcomers.map((userId) => ({ groupId: input.group_id, userId, ...fresh })))
@@ -549,7 +608,13 @@ export async function leaveGroup(deps: Deps, userId: number, groupId: number) {
         const [oldest] = await tx
           .select({ userId: schema.groupMembers.userId })
           .from(schema.groupMembers)
-          .where(and(eq(schema.groupMembers.groupId, groupId), ne(schema.groupMembers.userId, userId), isNull(schema.groupMembers.leftSeq)))
+          .where(
+            and(
+              eq(schema.groupMembers.groupId, groupId),
+              ne(schema.groupMembers.userId, userId),
+              isNull(schema.groupMembers.leftSeq),
+            ),
+          )
           .orderBy(asc(schema.groupMembers.joinedAt), asc(schema.groupMembers.id))
           .limit(1);
         successor = oldest?.userId ?? null;
@@ -572,7 +637,10 @@ export async function leaveGroup(deps: Deps, userId: number, groupId: number) {
       const promoted = await insertSystemMessage(tx, groupId, promotion, describe(promotion, names), now);
       group = promoted.group;
       for (const id of remaining) {
-        events.push({ userId: id, event: { type: "new_group_message", message: toGroupMessageOutput(promoted.message, promoted.group, null) } });
+        events.push({
+          userId: id,
+          event: { type: "new_group_message", message: toGroupMessageOutput(promoted.message, promoted.group, null) },
+        });
       }
     }
     return { stored: await appendGroupUpdates(tx, group, events, { userIds: [userId], reason: "left" }) };
@@ -581,7 +649,11 @@ export async function leaveGroup(deps: Deps, userId: number, groupId: number) {
   return { message: "You left the group" };
 }
 
-export async function setMemberRole(deps: Deps, actorId: number, input: { group_id: number; user_id: number; role: GroupRole }) {
+export async function setMemberRole(
+  deps: Deps,
+  actorId: number,
+  input: { group_id: number; user_id: number; role: GroupRole },
+) {
   const now = new Date();
   const result = await deps.db.transaction(async (tx) => {
     const { member } = await findActiveMembership(tx, input.group_id, actorId, { lock: true });
@@ -592,9 +664,18 @@ export async function setMemberRole(deps: Deps, actorId: number, input: { group_
       const [admins] = await tx
         .select({ count: sql<number>`count(*)::int` })
         .from(schema.groupMembers)
-        .where(and(eq(schema.groupMembers.groupId, input.group_id), eq(schema.groupMembers.role, "admin"), isNull(schema.groupMembers.leftSeq)));
+        .where(
+          and(
+            eq(schema.groupMembers.groupId, input.group_id),
+            eq(schema.groupMembers.role, "admin"),
+            isNull(schema.groupMembers.leftSeq),
+          ),
+        );
       if ((admins?.count ?? 0) <= 1) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: "A group needs at least one admin: make someone else an admin first." });
+        throw new TRPCError({
+          code: "BAD_REQUEST",
+          message: "A group needs at least one admin: make someone else an admin first.",
+        });
       }
     }
     await tx
@@ -620,7 +701,10 @@ export async function deleteGroup(deps: Deps, actorId: number, groupId: number) 
     if (member.role !== "admin") throw adminsOnly("delete the group");
     const [members, pastMembers] = await Promise.all([
       activeMemberIds(tx, groupId),
-      tx.select({ userId: schema.groupMembers.userId }).from(schema.groupMembers).where(eq(schema.groupMembers.groupId, groupId)),
+      tx
+        .select({ userId: schema.groupMembers.userId })
+        .from(schema.groupMembers)
+        .where(eq(schema.groupMembers.groupId, groupId)),
     ]);
     // Its messages go with it (ON DELETE CASCADE); everyone who still lists it is told.
     await tx.delete(schema.groups).where(eq(schema.groups.id, groupId));
@@ -651,7 +735,13 @@ export async function sendGroupTyping(deps: Deps, userId: number, input: { group
   await publishEphemeral(
     deps,
     rows.map((row) => row.userId),
-    { type: "group_typing", group_id: input.group_id, user_id: userId, is_typing: input.is_typing, expires_in_ms: TYPING_EXPIRES_MS },
+    {
+      type: "group_typing",
+      group_id: input.group_id,
+      user_id: userId,
+      is_typing: input.is_typing,
+      expires_in_ms: TYPING_EXPIRES_MS,
+    },
   );
   return { ok: true as const };
 }
@@ -698,7 +788,12 @@ export async function selectGroupChats(
     .leftJoin(quoted, eq(quoted.id, lastMessages.replyToMessageId))
     .leftJoin(quotedMedia, eq(quotedMedia.id, quoted.mediaId))
     .leftJoin(lastMedia, eq(lastMedia.id, lastMessages.mediaId))
-    .where(and(eq(schema.groupMembers.userId, userId), cursor ? afterCursor(cursor, "group", sortKey, schema.groups.id) : undefined))
+    .where(
+      and(
+        eq(schema.groupMembers.userId, userId),
+        cursor ? afterCursor(cursor, "group", sortKey, schema.groups.id) : undefined,
+      ),
+    )
     .orderBy(desc(sortKey), desc(schema.groups.id))
     .limit(limit);
   return rows.map((row) => ({
@@ -707,8 +802,11 @@ export async function selectGroupChats(
       type: "group",
       id: row.group.id,
       group: toGroupSummary(row.group, row.member, row.memberCount, row.leftAction),
-      last_message: row.lastMessage ? toGroupMessageOutput(row.lastMessage, groupSeenBy(row.group, row.member), row.quoted, row.lastMedia) : null,
-      last_message_at: (row.member.leftSeq === null ? row.group.lastMessageAt : row.member.leftAt)?.toISOString() ?? null,
+      last_message: row.lastMessage
+        ? toGroupMessageOutput(row.lastMessage, groupSeenBy(row.group, row.member), row.quoted, row.lastMedia)
+        : null,
+      last_message_at:
+        (row.member.leftSeq === null ? row.group.lastMessageAt : row.member.leftAt)?.toISOString() ?? null,
       unread_count: unreadCount(row.group, row.member),
       last_seq: visibleLastSeq(row.group, row.member),
     },

@@ -39,10 +39,14 @@ const GROUP_FRAME_INTERVAL_MS = 25;
 class Overflow extends Error {}
 
 type GroupMessagePayload = { seq: null; event: GroupMessageEvent };
-const isGroupMessage = (item: BusPayload): item is GroupMessagePayload => item.seq === null && item.event.type === "new_group_message";
+const isGroupMessage = (item: BusPayload): item is GroupMessagePayload =>
+  item.seq === null && item.event.type === "new_group_message";
 
 const sessionEnded = () =>
-  new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended (logged out or password changed). Sign in again." });
+  new TRPCError({
+    code: "UNAUTHORIZED",
+    message: "Your session has ended (logged out or password changed). Sign in again.",
+  });
 
 // A group message reaches every member's stream on this instance as the same string, one
 // listener after another: parse it once, not 256 times. (Payloads are never mutated.)
@@ -138,7 +142,10 @@ export async function* streamEvents(
   const headsToAnnounce = new Set<number>();
   const joinGroup = (groupId: number) => {
     if (groupListeners.has(groupId)) return false;
-    groupListeners.set(groupId, deps.bus.subscribe(groupTopic(groupId), (raw) => queue.push(raw)));
+    groupListeners.set(
+      groupId,
+      deps.bus.subscribe(groupTopic(groupId), (raw) => queue.push(raw)),
+    );
     return true;
   };
   const leaveGroup = (groupId: number) => {
@@ -147,9 +154,14 @@ export async function* streamEvents(
   };
   const connectionId = randomUUID();
   const beat = () => {
-    void heartbeatPresence(deps, userId, connectionId).catch((error: unknown) => deps.log.warn({ err: error }, "heartbeat failed"));
+    void heartbeatPresence(deps, userId, connectionId).catch((error: unknown) =>
+      deps.log.warn({ err: error }, "heartbeat failed"),
+    );
     // Backstop for a revocation notice lost on the bus.
-    void options.isSessionLive().then((isLive) => isLive || queue.revoke(), () => {});
+    void options.isSessionLive().then(
+      (isLive) => isLive || queue.revoke(),
+      () => {},
+    );
   };
   // A random phase per connection: connections that arrive together (a restart, a reconnect
   // storm) would otherwise heartbeat in one burst every interval.
@@ -166,7 +178,8 @@ export async function* streamEvents(
   };
   const emit = (seq: number, event: DurableEvent) => {
     checkBackpressure();
-    if (event.type === "group_updated" && event.group.is_member && joinGroup(event.group.id)) headsToAnnounce.add(event.group.id);
+    if (event.type === "group_updated" && event.group.is_member && joinGroup(event.group.id))
+      headsToAnnounce.add(event.group.id);
     if (event.type === "group_left") leaveGroup(event.group_id);
     return tracked(String(seq), event as ParleyEvent);
   };
@@ -178,11 +191,24 @@ export async function* streamEvents(
     // announces itself with group_updated, and gets its own heads then.)
     const readHeads = async (groupIds: number[] | null) => {
       const rows = await deps.db
-        .select({ groupId: schema.groupMembers.groupId, leftSeq: schema.groupMembers.leftSeq, lastSeq: schema.groups.lastSeq })
+        .select({
+          groupId: schema.groupMembers.groupId,
+          leftSeq: schema.groupMembers.leftSeq,
+          lastSeq: schema.groups.lastSeq,
+        })
         .from(schema.groupMembers)
         .innerJoin(schema.groups, eq(schema.groups.id, schema.groupMembers.groupId))
-        .where(and(eq(schema.groupMembers.userId, userId), groupIds ? inArray(schema.groupMembers.groupId, groupIds) : undefined));
-      return rows.map((row) => ({ group_id: row.groupId, last_seq: row.leftSeq ?? row.lastSeq, isMember: row.leftSeq === null }));
+        .where(
+          and(
+            eq(schema.groupMembers.userId, userId),
+            groupIds ? inArray(schema.groupMembers.groupId, groupIds) : undefined,
+          ),
+        );
+      return rows.map((row) => ({
+        group_id: row.groupId,
+        last_seq: row.leftSeq ?? row.lastSeq,
+        isMember: row.leftSeq === null,
+      }));
     };
     for (const head of await readHeads(null)) if (head.isMember) joinGroup(head.group_id);
     // From here the user's and their groups' topics are live: whatever is committed after the
@@ -191,7 +217,10 @@ export async function* streamEvents(
     let cursor = options.lastEventId == null ? await currentEventSeq(deps, userId) : Number(options.lastEventId);
     if (options.lastEventId == null) await ackDelivered(deps, userId, "all-pending");
     const heads = await readHeads(null);
-    yield { type: "group_heads", groups: heads.map(({ group_id, last_seq }) => ({ group_id, last_seq })) } satisfies ParleyEvent;
+    yield {
+      type: "group_heads",
+      groups: heads.map(({ group_id, last_seq }) => ({ group_id, last_seq })),
+    } satisfies ParleyEvent;
 
     async function* announceHeads() {
       if (headsToAnnounce.size === 0) return;
@@ -199,7 +228,10 @@ export async function* streamEvents(
       headsToAnnounce.clear();
       await deps.bus.ready();
       const joined = await readHeads(groupIds);
-      yield { type: "group_heads", groups: joined.map(({ group_id, last_seq }) => ({ group_id, last_seq })) } satisfies ParleyEvent;
+      yield {
+        type: "group_heads",
+        groups: joined.map(({ group_id, last_seq }) => ({ group_id, last_seq })),
+      } satisfies ParleyEvent;
     }
 
     // Replay, then fill gaps on demand, both through this.
@@ -208,7 +240,10 @@ export async function* streamEvents(
         const result = await readEventsAfter(deps, userId, cursor, REPLAY_BATCH);
         if ("expired" in result) {
           cursor = await currentEventSeq(deps, userId);
-          yield { type: "resync", reason: "The stream position is older than the server keeps; reload your chats." } satisfies ParleyEvent;
+          yield {
+            type: "resync",
+            reason: "The stream position is older than the server keeps; reload your chats.",
+          } satisfies ParleyEvent;
           return;
         }
         for (const stored of result.events) {
@@ -248,7 +283,9 @@ export async function* streamEvents(
           // (the per-frame cost, not the bytes, is what a busy instance runs out of).
           const waiting = [item, ...queue.takeWhile(isGroupMessage, MAX_GROUP_BATCH - 1)];
           // Anything queued before the stream learned it left a group is not theirs any more.
-          const messages = waiting.map((entry) => entry.event.message).filter((message) => groupListeners.has(message.group_id));
+          const messages = waiting
+            .map((entry) => entry.event.message)
+            .filter((message) => groupListeners.has(message.group_id));
           const [only] = messages;
           if (messages.length > 1) yield { type: "new_group_messages", messages } satisfies ParleyEvent;
           else if (only) yield { type: "new_group_message", message: only } satisfies ParleyEvent;

@@ -15,8 +15,18 @@ import * as media from "./media/media";
 import * as actions from "./message-actions";
 import * as messages from "./messages";
 
-const text = (receiver_id: number, content: string) => ({ receiver_id, content, message_type: "text" as const, client_msg_id: randomUUID() });
-const groupText = (group_id: number, content: string) => ({ group_id, content, message_type: "text" as const, client_msg_id: randomUUID() });
+const text = (receiver_id: number, content: string) => ({
+  receiver_id,
+  content,
+  message_type: "text" as const,
+  client_msg_id: randomUUID(),
+});
+const groupText = (group_id: number, content: string) => ({
+  group_id,
+  content,
+  message_type: "text" as const,
+  client_msg_id: randomUUID(),
+});
 
 describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shape", (shape) => {
   let runtime: TestRuntime;
@@ -29,7 +39,8 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
   });
   afterAll(() => runtime.close());
 
-  const lastEvent = async (userId: number, type: string) => (await eventsOf(runtime, userId)).filter((stored) => stored.event.type === type).at(-1)?.event;
+  const lastEvent = async (userId: number, type: string) =>
+    (await eventsOf(runtime, userId)).filter((stored) => stored.event.type === type).at(-1)?.event;
 
   it("edits your own text within the window; both sides see it live; others, old and non-text messages can't be", async () => {
     const sent = await messages.sendChatMessage(runtime, ana, text(ben, "See you at 5"));
@@ -37,12 +48,18 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
     expect(edited.content).toBe("See you at 6");
     expect(edited.edited_at).not.toBeNull();
     for (const userId of [ana, ben]) {
-      expect(await lastEvent(userId, "message_edited")).toMatchObject({ chat_id: sent.chat_id, message_id: sent.id, content: "See you at 6" });
+      expect(await lastEvent(userId, "message_edited")).toMatchObject({
+        chat_id: sent.chat_id,
+        message_id: sent.id,
+        content: "See you at 6",
+      });
     }
     const [inHistory] = (await messages.listMessages(runtime, ben, { chat_id: sent.chat_id, limit: 1 })).messages;
     expect(inHistory).toMatchObject({ content: "See you at 6", edited_at: edited.edited_at });
 
-    expect((await trpcError(actions.editMessage(runtime, ben, { message_id: sent.id, content: "hacked" }))).code).toBe("FORBIDDEN");
+    expect((await trpcError(actions.editMessage(runtime, ben, { message_id: sent.id, content: "hacked" }))).code).toBe(
+      "FORBIDDEN",
+    );
     await runtime.db
       .update(schema.messages)
       .set({ createdAt: new Date(Date.now() - 16 * 60 * 1000) })
@@ -56,8 +73,12 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
       location: { latitude: 1, longitude: 2 },
       client_msg_id: randomUUID(),
     });
-    expect((await trpcError(actions.editMessage(runtime, ana, { message_id: location.id, content: "x" }))).message).toMatch(/Only text/);
-    expect((await trpcError(actions.editMessage(runtime, cam, { message_id: location.id, content: "x" }))).code).toBe("NOT_FOUND");
+    expect(
+      (await trpcError(actions.editMessage(runtime, ana, { message_id: location.id, content: "x" }))).message,
+    ).toMatch(/Only text/);
+    expect((await trpcError(actions.editMessage(runtime, cam, { message_id: location.id, content: "x" }))).code).toBe(
+      "NOT_FOUND",
+    );
   });
 
   it("edits a group message for every current member", async () => {
@@ -65,13 +86,19 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
     const sent = await groupMessages.sendGroupMessage(runtime, ben, groupText(group.id, "Pizza?"));
     await actions.editMessage(runtime, ben, { message_id: sent.id, content: "Pizza tonight?" });
     for (const userId of [ana, ben, cam]) {
-      expect(await lastEvent(userId, "message_edited")).toMatchObject({ group_id: group.id, message_id: sent.id, content: "Pizza tonight?" });
+      expect(await lastEvent(userId, "message_edited")).toMatchObject({
+        group_id: group.id,
+        message_id: sent.id,
+        content: "Pizza tonight?",
+      });
     }
   });
 
   it("reactions: one per person, changeable and removable, counted, told to both sides", async () => {
     const sent = await messages.sendChatMessage(runtime, ana, text(ben, "Passed my exam!"));
-    expect((await actions.react(runtime, ben, { message_id: sent.id, emoji: "🎉" })).reactions).toEqual([{ emoji: "🎉", count: 1, user_ids: [ben] }]);
+    expect((await actions.react(runtime, ben, { message_id: sent.id, emoji: "🎉" })).reactions).toEqual([
+      { emoji: "🎉", count: 1, user_ids: [ben] },
+    ]);
     await actions.react(runtime, ana, { message_id: sent.id, emoji: "🎉" });
     const changed = await actions.react(runtime, ben, { message_id: sent.id, emoji: "❤️" });
     expect(changed.reactions).toHaveLength(2);
@@ -83,7 +110,12 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
     );
     const removed = await actions.react(runtime, ben, { message_id: sent.id, emoji: null });
     expect(removed.reactions).toEqual([{ emoji: "🎉", count: 1, user_ids: [ana] }]);
-    expect(await lastEvent(ana, "reaction_updated")).toMatchObject({ message_id: sent.id, user_id: ben, emoji: null, reactions: removed.reactions });
+    expect(await lastEvent(ana, "reaction_updated")).toMatchObject({
+      message_id: sent.id,
+      user_id: ben,
+      emoji: null,
+      reactions: removed.reactions,
+    });
     const [listed] = (await messages.listMessages(runtime, ben, { chat_id: sent.chat_id, limit: 1 })).messages;
     expect(listed?.reactions).toEqual(removed.reactions);
 
@@ -98,7 +130,11 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
     const photo = await sharp({ create: { width: 40, height: 40, channels: 3, background: "#ff0000" } })
       .png()
       .toBuffer();
-    const ticket = await media.createUpload(runtime, ben, createUploadInput.parse({ kind: "image", mime_type: "image/png", size: photo.length }));
+    const ticket = await media.createUpload(
+      runtime,
+      ben,
+      createUploadInput.parse({ kind: "image", mime_type: "image/png", size: photo.length }),
+    );
     // What the client's PUT to the upload URL does.
     await runtime.media.write(`uploads/${ticket.media_id}`, photo, "image/png");
     const withPhoto = await messages.sendChatMessage(runtime, ben, {
@@ -109,10 +145,22 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
       client_msg_id: randomUUID(),
     });
     const words = await messages.sendChatMessage(runtime, ben, text(ana, "isn't she cute"));
-    const input = { message_ids: [withPhoto.id, words.id], user_ids: [cam], group_ids: [group.id], client_batch_id: randomUUID() };
+    const input = {
+      message_ids: [withPhoto.id, words.id],
+      user_ids: [cam],
+      group_ids: [group.id],
+      client_batch_id: randomUUID(),
+    };
 
     const forwarded = await actions.forwardMessages(runtime, ana, input);
-    expect(forwarded.direct.map((message) => [message.message_type, message.content, message.is_forwarded, message.receiver_id])).toEqual([
+    expect(
+      forwarded.direct.map((message) => [
+        message.message_type,
+        message.content,
+        message.is_forwarded,
+        message.receiver_id,
+      ]),
+    ).toEqual([
       ["image", "our cat", true, cam],
       ["text", "isn't she cute", true, cam],
     ]);
@@ -125,7 +173,11 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
     expect(again.group.map((message) => message.id)).toEqual(forwarded.group.map((message) => message.id));
 
     // Removed from the group, Ana can no longer pass on a photo that only the group had.
-    const groupTicket = await media.createUpload(runtime, cam, createUploadInput.parse({ kind: "image", mime_type: "image/png", size: photo.length }));
+    const groupTicket = await media.createUpload(
+      runtime,
+      cam,
+      createUploadInput.parse({ kind: "image", mime_type: "image/png", size: photo.length }),
+    );
     await runtime.media.write(`uploads/${groupTicket.media_id}`, photo, "image/png");
     const groupPhoto = await groupMessages.sendGroupMessage(runtime, cam, {
       group_id: group.id,
@@ -134,20 +186,40 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
       client_msg_id: randomUUID(),
     });
     await groups.removeMember(runtime, cam, { group_id: group.id, user_id: ana });
-    const passOn = { ...input, message_ids: [groupPhoto.id], user_ids: [ben], group_ids: [], client_batch_id: randomUUID() };
+    const passOn = {
+      ...input,
+      message_ids: [groupPhoto.id],
+      user_ids: [ben],
+      group_ids: [],
+      client_batch_id: randomUUID(),
+    };
     expect((await trpcError(actions.forwardMessages(runtime, ana, passOn))).code).toBe("NOT_FOUND");
 
     const tooMany = await trpcError(
-      actions.forwardMessages(runtime, ana, { ...input, client_batch_id: randomUUID(), user_ids: [ben, cam, 9001, 9002, 9003, 9004] }),
+      actions.forwardMessages(runtime, ana, {
+        ...input,
+        client_batch_id: randomUUID(),
+        user_ids: [ben, cam, 9001, 9002, 9003, 9004],
+      }),
     );
     expect(tooMany.message).toMatch(/up to 5 chats/);
     // Someone else's message can't be forwarded; nor to someone who blocked you.
     const elsewhere = await messages.sendChatMessage(runtime, cam, text(ben, "private"));
-    expect((await trpcError(actions.forwardMessages(runtime, ana, { ...input, message_ids: [elsewhere.id], client_batch_id: randomUUID() }))).code).toBe(
-      "NOT_FOUND",
-    );
+    expect(
+      (
+        await trpcError(
+          actions.forwardMessages(runtime, ana, {
+            ...input,
+            message_ids: [elsewhere.id],
+            client_batch_id: randomUUID(),
+          }),
+        )
+      ).code,
+    ).toBe("NOT_FOUND");
     await blockUser(runtime, cam, ana);
-    const blocked = await trpcError(actions.forwardMessages(runtime, ana, { ...input, group_ids: [], client_batch_id: randomUUID() }));
+    const blocked = await trpcError(
+      actions.forwardMessages(runtime, ana, { ...input, group_ids: [], client_batch_id: randomUUID() }),
+    );
     expect(blocked.code).toBe("FORBIDDEN");
   });
 
@@ -163,10 +235,18 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
     const page2 = await actions.listStarred(runtime, ana, { limit: 1, cursor: page1.next_cursor ?? "" });
     expect(page2.messages.map((item) => item.message.id)).toEqual([first.id]);
     await actions.starMessage(runtime, ana, { message_id: second.id, starred: false });
-    expect((await actions.listStarred(runtime, ana, { limit: 10 })).messages.filter((item) => item.message.id === second.id)).toEqual([]);
-    expect(await lastEvent(ana, "message_starred")).toEqual({ type: "message_starred", message_id: second.id, starred: false });
+    expect(
+      (await actions.listStarred(runtime, ana, { limit: 10 })).messages.filter((item) => item.message.id === second.id),
+    ).toEqual([]);
+    expect(await lastEvent(ana, "message_starred")).toEqual({
+      type: "message_starred",
+      message_id: second.id,
+      starred: false,
+    });
     expect((await eventsOf(runtime, dan)).some((stored) => stored.event.type === "message_starred")).toBe(false);
-    expect((await trpcError(actions.listStarred(runtime, ana, { limit: 1, cursor: "garbage" }))).code).toBe("BAD_REQUEST");
+    expect((await trpcError(actions.listStarred(runtime, ana, { limit: 1, cursor: "garbage" }))).code).toBe(
+      "BAD_REQUEST",
+    );
   });
 
   it("searches only what the caller may see, by word prefixes, newest first", async () => {
@@ -181,7 +261,9 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
     expect(results.messages.map((item) => item.message.id)[0]).toBe(inGroup.id);
     expect(results.messages).toHaveLength(3);
     expect(results.messages[0]?.conversation).toEqual({ type: "group", group_id: group.id, name: "Club" });
-    expect((await actions.searchMessages(runtime, eve, { q: "din tom", limit: 10 })).messages.map((item) => item.message.id)).toEqual([dinner.id]);
+    expect(
+      (await actions.searchMessages(runtime, eve, { q: "din tom", limit: 10 })).messages.map((item) => item.message.id),
+    ).toEqual([dinner.id]);
     const paged = await actions.searchMessages(runtime, eve, { q: "dinner", limit: 2 });
     const rest = await actions.searchMessages(runtime, eve, { q: "dinner", limit: 2, cursor: paged.next_cursor ?? "" });
     expect([...paged.messages, ...rest.messages]).toHaveLength(3);

@@ -52,11 +52,15 @@ async function audience(tx: Transaction, located: Located): Promise<number[]> {
 }
 
 const where = (located: Located) =>
-  located.type === "direct" ? { chat_id: located.chatId, group_id: null } : { chat_id: null, group_id: located.groupId };
+  located.type === "direct"
+    ? { chat_id: located.chatId, group_id: null }
+    : { chat_id: null, group_id: located.groupId };
 
 function assertActionable(located: Located, action: string) {
-  if (located.message.deletedAt) throw new TRPCError({ code: "BAD_REQUEST", message: `A deleted message can't be ${action}.` });
-  if (located.message.messageType === "system") throw new TRPCError({ code: "BAD_REQUEST", message: `Group notices can't be ${action}.` });
+  if (located.message.deletedAt)
+    throw new TRPCError({ code: "BAD_REQUEST", message: `A deleted message can't be ${action}.` });
+  if (located.message.messageType === "system")
+    throw new TRPCError({ code: "BAD_REQUEST", message: `Group notices can't be ${action}.` });
   if (located.type === "group" && !located.isMember) {
     throw new TRPCError({ code: "FORBIDDEN", message: "You are no longer a member of this group." });
   }
@@ -66,12 +70,20 @@ async function assertNoBlock(deps: Deps, userId: number, located: Located) {
   if (located.type !== "direct") return;
   const peerId = peerOf({ user1Id: located.members[0], user2Id: located.members[1] }, userId);
   if ((await blockStateBetween(deps, userId, peerId)) !== "none") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "You can't do that in a chat where one of you blocked the other." });
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "You can't do that in a chat where one of you blocked the other.",
+    });
   }
 }
 
 /** Durable events to everyone concerned, in one transaction with the change itself. */
-async function changeAndTell(deps: Deps, located: Located, change: (tx: Transaction) => Promise<void>, event: DurableEvent) {
+async function changeAndTell(
+  deps: Deps,
+  located: Located,
+  change: (tx: Transaction) => Promise<void>,
+  event: DurableEvent,
+) {
   const stored = await deps.db.transaction(async (tx) => {
     await change(tx);
     return appendEvents(
@@ -90,8 +102,10 @@ export async function editMessage(deps: Deps, userId: number, input: EditMessage
   const located = await locate(deps, userId, input.message_id);
   assertActionable(located, "edited");
   const { message } = located;
-  if (message.senderId !== userId) throw new TRPCError({ code: "FORBIDDEN", message: "You can only edit messages you sent." });
-  if (message.messageType !== "text") throw new TRPCError({ code: "BAD_REQUEST", message: "Only text messages can be edited." });
+  if (message.senderId !== userId)
+    throw new TRPCError({ code: "FORBIDDEN", message: "You can only edit messages you sent." });
+  if (message.messageType !== "text")
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Only text messages can be edited." });
   const windowSeconds = deps.config.messaging.editWindowSeconds;
   if (Date.now() - message.createdAt.getTime() > windowSeconds * 1000) {
     throw new TRPCError({
@@ -109,15 +123,28 @@ export async function editMessage(deps: Deps, userId: number, input: EditMessage
     deps,
     located,
     async (tx) => {
-      await tx.update(schema.messages).set({ content: input.content, editedAt }).where(eq(schema.messages.id, message.id));
+      await tx
+        .update(schema.messages)
+        .set({ content: input.content, editedAt })
+        .where(eq(schema.messages.id, message.id));
     },
-    { type: "message_edited", ...where(located), message_id: message.id, content: input.content, edited_at: editedAt.toISOString() },
+    {
+      type: "message_edited",
+      ...where(located),
+      message_id: message.id,
+      content: input.content,
+      edited_at: editedAt.toISOString(),
+    },
   );
   return { message_id: message.id, content: input.content, edited_at: editedAt.toISOString() };
 }
 
 /** One emoji per person per message: set, change or (null) take back; everyone sees the counts live. */
-export async function react(deps: Deps, userId: number, input: ReactInput): Promise<{ message_id: number; reactions: ReactionSummary[] }> {
+export async function react(
+  deps: Deps,
+  userId: number,
+  input: ReactInput,
+): Promise<{ message_id: number; reactions: ReactionSummary[] }> {
   const located = await locate(deps, userId, input.message_id);
   assertActionable(located, "reacted to");
   await assertNoBlock(deps, userId, located);
@@ -138,7 +165,14 @@ export async function react(deps: Deps, userId: number, input: ReactInput): Prom
         });
     }
     reactions = (await reactionSummaries(tx, [messageId])).get(messageId) ?? [];
-    const event: DurableEvent = { type: "reaction_updated", ...where(located), message_id: messageId, user_id: userId, emoji: input.emoji, reactions };
+    const event: DurableEvent = {
+      type: "reaction_updated",
+      ...where(located),
+      message_id: messageId,
+      user_id: userId,
+      emoji: input.emoji,
+      reactions,
+    };
     return appendEvents(
       tx,
       (await audience(tx, located)).map((memberId) => ({ userId: memberId, event })),
@@ -165,7 +199,10 @@ function derivedClientMsgId(batchId: string, messageId: number, target: string):
 export async function forwardMessages(deps: Deps, userId: number, input: ForwardMessagesInput) {
   const { forwardMaxMessages, forwardMaxChats } = deps.config.messaging;
   if (input.message_ids.length > forwardMaxMessages) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: `You can forward up to ${forwardMaxMessages} messages at once.` });
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `You can forward up to ${forwardMaxMessages} messages at once.`,
+    });
   }
   if (input.user_ids.length + input.group_ids.length > forwardMaxChats) {
     throw new TRPCError({ code: "BAD_REQUEST", message: `You can forward to up to ${forwardMaxChats} chats at once.` });
@@ -173,8 +210,10 @@ export async function forwardMessages(deps: Deps, userId: number, input: Forward
   const sources: { message: MessageRow; media: MediaRow | null }[] = [];
   for (const messageId of input.message_ids) {
     const located = await locate(deps, userId, messageId);
-    if (located.message.deletedAt) throw new TRPCError({ code: "BAD_REQUEST", message: "A deleted message can't be forwarded." });
-    if (located.message.messageType === "system") throw new TRPCError({ code: "BAD_REQUEST", message: "Group notices can't be forwarded." });
+    if (located.message.deletedAt)
+      throw new TRPCError({ code: "BAD_REQUEST", message: "A deleted message can't be forwarded." });
+    if (located.message.messageType === "system")
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Group notices can't be forwarded." });
     // Only a file the forwarder may still open (a member removed from the group can't pass its photos on).
     const media = located.message.mediaId ? await readableMedia(deps, userId, located.message.mediaId) : null;
     sources.push({ message: located.message, media });
@@ -185,7 +224,11 @@ export async function forwardMessages(deps: Deps, userId: number, input: Forward
     media_id: media?.id,
     location:
       message.locationLatitude !== null && message.locationLongitude !== null
-        ? { latitude: Number(message.locationLatitude), longitude: Number(message.locationLongitude), name: message.locationName ?? undefined }
+        ? {
+            latitude: Number(message.locationLatitude),
+            longitude: Number(message.locationLongitude),
+            name: message.locationName ?? undefined,
+          }
         : undefined,
   });
 
@@ -195,7 +238,12 @@ export async function forwardMessages(deps: Deps, userId: number, input: Forward
     for (const source of sources) {
       const clientMsgId = derivedClientMsgId(input.client_batch_id, source.message.id, `user:${receiverId}`);
       direct.push(
-        await sendChatMessage(deps, userId, { receiver_id: receiverId, client_msg_id: clientMsgId, ...body(source) }, { forwardedMedia: source.media }),
+        await sendChatMessage(
+          deps,
+          userId,
+          { receiver_id: receiverId, client_msg_id: clientMsgId, ...body(source) },
+          { forwardedMedia: source.media },
+        ),
       );
     }
   }
@@ -203,7 +251,12 @@ export async function forwardMessages(deps: Deps, userId: number, input: Forward
     for (const source of sources) {
       const clientMsgId = derivedClientMsgId(input.client_batch_id, source.message.id, `group:${groupId}`);
       group.push(
-        await sendGroupMessage(deps, userId, { group_id: groupId, client_msg_id: clientMsgId, ...body(source) }, { forwardedMedia: source.media }),
+        await sendGroupMessage(
+          deps,
+          userId,
+          { group_id: groupId, client_msg_id: clientMsgId, ...body(source) },
+          { forwardedMedia: source.media },
+        ),
       );
     }
   }
@@ -213,16 +266,21 @@ export async function forwardMessages(deps: Deps, userId: number, input: Forward
 /** Starring is the caller's own bookmark: any message they can see, history included. */
 export async function starMessage(deps: Deps, userId: number, input: { message_id: number; starred: boolean }) {
   const located = await locate(deps, userId, input.message_id);
-  if (located.message.messageType === "system") throw new TRPCError({ code: "BAD_REQUEST", message: "Group notices can't be starred." });
+  if (located.message.messageType === "system")
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Group notices can't be starred." });
   const stored = await deps.db.transaction(async (tx) => {
     if (input.starred) {
       await tx.insert(schema.starredMessages).values({ userId, messageId: located.message.id }).onConflictDoNothing();
     } else {
       await tx
         .delete(schema.starredMessages)
-        .where(and(eq(schema.starredMessages.userId, userId), eq(schema.starredMessages.messageId, located.message.id)));
+        .where(
+          and(eq(schema.starredMessages.userId, userId), eq(schema.starredMessages.messageId, located.message.id)),
+        );
     }
-    return appendEvents(tx, [{ userId, event: { type: "message_starred", message_id: located.message.id, starred: input.starred } }]);
+    return appendEvents(tx, [
+      { userId, event: { type: "message_starred", message_id: located.message.id, starred: input.starred } },
+    ]);
   });
   await deliverEvents(deps, stored);
   return { message_id: located.message.id, starred: input.starred };
@@ -247,10 +305,18 @@ function selectVisibleMessages(deps: Deps, viewerId: number, extra: { starred?: 
     .from(schema.messages)
     .leftJoin(schema.chats, eq(schema.chats.id, schema.messages.chatId))
     .leftJoin(schema.groups, eq(schema.groups.id, schema.messages.groupId))
-    .leftJoin(schema.groupMembers, and(eq(schema.groupMembers.groupId, schema.messages.groupId), eq(schema.groupMembers.userId, viewerId)))
+    .leftJoin(
+      schema.groupMembers,
+      and(eq(schema.groupMembers.groupId, schema.messages.groupId), eq(schema.groupMembers.userId, viewerId)),
+    )
     .leftJoin(schema.media, eq(schema.media.id, schema.messages.mediaId));
-  const starredJoin = and(eq(schema.starredMessages.messageId, schema.messages.id), eq(schema.starredMessages.userId, viewerId));
-  const joined = extra.starred ? base.innerJoin(schema.starredMessages, starredJoin) : base.leftJoin(schema.starredMessages, starredJoin);
+  const starredJoin = and(
+    eq(schema.starredMessages.messageId, schema.messages.id),
+    eq(schema.starredMessages.userId, viewerId),
+  );
+  const joined = extra.starred
+    ? base.innerJoin(schema.starredMessages, starredJoin)
+    : base.leftJoin(schema.starredMessages, starredJoin);
   const visible = and(
     or(
       eq(schema.chats.user1Id, viewerId),
@@ -285,12 +351,24 @@ function toFound(viewerId: number, row: VisibleRow): FoundMessage {
   }
   const user1Id = row.user1Id ?? 0;
   const user2Id = row.user2Id ?? 0;
-  const message = toMessageOutput({ message: row.message, status: null, user1Id, user2Id, media: row.media, reply: null, receiptsOff: false });
-  return { conversation: { type: "direct", chat_id: message.chat_id, peer_id: peerOf({ user1Id, user2Id }, viewerId) }, message };
+  const message = toMessageOutput({
+    message: row.message,
+    status: null,
+    user1Id,
+    user2Id,
+    media: row.media,
+    reply: null,
+    receiptsOff: false,
+  });
+  return {
+    conversation: { type: "direct", chat_id: message.chat_id, peer_id: peerOf({ user1Id, user2Id }, viewerId) },
+    message,
+  };
 }
 
 /** Starred lists and search results page newest first by (time, message id): the cursor is the last row's, opaque. */
-const encodeCursor = (at: Date, messageId: number) => Buffer.from(`${at.toISOString()}|${messageId}`).toString("base64url");
+const encodeCursor = (at: Date, messageId: number) =>
+  Buffer.from(`${at.toISOString()}|${messageId}`).toString("base64url");
 
 /** The rows after a cursor (older), or undefined without one; a cursor we didn't give out is BAD_REQUEST. */
 function olderThan(cursor: string | undefined, at: AnyColumn, messageId: AnyColumn): SQL | undefined {
@@ -325,7 +403,12 @@ export async function listStarred(deps: Deps, userId: number, input: { limit: nu
 /** Words of a search as a prefix query: "din tom" finds "dinner tomorrow". Only letters and digits reach tsquery. */
 function toPrefixQuery(q: string): string | null {
   const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.length === 0 ? null : words.slice(0, 8).map((word) => `${word}:*`).join(" & ");
+  return words.length === 0
+    ? null
+    : words
+        .slice(0, 8)
+        .map((word) => `${word}:*`)
+        .join(" & ");
 }
 
 /**

@@ -11,14 +11,12 @@ import { currentEventSeq } from "./events";
 import { getUserProfile, sweepPresence } from "./presence";
 import * as messages from "./messages";
 
-
 const text = (receiver_id: number, content: string) => ({
   receiver_id,
   content,
   message_type: "text" as const,
   client_msg_id: randomUUID(),
 });
-
 
 describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape", (shape) => {
   let runtime: TestRuntime;
@@ -33,7 +31,14 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
 
   it("creates the chat on the first message and answers with the committed message", async () => {
     const sent = await messages.sendChatMessage(runtime, ana, text(ben, "Hello!"));
-    expect(sent).toMatchObject({ sender_id: ana, receiver_id: ben, content: "Hello!", message_type: "text", status: "sent", seq: 1 });
+    expect(sent).toMatchObject({
+      sender_id: ana,
+      receiver_id: ben,
+      content: "Hello!",
+      message_type: "text",
+      status: "sent",
+      seq: 1,
+    });
     const chat = await getChat(runtime, ben, sent.chat_id);
     expect(chat).toMatchObject({ unread_count: 1, last_seq: 1, peer: { id: ana, full_name: "Ana" } });
     expect(chat.last_message?.id).toBe(sent.id);
@@ -66,9 +71,14 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     await sweepPresence(runtime);
     await new Promise((r) => setTimeout(r, 50));
     unsubscribe();
-    const offline = heard.map((p) => JSON.parse(p).event).find((e) => e.type === "presence_update" && e.user_id === crashed);
+    const offline = heard
+      .map((p) => JSON.parse(p).event)
+      .find((e) => e.type === "presence_update" && e.user_id === crashed);
     expect(offline).toMatchObject({ is_online: false, last_seen: expect.any(String) });
-    expect(await getUserProfile(runtime, peer, crashed)).toMatchObject({ is_online: false, last_seen: expect.any(String) });
+    expect(await getUserProfile(runtime, peer, crashed)).toMatchObject({
+      is_online: false,
+      last_seen: expect.any(String),
+    });
   });
 
   it("returns the first message for a retried client_msg_id, and refuses reuse for another message", async () => {
@@ -82,18 +92,26 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     expect(third.id).toBe(first.id);
     const page = await messages.listMessages(runtime, ana, { chat_id: first.chat_id, limit: 200 });
     expect(page.messages.filter((m) => m.client_msg_id === input.client_msg_id)).toHaveLength(1);
-    expect((await trpcError(messages.sendChatMessage(runtime, ana, { ...input, content: "different" }))).code).toBe("CONFLICT");
+    expect((await trpcError(messages.sendChatMessage(runtime, ana, { ...input, content: "different" }))).code).toBe(
+      "CONFLICT",
+    );
   });
 
   it("numbers concurrent sends from both sides 1, 2, 3… with no gaps or repeats", async () => {
     const a = await makeUser(runtime, "A");
     const b = await makeUser(runtime, "B");
     const sends = Array.from({ length: 40 }, (_, i) =>
-      i % 2 === 0 ? messages.sendChatMessage(runtime, a, text(b, `a${i}`)) : messages.sendChatMessage(runtime, b, text(a, `b${i}`)),
+      i % 2 === 0
+        ? messages.sendChatMessage(runtime, a, text(b, `a${i}`))
+        : messages.sendChatMessage(runtime, b, text(a, `b${i}`)),
     );
     const sent = await Promise.all(sends);
     expect(sent.map((m) => m.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-    const history = await messages.listMessages(runtime, a, { chat_id: sent[0]?.chat_id ?? 0, limit: 200, after_seq: 0 });
+    const history = await messages.listMessages(runtime, a, {
+      chat_id: sent[0]?.chat_id ?? 0,
+      limit: 200,
+      after_seq: 0,
+    });
     expect(history.messages.map((m) => m.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     // Each user's event stream is gap-free too.
     const events = await eventsOf(runtime, b);
@@ -107,7 +125,11 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     const chatId = (await listChats(runtime, a, { limit: 1 })).chats[0]?.id ?? 0;
     const first = await messages.listMessages(runtime, a, { chat_id: chatId, limit: 3 });
     expect(first.messages.map((m) => m.content)).toEqual(["m7", "m6", "m5"]);
-    const second = await messages.listMessages(runtime, a, { chat_id: chatId, limit: 3, before_seq: first.next_cursor ?? 0 });
+    const second = await messages.listMessages(runtime, a, {
+      chat_id: chatId,
+      limit: 3,
+      before_seq: first.next_cursor ?? 0,
+    });
     expect(second.messages.map((m) => m.content)).toEqual(["m4", "m3", "m2"]);
     const forward = await messages.listMessages(runtime, a, { chat_id: chatId, limit: 50, after_seq: 5 });
     expect(forward.messages.map((m) => m.content)).toEqual(["m6", "m7"]);
@@ -117,8 +139,12 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
   it("moves receipts forward only, for the recipient only, and tells the sender", async () => {
     const sent = await messages.sendChatMessage(runtime, eve, text(ana, "tick tick"));
     const before = await currentEventSeq(runtime, eve);
-    expect((await trpcError(messages.updateMessageStatus(runtime, eve, { message_id: sent.id, status: "read" }))).code).toBe("FORBIDDEN");
-    expect((await trpcError(messages.updateMessageStatus(runtime, ben, { message_id: sent.id, status: "read" }))).code).toBe("NOT_FOUND");
+    expect(
+      (await trpcError(messages.updateMessageStatus(runtime, eve, { message_id: sent.id, status: "read" }))).code,
+    ).toBe("FORBIDDEN");
+    expect(
+      (await trpcError(messages.updateMessageStatus(runtime, ben, { message_id: sent.id, status: "read" }))).code,
+    ).toBe("NOT_FOUND");
 
     expect(await messages.ackDelivered(runtime, ana, { message_ids: [sent.id], groups: [] })).toEqual({ updated: 1 });
     expect(await messages.ackDelivered(runtime, ana, { message_ids: [sent.id], groups: [] })).toEqual({ updated: 0 });
@@ -132,8 +158,18 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
 
     const told = (await eventsOf(runtime, eve, before)).map((e) => e.event);
     expect(told).toEqual([
-      expect.objectContaining({ type: "message_status_update", status: "delivered", message_ids: [sent.id], user_id: ana }),
-      expect.objectContaining({ type: "message_status_update", status: "read", up_to_seq: sent.seq, message_ids: [sent.id] }),
+      expect.objectContaining({
+        type: "message_status_update",
+        status: "delivered",
+        message_ids: [sent.id],
+        user_id: ana,
+      }),
+      expect.objectContaining({
+        type: "message_status_update",
+        status: "read",
+        up_to_seq: sent.seq,
+        message_ids: [sent.id],
+      }),
     ]);
     expect((await getChat(runtime, eve, sent.chat_id)).last_message?.status).toBe("read");
   });
@@ -155,7 +191,10 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     await blockUser(runtime, a, b);
     const fromBlocker = await trpcError(messages.sendChatMessage(runtime, a, text(b, "x")));
     const fromBlocked = await trpcError(messages.sendChatMessage(runtime, b, text(a, "x")));
-    expect([fromBlocker.code, fromBlocker.message]).toEqual(["FORBIDDEN", "You blocked this contact. Unblock them to send a message."]);
+    expect([fromBlocker.code, fromBlocker.message]).toEqual([
+      "FORBIDDEN",
+      "You blocked this contact. Unblock them to send a message.",
+    ]);
     expect([fromBlocked.code, fromBlocked.message]).toEqual(["FORBIDDEN", "You can't send messages to this person."]);
     await unblockUser(runtime, a, b);
     await messages.sendChatMessage(runtime, b, text(a, "hi again"));
@@ -163,20 +202,28 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
 
   it("answers NOT_FOUND for someone else's chat and message", async () => {
     const sent = await messages.sendChatMessage(runtime, ana, text(ben, "private"));
-    expect((await trpcError(messages.listMessages(runtime, eve, { chat_id: sent.chat_id, limit: 10 }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(messages.listMessages(runtime, eve, { chat_id: sent.chat_id, limit: 10 }))).code).toBe(
+      "NOT_FOUND",
+    );
     expect((await trpcError(getChat(runtime, eve, sent.chat_id))).code).toBe("NOT_FOUND");
     expect((await trpcError(messages.markChatRead(runtime, eve, { chat_id: sent.chat_id }))).code).toBe("NOT_FOUND");
-    expect((await trpcError(messages.deleteMessage(runtime, eve, { message_id: sent.id, for_everyone: false }))).code).toBe("NOT_FOUND");
-    expect((await trpcError(messages.sendChatMessage(runtime, ana, { ...text(ben, "x"), reply_to_message_id: 999_999 }))).code).toBe(
-      "BAD_REQUEST",
-    );
+    expect(
+      (await trpcError(messages.deleteMessage(runtime, eve, { message_id: sent.id, for_everyone: false }))).code,
+    ).toBe("NOT_FOUND");
+    expect(
+      (await trpcError(messages.sendChatMessage(runtime, ana, { ...text(ben, "x"), reply_to_message_id: 999_999 })))
+        .code,
+    ).toBe("BAD_REQUEST");
     expect((await trpcError(messages.sendChatMessage(runtime, ana, text(ana, "me")))).code).toBe("BAD_REQUEST");
     expect((await trpcError(messages.sendChatMessage(runtime, ana, text(987_654, "nobody")))).code).toBe("NOT_FOUND");
   });
 
   it("quotes the replied message, and says when it was deleted", async () => {
     const original = await messages.sendChatMessage(runtime, ben, text(ana, "quote me"));
-    const reply = await messages.sendChatMessage(runtime, ana, { ...text(ben, "quoted"), reply_to_message_id: original.id });
+    const reply = await messages.sendChatMessage(runtime, ana, {
+      ...text(ben, "quoted"),
+      reply_to_message_id: original.id,
+    });
     expect(reply.reply_to).toEqual({
       id: original.id,
       sender_id: ben,
@@ -193,7 +240,9 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
 
   it("deletes for me (only my view) and for everyone (sender, within the window)", async () => {
     const sent = await messages.sendChatMessage(runtime, ana, text(ben, "oops"));
-    expect((await trpcError(messages.deleteMessage(runtime, ben, { message_id: sent.id, for_everyone: true }))).code).toBe("FORBIDDEN");
+    expect(
+      (await trpcError(messages.deleteMessage(runtime, ben, { message_id: sent.id, for_everyone: true }))).code,
+    ).toBe("FORBIDDEN");
 
     await messages.deleteMessage(runtime, ben, { message_id: sent.id, for_everyone: false });
     const benView = await messages.listMessages(runtime, ben, { chat_id: sent.chat_id, limit: 200 });
@@ -205,15 +254,22 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     expect(anaView.messages.find((m) => m.id === sent.id)?.content).toBe("oops");
 
     const before = await currentEventSeq(runtime, ana);
-    expect(await messages.deleteMessage(runtime, ana, { message_id: sent.id, for_everyone: true })).toEqual({ message: "Deleted for everyone" });
-    const gone = (await messages.listMessages(runtime, ana, { chat_id: sent.chat_id, limit: 200 })).messages.find((m) => m.id === sent.id);
+    expect(await messages.deleteMessage(runtime, ana, { message_id: sent.id, for_everyone: true })).toEqual({
+      message: "Deleted for everyone",
+    });
+    const gone = (await messages.listMessages(runtime, ana, { chat_id: sent.chat_id, limit: 200 })).messages.find(
+      (m) => m.id === sent.id,
+    );
     expect(gone).toMatchObject({ content: null, is_deleted: true });
     expect((await eventsOf(runtime, ana, before)).map((e) => e.event)).toEqual([
       { type: "message_deleted", chat_id: sent.chat_id, message_id: sent.id, for_everyone: true },
     ]);
 
     const old = await messages.sendChatMessage(runtime, ana, text(ben, "too old"));
-    const strict = { ...runtime, config: { ...runtime.config, messaging: { ...runtime.config.messaging, deleteForEveryoneWindowSeconds: 0 } } };
+    const strict = {
+      ...runtime,
+      config: { ...runtime.config, messaging: { ...runtime.config.messaging, deleteForEveryoneWindowSeconds: 0 } },
+    };
     await new Promise((r) => setTimeout(r, 5));
     const late = await trpcError(messages.deleteMessage(strict, ana, { message_id: old.id, for_everyone: true }));
     expect([late.code, late.message]).toEqual(["BAD_REQUEST", expect.stringMatching(/within 0 hours/)]);

@@ -1,5 +1,20 @@
 import { TRPCError } from "@trpc/server";
-import { type AnyColumn, and, asc, desc, eq, gt, inArray, lt, lte, ne, notExists, or, type SQL, sql } from "drizzle-orm";
+import {
+  type AnyColumn,
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  lt,
+  lte,
+  ne,
+  notExists,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 
 import { executeRows, type InferSelectModel, isUniqueViolation, schema, type Transaction } from "@parley/db";
@@ -17,8 +32,21 @@ import type {
 import type { Deps } from "../runtime";
 import { blockStateBetween } from "./blocks";
 import { appendEvents, deliverEvents, type StoredEvent, takeEventSeqs } from "./events";
-import { ackGroupDelivered, deleteGroupMessage, findGroupMessageForMember, groupMessageInfo, markGroupRead } from "./group-messages";
-import { duplicateMediaSend, type MediaRow, messageAttachments, resolveAttachment, storedLocation, toMediaOutput } from "./media/media";
+import {
+  ackGroupDelivered,
+  deleteGroupMessage,
+  findGroupMessageForMember,
+  groupMessageInfo,
+  markGroupRead,
+} from "./group-messages";
+import {
+  duplicateMediaSend,
+  type MediaRow,
+  messageAttachments,
+  resolveAttachment,
+  storedLocation,
+  toMediaOutput,
+} from "./media/media";
 import { notifyOffline } from "./notifier";
 import { withReactions } from "./reactions";
 import { assertTies, tieWith } from "./ties";
@@ -41,7 +69,11 @@ export function peerOf(chat: Pick<ChatRow, "user1Id" | "user2Id">, userId: numbe
 }
 
 /** The chat, if the caller is one of its two members; NOT_FOUND otherwise (never someone else's chat). */
-export async function findChatForMember(db: Deps["db"] | Transaction, chatId: number, userId: number): Promise<ChatRow> {
+export async function findChatForMember(
+  db: Deps["db"] | Transaction,
+  chatId: number,
+  userId: number,
+): Promise<ChatRow> {
   const [chat] = await db
     .select()
     .from(schema.chats)
@@ -134,7 +166,8 @@ type LoadedMessage = {
 
 /** A reply's quote: the quoted message's sender and text, or "deleted message"; system messages aren't quoted. */
 export function toReplyPreview(reply: ReplyRow): MessageOutput["reply_to"] {
-  if (reply?.id == null || reply.senderId == null || reply.messageType == null || reply.messageType === "system") return null;
+  if (reply?.id == null || reply.senderId == null || reply.messageType == null || reply.messageType === "system")
+    return null;
   const isDeleted = reply.deletedAt !== null;
   return {
     id: reply.id,
@@ -189,7 +222,10 @@ function selectMessages(db: Deps["db"] | Transaction, viewerId: number, where: S
     .innerJoin(schema.chats, eq(schema.chats.id, schema.messages.chatId))
     .leftJoin(
       schema.messageStatus,
-      and(eq(schema.messageStatus.messageId, schema.messages.id), ne(schema.messageStatus.userId, schema.messages.senderId)),
+      and(
+        eq(schema.messageStatus.messageId, schema.messages.id),
+        ne(schema.messageStatus.userId, schema.messages.senderId),
+      ),
     )
     .leftJoin(replies, eq(replies.id, schema.messages.replyToMessageId))
     .leftJoin(replyMedia, eq(replyMedia.id, replies.mediaId))
@@ -201,13 +237,19 @@ function selectMessages(db: Deps["db"] | Transaction, viewerId: number, where: S
           db
             .select({ one: sql`1` })
             .from(schema.hiddenMessages)
-            .where(and(eq(schema.hiddenMessages.userId, viewerId), eq(schema.hiddenMessages.messageId, schema.messages.id))),
+            .where(
+              and(eq(schema.hiddenMessages.userId, viewerId), eq(schema.hiddenMessages.messageId, schema.messages.id)),
+            ),
         ),
       ),
     );
 }
 
-async function loadMessage(db: Deps["db"] | Transaction, viewerId: number, messageId: number): Promise<MessageOutput | null> {
+async function loadMessage(
+  db: Deps["db"] | Transaction,
+  viewerId: number,
+  messageId: number,
+): Promise<MessageOutput | null> {
   const [row] = await selectMessages(db, viewerId, eq(schema.messages.id, messageId)).limit(1);
   return row ? toMessageOutput(row) : null;
 }
@@ -285,12 +327,17 @@ export async function sendChatMessage(
   const receiverId = input.receiver_id;
   const [user1Id, user2Id] = senderId < receiverId ? [senderId, receiverId] : [receiverId, senderId];
   const unreadColumn = sql.raw(receiverId === user1Id ? "user1_unread_count" : "user2_unread_count");
-  const replyTo = input.reply_to_message_id === undefined ? null : await findReplyTarget(deps, user1Id, user2Id, input.reply_to_message_id);
+  const replyTo =
+    input.reply_to_message_id === undefined
+      ? null
+      : await findReplyTarget(deps, user1Id, user2Id, input.reply_to_message_id);
   const { common, media, values, now } = await composeMessage(deps, senderId, input, replyTo, forward);
   // Everything but what the statement assigns (id, chat, seq): the event is this plus those.
   const body = { ...common, receiver_id: receiverId } satisfies Omit<MessageOutput, "id" | "chat_id" | "seq">;
 
-  let row: { id: string | number; chat_id: number; seq: number; seqs: { user_id: number; seq: string | number }[] } | undefined;
+  let row:
+    | { id: string | number; chat_id: number; seq: number; seqs: { user_id: number; seq: string | number }[] }
+    | undefined;
   try {
     [row] = await executeRows<NonNullable<typeof row>>(
       deps.db,
@@ -378,16 +425,24 @@ async function assertCanMessage(deps: Deps, senderId: number, receiverId: number
   if (blockState === "you_blocked") {
     throw new TRPCError({ code: "FORBIDDEN", message: "You blocked this contact. Unblock them to send a message." });
   }
-  if (blockState === "blocked_you") throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to this person." });
+  if (blockState === "blocked_you")
+    throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to this person." });
 }
 
-async function findReplyTarget(deps: Deps, user1Id: number, user2Id: number, messageId: number): Promise<MessageOutput["reply_to"]> {
+async function findReplyTarget(
+  deps: Deps,
+  user1Id: number,
+  user2Id: number,
+  messageId: number,
+): Promise<MessageOutput["reply_to"]> {
   const [quoted] = await deps.db
     .select(replyColumns(schema.messages, schema.media))
     .from(schema.messages)
     .innerJoin(schema.chats, eq(schema.chats.id, schema.messages.chatId))
     .leftJoin(schema.media, eq(schema.media.id, schema.messages.mediaId))
-    .where(and(eq(schema.messages.id, messageId), eq(schema.chats.user1Id, user1Id), eq(schema.chats.user2Id, user2Id)));
+    .where(
+      and(eq(schema.messages.id, messageId), eq(schema.chats.user1Id, user1Id), eq(schema.chats.user2Id, user2Id)),
+    );
   const preview = quoted ? toReplyPreview(quoted) : null;
   if (!preview) throw new TRPCError({ code: "BAD_REQUEST", message: "You can only reply to a message in this chat." });
   return preview;
@@ -406,7 +461,11 @@ export function sameBody(
   );
 }
 
-async function findByClientMsgId(deps: Deps, senderId: number, input: SendChatMessageInput): Promise<MessageOutput | null> {
+async function findByClientMsgId(
+  deps: Deps,
+  senderId: number,
+  input: SendChatMessageInput,
+): Promise<MessageOutput | null> {
   const [row] = await selectMessages(
     deps.db,
     senderId,
@@ -414,7 +473,10 @@ async function findByClientMsgId(deps: Deps, senderId: number, input: SendChatMe
   ).limit(1);
   if (!row) return null;
   const original = toMessageOutput(row);
-  if (original.receiver_id !== input.receiver_id || (!original.is_deleted && original.edited_at === null && !sameBody(original, input))) {
+  if (
+    original.receiver_id !== input.receiver_id ||
+    (!original.is_deleted && original.edited_at === null && !sameBody(original, input))
+  ) {
     throw new TRPCError({
       code: "CONFLICT",
       message: "This client_msg_id was already used for a different message. Make a new UUID for each message.",
@@ -446,7 +508,10 @@ export async function listMessages(deps: Deps, userId: number, input: ListMessag
 /** The caller's device has these messages (1:1 and group alike): receipts go to their senders. */
 export async function ackDelivered(deps: Deps, userId: number, input: AckDeliveredInput | "all-pending") {
   if (input === "all-pending") {
-    const [chats, groups] = await Promise.all([ackChatDelivered(deps, userId, "all-pending"), ackGroupDelivered(deps, userId, "all")]);
+    const [chats, groups] = await Promise.all([
+      ackChatDelivered(deps, userId, "all-pending"),
+      ackGroupDelivered(deps, userId, "all"),
+    ]);
     return { updated: chats + groups };
   }
   const { message_ids: messageIds, groups } = input;
@@ -457,7 +522,9 @@ export async function ackDelivered(deps: Deps, userId: number, input: AckDeliver
     return inChats + (inChats < messageIds.length ? await ackGroupDelivered(deps, userId, { messageIds }) : 0);
   };
   const byWatermark = async () =>
-    groups.length > 0 ? ackGroupDelivered(deps, userId, { groups: groups.map((g) => ({ groupId: g.group_id, upToSeq: g.up_to_seq })) }) : 0;
+    groups.length > 0
+      ? ackGroupDelivered(deps, userId, { groups: groups.map((g) => ({ groupId: g.group_id, upToSeq: g.up_to_seq })) })
+      : 0;
   const [fromIds, fromWatermarks] = await Promise.all([byIds(), byWatermark()]);
   return { updated: fromIds + fromWatermarks };
 }
@@ -510,7 +577,10 @@ async function ackChatDelivered(deps: Deps, userId: number, messageIds: number[]
     },
   }));
   await deliverEvents(deps, stored);
-  return stored.reduce((sum, event) => sum + (event.event.type === "message_status_update" ? event.event.message_ids.length : 0), 0);
+  return stored.reduce(
+    (sum, event) => sum + (event.event.type === "message_status_update" ? event.event.message_ids.length : 0),
+    0,
+  );
 }
 
 // Read receipts list ids up to this many; beyond it up_to_seq alone says which.
@@ -524,7 +594,10 @@ export async function markChatRead(deps: Deps, userId: number, input: { chat_id:
   const { upToSeq, unreadCount, stored } = await deps.db.transaction(async (tx) => {
     let upToSeq: number;
     if (input.up_to_message_id === undefined) {
-      const [current] = await tx.select({ lastSeq: schema.chats.lastSeq }).from(schema.chats).where(eq(schema.chats.id, chat.id));
+      const [current] = await tx
+        .select({ lastSeq: schema.chats.lastSeq })
+        .from(schema.chats)
+        .where(eq(schema.chats.id, chat.id));
       upToSeq = current?.lastSeq ?? 0;
     } else {
       const [target] = await tx
@@ -536,7 +609,11 @@ export async function markChatRead(deps: Deps, userId: number, input: { chat_id:
     }
     const read = await tx
       .update(schema.messageStatus)
-      .set({ status: "read", readAt: now, deliveredAt: sql`coalesce(${schema.messageStatus.deliveredAt}, ${now.toISOString()}::timestamptz)` })
+      .set({
+        status: "read",
+        readAt: now,
+        deliveredAt: sql`coalesce(${schema.messageStatus.deliveredAt}, ${now.toISOString()}::timestamptz)`,
+      })
       .where(
         and(
           eq(schema.messageStatus.userId, userId),
@@ -573,7 +650,10 @@ export async function markChatRead(deps: Deps, userId: number, input: { chat_id:
       });
     }
     if (read.length > 0) {
-      events.push({ userId, event: { type: "chat_read", chat_id: chat.id, up_to_seq: upToSeq, unread_count: unreadCount } });
+      events.push({
+        userId,
+        event: { type: "chat_read", chat_id: chat.id, up_to_seq: upToSeq, unread_count: unreadCount },
+      });
     }
     return { upToSeq, unreadCount, stored: await appendEvents(tx, events) };
   });
@@ -614,7 +694,11 @@ export async function findMessageForMember(deps: Deps, userId: number, messageId
 }
 
 /** The spec's PUT /messages/{id}/status: only the recipient, and only forwards. */
-export async function updateMessageStatus(deps: Deps, userId: number, input: { message_id: number; status: "delivered" | "read" }) {
+export async function updateMessageStatus(
+  deps: Deps,
+  userId: number,
+  input: { message_id: number; status: "delivered" | "read" },
+) {
   const inGroup = await findGroupMessageForMember(deps, userId, input.message_id);
   if (inGroup) {
     if (inGroup.message.senderId === userId) {
@@ -624,7 +708,10 @@ export async function updateMessageStatus(deps: Deps, userId: number, input: { m
     else await markGroupRead(deps, userId, { group_id: inGroup.group.id, up_to_seq: inGroup.message.seq });
     const after = await findGroupMessageForMember(deps, userId, input.message_id);
     const readSeq = after?.member.readSeq ?? 0;
-    return { message: "Status updated", status: readSeq >= inGroup.message.seq ? ("read" as const) : ("delivered" as const) };
+    return {
+      message: "Status updated",
+      status: readSeq >= inGroup.message.seq ? ("read" as const) : ("delivered" as const),
+    };
   }
   const row = await findMessageForMember(deps, userId, input.message_id);
   if (row.message.senderId === userId) {
@@ -695,7 +782,12 @@ export async function deleteMessage(deps: Deps, userId: number, input: { message
     await tx.update(schema.messages).set(blankedMessage()).where(eq(schema.messages.id, row.message.id));
     const chat = await findChatForMember(tx, chatId, userId);
     await recountUnread(tx, chat, peerId);
-    const event: DurableEvent = { type: "message_deleted", chat_id: chatId, message_id: row.message.id, for_everyone: true };
+    const event: DurableEvent = {
+      type: "message_deleted",
+      chat_id: chatId,
+      message_id: row.message.id,
+      for_everyone: true,
+    };
     return appendEvents(tx, [
       { userId: peerId, event },
       { userId, event },
@@ -721,7 +813,10 @@ export async function messageInfo(deps: Deps, userId: number, messageId: number)
       standing: viewerStanding(userId, schema.users.id),
     })
     .from(schema.users)
-    .leftJoin(schema.messageStatus, and(eq(schema.messageStatus.messageId, messageId), eq(schema.messageStatus.userId, peerId)))
+    .leftJoin(
+      schema.messageStatus,
+      and(eq(schema.messageStatus.messageId, messageId), eq(schema.messageStatus.userId, peerId)),
+    )
     .where(eq(schema.users.id, peerId));
   if (!recipient) throw noSuchMessage();
   return {

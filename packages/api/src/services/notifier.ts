@@ -23,7 +23,11 @@ export function createLogNotifier(log: Logger): Notifier {
 }
 
 /** Those of `userIds` with no live connection anywhere get the event pushed. Never fails the caller's send. */
-export async function notifyOffline(deps: Pick<Deps, "presence" | "notifier" | "log">, userIds: number[], event: DurableEvent) {
+export async function notifyOffline(
+  deps: Pick<Deps, "presence" | "notifier" | "log">,
+  userIds: number[],
+  event: DurableEvent,
+) {
   if (userIds.length === 0) return;
   try {
     const online = await deps.presence.onlineUsers(userIds);

@@ -45,32 +45,49 @@ describe.each<TestShape>(["scaled", "embedded"])("people on the %s shape", (shap
   afterAll(() => runtime.close());
 
   const phoneOf = async (userId: number) =>
-    (await runtime.db.select({ phone: schema.users.phoneNumber }).from(schema.users).where(eq(schema.users.id, userId)))[0]?.phone ?? "";
+    (
+      await runtime.db.select({ phone: schema.users.phoneNumber }).from(schema.users).where(eq(schema.users.id, userId))
+    )[0]?.phone ?? "";
 
   it("keeps contacts: add, list with who is on Parley, rename, remove; duplicates and strangers answered clearly", async () => {
     const [ana, ben] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben")];
     const benPhone = await phoneOf(ben);
     const added = await contacts.addContact(runtime, ana, { phone_number: benPhone, name: "Benny" });
-    expect(added).toMatchObject({ phone_number: benPhone, name: "Benny", user: { id: ben, full_name: "Ben" }, is_blocked: false });
+    expect(added).toMatchObject({
+      phone_number: benPhone,
+      name: "Benny",
+      user: { id: ben, full_name: "Ben" },
+      is_blocked: false,
+    });
     await contacts.addContact(runtime, ana, { phone_number: "+14155550199", name: "Zed (no app)" });
     const list = await contacts.listContacts(runtime, ana);
     expect(list.contacts.map((contact) => [contact.name, contact.user?.id ?? null])).toEqual([
       ["Benny", ben],
       ["Zed (no app)", null],
     ]);
-    expect((await trpcError(contacts.addContact(runtime, ana, { phone_number: benPhone, name: "Again" }))).code).toBe("CONFLICT");
-    expect((await contacts.renameContact(runtime, ana, { phone_number: benPhone, name: "Ben B." })).name).toBe("Ben B.");
+    expect((await trpcError(contacts.addContact(runtime, ana, { phone_number: benPhone, name: "Again" }))).code).toBe(
+      "CONFLICT",
+    );
+    expect((await contacts.renameContact(runtime, ana, { phone_number: benPhone, name: "Ben B." })).name).toBe(
+      "Ben B.",
+    );
     await blockUser(runtime, ana, ben);
     expect((await contacts.listContacts(runtime, ana)).contacts[0]?.is_blocked).toBe(true);
     await contacts.removeContact(runtime, ana, benPhone);
     expect((await trpcError(contacts.removeContact(runtime, ana, benPhone))).code).toBe("NOT_FOUND");
-    expect((await trpcError(contacts.renameContact(runtime, ana, { phone_number: benPhone, name: "x" }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(contacts.renameContact(runtime, ana, { phone_number: benPhone, name: "x" }))).code).toBe(
+      "NOT_FOUND",
+    );
     // Other devices are told to refetch.
     expect((await eventsOf(runtime, ana)).some((stored) => stored.event.type === "contacts_changed")).toBe(true);
   });
 
   it("imports an address book: normalises, skips invalid numbers, answers who is on Parley", async () => {
-    const [ana, ben, cam] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben"), await makeUser(runtime, "Cam")];
+    const [ana, ben, cam] = [
+      await makeUser(runtime, "Ana"),
+      await makeUser(runtime, "Ben"),
+      await makeUser(runtime, "Cam"),
+    ];
     const [benPhone, camPhone] = [await phoneOf(ben), await phoneOf(cam)];
     const spaced = `${benPhone.slice(0, 2)} ${benPhone.slice(2, 5)} ${benPhone.slice(5)}`;
     const result = await contacts.importContacts(runtime, ana, {
@@ -85,14 +102,20 @@ describe.each<TestShape>(["scaled", "embedded"])("people on the %s shape", (shap
     expect(result.invalid).toEqual(["12345"]);
     expect(result.on_parley.map((contact) => contact.user?.id).sort()).toEqual([ben, cam].sort());
     // Importing again renames, never duplicates.
-    const again = await contacts.importContacts(runtime, ana, { contacts: [{ phone_number: benPhone, name: "Benjamin" }] });
+    const again = await contacts.importContacts(runtime, ana, {
+      contacts: [{ phone_number: benPhone, name: "Benjamin" }],
+    });
     expect(again.imported).toBe(1);
     const names = (await contacts.listContacts(runtime, ana)).contacts.map((contact) => contact.name);
     expect(names).toEqual(["Benjamin", "Cam", "Not on Parley"]);
   });
 
   it("privacy: last seen, picture and about for everyone, my contacts or nobody, on every read path", async () => {
-    const [ana, ben, cam] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben"), await makeUser(runtime, "Cam")];
+    const [ana, ben, cam] = [
+      await makeUser(runtime, "Ana"),
+      await makeUser(runtime, "Ben"),
+      await makeUser(runtime, "Cam"),
+    ];
     await updateMe(runtime, ana, { status_message: "At the beach" });
     await runtime.db.update(schema.users).set({ lastSeen: new Date() }).where(eq(schema.users.id, ana));
     await messages.sendChatMessage(runtime, ana, text(ben, "hi Ben"));
@@ -100,8 +123,17 @@ describe.each<TestShape>(["scaled", "embedded"])("people on the %s shape", (shap
     await contacts.addContact(runtime, ana, { phone_number: await phoneOf(ben), name: "Ben" });
 
     expect((await getUserProfile(runtime, cam, ana)).last_seen).not.toBeNull();
-    const me = await updatePrivacy(runtime, ana, { last_seen: "contacts", about: "nobody", profile_picture: "contacts" });
-    expect(me.privacy).toEqual({ last_seen: "contacts", profile_picture: "contacts", about: "nobody", read_receipts: true });
+    const me = await updatePrivacy(runtime, ana, {
+      last_seen: "contacts",
+      about: "nobody",
+      profile_picture: "contacts",
+    });
+    expect(me.privacy).toEqual({
+      last_seen: "contacts",
+      profile_picture: "contacts",
+      about: "nobody",
+      read_receipts: true,
+    });
 
     const seenByBen = await getUserProfile(runtime, ben, ana);
     const seenByCam = await getUserProfile(runtime, cam, ana);
@@ -128,19 +160,36 @@ describe.each<TestShape>(["scaled", "embedded"])("people on the %s shape", (shap
     const hidden = { status_message: null, profile_picture_url: null, last_seen: null, is_online: false };
 
     expect(await findUserByPhone(runtime, ben, await phoneOf(ana))).toMatchObject(hidden);
-    expect((await contacts.addContact(runtime, ben, { phone_number: await phoneOf(ana), name: "Ana" })).user).toMatchObject(hidden);
+    expect(
+      (await contacts.addContact(runtime, ben, { phone_number: await phoneOf(ana), name: "Ana" })).user,
+    ).toMatchObject(hidden);
     const group = await groups.createGroup(runtime, ben, { name: "Privacy", member_ids: [ana] });
     expect(group.members.find((member) => member.user_id === ana)?.profile).toMatchObject(hidden);
-    const sent = await groupMessages.sendGroupMessage(runtime, ben, { group_id: group.id, content: "hi", message_type: "text", client_msg_id: randomUUID() });
-    expect((await messages.messageInfo(runtime, ben, sent.id)).recipients.find((recipient) => recipient.user_id === ana)?.profile).toMatchObject(hidden);
+    const sent = await groupMessages.sendGroupMessage(runtime, ben, {
+      group_id: group.id,
+      content: "hi",
+      message_type: "text",
+      client_msg_id: randomUUID(),
+    });
+    expect(
+      (await messages.messageInfo(runtime, ben, sent.id)).recipients.find((recipient) => recipient.user_id === ana)
+        ?.profile,
+    ).toMatchObject(hidden);
     // "My contacts": Ben is in Ana's contacts now, so he sees it all again.
     await updatePrivacy(runtime, ana, { last_seen: "contacts", about: "contacts", profile_picture: "contacts" });
     await contacts.addContact(runtime, ana, { phone_number: await phoneOf(ben), name: "Ben" });
-    expect(await findUserByPhone(runtime, ben, await phoneOf(ana))).toMatchObject({ status_message: "Busy", profile_picture_url: "https://example.com/ana.png" });
+    expect(await findUserByPhone(runtime, ben, await phoneOf(ana))).toMatchObject({
+      status_message: "Busy",
+      profile_picture_url: "https://example.com/ana.png",
+    });
   });
 
   it("presence goes only to those allowed; a blocked person hears no presence or typing", async () => {
-    const [ana, ben, cam] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben"), await makeUser(runtime, "Cam")];
+    const [ana, ben, cam] = [
+      await makeUser(runtime, "Ana"),
+      await makeUser(runtime, "Ben"),
+      await makeUser(runtime, "Cam"),
+    ];
     await messages.sendChatMessage(runtime, ben, text(ana, "hello"));
     const camChat = await messages.sendChatMessage(runtime, cam, text(ana, "hey"));
     const [benHears, camHears] = [await listen(runtime, ben), await listen(runtime, cam)];
@@ -148,7 +197,8 @@ describe.each<TestShape>(["scaled", "embedded"])("people on the %s shape", (shap
       await updatePrivacy(runtime, ana, { last_seen: "contacts" });
       await contacts.addContact(runtime, ana, { phone_number: await phoneOf(ben), name: "Ben" });
       await blockUser(runtime, ana, cam);
-      const presenceOf = (heard: ParleyEvent[]) => heard.filter((event) => event.type === "presence_update" && event.user_id === ana);
+      const presenceOf = (heard: ParleyEvent[]) =>
+        heard.filter((event) => event.type === "presence_update" && event.user_id === ana);
       benHears.heard.length = 0;
       camHears.heard.length = 0;
       await connectPresence(runtime, ana, "conn-1");
@@ -209,7 +259,9 @@ describe.each<TestShape>(["scaled", "embedded"])("people on the %s shape", (shap
     const before = (await eventsOf(runtime, ana)).length;
     const read = await messages.markChatRead(runtime, ben, { chat_id: sent.chat_id });
     expect(read.unread_count).toBe(0);
-    const told = (await eventsOf(runtime, ana)).slice(before).filter((stored) => stored.event.type === "message_status_update");
+    const told = (await eventsOf(runtime, ana))
+      .slice(before)
+      .filter((stored) => stored.event.type === "message_status_update");
     expect(told).toEqual([]);
     const [asAnaSees] = (await messages.listMessages(runtime, ana, { chat_id: sent.chat_id, limit: 1 })).messages;
     expect(asAnaSees?.status).toBe("delivered");
@@ -220,7 +272,9 @@ describe.each<TestShape>(["scaled", "embedded"])("people on the %s shape", (shap
     const second = await messages.sendChatMessage(runtime, ana, text(ben, "and this?"));
     const mark = (await eventsOf(runtime, ana)).length;
     await messages.markChatRead(runtime, ben, { chat_id: second.chat_id });
-    expect((await eventsOf(runtime, ana)).slice(mark).some((stored) => stored.event.type === "message_status_update")).toBe(true);
+    expect(
+      (await eventsOf(runtime, ana)).slice(mark).some((stored) => stored.event.type === "message_status_update"),
+    ).toBe(true);
     // Ana turning hers off hides Ben's reads from her too.
     await updatePrivacy(runtime, ana, { read_receipts: false });
     const [latest] = (await messages.listMessages(runtime, ana, { chat_id: second.chat_id, limit: 1 })).messages;

@@ -17,7 +17,10 @@ export const PRESENCE_TTL_SECONDS = 60;
 const REST_ONLINE_TTL_SECONDS = 5 * 60;
 
 async function announce(deps: Deps, userId: number, isOnline: boolean, lastSeen: Date | null) {
-  await deps.db.update(schema.users).set(isOnline ? { isOnline } : { isOnline, lastSeen }).where(eq(schema.users.id, userId));
+  await deps.db
+    .update(schema.users)
+    .set(isOnline ? { isOnline } : { isOnline, lastSeen })
+    .where(eq(schema.users.id, userId));
   const { allowed } = await presenceAudience(deps, userId);
   await publishEphemeral(deps, allowed, {
     type: "presence_update",
@@ -34,9 +37,13 @@ async function announce(deps: Deps, userId: number, isOnline: boolean, lastSeen:
 async function presenceAudience(deps: Deps, userId: number): Promise<{ allowed: number[]; denied: number[] }> {
   const peers = await chatPeers(deps, userId);
   if (peers.length === 0) return { allowed: [], denied: [] };
-  const [user] = await deps.db.select({ visibility: schema.users.lastSeenVisibility }).from(schema.users).where(eq(schema.users.id, userId));
+  const [user] = await deps.db
+    .select({ visibility: schema.users.lastSeenVisibility })
+    .from(schema.users)
+    .where(eq(schema.users.id, userId));
   const visibility = user?.visibility ?? "nobody";
-  if (visibility !== "contacts") return visibility === "everyone" ? { allowed: peers, denied: [] } : { allowed: [], denied: peers };
+  if (visibility !== "contacts")
+    return visibility === "everyone" ? { allowed: peers, denied: [] } : { allowed: [], denied: peers };
   const contacts = await deps.db
     .select({ id: schema.users.id })
     .from(schema.contacts)
@@ -57,7 +64,12 @@ export async function reannouncePresence(deps: Deps, userId: number): Promise<vo
   const { allowed, denied } = await presenceAudience(deps, userId);
   const isOnline = (await deps.presence.onlineUsers([userId])).has(userId);
   await Promise.all([
-    publishEphemeral(deps, allowed, { type: "presence_update", user_id: userId, is_online: isOnline, last_seen: user.lastSeen?.toISOString() ?? null }),
+    publishEphemeral(deps, allowed, {
+      type: "presence_update",
+      user_id: userId,
+      is_online: isOnline,
+      last_seen: user.lastSeen?.toISOString() ?? null,
+    }),
     publishEphemeral(deps, denied, { type: "presence_update", user_id: userId, is_online: false, last_seen: null }),
   ]);
 }
@@ -125,7 +137,12 @@ export function getUserProfile(deps: Deps, viewerId: number, userId: number): Pr
 
 /** Exact E.164 lookup (not a directory): how a chat is started with a phone number; finding someone is a tie. */
 export async function findUserByPhone(deps: Deps, viewerId: number, phoneNumber: string): Promise<PublicProfile> {
-  const profile = await loadPublicProfile(deps, viewerId, eq(schema.users.phoneNumber, phoneNumber), "Nobody on Parley has this phone number yet.");
+  const profile = await loadPublicProfile(
+    deps,
+    viewerId,
+    eq(schema.users.phoneNumber, phoneNumber),
+    "Nobody on Parley has this phone number yet.",
+  );
   await recordLookup(deps, viewerId, profile.id);
   return profile;
 }

@@ -6,7 +6,10 @@ import type { ReactionSummary } from "@parley/validators";
 import type { Deps } from "../runtime";
 
 /** Each message's reactions, one entry per emoji (most used first, then first used), in one query. */
-export async function reactionSummaries(db: Deps["db"] | Transaction, messageIds: number[]): Promise<Map<number, ReactionSummary[]>> {
+export async function reactionSummaries(
+  db: Deps["db"] | Transaction,
+  messageIds: number[],
+): Promise<Map<number, ReactionSummary[]>> {
   const byMessage = new Map<number, ReactionSummary[]>();
   if (messageIds.length === 0) return byMessage;
   const rows = await db
@@ -14,7 +17,9 @@ export async function reactionSummaries(db: Deps["db"] | Transaction, messageIds
       messageId: schema.messageReactions.messageId,
       emoji: schema.messageReactions.emoji,
       count: sql<number>`count(*)::int`,
-      userIds: sql<number[]>`array_agg(${schema.messageReactions.userId} order by ${schema.messageReactions.createdAt})`,
+      userIds: sql<
+        number[]
+      >`array_agg(${schema.messageReactions.userId} order by ${schema.messageReactions.createdAt})`,
     })
     .from(schema.messageReactions)
     .where(inArray(schema.messageReactions.messageId, messageIds))

@@ -59,7 +59,8 @@ async function verifyTokenSignature(deps: Deps, token: string): Promise<{ userId
   if (cached && cached.expiresAtMs > Date.now()) return cached;
   try {
     const { payload } = await jwtVerify(token, secret, { algorithms: ["HS256"] });
-    if (!payload.jti || !payload.sub || !/^\d+$/.test(payload.sub) || !/^[0-9a-f-]{36}$/i.test(payload.jti)) return null;
+    if (!payload.jti || !payload.sub || !/^\d+$/.test(payload.sub) || !/^[0-9a-f-]{36}$/i.test(payload.jti))
+      return null;
     const verified = { userId: Number(payload.sub), sessionId: payload.jti, expiresAtMs: (payload.exp ?? 0) * 1000 };
     if (verifiedTokens.size >= MAX_VERIFIED_TOKENS) verifiedTokens.clear();
     verifiedTokens.set(token, verified);
@@ -115,7 +116,10 @@ export async function revokeSession(deps: Deps, sessionId: string): Promise<void
  * After a revoking transaction commits: drops the cached checks and tells the
  * user's live streams, which end those sessions' subscriptions at once.
  */
-export async function forgetCachedSessions(deps: Deps, revoked: { userId: number; sessionIds: string[] } | null): Promise<void> {
+export async function forgetCachedSessions(
+  deps: Deps,
+  revoked: { userId: number; sessionIds: string[] } | null,
+): Promise<void> {
   if (!revoked || revoked.sessionIds.length === 0) return;
   await Promise.all(revoked.sessionIds.map((id) => deps.store.del(sessionCacheKey(id))));
   await publishEphemeral(deps, [revoked.userId], { type: "session_revoked", session_ids: revoked.sessionIds });

@@ -103,7 +103,9 @@ export async function getMe(deps: Deps, userId: number): Promise<Me> {
 }
 
 export async function updateMe(deps: Deps, userId: number, input: UpdateMeInput): Promise<Me> {
-  const picture = input.profile_picture_media_id ? await resolvePicture(deps, userId, input.profile_picture_media_id, "profile_picture") : null;
+  const picture = input.profile_picture_media_id
+    ? await resolvePicture(deps, userId, input.profile_picture_media_id, "profile_picture")
+    : null;
   const [user] = await deps.db
     .update(schema.users)
     .set({

@@ -41,11 +41,18 @@ export async function rest(
   base: string,
   method: string,
   path: string,
-  options: { body?: unknown; token?: string; raw?: string; contentType?: string; headers?: Record<string, string> } = {},
+  options: {
+    body?: unknown;
+    token?: string;
+    raw?: string;
+    contentType?: string;
+    headers?: Record<string, string>;
+  } = {},
 ) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined || options.raw !== undefined) headers["content-type"] = options.contentType ?? "application/json";
+  if (options.body !== undefined || options.raw !== undefined)
+    headers["content-type"] = options.contentType ?? "application/json";
   const response = await fetch(`${base}${path}`, {
     method,
     headers,
@@ -56,11 +63,21 @@ export async function rest(
 }
 
 /** Signs up over REST; the user has a tie to everyone made before them (see `acquaint`) unless `stranger`. */
-export async function restSignUp(runtime: TestRuntime, base: string, options: { stranger?: boolean; headers?: Record<string, string> } = {}) {
+export async function restSignUp(
+  runtime: TestRuntime,
+  base: string,
+  options: { stranger?: boolean; headers?: Record<string, string> } = {},
+) {
   const phone_number = randomPhoneNumber();
-  await rest(base, "POST", "/api/auth/register", { body: { phone_number, full_name: "Ana Lima" }, headers: options.headers });
+  await rest(base, "POST", "/api/auth/register", {
+    body: { phone_number, full_name: "Ana Lima" },
+    headers: options.headers,
+  });
   const otp = runtime.sms.lastCodeFor(phone_number);
-  const { body } = await rest(base, "POST", "/api/auth/verify-otp", { body: { phone_number, otp, password: "password123" }, headers: options.headers });
+  const { body } = await rest(base, "POST", "/api/auth/verify-otp", {
+    body: { phone_number, otp, password: "password123" },
+    headers: options.headers,
+  });
   const user = body.user as Json & { id: number };
   if (!options.stranger) await acquaint(runtime, user.id);
   return { phone_number, token: body.token as string, user };
@@ -84,4 +101,3 @@ export function wsClient(url: string, token: string | null, options: { headers?:
   });
   return { trpc: createTRPCClient<AppRouter>({ links: [wsLink({ client })] }), close: () => client.close() };
 }
-

@@ -155,7 +155,9 @@ export async function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port")),
+      );
     });
   });
 }
@@ -172,18 +174,31 @@ export async function acquaint(runtime: Runtime, userId: number): Promise<void> 
   if (known.length > 0) {
     await runtime.db
       .insert(schema.userLookups)
-      .values(known.flatMap((other) => [{ userId, foundUserId: other }, { userId: other, foundUserId: userId }]))
+      .values(
+        known.flatMap((other) => [
+          { userId, foundUserId: other },
+          { userId: other, foundUserId: userId },
+        ]),
+      )
       .onConflictDoNothing();
   }
   acquaintances.set(runtime, [...known, userId]);
 }
 
 /** Signs a user up through the real OTP flow; returns their id. */
-export async function makeUser(runtime: TestRuntime, name: string, options: { stranger?: boolean } = {}): Promise<number> {
+export async function makeUser(
+  runtime: TestRuntime,
+  name: string,
+  options: { stranger?: boolean } = {},
+): Promise<number> {
   const phone_number = randomPhoneNumber();
   await auth.register(runtime, { phone_number, full_name: name }, { ipAddress: null, userAgent: null });
   const otp = runtime.sms.lastCodeFor(phone_number);
-  const { user } = await auth.verifyOtp(runtime, { phone_number, otp, password: "password1" }, { ipAddress: null, userAgent: null });
+  const { user } = await auth.verifyOtp(
+    runtime,
+    { phone_number, otp, password: "password1" },
+    { ipAddress: null, userAgent: null },
+  );
   if (!options.stranger) await acquaint(runtime, user.id);
   return user.id;
 }

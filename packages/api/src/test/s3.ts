@@ -52,7 +52,11 @@ const corsConfiguration = `<CORSConfiguration>
 export async function startS3Server(options: { verifySignatures?: boolean } = {}): Promise<S3TestServer> {
   const verifySignatures = options.verifySignatures ?? true;
   const directory = await mkdtemp(join(tmpdir(), "parley-s3rver-"));
-  const s3rver = new S3rver({ directory, silent: true, configureBuckets: [{ name: bucket, configs: [corsConfiguration] }] });
+  const s3rver = new S3rver({
+    directory,
+    silent: true,
+    configureBuckets: [{ name: bucket, configs: [corsConfiguration] }],
+  });
   const server = createServer();
   try {
     await s3rver.configureBuckets();
@@ -128,12 +132,26 @@ function presignedSignatureRefusal(request: IncomingMessage): Refusal | null {
   const credential = only("X-Amz-Credential");
   const date = only("X-Amz-Date");
   const signedHeaders = only("X-Amz-SignedHeaders");
-  if (only("X-Amz-Algorithm") !== "AWS4-HMAC-SHA256" || !signature || !credential || !date || !signedHeaders || !only("X-Amz-Expires")) {
+  if (
+    only("X-Amz-Algorithm") !== "AWS4-HMAC-SHA256" ||
+    !signature ||
+    !credential ||
+    !date ||
+    !signedHeaders ||
+    !only("X-Amz-Expires")
+  ) {
     return { code: "AuthorizationQueryParametersError", message: "missing or repeated SigV4 query parameters" };
   }
   const [keyId, day, scopeRegion, service, terminator, ...rest] = credential.split("/");
   if (keyId !== accessKeyId) return { code: "InvalidAccessKeyId", message: "unknown access key" };
-  if (!day || !date.startsWith(day) || scopeRegion !== region || service !== "s3" || terminator !== "aws4_request" || rest.length > 0) {
+  if (
+    !day ||
+    !date.startsWith(day) ||
+    scopeRegion !== region ||
+    service !== "s3" ||
+    terminator !== "aws4_request" ||
+    rest.length > 0
+  ) {
     return { code: "AuthorizationQueryParametersError", message: "malformed credential scope" };
   }
 
@@ -161,19 +179,30 @@ function presignedSignatureRefusal(request: IncomingMessage): Refusal | null {
     only("X-Amz-Content-Sha256") ?? "UNSIGNED-PAYLOAD",
   ].join("\n");
   const scope = `${day}/${scopeRegion}/${service}/aws4_request`;
-  const stringToSign = ["AWS4-HMAC-SHA256", date, scope, createHash("sha256").update(canonicalRequest).digest("hex")].join("\n");
+  const stringToSign = [
+    "AWS4-HMAC-SHA256",
+    date,
+    scope,
+    createHash("sha256").update(canonicalRequest).digest("hex"),
+  ].join("\n");
   let key: Buffer = Buffer.from(`AWS4${secretAccessKey}`);
   for (const part of [day, scopeRegion, service, "aws4_request"]) key = createHmac("sha256", key).update(part).digest();
   const expected = createHmac("sha256", key).update(stringToSign).digest("hex");
   if (signature !== expected) {
-    return { code: "SignatureDoesNotMatch", message: "The request signature we calculated does not match the signature you provided." };
+    return {
+      code: "SignatureDoesNotMatch",
+      message: "The request signature we calculated does not match the signature you provided.",
+    };
   }
   return null;
 }
 
 /** SigV4's URI encoding: RFC 3986 unreserved characters stay, everything else is percent-encoded. */
 function uriEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function refuse(request: IncomingMessage, response: ServerResponse, { code, message }: Refusal): void {

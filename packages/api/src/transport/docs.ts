@@ -74,7 +74,13 @@ function page(bundlePath: string): string {
 `;
 }
 
-function send(req: IncomingMessage, res: ServerResponse, contentType: string, body: string | Buffer, cacheControl: string) {
+function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  contentType: string,
+  body: string | Buffer,
+  cacheControl: string,
+) {
   res.statusCode = 200;
   res.setHeader("content-type", contentType);
   res.setHeader("cache-control", cacheControl);

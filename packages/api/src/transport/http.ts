@@ -40,9 +40,19 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
 }
 
 /** An answer written straight to a socket no handler owns yet (a refused upgrade, a request Node's parser refused). */
-export function writeRawAnswer(socket: Duplex, status: string, body: RestErrorBody, headers: Record<string, string> = {}) {
+export function writeRawAnswer(
+  socket: Duplex,
+  status: string,
+  body: RestErrorBody,
+  headers: Record<string, string> = {},
+) {
   const payload = JSON.stringify(body);
-  const lines = [`HTTP/1.1 ${status}`, "Content-Type: application/json; charset=utf-8", `Content-Length: ${Buffer.byteLength(payload)}`, "Connection: close"];
+  const lines = [
+    `HTTP/1.1 ${status}`,
+    "Content-Type: application/json; charset=utf-8",
+    `Content-Length: ${Buffer.byteLength(payload)}`,
+    "Connection: close",
+  ];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   socket.end(`${lines.join("\r\n")}\r\n\r\n${payload}`);
 }
@@ -65,7 +75,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
 }
 
 /** Liveness plus a real round trip to the database and the store. */
-export async function checkHealth(runtime: Runtime): Promise<{ status: "ok" | "unavailable"; checks: Record<string, string> }> {
+export async function checkHealth(
+  runtime: Runtime,
+): Promise<{ status: "ok" | "unavailable"; checks: Record<string, string> }> {
   const checks: Record<string, string> = {};
   await Promise.all([
     runtime.database.ping().then(
@@ -116,8 +128,17 @@ export function createApiHttpHandler(
       requestId: String(res.getHeader("x-request-id")),
       strict: false,
     });
-  const logServerError = ({ error, path, ctx }: { error: { code: string }; path?: string; ctx?: { requestId: string } }) => {
-    if (error.code === "INTERNAL_SERVER_ERROR") runtime.log.error({ err: error, path, requestId: ctx?.requestId }, "request failed");
+  const logServerError = ({
+    error,
+    path,
+    ctx,
+  }: {
+    error: { code: string };
+    path?: string;
+    ctx?: { requestId: string };
+  }) => {
+    if (error.code === "INTERNAL_SERVER_ERROR")
+      runtime.log.error({ err: error, path, requestId: ctx?.requestId }, "request failed");
   };
 
   const trpc = createHTTPHandler({
@@ -185,7 +206,11 @@ export function createApiHttpHandler(
     // encoded slash encoded so it can't split a segment in two.
     const segments = decodeSegments(path.slice("/api".length));
     if (segments === null) {
-      sendError(res, 400, { code: "BAD_REQUEST", message: "The path is not validly percent-encoded.", request_id: requestId });
+      sendError(res, 400, {
+        code: "BAD_REQUEST",
+        message: "The path is not validly percent-encoded.",
+        request_id: requestId,
+      });
       return true;
     }
     req.url = `${segments}${url.search}`;
@@ -210,18 +235,31 @@ function sendError(res: ServerResponse, status: number, body: RestErrorBody) {
  * (tRPC) or the parsed value (REST), which they take instead of reading the stream. False when
  * it has answered the request itself.
  */
-async function takeJsonBody(req: IncomingMessage, res: ServerResponse, requestId: string, as: "text" | "parsed"): Promise<boolean> {
+async function takeJsonBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  as: "text" | "parsed",
+): Promise<boolean> {
   const hasBody = req.method !== "GET" && req.method !== "HEAD" && "content-type" in req.headers && !("body" in req);
   if (!hasBody || !/^application\/json\s*(;|$)/i.test(req.headers["content-type"] ?? "")) return true;
   let text: string;
   try {
     text = await readBody(req, MAX_BODY_BYTES);
   } catch {
-    sendError(res, 413, { code: "PAYLOAD_TOO_LARGE", message: `The request body is larger than ${MAX_BODY_BYTES} bytes.`, request_id: requestId });
+    sendError(res, 413, {
+      code: "PAYLOAD_TOO_LARGE",
+      message: `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+      request_id: requestId,
+    });
     return false;
   }
   if (jsonDepth(text) > MAX_INPUT_DEPTH) {
-    sendError(res, 400, { code: "BAD_REQUEST", message: `The JSON body is nested more than ${MAX_INPUT_DEPTH} levels deep.`, request_id: requestId });
+    sendError(res, 400, {
+      code: "BAD_REQUEST",
+      message: `The JSON body is nested more than ${MAX_INPUT_DEPTH} levels deep.`,
+      request_id: requestId,
+    });
     return false;
   }
   if (as === "text") {
@@ -264,7 +302,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const char = text.charCodeAt(i);
     if (inString) {
-      if (char === 0x5c) i++; // backslash: the next character is escaped
+      if (char === 0x5c)
+        i++; // backslash: the next character is escaped
       else if (char === 0x22) inString = false;
     } else if (char === 0x22) inString = true;
     else if (char === 0x7b || char === 0x5b) deepest = Math.max(deepest, ++depth);

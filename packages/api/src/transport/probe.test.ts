@@ -9,12 +9,29 @@ import { type Json, rest, restSignUp, startApi } from "../test/api-server";
 // at every operation, one field at a time, the way an outside fuzzer would. Whatever the answer,
 // it is never a 5xx, always JSON with a message, and never shows the server's insides.
 
-type Schema = { type?: string | string[]; format?: string; $ref?: string; properties?: Record<string, Schema>; required?: string[]; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[]; items?: Schema; enum?: unknown[] };
+type Schema = {
+  type?: string | string[];
+  format?: string;
+  $ref?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
+  items?: Schema;
+  enum?: unknown[];
+};
 type Parameter = { name: string; in: "path" | "query"; schema?: Schema; required?: boolean };
-type Operation = { operationId?: string; parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> }; security?: unknown[] };
+type Operation = {
+  operationId?: string;
+  parameters?: Parameter[];
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+  security?: unknown[];
+};
 type Document = { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
 
-const LEAKS = /\bselect\b|\binsert into\b|\bfrom "|password_hash|node_modules|\.ts:\d+|\bat \w+ \(|stack|postgres|pglite|drizzle|sqlstate|violates/i;
+const LEAKS =
+  /\bselect\b|\binsert into\b|\bfrom "|password_hash|node_modules|\.ts:\d+|\bat \w+ \(|stack|postgres|pglite|drizzle|sqlstate|violates/i;
 
 const huge = "x".repeat(100 * 1024);
 const deep = (depth: number): unknown => JSON.parse(deepText(depth));
@@ -24,7 +41,8 @@ const deepText = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
 function boundaryValues(schema: Schema): unknown[] {
   const types = new Set([schema.type ?? [], ...(schema.anyOf ?? []).map((s) => s.type ?? [])].flat());
   const common: unknown[] = [null, true, [], {}, "", "\u0000", "\ud800", huge, deep(64)];
-  if (types.has("integer") || types.has("number")) return [...common, 0, -1, 1.5, 2 ** 31, 2 ** 31 - 1, 2 ** 53, -(2 ** 53), 1e308, "2147483648", "1e3", "abc"];
+  if (types.has("integer") || types.has("number"))
+    return [...common, 0, -1, 1.5, 2 ** 31, 2 ** 31 - 1, 2 ** 53, -(2 ** 53), 1e308, "2147483648", "1e3", "abc"];
   if (types.has("boolean")) return [...common, "false", "0", 1, "maybe"];
   if (types.has("array")) return [...common, [null], ["\u0000"], Array.from({ length: 10_001 }, () => 1), [2 ** 53]];
   return [...common, 0, 2 ** 53, "a\u0000b", "\udc00x", "‮evil", "%ZZ", "+".repeat(64), "1' or '1'='1"];
@@ -59,8 +77,14 @@ describe.each<TestShape>(["scaled", "embedded"])("our own probe of every REST op
     const ana = await restSignUp(runtime, api.http);
     const ben = await restSignUp(runtime, api.http);
     token = ana.token;
-    const sent = await rest(api.http, "POST", "/api/messages/chat", { token, body: { receiver_id: ben.user.id, content: "probe", client_msg_id: randomUUID() } });
-    const group = await rest(api.http, "POST", "/api/groups", { token, body: { name: "Probe", member_ids: [ben.user.id] } });
+    const sent = await rest(api.http, "POST", "/api/messages/chat", {
+      token,
+      body: { receiver_id: ben.user.id, content: "probe", client_msg_id: randomUUID() },
+    });
+    const group = await rest(api.http, "POST", "/api/groups", {
+      token,
+      body: { name: "Probe", member_ids: [ben.user.id] },
+    });
     Object.assign(known, {
       id: ben.user.id,
       user_id: ben.user.id,
@@ -138,20 +162,33 @@ describe.each<TestShape>(["scaled", "embedded"])("our own probe of every REST op
         }
         const search = query.toString();
         const options = operation.requestBody ? (raw === undefined ? { token, body } : { token, raw }) : { token };
-        const status = await expectSafe(method, `${url}${search ? `?${search}` : ""}`, options, `${method} ${path} ${what}`);
+        const status = await expectSafe(
+          method,
+          `${url}${search ? `?${search}` : ""}`,
+          options,
+          `${method} ${path} ${what}`,
+        );
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         requests += 1;
       };
 
       for (const parameter of parameters) {
         for (const value of boundaryValues(resolve(parameter.schema))) {
-          await call({ ...baseParams, [parameter.name]: value }, baseBody, `${parameter.name}=${JSON.stringify(value)?.slice(0, 40)}`);
+          await call(
+            { ...baseParams, [parameter.name]: value },
+            baseBody,
+            `${parameter.name}=${JSON.stringify(value)?.slice(0, 40)}`,
+          );
         }
       }
       if (operation.requestBody) {
         for (const [name, schema] of bodyFields) {
           for (const value of boundaryValues(resolve(schema))) {
-            await call(baseParams, { ...baseBody, [name]: value }, `body.${name}=${JSON.stringify(value)?.slice(0, 40)}`);
+            await call(
+              baseParams,
+              { ...baseBody, [name]: value },
+              `body.${name}=${JSON.stringify(value)?.slice(0, 40)}`,
+            );
           }
         }
         for (const body of [[], "text", 42, null, { ...baseBody, unexpected: "field" }]) {
@@ -164,7 +201,12 @@ describe.each<TestShape>(["scaled", "embedded"])("our own probe of every REST op
       const firstPathParameter = parameters.find((p) => p.in === "path");
       if (firstPathParameter) {
         const bad = `/api${path.replace(`{${firstPathParameter.name}}`, "%ZZ")}`.replace(/\{[^}]+\}/g, "1");
-        await expectSafe(method, bad, operation.requestBody ? { token, body: baseBody } : { token }, `${method} ${path} with %ZZ`);
+        await expectSafe(
+          method,
+          bad,
+          operation.requestBody ? { token, body: baseBody } : { token },
+          `${method} ${path} with %ZZ`,
+        );
       }
     }
     // It probed for real: thousands of requests, most refused as bad input, some let through.
@@ -182,7 +224,12 @@ describe.each<TestShape>(["scaled", "embedded"])("our own probe of every REST op
         [`{"a":"${"x".repeat(2 * 1024 * 1024)}"}`, "application/json"],
         ["\u0000", "application/json"],
       ] as const) {
-        await expectSafe(method, url, { token, raw, contentType }, `${method} ${path} raw ${contentType} ${raw.slice(0, 12)}`);
+        await expectSafe(
+          method,
+          url,
+          { token, raw, contentType },
+          `${method} ${path} raw ${contentType} ${raw.slice(0, 12)}`,
+        );
       }
     }
   }, 300_000);

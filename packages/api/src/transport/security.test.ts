@@ -43,7 +43,8 @@ function trpcHttp(base: string, options: { token?: string; ip: string }) {
   });
 }
 
-const codeOf = (error: unknown) => (error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : String(error));
+const codeOf = (error: unknown) =>
+  error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : String(error);
 
 /** A raw socket (no tRPC client): what an attacker's script would open. */
 async function rawSocket(url: string, token: string | null, ip: string) {
@@ -103,7 +104,10 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       const { phone_number } = await stranger();
       const answers = await Promise.all(
         Array.from({ length: 50 }, () =>
-          rest(api.http, "POST", "/api/auth/login", { body: { phone_number, password: "wrong-password" }, headers: from(freshIp()) }),
+          rest(api.http, "POST", "/api/auth/login", {
+            body: { phone_number, password: "wrong-password" },
+            headers: from(freshIp()),
+          }),
         ),
       );
       expect(answers.filter((answer) => answer.status === 401)).toHaveLength(10);
@@ -118,7 +122,9 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       const client = wsClient(api.ws, null, { headers: from(freshIp()) });
       try {
         const codes = await Promise.all(
-          Array.from({ length: 12 }, () => client.trpc.auth.login.mutate({ phone_number, password: "wrong-password" }).catch(codeOf)),
+          Array.from({ length: 12 }, () =>
+            client.trpc.auth.login.mutate({ phone_number, password: "wrong-password" }).catch(codeOf),
+          ),
         );
         expect(codes.filter((code) => code === "UNAUTHORIZED")).toHaveLength(10);
         expect(codes.filter((code) => code === "TOO_MANY_REQUESTS")).toHaveLength(2);
@@ -131,13 +137,27 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       const { phone_number } = await stranger();
       const ip = freshIp();
       for (let i = 0; i < 15; i++) {
-        expect((await rest(api.http, "POST", "/api/auth/login", { body: { phone_number, password: "password123" }, headers: from(ip) })).status).toBe(200);
+        expect(
+          (
+            await rest(api.http, "POST", "/api/auth/login", {
+              body: { phone_number, password: "password123" },
+              headers: from(ip),
+            })
+          ).status,
+        ).toBe(200);
       }
       const spray = freshIp();
       const statuses: number[] = [];
       for (let i = 0; i < 31; i++) {
         const other = randomPhoneNumber();
-        statuses.push((await rest(api.http, "POST", "/api/auth/login", { body: { phone_number: other, password: "wrong-password" }, headers: from(spray) })).status);
+        statuses.push(
+          (
+            await rest(api.http, "POST", "/api/auth/login", {
+              body: { phone_number: other, password: "wrong-password" },
+              headers: from(spray),
+            })
+          ).status,
+        );
       }
       expect(statuses.slice(0, 30).every((status) => status === 401)).toBe(true);
       expect(statuses[30]).toBe(429);
@@ -149,13 +169,22 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       const { token } = await stranger();
       const { socket, frames } = await rawSocket(api.ws, token, freshIp());
       try {
-        for (let id = 1; id <= 5; id++) socket.send(JSON.stringify({ id, method: "subscription", params: { path: "event.onEvent", input: undefined } }));
+        for (let id = 1; id <= 5; id++)
+          socket.send(
+            JSON.stringify({ id, method: "subscription", params: { path: "event.onEvent", input: undefined } }),
+          );
         const errors = () => frames.filter((frame) => "error" in frame);
-        await until(() => errors().length >= 4 && frames.some((frame) => frame.id === 1 && (frame.result as Json | undefined)?.type === "data"));
+        await until(
+          () =>
+            errors().length >= 4 &&
+            frames.some((frame) => frame.id === 1 && (frame.result as Json | undefined)?.type === "data"),
+        );
         expect(errors()).toHaveLength(4);
         for (const error of errors()) expect(error).toMatchObject({ error: { data: { code: "CONFLICT" } } });
         // The first stream is the one that lives: it opened with the group heads.
-        expect(frames.find((frame) => frame.id === 1 && (frame.result as Json | undefined)?.type === "data")).toBeDefined();
+        expect(
+          frames.find((frame) => frame.id === 1 && (frame.result as Json | undefined)?.type === "data"),
+        ).toBeDefined();
       } finally {
         socket.close();
       }
@@ -164,24 +193,42 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
     it("answers at most its budget of calls per second, and closes a socket that floods", async () => {
       const { token } = await stranger();
       const calm = await rawSocket(api.ws, token, freshIp());
-      const batch = Array.from({ length: 100 }, (_, i) => ({ id: i + 1, method: "query", params: { path: "user.me", input: undefined } }));
+      const batch = Array.from({ length: 100 }, (_, i) => ({
+        id: i + 1,
+        method: "query",
+        params: { path: "user.me", input: undefined },
+      }));
       calm.socket.send(JSON.stringify(batch));
       await until(() => calm.frames.length >= 100);
       const answered = calm.frames.filter((frame) => "result" in frame);
-      const refused = calm.frames.filter((frame) => (frame.error as ApiErrorShape["error"]["json"] | undefined)?.data.code === "TOO_MANY_REQUESTS");
+      const refused = calm.frames.filter(
+        (frame) => (frame.error as ApiErrorShape["error"]["json"] | undefined)?.data.code === "TOO_MANY_REQUESTS",
+      );
       expect(answered.length).toBeLessThanOrEqual(20);
       expect(answered.length + refused.length).toBe(100);
       calm.socket.close();
 
       const flood = await rawSocket(api.ws, token, freshIp());
-      flood.socket.send(JSON.stringify(Array.from({ length: 250 }, (_, i) => ({ id: i + 1, method: "query", params: { path: "user.me", input: undefined } }))));
+      flood.socket.send(
+        JSON.stringify(
+          Array.from({ length: 250 }, (_, i) => ({
+            id: i + 1,
+            method: "query",
+            params: { path: "user.me", input: undefined },
+          })),
+        ),
+      );
       expect(await flood.closed).toBe(1008);
     });
 
     it("lets one session hold a few sockets, not more, and frees a slot when one closes", async () => {
       const { token } = await stranger();
       const ip = freshIp();
-      const held = [await rawSocket(api.ws, token, ip), await rawSocket(api.ws, token, ip), await rawSocket(api.ws, token, ip)];
+      const held = [
+        await rawSocket(api.ws, token, ip),
+        await rawSocket(api.ws, token, ip),
+        await rawSocket(api.ws, token, ip),
+      ];
       const extra = await rawSocket(api.ws, token, ip);
       expect(await extra.closed).toBeGreaterThan(0);
       expect(extra.frames[0]).toMatchObject({ id: null, error: { data: { code: "TOO_MANY_REQUESTS" } } });
@@ -217,7 +264,16 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
     it("refuses ids past int4 and message ids past 2^53 with a 400 that names the field, on REST and tRPC", async () => {
       const { token } = await stranger();
       const headers = from(freshIp());
-      for (const path of ["/api/users/2147483648", "/api/chats/2147483648", "/api/groups/9007199254740991", "/api/messages/9007199254740992/info", "/api/chats/1/messages?after_seq=2147483648", "/api/users/-1", "/api/users/0", "/api/users/1e3"]) {
+      for (const path of [
+        "/api/users/2147483648",
+        "/api/chats/2147483648",
+        "/api/groups/9007199254740991",
+        "/api/messages/9007199254740992/info",
+        "/api/chats/1/messages?after_seq=2147483648",
+        "/api/users/-1",
+        "/api/users/0",
+        "/api/users/1e3",
+      ]) {
         const answer = await rest(api.http, "GET", path, { token, headers });
         expect(answer.status, path).toBe(400);
         expect(answer.body.code).toBe("BAD_REQUEST");
@@ -255,8 +311,23 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
         { method: "PUT", path: "/api/users/me", body: { full_name: "Ali\u0000ce" }, field: "full_name" },
         { method: "PUT", path: "/api/users/me", body: { status_message: "hi \ud800" }, field: "status_message" },
         { method: "POST", path: "/api/groups", body: { name: "Fam\u0000ily" }, field: "name" },
-        { method: "POST", path: "/api/contacts", body: { phone_number: "+14155550100", name: "\udc00Bo" }, field: "name" },
-        { method: "POST", path: "/api/messages/chat", body: { receiver_id: 1, message_type: "location", location: { latitude: 1, longitude: 2, name: "Caf\u0000e" }, client_msg_id: randomUUID() }, field: "location.name" },
+        {
+          method: "POST",
+          path: "/api/contacts",
+          body: { phone_number: "+14155550100", name: "\udc00Bo" },
+          field: "name",
+        },
+        {
+          method: "POST",
+          path: "/api/messages/chat",
+          body: {
+            receiver_id: 1,
+            message_type: "location",
+            location: { latitude: 1, longitude: 2, name: "Caf\u0000e" },
+            client_msg_id: randomUUID(),
+          },
+          field: "location.name",
+        },
       ];
       for (const { method, path, body, field } of cases) {
         const answer = await rest(api.http, method, path, { token, headers, body });
@@ -264,12 +335,16 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
         expect(answer.body.message).toContain(field);
       }
       const client = trpcHttp(api.http, { token, ip: freshIp() });
-      const overHttp = await client.message.send.mutate({ receiver_id: 1, content: "\ud800", client_msg_id: randomUUID() }).catch((error: unknown) => error);
+      const overHttp = await client.message.send
+        .mutate({ receiver_id: 1, content: "\ud800", client_msg_id: randomUUID() })
+        .catch((error: unknown) => error);
       expect(codeOf(overHttp)).toBe("BAD_REQUEST");
       expect((overHttp as Error).message).toContain("content");
       const socket = wsClient(api.ws, token, { headers: from(freshIp()) });
       try {
-        const overWs = await socket.trpc.user.updateMe.mutate({ full_name: "x\u0000" }).catch((error: unknown) => error);
+        const overWs = await socket.trpc.user.updateMe
+          .mutate({ full_name: "x\u0000" })
+          .catch((error: unknown) => error);
         expect(codeOf(overWs)).toBe("BAD_REQUEST");
         expect((overWs as Error).message).toContain("full_name");
       } finally {
@@ -281,10 +356,14 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       const { token } = await stranger();
       const headers = from(freshIp());
       for (const name of ["\u200b\u200b", "\u2066\u2069", " \u200d "]) {
-        expect((await rest(api.http, "PUT", "/api/users/me", { token, headers, body: { full_name: name } })).status).toBe(400);
+        expect(
+          (await rest(api.http, "PUT", "/api/users/me", { token, headers, body: { full_name: name } })).status,
+        ).toBe(400);
         expect((await rest(api.http, "POST", "/api/groups", { token, headers, body: { name } })).status).toBe(400);
       }
-      expect((await rest(api.http, "PUT", "/api/users/me", { token, headers, body: { full_name: "Zoë \u200d" } })).status).toBe(200);
+      expect(
+        (await rest(api.http, "PUT", "/api/users/me", { token, headers, body: { full_name: "Zoë \u200d" } })).status,
+      ).toBe(200);
     });
   });
 
@@ -300,12 +379,33 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       });
       expect(sent.status).toBe(200);
       for (const value of ["0", "1", "yes", "False"]) {
-        expect((await rest(api.http, "DELETE", `/api/messages/${String(sent.body.id)}?for_everyone=${value}`, { token: ana.token, headers })).status, value).toBe(400);
+        expect(
+          (
+            await rest(api.http, "DELETE", `/api/messages/${String(sent.body.id)}?for_everyone=${value}`, {
+              token: ana.token,
+              headers,
+            })
+          ).status,
+          value,
+        ).toBe(400);
       }
-      expect((await rest(api.http, "DELETE", `/api/messages/${String(sent.body.id)}?for_everyone=false`, { token: ana.token, headers })).status).toBe(200);
-      const bens = await rest(api.http, "GET", `/api/chats/${String(sent.body.chat_id)}/messages`, { token: ben.token, headers });
+      expect(
+        (
+          await rest(api.http, "DELETE", `/api/messages/${String(sent.body.id)}?for_everyone=false`, {
+            token: ana.token,
+            headers,
+          })
+        ).status,
+      ).toBe(200);
+      const bens = await rest(api.http, "GET", `/api/chats/${String(sent.body.chat_id)}/messages`, {
+        token: ben.token,
+        headers,
+      });
       expect((bens.body.messages as Json[])[0]).toMatchObject({ content: "keep me for Ben", is_deleted: false });
-      const anas = await rest(api.http, "GET", `/api/chats/${String(sent.body.chat_id)}/messages`, { token: ana.token, headers });
+      const anas = await rest(api.http, "GET", `/api/chats/${String(sent.body.chat_id)}/messages`, {
+        token: ana.token,
+        headers,
+      });
       expect(anas.body.messages).toEqual([]);
     });
   });
@@ -319,27 +419,62 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       expect(await byId()).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } });
       expect(JSON.stringify((await byId()).body)).not.toContain(ben.phone_number);
       const message = { receiver_id: ben.user.id, content: "hello stranger", client_msg_id: randomUUID() };
-      expect((await rest(api.http, "POST", "/api/messages/chat", { token: ana.token, headers, body: message })).status).toBe(404);
-      expect((await rest(api.http, "POST", "/api/contacts/block", { token: ana.token, headers, body: { user_id: ben.user.id } })).status).toBe(404);
-      expect((await rest(api.http, "POST", "/api/groups", { token: ana.token, headers, body: { name: "Trap", member_ids: [ben.user.id] } })).status).toBe(404);
+      expect(
+        (await rest(api.http, "POST", "/api/messages/chat", { token: ana.token, headers, body: message })).status,
+      ).toBe(404);
+      expect(
+        (
+          await rest(api.http, "POST", "/api/contacts/block", {
+            token: ana.token,
+            headers,
+            body: { user_id: ben.user.id },
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await rest(api.http, "POST", "/api/groups", {
+            token: ana.token,
+            headers,
+            body: { name: "Trap", member_ids: [ben.user.id] },
+          })
+        ).status,
+      ).toBe(404);
       const client = trpcHttp(api.http, { token: ana.token, ip: freshIp() });
       expect(await client.user.get.query({ id: ben.user.id }).catch(codeOf)).toBe("NOT_FOUND");
 
       // Ben searches Ana's number: he may now see her and message her; she still can't see him by id…
-      const found = await rest(api.http, "GET", `/api/users/search?phone_number=${encodeURIComponent(ana.phone_number)}`, { token: ben.token, headers });
+      const found = await rest(
+        api.http,
+        "GET",
+        `/api/users/search?phone_number=${encodeURIComponent(ana.phone_number)}`,
+        { token: ben.token, headers },
+      );
       expect(found.status).toBe(200);
-      expect((await rest(api.http, "GET", `/api/users/${String(ana.user.id)}`, { token: ben.token, headers })).status).toBe(200);
+      expect(
+        (await rest(api.http, "GET", `/api/users/${String(ana.user.id)}`, { token: ben.token, headers })).status,
+      ).toBe(200);
       expect(await client.user.get.query({ id: ben.user.id }).catch(codeOf)).toBe("NOT_FOUND");
       // …until his message makes a chat between them.
       const hello = { receiver_id: ana.user.id, content: "it's Ben", client_msg_id: randomUUID() };
-      expect((await rest(api.http, "POST", "/api/messages/chat", { token: ben.token, headers, body: hello })).status).toBe(200);
+      expect(
+        (await rest(api.http, "POST", "/api/messages/chat", { token: ben.token, headers, body: hello })).status,
+      ).toBe(200);
       expect((await client.user.get.query({ id: ben.user.id })).phone_number).toBe(ben.phone_number);
 
       // A contact is a tie too.
       const cara = await stranger();
-      expect((await rest(api.http, "GET", `/api/users/${String(cara.user.id)}`, { token: ana.token, headers })).status).toBe(404);
-      await rest(api.http, "POST", "/api/contacts", { token: ana.token, headers, body: { phone_number: cara.phone_number, name: "Cara" } });
-      expect((await rest(api.http, "GET", `/api/users/${String(cara.user.id)}`, { token: ana.token, headers })).status).toBe(200);
+      expect(
+        (await rest(api.http, "GET", `/api/users/${String(cara.user.id)}`, { token: ana.token, headers })).status,
+      ).toBe(404);
+      await rest(api.http, "POST", "/api/contacts", {
+        token: ana.token,
+        headers,
+        body: { phone_number: cara.phone_number, name: "Cara" },
+      });
+      expect(
+        (await rest(api.http, "GET", `/api/users/${String(cara.user.id)}`, { token: ana.token, headers })).status,
+      ).toBe(200);
     });
 
     it("walking ids finds nobody", async () => {
@@ -357,8 +492,12 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       const { token } = await stranger();
       const headers = from(freshIp());
       const contacts = [{ phone_number: randomPhoneNumber(), name: "Someone" }];
-      expect((await rest(api.http, "POST", "/api/contacts/import", { token, headers, body: { contacts } })).status).toBe(200);
-      expect((await rest(api.http, "POST", "/api/contacts/import", { token, headers, body: { contacts } })).status).toBe(200);
+      expect(
+        (await rest(api.http, "POST", "/api/contacts/import", { token, headers, body: { contacts } })).status,
+      ).toBe(200);
+      expect(
+        (await rest(api.http, "POST", "/api/contacts/import", { token, headers, body: { contacts } })).status,
+      ).toBe(200);
       const third = await rest(api.http, "POST", "/api/contacts/import", { token, headers, body: { contacts } });
       expect(third.status).toBe(429);
       expect(third.body.message).toMatch(/a day/);
@@ -370,7 +509,8 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       const { token } = await stranger();
       const ip = freshIp();
       const statuses: number[] = [];
-      for (let i = 0; i < 41; i++) statuses.push((await rest(api.http, "GET", "/api/users/me", { token, headers: from(ip) })).status);
+      for (let i = 0; i < 41; i++)
+        statuses.push((await rest(api.http, "GET", "/api/users/me", { token, headers: from(ip) })).status);
       expect(statuses.slice(0, 40).every((status) => status === 200)).toBe(true);
       expect(statuses[40]).toBe(429);
 
@@ -387,12 +527,22 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
         const { token } = await stranger();
         const ip = freshIp();
         for (let i = 0; i < 45; i++) {
-          const answer = await rest(web.http, "GET", "/api/users/me", { token, headers: { ...from(ip), "x-parley-internal": internalKey } });
+          const answer = await rest(web.http, "GET", "/api/users/me", {
+            token,
+            headers: { ...from(ip), "x-parley-internal": internalKey },
+          });
           expect(answer.status).toBe(200);
         }
         const statuses: number[] = [];
         for (let i = 0; i < 41; i++) {
-          statuses.push((await rest(web.http, "GET", "/api/users/me", { token, headers: { ...from(ip), "x-parley-internal": `${internalKey.slice(1)}x` } })).status);
+          statuses.push(
+            (
+              await rest(web.http, "GET", "/api/users/me", {
+                token,
+                headers: { ...from(ip), "x-parley-internal": `${internalKey.slice(1)}x` },
+              })
+            ).status,
+          );
         }
         expect(statuses.at(-1)).toBe(429);
       } finally {
@@ -405,18 +555,29 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       const ben = await restSignUp(runtime, api.http, { headers: from(freshIp()) });
       const body = () => ({ receiver_id: ben.user.id, content: "hi", client_msg_id: randomUUID() });
       const headers = from(freshIp());
-      expect((await rest(api.http, "POST", "/api/messages/chat", { token: ana.token, headers, body: body() })).status).toBe(200);
-      expect((await rest(api.http, "POST", "/api/messages/chat", { token: ana.token, headers, body: body() })).status).toBe(200);
+      expect(
+        (await rest(api.http, "POST", "/api/messages/chat", { token: ana.token, headers, body: body() })).status,
+      ).toBe(200);
+      expect(
+        (await rest(api.http, "POST", "/api/messages/chat", { token: ana.token, headers, body: body() })).status,
+      ).toBe(200);
       const http = trpcHttp(api.http, { token: ana.token, ip: freshIp() });
       const third = await http.message.send.mutate(body());
       const socket = wsClient(api.ws, ana.token, { headers: from(freshIp()) });
       try {
         const fourth = await socket.trpc.message.send.mutate(body());
         // One message is left in the minute; forwarding two is two copies, so it is refused whole…
-        const forward = { message_ids: [third.id, fourth.id], user_ids: [ben.user.id], group_ids: [], client_batch_id: randomUUID() };
+        const forward = {
+          message_ids: [third.id, fourth.id],
+          user_ids: [ben.user.id],
+          group_ids: [],
+          client_batch_id: randomUUID(),
+        };
         const refused = await socket.trpc.message.forward.mutate(forward).catch((error: unknown) => error);
         expect(codeOf(refused)).toBe("TOO_MANY_REQUESTS");
-        expect(((refused as TRPCClientError<AppRouter>).data as { retryAfterSeconds?: number }).retryAfterSeconds).toBeGreaterThan(0);
+        expect(
+          ((refused as TRPCClientError<AppRouter>).data as { retryAfterSeconds?: number }).retryAfterSeconds,
+        ).toBeGreaterThan(0);
         // …and, the attempt counted, so is the next send.
         expect(await socket.trpc.message.send.mutate(body()).catch(codeOf)).toBe("TOO_MANY_REQUESTS");
       } finally {
@@ -431,7 +592,14 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       const ip = freshIp();
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
-        statuses.push((await rest(api.http, "POST", "/api/auth/register", { body: { phone_number: randomPhoneNumber(), full_name: "Pump" }, headers: from(ip) })).status);
+        statuses.push(
+          (
+            await rest(api.http, "POST", "/api/auth/register", {
+              body: { phone_number: randomPhoneNumber(), full_name: "Pump" },
+              headers: from(ip),
+            })
+          ).status,
+        );
       }
       expect(statuses).toEqual([200, 200, 200, 429]);
 
@@ -440,7 +608,14 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       const fromBlock: number[] = [];
       for (let i = 0; i < 5; i++) {
         const number = `${block}${String(100 + i)}`;
-        fromBlock.push((await rest(api.http, "POST", "/api/auth/forgot-password", { body: { phone_number: number }, headers: from(freshIp()) })).status);
+        fromBlock.push(
+          (
+            await rest(api.http, "POST", "/api/auth/forgot-password", {
+              body: { phone_number: number },
+              headers: from(freshIp()),
+            })
+          ).status,
+        );
       }
       expect(fromBlock).toEqual([200, 200, 200, 200, 429]);
 
@@ -450,7 +625,14 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       for (const phone_number of [known.phone_number, unknown]) {
         const answers: number[] = [];
         for (let i = 0; i < 4; i++) {
-          answers.push((await rest(api.http, "POST", "/api/auth/forgot-password", { body: { phone_number }, headers: from(freshIp()) })).status);
+          answers.push(
+            (
+              await rest(api.http, "POST", "/api/auth/forgot-password", {
+                body: { phone_number },
+                headers: from(freshIp()),
+              })
+            ).status,
+          );
         }
         // The sign-up already sent the known number one code.
         expect(answers).toEqual(phone_number === unknown ? [200, 200, 200, 429] : [200, 200, 429, 429]);
@@ -475,7 +657,9 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
         expect(overTrpc.status, `tRPC ${depth}`).toBe(400);
       }
       const { socket, frames } = await rawSocket(api.ws, token, freshIp());
-      socket.send(`{"id":1,"method":"mutation","params":{"path":"user.updateMe","input":{"full_name":${deep(1_000)}}}}`);
+      socket.send(
+        `{"id":1,"method":"mutation","params":{"path":"user.updateMe","input":{"full_name":${deep(1_000)}}}}`,
+      );
       await until(() => frames.some((frame) => frame.id === 1));
       expect(frames.find((frame) => frame.id === 1)).toMatchObject({ error: { data: { code: "BAD_REQUEST" } } });
       socket.close();
@@ -498,12 +682,21 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       // Break the database under the API: every query that reads users now fails inside PostgreSQL.
       await runtime.db.execute(sql`alter table users rename to users_gone`);
       try {
-        const answer = await rest(api.http, "GET", `/api/users/${String(user.id)}`, { token, headers: from(freshIp()) });
+        const answer = await rest(api.http, "GET", `/api/users/${String(user.id)}`, {
+          token,
+          headers: from(freshIp()),
+        });
         expect(answer.status).toBe(500);
-        expect(answer.body).toEqual({ code: "INTERNAL_SERVER_ERROR", message: expect.stringContaining(String(answer.body.request_id)), request_id: expect.any(String) });
+        expect(answer.body).toEqual({
+          code: "INTERNAL_SERVER_ERROR",
+          message: expect.stringContaining(String(answer.body.request_id)),
+          request_id: expect.any(String),
+        });
         expect(answer.headers.get("x-request-id")).toBe(answer.body.request_id);
         const client = trpcHttp(api.http, { token, ip: freshIp() });
-        const overTrpc = (await client.user.get.query({ id: user.id }).catch((error: unknown) => error)) as TRPCClientError<AppRouter>;
+        const overTrpc = (await client.user.get
+          .query({ id: user.id })
+          .catch((error: unknown) => error)) as TRPCClientError<AppRouter>;
         expect(overTrpc.data).toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
         for (const text of [JSON.stringify(answer.body), overTrpc.message, JSON.stringify(overTrpc.data)]) {
           expect(text).not.toMatch(/select|users_gone|relation|password|phone_number|stack|\bat \w+ \(/i);

@@ -23,8 +23,13 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
   describe("REST", () => {
     it("signs up with the spec's request and response JSON", async () => {
       const phone_number = randomPhoneNumber();
-      const registered = await rest(api.http, "POST", "/api/auth/register", { body: { phone_number, full_name: "John Doe" } });
-      expect(registered).toMatchObject({ status: 200, body: { message: "OTP sent to phone number", otp_expires_in: 300 } });
+      const registered = await rest(api.http, "POST", "/api/auth/register", {
+        body: { phone_number, full_name: "John Doe" },
+      });
+      expect(registered).toMatchObject({
+        status: 200,
+        body: { message: "OTP sent to phone number", otp_expires_in: 300 },
+      });
 
       const otp = runtime.sms.lastCodeFor(phone_number);
       const verified = await rest(api.http, "POST", "/api/auth/verify-otp", {
@@ -36,7 +41,9 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
         token: expect.stringMatching(/^eyJ/),
       });
 
-      const login = await rest(api.http, "POST", "/api/auth/login", { body: { phone_number, password: "password123" } });
+      const login = await rest(api.http, "POST", "/api/auth/login", {
+        body: { phone_number, password: "password123" },
+      });
       expect(login.status).toBe(200);
       expect(Object.keys(login.body).sort()).toEqual(["token", "user"]);
     });
@@ -55,13 +62,19 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       expect(updated.status).toBe(200);
       expect(updated.body).toMatchObject({ full_name: "Ana L.", status_message: "Hey there! I am using Parley." });
       expect((await rest(api.http, "PUT", "/api/users/me", { token, body: {} })).status).toBe(400);
-      expect((await rest(api.http, "PUT", "/api/users/me", { token, body: { profile_picture_url: "javascript:alert(1)" } })).status).toBe(400);
+      expect(
+        (await rest(api.http, "PUT", "/api/users/me", { token, body: { profile_picture_url: "javascript:alert(1)" } }))
+          .status,
+      ).toBe(400);
     });
 
     it("logout revokes the token for every later request", async () => {
       const { token } = await restSignUp(runtime, api.http);
       // No body and no content type: what most HTTP clients send for a bare POST.
-      const response = await fetch(`${api.http}/api/auth/logout`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${api.http}/api/auth/logout`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(response.status).toBe(200);
       expect(await response.json()).toEqual({ message: "Logged out" });
       // Labelled JSON but empty, as some HTTP clients send it.
@@ -79,10 +92,34 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
     it.each([
       ["a malformed phone number", "/api/auth/register", { phone_number: "12345", full_name: "X" }, 400, "BAD_REQUEST"],
       ["a missing name", "/api/auth/register", { phone_number: "+14155550123" }, 400, "BAD_REQUEST"],
-      ["a code that was never sent", "/api/auth/verify-otp", { phone_number: "+14155550124", otp: "123456", password: "password123" }, 400, "BAD_REQUEST"],
-      ["a non-numeric code", "/api/auth/verify-otp", { phone_number: "+14155550124", otp: "12ab56", password: "password123" }, 400, "BAD_REQUEST"],
-      ["a short password", "/api/auth/verify-otp", { phone_number: "+14155550124", otp: "123456", password: "short" }, 400, "BAD_REQUEST"],
-      ["an unknown number", "/api/auth/login", { phone_number: "+14155550125", password: "password123" }, 401, "UNAUTHORIZED"],
+      [
+        "a code that was never sent",
+        "/api/auth/verify-otp",
+        { phone_number: "+14155550124", otp: "123456", password: "password123" },
+        400,
+        "BAD_REQUEST",
+      ],
+      [
+        "a non-numeric code",
+        "/api/auth/verify-otp",
+        { phone_number: "+14155550124", otp: "12ab56", password: "password123" },
+        400,
+        "BAD_REQUEST",
+      ],
+      [
+        "a short password",
+        "/api/auth/verify-otp",
+        { phone_number: "+14155550124", otp: "123456", password: "short" },
+        400,
+        "BAD_REQUEST",
+      ],
+      [
+        "an unknown number",
+        "/api/auth/login",
+        { phone_number: "+14155550125", password: "password123" },
+        401,
+        "UNAUTHORIZED",
+      ],
     ])("answers %s with a clear 4xx", async (_name, path, body, status, code) => {
       const response = await rest(api.http, "POST", path, { body });
       expect(response.status).toBe(status);
@@ -90,8 +127,13 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
     });
 
     it("answers bad bodies, missing tokens and unknown paths with JSON 4xx", async () => {
-      expect(await rest(api.http, "POST", "/api/auth/login", { raw: "{not json" })).toMatchObject({ status: 400, body: { code: "PARSE_ERROR" } });
-      expect(await rest(api.http, "POST", "/api/auth/login", { raw: "phone=1", contentType: "text/plain" })).toMatchObject({
+      expect(await rest(api.http, "POST", "/api/auth/login", { raw: "{not json" })).toMatchObject({
+        status: 400,
+        body: { code: "PARSE_ERROR" },
+      });
+      expect(
+        await rest(api.http, "POST", "/api/auth/login", { raw: "phone=1", contentType: "text/plain" }),
+      ).toMatchObject({
         status: 415,
       });
       const huge = JSON.stringify({ phone_number: "+14155550123", full_name: "x".repeat(2 * 1024 * 1024) });
@@ -99,14 +141,23 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
         status: 413,
         body: { code: "PAYLOAD_TOO_LARGE" },
       });
-      expect(await rest(api.http, "GET", "/api/users/me")).toMatchObject({ status: 401, body: { code: "UNAUTHORIZED" } });
-      expect(await rest(api.http, "GET", "/api/users/me", { token: "forged.token.value" })).toMatchObject({ status: 401 });
-      expect(await rest(api.http, "GET", "/api/no/such/thing")).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } });
+      expect(await rest(api.http, "GET", "/api/users/me")).toMatchObject({
+        status: 401,
+        body: { code: "UNAUTHORIZED" },
+      });
+      expect(await rest(api.http, "GET", "/api/users/me", { token: "forged.token.value" })).toMatchObject({
+        status: 401,
+      });
+      expect(await rest(api.http, "GET", "/api/no/such/thing")).toMatchObject({
+        status: 404,
+        body: { code: "NOT_FOUND" },
+      });
     });
 
     it("says when to retry with Retry-After", async () => {
       const phone_number = randomPhoneNumber();
-      for (let i = 0; i < 3; i++) await rest(api.http, "POST", "/api/auth/register", { body: { phone_number, full_name: "R" } });
+      for (let i = 0; i < 3; i++)
+        await rest(api.http, "POST", "/api/auth/register", { body: { phone_number, full_name: "R" } });
       const limited = await rest(api.http, "POST", "/api/auth/register", { body: { phone_number, full_name: "R" } });
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(3000);
@@ -139,35 +190,71 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
         body: { receiver_id: benId, content: "Hello!", message_type: "text", client_msg_id: crypto.randomUUID() },
       });
       expect(sent.status).toBe(200);
-      expect(sent.body).toMatchObject({ chat_id: expect.any(Number), sender_id: ana.user.id, receiver_id: benId, content: "Hello!", message_type: "text", status: "sent", created_at: expect.any(String) });
+      expect(sent.body).toMatchObject({
+        chat_id: expect.any(Number),
+        sender_id: ana.user.id,
+        receiver_id: benId,
+        content: "Hello!",
+        message_type: "text",
+        status: "sent",
+        created_at: expect.any(String),
+      });
       const chatId = sent.body.chat_id as number;
       const messageId = sent.body.id as number;
 
       const chats = await rest(api.http, "GET", "/api/chats?limit=5", { token: ben.token });
-      expect(chats.body).toMatchObject({ chats: [{ id: chatId, unread_count: 1, peer: { id: ana.user.id } }], next_cursor: null });
+      expect(chats.body).toMatchObject({
+        chats: [{ id: chatId, unread_count: 1, peer: { id: ana.user.id } }],
+        next_cursor: null,
+      });
       const history = await rest(api.http, "GET", `/api/chats/${chatId}/messages?limit=10`, { token: ben.token });
       expect((history.body.messages as Json[]).map((m) => m.id)).toEqual([messageId]);
 
-      const delivered = await rest(api.http, "PUT", `/api/messages/${messageId}/status`, { token: ben.token, body: { status: "delivered" } });
+      const delivered = await rest(api.http, "PUT", `/api/messages/${messageId}/status`, {
+        token: ben.token,
+        body: { status: "delivered" },
+      });
       expect(delivered.body).toEqual({ message: "Status updated", status: "delivered" });
       const read = await rest(api.http, "POST", `/api/chats/${chatId}/read`, { token: ben.token, body: {} });
       expect(read.body).toEqual({ chat_id: chatId, up_to_seq: 1, unread_count: 0 });
 
-      const notYours = await rest(api.http, "DELETE", `/api/messages/${messageId}?for_everyone=true`, { token: ben.token });
+      const notYours = await rest(api.http, "DELETE", `/api/messages/${messageId}?for_everyone=true`, {
+        token: ben.token,
+      });
       expect(notYours.status).toBe(403);
-      expect((await rest(api.http, "DELETE", `/api/messages/${messageId}?for_everyone=true`, { token: ana.token })).body).toEqual({
+      expect(
+        (await rest(api.http, "DELETE", `/api/messages/${messageId}?for_everyone=true`, { token: ana.token })).body,
+      ).toEqual({
         message: "Deleted for everyone",
       });
 
-      expect((await rest(api.http, "GET", `/api/users/${benId}`, { token: ana.token })).body).toMatchObject({ id: benId, full_name: "Ana Lima" });
-      const search = await rest(api.http, "GET", `/api/users/search?phone_number=${encodeURIComponent(ben.phone_number)}`, { token: ana.token });
+      expect((await rest(api.http, "GET", `/api/users/${benId}`, { token: ana.token })).body).toMatchObject({
+        id: benId,
+        full_name: "Ana Lima",
+      });
+      const search = await rest(
+        api.http,
+        "GET",
+        `/api/users/search?phone_number=${encodeURIComponent(ben.phone_number)}`,
+        { token: ana.token },
+      );
       expect(search.body).toMatchObject({ id: benId });
-      expect((await rest(api.http, "GET", "/api/users/me", { token: ana.token })).body).toMatchObject({ id: ana.user.id });
-      expect((await rest(api.http, "PUT", "/api/users/me/online", { token: ana.token, body: { is_online: true } })).body).toEqual({ is_online: true });
-      expect((await rest(api.http, "PUT", "/api/users/me/last-seen", { token: ana.token })).body).toEqual({ last_seen: expect.any(String) });
+      expect((await rest(api.http, "GET", "/api/users/me", { token: ana.token })).body).toMatchObject({
+        id: ana.user.id,
+      });
+      expect(
+        (await rest(api.http, "PUT", "/api/users/me/online", { token: ana.token, body: { is_online: true } })).body,
+      ).toEqual({ is_online: true });
+      expect((await rest(api.http, "PUT", "/api/users/me/last-seen", { token: ana.token })).body).toEqual({
+        last_seen: expect.any(String),
+      });
 
-      expect((await rest(api.http, "POST", "/api/contacts/block", { token: ana.token, body: { user_id: benId } })).status).toBe(200);
-      expect((await rest(api.http, "GET", "/api/contacts/blocked", { token: ana.token })).body).toMatchObject({ blocked: [{ id: benId }] });
+      expect(
+        (await rest(api.http, "POST", "/api/contacts/block", { token: ana.token, body: { user_id: benId } })).status,
+      ).toBe(200);
+      expect((await rest(api.http, "GET", "/api/contacts/blocked", { token: ana.token })).body).toMatchObject({
+        blocked: [{ id: benId }],
+      });
       const refused = await rest(api.http, "POST", "/api/messages/chat", {
         token: ana.token,
         body: { receiver_id: benId, content: "x", client_msg_id: crypto.randomUUID() },
@@ -178,11 +265,21 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
     it("answers bad messaging input with 4xx, never 500", async () => {
       const ana = await restSignUp(runtime, api.http);
       const cases: [string, string, unknown, number][] = [
-        ["POST", "/api/messages/chat", { receiver_id: 1, content: "x".repeat(4097), client_msg_id: crypto.randomUUID() }, 400],
+        [
+          "POST",
+          "/api/messages/chat",
+          { receiver_id: 1, content: "x".repeat(4097), client_msg_id: crypto.randomUUID() },
+          400,
+        ],
         ["POST", "/api/messages/chat", { receiver_id: 1, content: "   ", client_msg_id: crypto.randomUUID() }, 400],
         ["POST", "/api/messages/chat", { receiver_id: 1, content: "x", client_msg_id: "not-a-uuid" }, 400],
         ["POST", "/api/messages/chat", { receiver_id: "abc", content: "x", client_msg_id: crypto.randomUUID() }, 400],
-        ["POST", "/api/messages/chat", { receiver_id: 2_000_000_000, content: "x", client_msg_id: crypto.randomUUID() }, 404],
+        [
+          "POST",
+          "/api/messages/chat",
+          { receiver_id: 2_000_000_000, content: "x", client_msg_id: crypto.randomUUID() },
+          404,
+        ],
         ["GET", "/api/chats/999999/messages", undefined, 404],
         ["GET", "/api/chats/abc/messages", undefined, 400],
         ["GET", "/api/chats/1/messages?before_seq=5&after_seq=1", undefined, 400],
@@ -201,7 +298,11 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
 
   describe("REST groups", () => {
     it("serves the spec's group endpoints with its Create Group JSON", async () => {
-      const [ana, ben, cam] = [await restSignUp(runtime, api.http), await restSignUp(runtime, api.http), await restSignUp(runtime, api.http)];
+      const [ana, ben, cam] = [
+        await restSignUp(runtime, api.http),
+        await restSignUp(runtime, api.http),
+        await restSignUp(runtime, api.http),
+      ];
       const [benId, camId] = [ben.user.id as number, cam.user.id as number];
       const created = await rest(api.http, "POST", "/api/groups", {
         token: ana.token,
@@ -221,28 +322,56 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       });
       const groupId = created.body.id as number;
 
-      const added = await rest(api.http, "POST", `/api/groups/${groupId}/members`, { token: ana.token, body: { user_id: camId } });
+      const added = await rest(api.http, "POST", `/api/groups/${groupId}/members`, {
+        token: ana.token,
+        body: { user_id: camId },
+      });
       expect(added.body).toMatchObject({ member_count: 3 });
       const sent = await rest(api.http, "POST", "/api/messages/group", {
         token: ben.token,
         body: { group_id: groupId, content: "Hi all", client_msg_id: crypto.randomUUID() },
       });
-      expect(sent.body).toMatchObject({ group_id: groupId, sender_id: benId, content: "Hi all", status: "sent", seq: 3 });
+      expect(sent.body).toMatchObject({
+        group_id: groupId,
+        sender_id: benId,
+        content: "Hi all",
+        status: "sent",
+        seq: 3,
+      });
       const history = await rest(api.http, "GET", `/api/messages/group/${groupId}?limit=10`, { token: cam.token });
       expect((history.body.messages as Json[]).map((message) => message.message_type)).toEqual(["text", "system"]);
-      expect((await rest(api.http, "GET", "/api/groups", { token: cam.token })).body).toMatchObject({ groups: [{ id: groupId, is_member: true }] });
-      expect((await rest(api.http, "GET", `/api/groups/${groupId}`, { token: cam.token })).body).toMatchObject({ my_role: "member" });
-      const renamed = await rest(api.http, "PUT", `/api/groups/${groupId}`, { token: ana.token, body: { name: "Family" } });
+      expect((await rest(api.http, "GET", "/api/groups", { token: cam.token })).body).toMatchObject({
+        groups: [{ id: groupId, is_member: true }],
+      });
+      expect((await rest(api.http, "GET", `/api/groups/${groupId}`, { token: cam.token })).body).toMatchObject({
+        my_role: "member",
+      });
+      const renamed = await rest(api.http, "PUT", `/api/groups/${groupId}`, {
+        token: ana.token,
+        body: { name: "Family" },
+      });
       expect(renamed.body).toMatchObject({ name: "Family" });
-      expect((await rest(api.http, "PUT", `/api/groups/${groupId}`, { token: cam.token, body: { name: "Mine" } })).status).toBe(403);
-      expect((await rest(api.http, "POST", `/api/groups/${groupId}/read`, { token: cam.token, body: {} })).body).toMatchObject({ unread_count: 0 });
+      expect(
+        (await rest(api.http, "PUT", `/api/groups/${groupId}`, { token: cam.token, body: { name: "Mine" } })).status,
+      ).toBe(403);
+      expect(
+        (await rest(api.http, "POST", `/api/groups/${groupId}/read`, { token: cam.token, body: {} })).body,
+      ).toMatchObject({ unread_count: 0 });
       const info = await rest(api.http, "GET", `/api/messages/${sent.body.id as number}/info`, { token: ben.token });
-      expect((info.body.recipients as Json[]).map((recipient) => recipient.user_id).sort()).toEqual([ana.user.id, camId].sort());
-      expect((await rest(api.http, "DELETE", `/api/groups/${groupId}/members/${camId}`, { token: ana.token })).body).toEqual({
+      expect((info.body.recipients as Json[]).map((recipient) => recipient.user_id).sort()).toEqual(
+        [ana.user.id, camId].sort(),
+      );
+      expect(
+        (await rest(api.http, "DELETE", `/api/groups/${groupId}/members/${camId}`, { token: ana.token })).body,
+      ).toEqual({
         message: "Removed from the group",
       });
-      expect((await rest(api.http, "GET", `/api/groups/${groupId}`, { token: cam.token })).body).toMatchObject({ is_member: false });
-      expect((await rest(api.http, "DELETE", `/api/groups/${groupId}`, { token: ana.token })).body).toEqual({ message: "Group deleted" });
+      expect((await rest(api.http, "GET", `/api/groups/${groupId}`, { token: cam.token })).body).toMatchObject({
+        is_member: false,
+      });
+      expect((await rest(api.http, "DELETE", `/api/groups/${groupId}`, { token: ana.token })).body).toEqual({
+        message: "Group deleted",
+      });
       expect((await rest(api.http, "GET", `/api/groups/${groupId}`, { token: ben.token })).status).toBe(404);
     });
 
@@ -262,7 +391,12 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
         ["POST", "/api/groups/999999/members", { user_id: 1 }, 404],
         ["DELETE", "/api/groups/999999/members/1", undefined, 404],
         ["POST", "/api/messages/group", { group_id: 999999, content: "x", client_msg_id: crypto.randomUUID() }, 404],
-        ["POST", "/api/messages/group", { group_id: 1, content: "x".repeat(4097), client_msg_id: crypto.randomUUID() }, 400],
+        [
+          "POST",
+          "/api/messages/group",
+          { group_id: 1, content: "x".repeat(4097), client_msg_id: crypto.randomUUID() },
+          400,
+        ],
         ["GET", "/api/messages/group/999999", undefined, 404],
         ["GET", "/api/messages/999999/info", undefined, 404],
       ];
@@ -288,19 +422,38 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       expect(put.status).toBe(200);
       const sent = await rest(api.http, "POST", "/api/messages/chat", {
         token: ana.token,
-        body: { receiver_id: ben.user.id, message_type: "image", media_id: ticket.body.media_id, client_msg_id: crypto.randomUUID() },
+        body: {
+          receiver_id: ben.user.id,
+          message_type: "image",
+          media_id: ticket.body.media_id,
+          client_msg_id: crypto.randomUUID(),
+        },
       });
       expect(sent.status).toBe(200);
-      expect(sent.body.media).toMatchObject({ id: ticket.body.media_id, width: 120, height: 80, mime_type: "image/png" });
-      const link = await rest(api.http, "GET", `/api/media/${ticket.body.media_id as string}?variant=original`, { token: ben.token });
+      expect(sent.body.media).toMatchObject({
+        id: ticket.body.media_id,
+        width: 120,
+        height: 80,
+        mime_type: "image/png",
+      });
+      const link = await rest(api.http, "GET", `/api/media/${ticket.body.media_id as string}?variant=original`, {
+        token: ben.token,
+      });
       expect(link.status).toBe(200);
       const fetched = await fetch(new URL(link.body.url as string, api.http));
-      expect(await sharp(Buffer.from(await fetched.arrayBuffer())).metadata()).toMatchObject({ format: "png", width: 120, height: 80 });
+      expect(await sharp(Buffer.from(await fetched.arrayBuffer())).metadata()).toMatchObject({
+        format: "png",
+        width: 120,
+        height: 80,
+      });
     });
 
     it("answers bad media input with 4xx and a message, never 500", async () => {
       const ana = await restSignUp(runtime, api.http);
-      const ticket = await rest(api.http, "POST", "/api/media/uploads", { token: ana.token, body: { kind: "image", mime_type: "image/png", size: 10 } });
+      const ticket = await rest(api.http, "POST", "/api/media/uploads", {
+        token: ana.token,
+        body: { kind: "image", mime_type: "image/png", size: 10 },
+      });
       const unknown = crypto.randomUUID();
       const cases: [string, string, unknown, number][] = [
         ["POST", "/api/media/uploads", { kind: "image", mime_type: "image/png", size: 0 }, 400],
@@ -314,10 +467,35 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
         ["POST", `/api/media/${ticket.body.media_id as string}/complete`, undefined, 400],
         ["GET", `/api/media/${unknown}`, undefined, 404],
         ["GET", `/api/media/${ticket.body.media_id as string}?variant=poster`, undefined, 400],
-        ["POST", "/api/messages/chat", { receiver_id: 1, message_type: "image", client_msg_id: crypto.randomUUID() }, 400],
-        ["POST", "/api/messages/chat", { receiver_id: 1, message_type: "image", media_id: unknown, client_msg_id: crypto.randomUUID() }, 404],
-        ["POST", "/api/messages/chat", { receiver_id: 1, message_type: "location", location: { latitude: 0, longitude: 181 }, client_msg_id: crypto.randomUUID() }, 400],
-        ["POST", "/api/messages/chat", { receiver_id: 1, content: "hi", media_id: unknown, client_msg_id: crypto.randomUUID() }, 400],
+        [
+          "POST",
+          "/api/messages/chat",
+          { receiver_id: 1, message_type: "image", client_msg_id: crypto.randomUUID() },
+          400,
+        ],
+        [
+          "POST",
+          "/api/messages/chat",
+          { receiver_id: 1, message_type: "image", media_id: unknown, client_msg_id: crypto.randomUUID() },
+          404,
+        ],
+        [
+          "POST",
+          "/api/messages/chat",
+          {
+            receiver_id: 1,
+            message_type: "location",
+            location: { latitude: 0, longitude: 181 },
+            client_msg_id: crypto.randomUUID(),
+          },
+          400,
+        ],
+        [
+          "POST",
+          "/api/messages/chat",
+          { receiver_id: 1, content: "hi", media_id: unknown, client_msg_id: crypto.randomUUID() },
+          400,
+        ],
       ];
       for (const [method, path, body, status] of cases) {
         const response = await rest(api.http, method, path, { token: ana.token, body });
@@ -333,33 +511,63 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       const ana = await restSignUp(runtime, api.http);
       const ben = await restSignUp(runtime, api.http);
       const encoded = encodeURIComponent(ben.phone_number);
-      const added = await rest(api.http, "POST", "/api/contacts", { token: ana.token, body: { phone_number: ben.phone_number, name: "Ben" } });
+      const added = await rest(api.http, "POST", "/api/contacts", {
+        token: ana.token,
+        body: { phone_number: ben.phone_number, name: "Ben" },
+      });
       expect(added.status).toBe(200);
       expect(added.body).toMatchObject({ name: "Ben", user: { id: ben.user.id } });
       expect((await rest(api.http, "GET", "/api/contacts", { token: ana.token })).body.contacts).toHaveLength(1);
-      expect((await rest(api.http, "PUT", `/api/contacts/${encoded}`, { token: ana.token, body: { name: "Benjamin" } })).body.name).toBe("Benjamin");
+      expect(
+        (await rest(api.http, "PUT", `/api/contacts/${encoded}`, { token: ana.token, body: { name: "Benjamin" } })).body
+          .name,
+      ).toBe("Benjamin");
       const imported = await rest(api.http, "POST", "/api/contacts/import", {
         token: ana.token,
-        body: { contacts: [{ phone_number: ben.phone_number, name: "Ben L." }, { phone_number: "nope", name: "x" }] },
+        body: {
+          contacts: [
+            { phone_number: ben.phone_number, name: "Ben L." },
+            { phone_number: "nope", name: "x" },
+          ],
+        },
       });
       expect(imported.body).toMatchObject({ imported: 1, invalid: ["nope"] });
-      expect((await rest(api.http, "DELETE", `/api/contacts/${encoded}`, { token: ana.token })).body).toEqual({ message: "Contact removed" });
-      const privacy = await rest(api.http, "PUT", "/api/users/me/privacy", { token: ana.token, body: { last_seen: "nobody", read_receipts: false } });
-      expect(privacy.body.privacy).toEqual({ last_seen: "nobody", profile_picture: "everyone", about: "everyone", read_receipts: false });
+      expect((await rest(api.http, "DELETE", `/api/contacts/${encoded}`, { token: ana.token })).body).toEqual({
+        message: "Contact removed",
+      });
+      const privacy = await rest(api.http, "PUT", "/api/users/me/privacy", {
+        token: ana.token,
+        body: { last_seen: "nobody", read_receipts: false },
+      });
+      expect(privacy.body.privacy).toEqual({
+        last_seen: "nobody",
+        profile_picture: "everyone",
+        about: "everyone",
+        read_receipts: false,
+      });
 
       const sent = await rest(api.http, "POST", "/api/messages/chat", {
         token: ana.token,
         body: { receiver_id: ben.user.id, content: "Lunch at noon?", client_msg_id: crypto.randomUUID() },
       });
       const id = sent.body.id as number;
-      expect((await rest(api.http, "PUT", `/api/messages/${id}`, { token: ana.token, body: { content: "Lunch at 1?" } })).body).toMatchObject({
+      expect(
+        (await rest(api.http, "PUT", `/api/messages/${id}`, { token: ana.token, body: { content: "Lunch at 1?" } }))
+          .body,
+      ).toMatchObject({
         content: "Lunch at 1?",
       });
-      expect((await rest(api.http, "PUT", `/api/messages/${id}/reaction`, { token: ben.token, body: { emoji: "👍" } })).body.reactions).toEqual([
-        { emoji: "👍", count: 1, user_ids: [ben.user.id] },
-      ]);
-      expect((await rest(api.http, "PUT", `/api/messages/${id}/star`, { token: ben.token, body: { starred: true } })).body.starred).toBe(true);
-      expect(((await rest(api.http, "GET", "/api/messages/starred", { token: ben.token })).body.messages as Json[])[0]).toMatchObject({
+      expect(
+        (await rest(api.http, "PUT", `/api/messages/${id}/reaction`, { token: ben.token, body: { emoji: "👍" } })).body
+          .reactions,
+      ).toEqual([{ emoji: "👍", count: 1, user_ids: [ben.user.id] }]);
+      expect(
+        (await rest(api.http, "PUT", `/api/messages/${id}/star`, { token: ben.token, body: { starred: true } })).body
+          .starred,
+      ).toBe(true);
+      expect(
+        ((await rest(api.http, "GET", "/api/messages/starred", { token: ben.token })).body.messages as Json[])[0],
+      ).toMatchObject({
         message: { id, content: "Lunch at 1?" },
       });
       const found = await rest(api.http, "GET", "/api/messages/search?q=lunch", { token: ben.token });
@@ -405,11 +613,20 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
     it("runs the auth flow with typed results and error codes", async () => {
       let token: string | null = null;
       const client = createTRPCClient<AppRouter>({
-        links: [httpBatchLink({ url: `${api.http}/api/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
+        links: [
+          httpBatchLink({
+            url: `${api.http}/api/trpc`,
+            headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+          }),
+        ],
       });
       const phone_number = randomPhoneNumber();
       await client.auth.register.mutate({ phone_number, full_name: "Typed" });
-      const signedUp = await client.auth.verifyOtp.mutate({ phone_number, otp: runtime.sms.lastCodeFor(phone_number), password: "password123" });
+      const signedUp = await client.auth.verifyOtp.mutate({
+        phone_number,
+        otp: runtime.sms.lastCodeFor(phone_number),
+        password: "password123",
+      });
       token = signedUp.token;
       expect((await client.user.me.query()).id).toBe(signedUp.user.id);
 
@@ -417,7 +634,9 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       expect(error).toBeInstanceOf(TRPCClientError);
       expect((error as TRPCClientError<AppRouter>).data?.code).toBe("CONFLICT");
 
-      const invalid = (await client.auth.login.mutate({ phone_number: "+1", password: "x" }).catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
+      const invalid = (await client.auth.login
+        .mutate({ phone_number: "+1", password: "x" })
+        .catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
       expect(invalid.data?.code).toBe("BAD_REQUEST");
       expect(invalid.message).toMatch(/^phone_number: Enter a valid phone number/);
       expect(invalid.data?.zodError?.fieldErrors.phone_number).toBeDefined();
@@ -449,7 +668,9 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       const client = wsClient(api.ws, null);
       try {
         const phone_number = randomPhoneNumber();
-        expect(await client.trpc.auth.register.mutate({ phone_number, full_name: "Anon" })).toMatchObject({ otp_expires_in: 300 });
+        expect(await client.trpc.auth.register.mutate({ phone_number, full_name: "Anon" })).toMatchObject({
+          otp_expires_in: 300,
+        });
         const error = (await client.trpc.user.me.query().catch((e: unknown) => e)) as TRPCClientError<AppRouter>;
         expect(error.data?.code).toBe("UNAUTHORIZED");
       } finally {
@@ -490,7 +711,10 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
         while (received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         // Every stream opens with the heads of the user's groups (none here).
         expect(received[0]).toEqual({ type: "group_heads", groups: [] });
-        expect(received[1]).toMatchObject({ id: "1", data: { type: "new_message", message: { id: sent.body.id, content: "over the bus" } } });
+        expect(received[1]).toMatchObject({
+          id: "1",
+          data: { type: "new_message", message: { id: sent.body.id, content: "over the bus" } },
+        });
       } finally {
         subscription.unsubscribe();
         await client.close();

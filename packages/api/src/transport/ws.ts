@@ -33,7 +33,11 @@ const SOCKET_SLOT_RENEW_MS = 30_000;
 const FLOOD_FACTOR = 10;
 
 /** The limits one WebSocket lives under: calls per second, one live stream, a slot among its session's sockets. */
-function createConnection(runtime: Runtime, socket: WebSocket, connectionId: string): Connection & { holdSlot(sessionId: string): Promise<void> } {
+function createConnection(
+  runtime: Runtime,
+  socket: WebSocket,
+  connectionId: string,
+): Connection & { holdSlot(sessionId: string): Promise<void> } {
   const { wsCallsPerSecond, wsSocketsPerSession } = runtime.config.limits;
   let windowStartedAt = 0;
   let callsInWindow = 0;
@@ -54,7 +58,10 @@ function createConnection(runtime: Runtime, socket: WebSocket, connectionId: str
     },
     claimStream: () => {
       if (hasStream) {
-        throw new TRPCError({ code: "CONFLICT", message: "This connection already has its live event stream: one per connection." });
+        throw new TRPCError({
+          code: "CONFLICT",
+          message: "This connection already has its live event stream: one per connection.",
+        });
       }
       hasStream = true;
       return () => {
@@ -87,7 +94,10 @@ function tokenFrom(connectionParams: Record<string, string | undefined> | null |
  * Clients authenticate with `connectionParams: { token }`; a bad token is
  * refused at connect and the socket closed.
  */
-export function createWebSocketEndpoint(runtime: Runtime, options: { path: string; server?: Server }): WebSocketEndpoint {
+export function createWebSocketEndpoint(
+  runtime: Runtime,
+  options: { path: string; server?: Server },
+): WebSocketEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES });
   const log = runtime.log.child({ component: "ws" });
   const handler = applyWSSHandler({
@@ -110,7 +120,8 @@ export function createWebSocketEndpoint(runtime: Runtime, options: { path: strin
     },
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     onError: ({ error, path, ctx }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path, requestId: ctx?.requestId }, "ws request failed");
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        log.error({ err: error, path, requestId: ctx?.requestId }, "ws request failed");
     },
   });
 
@@ -139,9 +150,14 @@ export function createWebSocketEndpoint(runtime: Runtime, options: { path: strin
     void refusalOf(req).then((refusal) => {
       if (refusal) {
         const retryAfter = refusal.cause instanceof RetryAfter ? refusal.cause.seconds : 1;
-        writeRawAnswer(socket, "429 Too Many Requests", { code: refusal.code, message: refusal.message, request_id: null, retry_after_seconds: retryAfter }, {
-          "Retry-After": String(retryAfter),
-        });
+        writeRawAnswer(
+          socket,
+          "429 Too Many Requests",
+          { code: refusal.code, message: refusal.message, request_id: null, retry_after_seconds: retryAfter },
+          {
+            "Retry-After": String(retryAfter),
+          },
+        );
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));

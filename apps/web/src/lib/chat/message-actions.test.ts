@@ -42,7 +42,8 @@ describe("reactions", () => {
   });
 });
 
-const message = (overrides: Partial<MessageOutput> = {}) => directMessage({ sender_id: ME, receiver_id: ANA, ...overrides });
+const message = (overrides: Partial<MessageOutput> = {}) =>
+  directMessage({ sender_id: ME, receiver_id: ANA, ...overrides });
 
 describe("canEdit", () => {
   const at = (minutes: number) => new Date(2026, 0, 1, 12, minutes);

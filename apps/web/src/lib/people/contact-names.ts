@@ -31,7 +31,9 @@ export function personName(
   profile: { full_name: string | null; phone_number: string },
   saved: ContactNames = names,
 ): string {
-  return displayText(saved.get(profile.phone_number) ?? (profile.full_name?.trim() || formatPhoneNumber(profile.phone_number)));
+  return displayText(
+    saved.get(profile.phone_number) ?? (profile.full_name?.trim() || formatPhoneNumber(profile.phone_number)),
+  );
 }
 
 /** The current names; a new map (a new identity) after every change, for `useSyncExternalStore`. */

@@ -28,7 +28,12 @@ export type Inspection =
 
 type Declared = { kind: MediaKind; mimeType: string; size: number; durationSeconds: number | null };
 
-const KIND_NAMES: Record<MediaKind, string> = { image: "a photo", video: "a video", audio: "an audio file", document: "a document" };
+const KIND_NAMES: Record<MediaKind, string> = {
+  image: "a photo",
+  video: "a video",
+  audio: "an audio file",
+  document: "a document",
+};
 
 /**
  * Containers that file-type names by their first bytes alone: an audio-only WebM (what
@@ -44,7 +49,8 @@ function normalizeSniffed(kind: MediaKind, mime: string): string {
     "image/x-png": "image/png",
   };
   const normalized = aliases[mime] ?? mime;
-  if (kind === "audio" && (normalized === "video/webm" || normalized === "video/mp4")) return normalized.replace("video/", "audio/");
+  if (kind === "audio" && (normalized === "video/webm" || normalized === "video/mp4"))
+    return normalized.replace("video/", "audio/");
   return normalized;
 }
 
@@ -59,7 +65,13 @@ function isPlainText(body: Buffer): boolean {
 }
 
 function describeAllowed(types: readonly string[]): string {
-  const names = types.map((type) => type.split("/")[1]?.replace(/^vnd\.openxmlformats-officedocument\./, "").toUpperCase() ?? type);
+  const names = types.map(
+    (type) =>
+      type
+        .split("/")[1]
+        ?.replace(/^vnd\.openxmlformats-officedocument\./, "")
+        .toUpperCase() ?? type,
+  );
   return names.slice(0, 6).join(", ") + (names.length > 6 ? "…" : "");
 }
 
@@ -78,12 +90,20 @@ export async function inspectUpload(
   const { kind } = declared;
   if (body.length === 0) return { ok: false, reason: "The file is empty." };
   if (body.length !== declared.size) {
-    return { ok: false, reason: `The upload is incomplete: ${body.length} of ${declared.size} bytes arrived. Send it again.` };
+    return {
+      ok: false,
+      reason: `The upload is incomplete: ${body.length} of ${declared.size} bytes arrived. Send it again.`,
+    };
   }
   const sniffed = await fileTypeFromBuffer(body);
   let mimeType = sniffed ? normalizeSniffed(kind, sniffed.mime) : null;
   // Plain text has no signature: it is a document if it decodes as text, whatever its name.
-  if (!mimeType && kind === "document" && (declared.mimeType === "text/plain" || declared.mimeType === "text/csv") && isPlainText(body)) {
+  if (
+    !mimeType &&
+    kind === "document" &&
+    (declared.mimeType === "text/plain" || declared.mimeType === "text/csv") &&
+    isPlainText(body)
+  ) {
     mimeType = declared.mimeType;
   }
   const acceptable = kind === "document" ? Object.values(allowed).flat() : allowed[kind];
@@ -99,7 +119,14 @@ export async function inspectUpload(
   if (kind === "video" || kind === "audio") {
     const durationSeconds = (await readDuration(body, mimeType)) ?? clientDuration(declared.durationSeconds);
     const poster = kind === "video" ? await posterFrame(body, options.ffmpegPath) : null;
-    return { ok: true, mimeType, durationSeconds, width: poster?.width ?? null, height: poster?.height ?? null, thumbnail: poster?.thumbnail ?? null };
+    return {
+      ok: true,
+      mimeType,
+      durationSeconds,
+      width: poster?.width ?? null,
+      height: poster?.height ?? null,
+      thumbnail: poster?.thumbnail ?? null,
+    };
   }
   // Documents are stored as they are (sending a photo as a document is how people send the
   // untouched original); it still gets a preview.
@@ -128,7 +155,15 @@ async function inspectImage(body: Buffer, mimeType: string, options: { strip: bo
     // Only what carries metadata is re-encoded; a clean image (a screenshot, say) is kept as it came.
     const hasMetadata = Boolean(metadata.exif ?? metadata.xmp ?? metadata.iptc) || (metadata.orientation ?? 1) !== 1;
     const replacement = options.strip && hasMetadata ? await stripped(image, mimeType) : undefined;
-    return { ok: true, mimeType, width: width ?? null, height: height ?? null, durationSeconds: null, thumbnail, replacement };
+    return {
+      ok: true,
+      mimeType,
+      width: width ?? null,
+      height: height ?? null,
+      durationSeconds: null,
+      thumbnail,
+      replacement,
+    };
   } catch {
     return { ok: false, reason: "The image is damaged or incomplete. Send it again." };
   }
@@ -143,7 +178,10 @@ export function mp4Duration(body: Buffer): number | null {
   if (at < 4) return null;
   const box = at + 4;
   const version = body[box];
-  const read = version === 1 ? { timescale: box + 20, duration: box + 24, size: 8 } : { timescale: box + 12, duration: box + 16, size: 4 };
+  const read =
+    version === 1
+      ? { timescale: box + 20, duration: box + 24, size: 8 }
+      : { timescale: box + 12, duration: box + 16, size: 4 };
   if (read.duration + read.size > body.length) return null;
   const timescale = body.readUInt32BE(read.timescale);
   const duration = read.size === 8 ? Number(body.readBigUInt64BE(read.duration)) : body.readUInt32BE(read.duration);
@@ -197,7 +235,20 @@ async function posterFrame(body: Buffer, ffmpegPath: string | null) {
     await writeFile(join(dir, "in"), body);
     await promisify(execFile)(
       ffmpeg,
-      ["-hide_banner", "-loglevel", "error", "-i", join(dir, "in"), "-frames:v", "1", "-f", "image2", "-c:v", "png", join(dir, "poster.png")],
+      [
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        join(dir, "in"),
+        "-frames:v",
+        "1",
+        "-f",
+        "image2",
+        "-c:v",
+        "png",
+        join(dir, "poster.png"),
+      ],
       { timeout: 20_000 },
     );
     const frame = await readFile(join(dir, "poster.png"));

@@ -12,7 +12,10 @@ import { describeStorageContract } from "./storage-contract";
 /** The local driver behind a bare HTTP server, the way the app mounts it. */
 async function serveLocalStorage() {
   const dir = await mkdtemp(join(tmpdir(), "parley-local-media-"));
-  const storage = createLocalStorage({ dir, secret: new TextEncoder().encode("a test secret of at least thirty-two chars") });
+  const storage = createLocalStorage({
+    dir,
+    secret: new TextEncoder().encode("a test secret of at least thirty-two chars"),
+  });
   const server = createServer((req, res) => void storage.handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
@@ -38,7 +41,8 @@ function retarget(url: string, fromKey: string, toKey: string): string {
   return `${LOCAL_MEDIA_PATH}${forged}.${signature}`;
 }
 
-const flip = (text: string, index: number) => text.slice(0, index) + (text[index] === "A" ? "B" : "A") + text.slice(index + 1);
+const flip = (text: string, index: number) =>
+  text.slice(0, index) + (text[index] === "A" ? "B" : "A") + text.slice(index + 1);
 
 describeStorageContract("local disk", async () => ({
   ...(await serveLocalStorage()),
@@ -57,7 +61,12 @@ describe("local storage", () => {
     try {
       await served.storage.write("clips/a.mp4", Buffer.from("0123456789"), "video/mp4");
       const url = served.resolveUrl(
-        await served.storage.createDownloadUrl("clips/a.mp4", { expiresInSeconds: 60, contentType: "video/mp4", disposition: "inline", fileName: null }),
+        await served.storage.createDownloadUrl("clips/a.mp4", {
+          expiresInSeconds: 60,
+          contentType: "video/mp4",
+          disposition: "inline",
+          fileName: null,
+        }),
       );
       const partial = await fetch(url, { headers: { range: "bytes=2-5" } });
       expect(partial.status).toBe(206);
@@ -76,9 +85,18 @@ describe("local storage", () => {
   it("signs paths under the app's media route, and a download URL can't be used to upload", async () => {
     const served = await serveLocalStorage();
     try {
-      const download = await served.storage.createDownloadUrl("x/y.png", { expiresInSeconds: 60, contentType: "image/png", disposition: "inline", fileName: null });
+      const download = await served.storage.createDownloadUrl("x/y.png", {
+        expiresInSeconds: 60,
+        contentType: "image/png",
+        disposition: "inline",
+        fileName: null,
+      });
       expect(download.startsWith(LOCAL_MEDIA_PATH)).toBe(true);
-      const response = await fetch(served.resolveUrl(download), { method: "PUT", headers: { "content-type": "image/png" }, body: "x" });
+      const response = await fetch(served.resolveUrl(download), {
+        method: "PUT",
+        headers: { "content-type": "image/png" },
+        body: "x",
+      });
       expect(response.status).toBe(403);
       expect(await response.json()).toMatchObject({ code: "FORBIDDEN" });
     } finally {
@@ -91,7 +109,11 @@ describe("local storage", () => {
     try {
       const key = "uploads/closing";
       const bytes = randomBytes(4096);
-      const upload = await served.storage.createUploadUrl(key, { contentType: "image/png", size: bytes.length, expiresInSeconds: 60 });
+      const upload = await served.storage.createUploadUrl(key, {
+        contentType: "image/png",
+        size: bytes.length,
+        expiresInSeconds: 60,
+      });
       let finish = () => {};
       const rest = new Promise<void>((resolve) => (finish = resolve));
       const body = new ReadableStream<Uint8Array>({
@@ -102,8 +124,14 @@ describe("local storage", () => {
           controller.close();
         },
       });
-      const response = fetch(served.resolveUrl(upload.url), { method: "PUT", headers: upload.headers, body, duplex: "half" } as RequestInit);
-      const partials = async () => (await readdir(join(served.dir, "uploads")).catch(() => [])).filter((name) => name.endsWith(".part"));
+      const response = fetch(served.resolveUrl(upload.url), {
+        method: "PUT",
+        headers: upload.headers,
+        body,
+        duplex: "half",
+      } as RequestInit);
+      const partials = async () =>
+        (await readdir(join(served.dir, "uploads")).catch(() => [])).filter((name) => name.endsWith(".part"));
       const deadline = Date.now() + 5_000;
       while ((await partials()).length === 0) {
         if (Date.now() > deadline) throw new Error("the upload never started");

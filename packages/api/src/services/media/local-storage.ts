@@ -34,7 +34,8 @@ export function createLocalStorage(options: { dir: string; secret: Uint8Array })
   const key = createHmac("sha256", options.secret).update("parley media urls v1").digest();
   const sign = (payload: string) => createHmac("sha256", key).update(payload).digest("base64url");
   const pathOf = (objectKey: string) => {
-    if (!/^[a-z0-9][a-z0-9._/-]*$/i.test(objectKey) || objectKey.includes("..")) throw new Error(`bad media key ${objectKey}`);
+    if (!/^[a-z0-9][a-z0-9._/-]*$/i.test(objectKey) || objectKey.includes(".."))
+      throw new Error(`bad media key ${objectKey}`);
     return join(options.dir, objectKey);
   };
   // A closed upload leaves a marker under .closed/, which no key can name (keys start with a letter
@@ -104,8 +105,10 @@ export function createLocalStorage(options: { dir: string; secret: Uint8Array })
     } catch (error) {
       await rm(partial, { force: true });
       if (error instanceof UploadClosed) return refuseClosed(req, res);
-      if (error instanceof ObjectTooLarge) return fail(res, 413, "PAYLOAD_TOO_LARGE", `This upload is for at most ${limit} bytes.`);
-      if (error instanceof RangeError) return fail(res, 400, "BAD_REQUEST", `The upload ended early (${received} of ${limit} bytes).`);
+      if (error instanceof ObjectTooLarge)
+        return fail(res, 413, "PAYLOAD_TOO_LARGE", `This upload is for at most ${limit} bytes.`);
+      if (error instanceof RangeError)
+        return fail(res, 400, "BAD_REQUEST", `The upload ended early (${received} of ${limit} bytes).`);
       if (!res.headersSent && !req.destroyed) return fail(res, 400, "BAD_REQUEST", "The upload was interrupted.");
       return;
     }
@@ -189,7 +192,8 @@ export function createLocalStorage(options: { dir: string; secret: Uint8Array })
     async close() {},
     async handle(req, res) {
       const token = decodeToken((req.url ?? "").split("?")[0]?.slice(LOCAL_MEDIA_PATH.length) ?? "");
-      if (token === null) return fail(res, 400, "BAD_REQUEST", "This media link is malformed (bad percent-encoding). Ask for a new one.");
+      if (token === null)
+        return fail(res, 400, "BAD_REQUEST", "This media link is malformed (bad percent-encoding). Ask for a new one.");
       const grant = grantOf(token);
       const wanted = req.method === "PUT" ? "put" : req.method === "GET" || req.method === "HEAD" ? "get" : null;
       if (!wanted) return fail(res, 405, "METHOD_NOT_SUPPORTED", "Media URLs take PUT (upload) or GET (download).");

@@ -21,7 +21,13 @@ import { updateMe } from "../user";
 import { inspectUpload, mp4Duration } from "./inspect";
 import * as media from "./media";
 
-type File = { kind: MediaKind; mime: string; bytes: Buffer; name?: string; purpose?: "message" | "profile_picture" | "group_picture" };
+type File = {
+  kind: MediaKind;
+  mime: string;
+  bytes: Buffer;
+  name?: string;
+  purpose?: "message" | "profile_picture" | "group_picture";
+};
 
 const png = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: { r: 200, g: 40, b: 90 } } })
@@ -99,7 +105,11 @@ describe.each<Setup>([
         purpose: file.purpose,
       }),
     );
-    const response = await fetch(absolute(ticket.upload.url), { method: "PUT", headers: ticket.upload.headers, body: file.bytes });
+    const response = await fetch(absolute(ticket.upload.url), {
+      method: "PUT",
+      headers: ticket.upload.headers,
+      body: file.bytes,
+    });
     expect(response.ok).toBe(true);
     return ticket.media_id;
   }
@@ -124,9 +134,19 @@ describe.each<Setup>([
 
     expect(sent.message_type).toBe("image");
     expect(sent.content).toBe("  Look!  ");
-    expect(sent.media).toMatchObject({ id: mediaId, kind: "image", mime_type: "image/png", width: 800, height: 600, has_thumbnail: true });
+    expect(sent.media).toMatchObject({
+      id: mediaId,
+      kind: "image",
+      mime_type: "image/png",
+      width: 800,
+      height: 600,
+      has_thumbnail: true,
+    });
     const [event] = (await eventsOf(runtime, ben)).filter((stored) => stored.event.type === "new_message").slice(-1);
-    expect(event?.event).toMatchObject({ type: "new_message", message: { id: sent.id, media: { id: mediaId, width: 800 } } });
+    expect(event?.event).toMatchObject({
+      type: "new_message",
+      message: { id: sent.id, media: { id: mediaId, width: 800 } },
+    });
     const history = await messages.listMessages(runtime, ben, { chat_id: sent.chat_id, limit: 10 });
     expect(history.messages[0]?.media?.id).toBe(mediaId);
 
@@ -141,13 +161,18 @@ describe.each<Setup>([
     expect(meta.width).toBe(320);
     expect(meta.height).toBe(240);
 
-    expect((await trpcError(media.mediaUrl(runtime, cam, { media_id: mediaId, variant: "original" }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(media.mediaUrl(runtime, cam, { media_id: mediaId, variant: "original" }))).code).toBe(
+      "NOT_FOUND",
+    );
   });
 
   it("keeps photos upright and without their EXIF (no GPS for whoever downloads them); documents stay untouched", async () => {
     const tagged = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#336699" } })
       .jpeg()
-      .withExif({ IFD0: { Make: "PhoneCo", Model: "Snapper 9" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 29/1" } })
+      .withExif({
+        IFD0: { Make: "PhoneCo", Model: "Snapper 9" },
+        IFD3: { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 29/1" },
+      })
       .withMetadata({ orientation: 6 })
       .toBuffer();
     expect((await sharp(tagged).metadata()).exif).toBeDefined();
@@ -181,7 +206,11 @@ describe.each<Setup>([
     const whole = await sharp({ create: { width: 400, height: 400, channels: 3, background: "#3366ff" } })
       .jpeg()
       .toBuffer();
-    const mediaId = await upload(ana, { kind: "image", mime: "image/jpeg", bytes: whole.subarray(0, Math.floor(whole.length / 2)) });
+    const mediaId = await upload(ana, {
+      kind: "image",
+      mime: "image/jpeg",
+      bytes: whole.subarray(0, Math.floor(whole.length / 2)),
+    });
     const error = await trpcError(media.completeUpload(runtime, ana, mediaId));
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.message).toMatch(/damaged or incomplete/);
@@ -189,20 +218,37 @@ describe.each<Setup>([
 
   it("refuses oversized, disallowed and never-uploaded files clearly", async () => {
     const tooBig = await trpcError(
-      media.createUpload(runtime, ana, createUploadInput.parse({ kind: "video", mime_type: "video/mp4", size: 17 * 1024 * 1024 })),
+      media.createUpload(
+        runtime,
+        ana,
+        createUploadInput.parse({ kind: "video", mime_type: "video/mp4", size: 17 * 1024 * 1024 }),
+      ),
     );
     expect(tooBig.code).toBe("PAYLOAD_TOO_LARGE");
     expect(tooBig.message).toMatch(/up to 16 MB/);
     const wrongType = await trpcError(
-      media.createUpload(runtime, ana, createUploadInput.parse({ kind: "image", mime_type: "image/svg+xml", size: 100 })),
+      media.createUpload(
+        runtime,
+        ana,
+        createUploadInput.parse({ kind: "image", mime_type: "image/svg+xml", size: 100 }),
+      ),
     );
     expect(wrongType.code).toBe("BAD_REQUEST");
-    expect(createUploadInput.safeParse({ kind: "image", mime_type: "image/png", size: 0 }).error?.issues[0]?.message).toBe("The file is empty");
+    expect(
+      createUploadInput.safeParse({ kind: "image", mime_type: "image/png", size: 0 }).error?.issues[0]?.message,
+    ).toBe("The file is empty");
 
-    const ticket = await media.createUpload(runtime, ana, createUploadInput.parse({ kind: "image", mime_type: "image/png", size: 100 }));
+    const ticket = await media.createUpload(
+      runtime,
+      ana,
+      createUploadInput.parse({ kind: "image", mime_type: "image/png", size: 100 }),
+    );
     const notYet = await trpcError(sendTo(ana, ben, { message_type: "image", media_id: ticket.media_id }));
     expect(notYet.message).toMatch(/Nothing has been uploaded/);
-    await runtime.db.update(schema.media).set({ uploadExpiresAt: new Date(Date.now() - 1000) }).where(eq(schema.media.id, ticket.media_id));
+    await runtime.db
+      .update(schema.media)
+      .set({ uploadExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(schema.media.id, ticket.media_id));
     const expired = await trpcError(sendTo(ana, ben, { message_type: "image", media_id: ticket.media_id }));
     expect(expired.code).toBe("BAD_REQUEST");
     expect(expired.message).toMatch(/upload link has expired/);
@@ -216,62 +262,120 @@ describe.each<Setup>([
     expect(wrongKind.message).toMatch(/message_type document/);
 
     const first = { message_type: "document", media_id: mediaId, client_msg_id: randomUUID() };
-    const sent = await messages.sendChatMessage(runtime, cam, sendChatMessageInput.parse({ receiver_id: ben, ...first }));
-    const retried = await messages.sendChatMessage(runtime, cam, sendChatMessageInput.parse({ receiver_id: ben, ...first }));
+    const sent = await messages.sendChatMessage(
+      runtime,
+      cam,
+      sendChatMessageInput.parse({ receiver_id: ben, ...first }),
+    );
+    const retried = await messages.sendChatMessage(
+      runtime,
+      cam,
+      sendChatMessageInput.parse({ receiver_id: ben, ...first }),
+    );
     expect(retried.id).toBe(sent.id);
     // Sending the same upload again elsewhere is forwarding's job: the media id from that chat is refused.
     const again = await trpcError(sendTo(cam, ana, { message_type: "document", media_id: mediaId }));
     expect(again.code).toBe("CONFLICT");
-    expect((await trpcError(media.mediaUrl(runtime, ana, { media_id: mediaId, variant: "original" }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(media.mediaUrl(runtime, ana, { media_id: mediaId, variant: "original" }))).code).toBe(
+      "NOT_FOUND",
+    );
 
     const { response, bytes } = await download(ben, mediaId);
     expect(response.headers.get("content-disposition")).toMatch(/^attachment;.*plan\.pdf/);
     expect(bytes.equals(pdf)).toBe(true);
-    expect(sent.media).toMatchObject({ kind: "document", mime_type: "application/pdf", file_name: "plan.pdf", has_thumbnail: false });
+    expect(sent.media).toMatchObject({
+      kind: "document",
+      mime_type: "application/pdf",
+      file_name: "plan.pdf",
+      has_thumbnail: false,
+    });
   });
 
   it("reads an audio file's duration; a voice note keeps its flag", async () => {
     const ticket = await media.createUpload(
       runtime,
       ana,
-      createUploadInput.parse({ kind: "audio", mime_type: "audio/wav", size: wav(2).length, is_voice_note: true, duration_seconds: 9 }),
+      createUploadInput.parse({
+        kind: "audio",
+        mime_type: "audio/wav",
+        size: wav(2).length,
+        is_voice_note: true,
+        duration_seconds: 9,
+      }),
     );
     await fetch(absolute(ticket.upload.url), { method: "PUT", headers: ticket.upload.headers, body: wav(2) });
     const sent = await sendTo(ana, ben, { message_type: "audio", media_id: ticket.media_id });
     // From the file, not the client's 9.
-    expect(sent.media).toMatchObject({ kind: "audio", mime_type: "audio/wav", duration_seconds: 2, is_voice_note: true });
+    expect(sent.media).toMatchObject({
+      kind: "audio",
+      mime_type: "audio/wav",
+      duration_seconds: 2,
+      is_voice_note: true,
+    });
   });
 
   it("a plain-text document is accepted only if it is text", async () => {
-    const text = await upload(ana, { kind: "document", mime: "text/plain", bytes: Buffer.from("shopping: eggs, milk\n"), name: "list.txt" });
+    const text = await upload(ana, {
+      kind: "document",
+      mime: "text/plain",
+      bytes: Buffer.from("shopping: eggs, milk\n"),
+      name: "list.txt",
+    });
     expect((await media.completeUpload(runtime, ana, text)).mimeType).toBe("text/plain");
-    const binary = await upload(ana, { kind: "document", mime: "text/plain", bytes: Buffer.from([0, 1, 2, 3, 0, 255, 254]) });
+    const binary = await upload(ana, {
+      kind: "document",
+      mime: "text/plain",
+      bytes: Buffer.from([0, 1, 2, 3, 0, 255, 254]),
+    });
     expect((await trpcError(media.completeUpload(runtime, ana, binary))).code).toBe("BAD_REQUEST");
   });
 
   it("a reply quoting a file or a location can say which (name, voice message, thumbnail)", async () => {
     const doc = await upload(ana, { kind: "document", mime: "application/pdf", bytes: pdf, name: "minutes.pdf" });
     const sentDoc = await sendTo(ana, ben, { message_type: "document", media_id: doc });
-    const place = await sendTo(ana, ben, { message_type: "location", location: { latitude: 1, longitude: 2, name: "Cafe Roma" } });
+    const place = await sendTo(ana, ben, {
+      message_type: "location",
+      location: { latitude: 1, longitude: 2, name: "Cafe Roma" },
+    });
     const replyToDoc = await sendTo(ben, ana, { content: "Thanks", reply_to_message_id: sentDoc.id });
-    expect(replyToDoc.reply_to).toMatchObject({ message_type: "document", media: { id: doc, kind: "document", file_name: "minutes.pdf", has_thumbnail: false } });
+    expect(replyToDoc.reply_to).toMatchObject({
+      message_type: "document",
+      media: { id: doc, kind: "document", file_name: "minutes.pdf", has_thumbnail: false },
+    });
     const replyToPlace = await sendTo(ben, ana, { content: "On my way", reply_to_message_id: place.id });
     expect(replyToPlace.reply_to).toMatchObject({ message_type: "location", media: null, location_name: "Cafe Roma" });
     // History says the same; a quote of a message deleted for everyone says nothing of its file.
     await messages.deleteMessage(runtime, ana, { message_id: sentDoc.id, for_everyone: true });
     const history = await messages.listMessages(runtime, ana, { chat_id: sentDoc.chat_id, limit: 10 });
-    expect(history.messages.find((message) => message.id === replyToDoc.id)?.reply_to).toMatchObject({ is_deleted: true, media: null });
-    expect(history.messages.find((message) => message.id === replyToPlace.id)?.reply_to?.location_name).toBe("Cafe Roma");
+    expect(history.messages.find((message) => message.id === replyToDoc.id)?.reply_to).toMatchObject({
+      is_deleted: true,
+      media: null,
+    });
+    expect(history.messages.find((message) => message.id === replyToPlace.id)?.reply_to?.location_name).toBe(
+      "Cafe Roma",
+    );
   });
 
   it("sends a location", async () => {
-    const sent = await sendTo(ana, ben, { message_type: "location", location: { latitude: 48.858370123, longitude: 2.294481, name: "Eiffel Tower" } });
+    const sent = await sendTo(ana, ben, {
+      message_type: "location",
+      location: { latitude: 48.858370123, longitude: 2.294481, name: "Eiffel Tower" },
+    });
     expect(sent.location).toEqual({ latitude: 48.85837012, longitude: 2.294481, name: "Eiffel Tower" });
     const history = await messages.listMessages(runtime, ben, { chat_id: sent.chat_id, limit: 1 });
     expect(history.messages[0]?.location).toEqual(sent.location);
-    const bad = sendChatMessageInput.safeParse({ receiver_id: ben, client_msg_id: randomUUID(), message_type: "location", location: { latitude: 91, longitude: 0 } });
+    const bad = sendChatMessageInput.safeParse({
+      receiver_id: ben,
+      client_msg_id: randomUUID(),
+      message_type: "location",
+      location: { latitude: 91, longitude: 0 },
+    });
     expect(bad.error?.issues[0]?.message).toBe("latitude is between -90 and 90");
-    const missing = sendChatMessageInput.safeParse({ receiver_id: ben, client_msg_id: randomUUID(), message_type: "location" });
+    const missing = sendChatMessageInput.safeParse({
+      receiver_id: ben,
+      client_msg_id: randomUUID(),
+      message_type: "location",
+    });
     expect(missing.error?.issues[0]?.path).toEqual(["location"]);
   });
 
@@ -281,7 +385,12 @@ describe.each<Setup>([
     const sent = await groupMessages.sendGroupMessage(
       runtime,
       ana,
-      sendGroupMessageInput.parse({ group_id: group.id, message_type: "image", media_id: mediaId, client_msg_id: randomUUID() }),
+      sendGroupMessageInput.parse({
+        group_id: group.id,
+        message_type: "image",
+        media_id: mediaId,
+        client_msg_id: randomUUID(),
+      }),
     );
     expect(sent.media?.id).toBe(mediaId);
     const listed = await groupMessages.listGroupMessages(runtime, cam, { group_id: group.id, limit: 5 });
@@ -289,21 +398,29 @@ describe.each<Setup>([
 
     const kept = await media.mediaUrl(runtime, cam, { media_id: mediaId, variant: "original" });
     await groups.removeMember(runtime, ana, { group_id: group.id, user_id: cam });
-    expect((await trpcError(media.mediaUrl(runtime, cam, { media_id: mediaId, variant: "original" }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(media.mediaUrl(runtime, cam, { media_id: mediaId, variant: "original" }))).code).toBe(
+      "NOT_FOUND",
+    );
     expect((await download(ben, mediaId)).response.status).toBe(200);
     // The URL Cam got before is short-lived: it works until it expires, and then nothing (the storage tests cover expiry).
-    expect(new Date(kept.expires_at).getTime() - Date.now()).toBeLessThanOrEqual(runtime.config.media.urlTtlSeconds * 1000);
+    expect(new Date(kept.expires_at).getTime() - Date.now()).toBeLessThanOrEqual(
+      runtime.config.media.urlTtlSeconds * 1000,
+    );
 
     const dan = await makeUser(runtime, "Dan");
     await groups.addMembers(runtime, ana, { group_id: group.id, user_ids: [dan] });
-    expect((await trpcError(media.mediaUrl(runtime, dan, { media_id: mediaId, variant: "thumbnail" }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(media.mediaUrl(runtime, dan, { media_id: mediaId, variant: "thumbnail" }))).code).toBe(
+      "NOT_FOUND",
+    );
   });
 
   it("deleting for everyone makes the file unreadable; cleanup then deletes it, and unsent uploads, but nothing in use", async () => {
     const deletedId = await upload(ana, { kind: "image", mime: "image/png", bytes: await png(32, 32) });
     const sent = await sendTo(ana, ben, { message_type: "image", media_id: deletedId });
     await messages.deleteMessage(runtime, ana, { message_id: sent.id, for_everyone: true });
-    expect((await trpcError(media.mediaUrl(runtime, ben, { media_id: deletedId, variant: "original" }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(media.mediaUrl(runtime, ben, { media_id: deletedId, variant: "original" }))).code).toBe(
+      "NOT_FOUND",
+    );
     const history = await messages.listMessages(runtime, ben, { chat_id: sent.chat_id, limit: 1 });
     expect(history.messages[0]).toMatchObject({ is_deleted: true, media: null });
 
@@ -328,31 +445,65 @@ describe.each<Setup>([
   });
 
   it("profile and group pictures go through the same checks and access rules", async () => {
-    const pictureId = await upload(ben, { kind: "image", mime: "image/png", bytes: await png(500, 500), purpose: "profile_picture" });
+    const pictureId = await upload(ben, {
+      kind: "image",
+      mime: "image/png",
+      bytes: await png(500, 500),
+      purpose: "profile_picture",
+    });
     const me = await updateMe(runtime, ben, { profile_picture_media_id: pictureId });
     expect(me.profile_picture_media_id).toBe(pictureId);
     expect((await download(cam, pictureId, "thumbnail")).response.status).toBe(200);
     await blockUser(runtime, ben, cam);
-    expect((await trpcError(media.mediaUrl(runtime, cam, { media_id: pictureId, variant: "thumbnail" }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(media.mediaUrl(runtime, cam, { media_id: pictureId, variant: "thumbnail" }))).code).toBe(
+      "NOT_FOUND",
+    );
     // A picture upload is not a file to send.
     const messageUpload = await upload(ben, { kind: "image", mime: "image/png", bytes: await png(20, 20) });
-    expect((await trpcError(updateMe(runtime, ben, { profile_picture_media_id: messageUpload }))).code).toBe("BAD_REQUEST");
+    expect((await trpcError(updateMe(runtime, ben, { profile_picture_media_id: messageUpload }))).code).toBe(
+      "BAD_REQUEST",
+    );
 
-    const groupPicture = await upload(ana, { kind: "image", mime: "image/png", bytes: await png(100, 100), purpose: "group_picture" });
-    const group = await groups.createGroup(runtime, ana, { name: "Pics", member_ids: [ben], picture_media_id: groupPicture });
+    const groupPicture = await upload(ana, {
+      kind: "image",
+      mime: "image/png",
+      bytes: await png(100, 100),
+      purpose: "group_picture",
+    });
+    const group = await groups.createGroup(runtime, ana, {
+      name: "Pics",
+      member_ids: [ben],
+      picture_media_id: groupPicture,
+    });
     expect(group.picture_media_id).toBe(groupPicture);
     expect((await download(ben, groupPicture)).response.status).toBe(200);
-    expect((await trpcError(media.mediaUrl(runtime, cam, { media_id: groupPicture, variant: "original" }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(media.mediaUrl(runtime, cam, { media_id: groupPicture, variant: "original" }))).code).toBe(
+      "NOT_FOUND",
+    );
   });
 
   it("a former member may fetch the group picture they knew, never one set after they left", async () => {
     const dan = await makeUser(runtime, "Dan");
-    const first = await upload(ana, { kind: "image", mime: "image/png", bytes: await png(90, 90), purpose: "group_picture" });
-    const group = await groups.createGroup(runtime, ana, { name: "Pictured", member_ids: [ben, dan], picture_media_id: first });
+    const first = await upload(ana, {
+      kind: "image",
+      mime: "image/png",
+      bytes: await png(90, 90),
+      purpose: "group_picture",
+    });
+    const group = await groups.createGroup(runtime, ana, {
+      name: "Pictured",
+      member_ids: [ben, dan],
+      picture_media_id: first,
+    });
     await groups.removeMember(runtime, ana, { group_id: group.id, user_id: dan });
     expect((await download(dan, first, "thumbnail")).response.status).toBe(200);
 
-    const second = await upload(ana, { kind: "image", mime: "image/png", bytes: await png(70, 70), purpose: "group_picture" });
+    const second = await upload(ana, {
+      kind: "image",
+      mime: "image/png",
+      bytes: await png(70, 70),
+      purpose: "group_picture",
+    });
     await groups.updateGroup(runtime, ana, { group_id: group.id, picture_media_id: second });
     expect((await download(ben, second)).response.status).toBe(200);
     for (const variant of ["original", "thumbnail"] as const) {
@@ -361,13 +512,20 @@ describe.each<Setup>([
     expect(await groups.getGroup(runtime, dan, group.id)).toMatchObject({ picture_media_id: first, is_member: false });
     expect((await download(dan, first)).response.status).toBe(200);
     // Ben, still a member, sees only what the group has now.
-    expect((await trpcError(media.mediaUrl(runtime, ben, { media_id: first, variant: "original" }))).code).toBe("NOT_FOUND");
+    expect((await trpcError(media.mediaUrl(runtime, ben, { media_id: first, variant: "original" }))).code).toBe(
+      "NOT_FOUND",
+    );
   });
 
   it("closes an upload once it is checked or refused: a second PUT to its URL can't leave a file behind", async () => {
     const bytes = await png(48, 48);
-    const ticket = await media.createUpload(runtime, ana, createUploadInput.parse({ kind: "image", mime_type: "image/png", size: bytes.length }));
-    const put = (body: Buffer) => fetch(absolute(ticket.upload.url), { method: "PUT", headers: ticket.upload.headers, body });
+    const ticket = await media.createUpload(
+      runtime,
+      ana,
+      createUploadInput.parse({ kind: "image", mime_type: "image/png", size: bytes.length }),
+    );
+    const put = (body: Buffer) =>
+      fetch(absolute(ticket.upload.url), { method: "PUT", headers: ticket.upload.headers, body });
     expect((await put(bytes)).status).toBe(200);
     const ready = await media.completeUpload(runtime, ana, ticket.media_id);
     const uploadKey = `uploads/${ticket.media_id}`;
@@ -389,12 +547,20 @@ describe.each<Setup>([
     expect((await media.completeUpload(runtime, ana, ticket.media_id)).size).toBe(ready.size);
 
     const clearedAt = async () =>
-      (await runtime.db.select({ at: schema.media.uploadClearedAt }).from(schema.media).where(eq(schema.media.id, ticket.media_id)))[0]?.at;
+      (
+        await runtime.db
+          .select({ at: schema.media.uploadClearedAt })
+          .from(schema.media)
+          .where(eq(schema.media.id, ticket.media_id))
+      )[0]?.at;
     // Not while the URL may still work (a PUT could land after the sweep)...
     while ((await media.clearExpiredUploads(runtime)) > 0);
     expect(await clearedAt()).toBeNull();
     // ...but once it has expired, once.
-    await runtime.db.update(schema.media).set({ uploadExpiresAt: new Date(Date.now() - 60 * 60 * 1000) }).where(eq(schema.media.id, ticket.media_id));
+    await runtime.db
+      .update(schema.media)
+      .set({ uploadExpiresAt: new Date(Date.now() - 60 * 60 * 1000) })
+      .where(eq(schema.media.id, ticket.media_id));
     while ((await media.clearExpiredUploads(runtime)) > 0);
     expect(await runtime.media.read(uploadKey, 1e6)).toBeNull();
     const first = await clearedAt();
@@ -405,8 +571,13 @@ describe.each<Setup>([
 
     // A refused upload is closed too.
     const script = Buffer.from("#!/bin/sh\necho pwned\n");
-    const refused = await media.createUpload(runtime, ana, createUploadInput.parse({ kind: "image", mime_type: "image/jpeg", size: script.length }));
-    const putRefused = () => fetch(absolute(refused.upload.url), { method: "PUT", headers: refused.upload.headers, body: script });
+    const refused = await media.createUpload(
+      runtime,
+      ana,
+      createUploadInput.parse({ kind: "image", mime_type: "image/jpeg", size: script.length }),
+    );
+    const putRefused = () =>
+      fetch(absolute(refused.upload.url), { method: "PUT", headers: refused.upload.headers, body: script });
     expect((await putRefused()).status).toBe(200);
     expect((await trpcError(media.completeUpload(runtime, ana, refused.media_id))).code).toBe("BAD_REQUEST");
     const again = await putRefused();
@@ -424,7 +595,10 @@ describe.each<Setup>([
       ids.push(id);
     }
     for (const id of ids) {
-      await runtime.db.update(schema.media).set({ uploadExpiresAt: new Date(Date.now() - 60 * 60 * 1000) }).where(eq(schema.media.id, id));
+      await runtime.db
+        .update(schema.media)
+        .set({ uploadExpiresAt: new Date(Date.now() - 60 * 60 * 1000) })
+        .where(eq(schema.media.id, id));
     }
     // Three instances' maintenance runs at once, in small batches.
     const sweep = async () => {
@@ -459,14 +633,19 @@ describe("upload rate limit", () => {
 
   it("allows MEDIA_UPLOADS_PER_HOUR uploads an hour per user, then says when to retry", async () => {
     const [ana, ben] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben")];
-    const ticket = () => media.createUpload(runtime, ana, createUploadInput.parse({ kind: "image", mime_type: "image/png", size: 10 }));
+    const ticket = () =>
+      media.createUpload(runtime, ana, createUploadInput.parse({ kind: "image", mime_type: "image/png", size: 10 }));
     await ticket();
     await ticket();
     const error = await trpcError(ticket());
     expect(error.code).toBe("TOO_MANY_REQUESTS");
     expect(error.message).toMatch(/up to 2 files an hour/);
     // Per user: Ben is unaffected.
-    await media.createUpload(runtime, ben, createUploadInput.parse({ kind: "image", mime_type: "image/png", size: 10 }));
+    await media.createUpload(
+      runtime,
+      ben,
+      createUploadInput.parse({ kind: "image", mime_type: "image/png", size: 10 }),
+    );
   });
 });
 

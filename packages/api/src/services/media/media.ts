@@ -55,11 +55,18 @@ export function toMediaOutput(row: MediaRow): MediaOutput {
 }
 
 /** What a message carries besides text, as clients get it; a deleted message carries nothing. */
-export function messageAttachments(message: MessageRow, media: MediaRow | null): { media: MediaOutput | null; location: LocationOutput | null } {
+export function messageAttachments(
+  message: MessageRow,
+  media: MediaRow | null,
+): { media: MediaOutput | null; location: LocationOutput | null } {
   if (message.deletedAt) return { media: null, location: null };
   const location =
     message.locationLatitude !== null && message.locationLongitude !== null
-      ? { latitude: Number(message.locationLatitude), longitude: Number(message.locationLongitude), name: message.locationName }
+      ? {
+          latitude: Number(message.locationLatitude),
+          longitude: Number(message.locationLongitude),
+          name: message.locationName,
+        }
       : null;
   return { media: media && message.mediaId === media.id ? toMediaOutput(media) : null, location };
 }
@@ -158,7 +165,8 @@ export async function completeUpload(deps: Deps, userId: number, mediaId: string
   if (!claimed) {
     const row = await findOwnUpload(deps, userId, mediaId);
     if (row.status === "ready") return row;
-    if (row.status === "rejected") throw new TRPCError({ code: "BAD_REQUEST", message: row.rejectedReason ?? "This file was refused." });
+    if (row.status === "rejected")
+      throw new TRPCError({ code: "BAD_REQUEST", message: row.rejectedReason ?? "This file was refused." });
     throw new TRPCError({ code: "CONFLICT", message: "This file is still being checked. Try again in a moment." });
   }
 
@@ -166,22 +174,35 @@ export async function completeUpload(deps: Deps, userId: number, mediaId: string
   try {
     body = await deps.media.read(claimed.storageKey, deps.config.media.maxBytes);
   } catch (error) {
-    if (error instanceof ObjectTooLarge) return reject(deps, claimed, `Files can be up to ${formatBytes(deps.config.media.maxBytes)}.`);
+    if (error instanceof ObjectTooLarge)
+      return reject(deps, claimed, `Files can be up to ${formatBytes(deps.config.media.maxBytes)}.`);
     await release(deps, claimed);
     throw error;
   }
   if (!body) {
     if (claimed.uploadExpiresAt > new Date()) {
       await release(deps, claimed);
-      throw new TRPCError({ code: "BAD_REQUEST", message: "Nothing has been uploaded for this file yet. Upload it first, then send it." });
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "Nothing has been uploaded for this file yet. Upload it first, then send it.",
+      });
     }
-    return reject(deps, claimed, "Nothing was uploaded for this file, and its upload link has expired. Upload it again.");
+    return reject(
+      deps,
+      claimed,
+      "Nothing was uploaded for this file, and its upload link has expired. Upload it again.",
+    );
   }
 
   try {
     const inspection = await inspectUpload(
       body,
-      { kind: claimed.kind, mimeType: claimed.declaredMimeType, size: claimed.declaredSize, durationSeconds: claimed.durationSeconds },
+      {
+        kind: claimed.kind,
+        mimeType: claimed.declaredMimeType,
+        size: claimed.declaredSize,
+        durationSeconds: claimed.durationSeconds,
+      },
       deps.config.media.allowedTypes,
       { ffmpegPath: deps.config.media.ffmpegPath },
     );
@@ -219,11 +240,17 @@ export async function completeUpload(deps: Deps, userId: number, mediaId: string
 
 /** Back to pending, so the owner can try again (the store or the check failed on our side). */
 async function release(deps: Deps, row: MediaRow) {
-  await deps.db.update(schema.media).set({ status: "pending", processingStartedAt: null }).where(eq(schema.media.id, row.id));
+  await deps.db
+    .update(schema.media)
+    .set({ status: "pending", processingStartedAt: null })
+    .where(eq(schema.media.id, row.id));
 }
 
 async function reject(deps: Deps, row: MediaRow, reason: string): Promise<never> {
-  await deps.db.update(schema.media).set({ status: "rejected", rejectedReason: reason }).where(eq(schema.media.id, row.id));
+  await deps.db
+    .update(schema.media)
+    .set({ status: "rejected", rejectedReason: reason })
+    .where(eq(schema.media.id, row.id));
   // Refused bytes are not kept, and the upload URL takes no more.
   await closeUpload(deps, row);
   throw new TRPCError({ code: "BAD_REQUEST", message: reason });
@@ -242,16 +269,27 @@ async function closeUpload(deps: Deps, row: MediaRow) {
   }
 }
 
-const KIND_OF_MESSAGE: Partial<Record<MessageType, MediaKind>> = { image: "image", video: "video", audio: "audio", document: "document" };
+const KIND_OF_MESSAGE: Partial<Record<MessageType, MediaKind>> = {
+  image: "image",
+  video: "video",
+  audio: "audio",
+  document: "document",
+};
 
 /**
  * The file a message is about to carry: the sender's own upload for messages, of the
  * message's kind, checked (now, if the client didn't complete it). Whether it was already
  * sent is the messages_media_sent_once index's to say, atomically with the send.
  */
-export async function resolveAttachment(deps: Deps, senderId: number, mediaId: string, messageType: MessageType): Promise<MediaRow> {
+export async function resolveAttachment(
+  deps: Deps,
+  senderId: number,
+  mediaId: string,
+  messageType: MessageType,
+): Promise<MediaRow> {
   const row = await findOwnUpload(deps, senderId, mediaId);
-  if (row.purpose !== "message") throw new TRPCError({ code: "BAD_REQUEST", message: "This upload is a picture, not a file to send." });
+  if (row.purpose !== "message")
+    throw new TRPCError({ code: "BAD_REQUEST", message: "This upload is a picture, not a file to send." });
   if (KIND_OF_MESSAGE[messageType] !== row.kind) {
     throw new TRPCError({
       code: "BAD_REQUEST",
@@ -262,10 +300,18 @@ export async function resolveAttachment(deps: Deps, senderId: number, mediaId: s
 }
 
 /** A checked picture of the caller's for a profile or group (the only purpose it was uploaded for). */
-export async function resolvePicture(deps: Deps, userId: number, mediaId: string, purpose: "profile_picture" | "group_picture") {
+export async function resolvePicture(
+  deps: Deps,
+  userId: number,
+  mediaId: string,
+  purpose: "profile_picture" | "group_picture",
+) {
   const row = await findOwnUpload(deps, userId, mediaId);
   if (row.purpose !== purpose) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: `This upload was not made as a ${purpose.replace("_", " ")} (purpose ${purpose}).` });
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `This upload was not made as a ${purpose.replace("_", " ")} (purpose ${purpose}).`,
+    });
   }
   return row.status === "ready" ? row : completeUpload(deps, userId, mediaId);
 }
@@ -364,7 +410,11 @@ export async function cleanupMedia(deps: Deps, options: { batchSize?: number } =
     `,
   );
   // Both the checked key and the upload key: a refused or never-checked upload may have either.
-  const keys = deleted.flatMap((row) => [row.storage_key, uploadKeyOf(row.id), ...(row.thumbnail_key ? [row.thumbnail_key] : [])]);
+  const keys = deleted.flatMap((row) => [
+    row.storage_key,
+    uploadKeyOf(row.id),
+    ...(row.thumbnail_key ? [row.thumbnail_key] : []),
+  ]);
   if (keys.length > 0) await deps.media.delete([...new Set(keys)]);
   return deleted.length;
 }

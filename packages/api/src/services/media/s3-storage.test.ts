@@ -27,7 +27,11 @@ describe("S3 storage", () => {
   });
 
   it("signs Content-Length, Content-Type and Host into upload URLs, and no checksum of an empty body", async () => {
-    const upload = await s3().storage.createUploadUrl("photos/signed.png", { contentType: "image/png", size: 4321, expiresInSeconds: 90 });
+    const upload = await s3().storage.createUploadUrl("photos/signed.png", {
+      contentType: "image/png",
+      size: 4321,
+      expiresInSeconds: 90,
+    });
     const query = new URL(upload.url).searchParams;
 
     expect(query.get("X-Amz-SignedHeaders")?.split(";")).toEqual(["content-length", "content-type", "host"]);

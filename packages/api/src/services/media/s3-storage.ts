@@ -56,7 +56,9 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
       const failed = result.Errors ?? [];
       if (failed.length > 0) {
         const first = failed[0];
-        throw new Error(`could not delete ${failed.length} of ${batch.length} objects (${first?.Key}: ${first?.Code} ${first?.Message})`);
+        throw new Error(
+          `could not delete ${failed.length} of ${batch.length} objects (${first?.Key}: ${first?.Code} ${first?.Message})`,
+        );
       }
     }
   };
@@ -94,7 +96,8 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
     read: async (key, maxBytes) => {
       const head = await nullIfMissing(client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
       if (!head) return null;
-      if (head.ContentLength !== undefined && head.ContentLength > maxBytes) throw new ObjectTooLarge(head.ContentLength);
+      if (head.ContentLength !== undefined && head.ContentLength > maxBytes)
+        throw new ObjectTooLarge(head.ContentLength);
       // Null if deleted between the two requests.
       const object = await nullIfMissing(client.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
       if (!object) return null;
@@ -111,7 +114,13 @@ export function createS3Storage(options: S3StorageOptions): MediaStorage {
 
     write: async (key, body, contentType) => {
       await client.send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.length }),
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          ContentLength: body.length,
+        }),
       );
     },
 

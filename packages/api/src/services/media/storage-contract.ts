@@ -70,7 +70,11 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
     it("accepts a PUT of exactly the signed bytes and type, and read returns them", async () => {
       const key = newKey("png");
       const bytes = randomBytes(1500);
-      const upload = await storage().createUploadUrl(key, { contentType: "image/png", size: bytes.length, expiresInSeconds: 60 });
+      const upload = await storage().createUploadUrl(key, {
+        contentType: "image/png",
+        size: bytes.length,
+        expiresInSeconds: 60,
+      });
       expect(upload.method).toBe("PUT");
       // Browsers refuse to set these themselves; a driver that needs them could not be used from a page.
       const headerNames = Object.keys(upload.headers).map((header) => header.toLowerCase());
@@ -86,7 +90,11 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
     it("refuses a PUT of more or fewer bytes than signed, and stores nothing", async () => {
       const key = newKey();
       const bytes = randomBytes(1000);
-      const upload = await storage().createUploadUrl(key, { contentType: "application/pdf", size: bytes.length, expiresInSeconds: 60 });
+      const upload = await storage().createUploadUrl(key, {
+        contentType: "application/pdf",
+        size: bytes.length,
+        expiresInSeconds: 60,
+      });
 
       await expectRefused(await put(upload, Buffer.concat([bytes, Buffer.from([0])])));
       expect(await storage().read(key, 10_000)).toBeNull();
@@ -97,9 +105,15 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
     it("refuses a PUT with another content type, or none", async () => {
       const key = newKey();
       const bytes = randomBytes(500);
-      const upload = await storage().createUploadUrl(key, { contentType: "image/jpeg", size: bytes.length, expiresInSeconds: 60 });
+      const upload = await storage().createUploadUrl(key, {
+        contentType: "image/jpeg",
+        size: bytes.length,
+        expiresInSeconds: 60,
+      });
 
-      await expectRefused(await put(upload, bytes, { ...withoutContentType(upload.headers), "content-type": "text/html" }));
+      await expectRefused(
+        await put(upload, bytes, { ...withoutContentType(upload.headers), "content-type": "text/html" }),
+      );
       await expectRefused(await put(upload, bytes, withoutContentType(upload.headers)));
       expect(await storage().read(key, 10_000)).toBeNull();
     });
@@ -107,7 +121,11 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
     it("does not let an upload URL store under another key", async () => {
       const key = newKey();
       const bytes = randomBytes(300);
-      const upload = await storage().createUploadUrl(key, { contentType: "image/png", size: bytes.length, expiresInSeconds: 60 });
+      const upload = await storage().createUploadUrl(key, {
+        contentType: "image/png",
+        size: bytes.length,
+        expiresInSeconds: 60,
+      });
       const otherKey = changeLastHexDigit(key);
 
       await expectRefused(await put({ ...upload, url: retarget(upload.url, key, otherKey) }, bytes));
@@ -134,11 +152,18 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
       await expectAccepted(attachment);
       expect(attachment.headers.get("content-type")).toBe("application/pdf");
       expect(attachment.headers.get("content-disposition")).toBe(contentDisposition("attachment", fileName));
-      expect(attachment.headers.get("content-disposition")).toContain(`filename*=UTF-8''${encodeURIComponent(fileName)}`);
+      expect(attachment.headers.get("content-disposition")).toContain(
+        `filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      );
       expect(Buffer.from(await attachment.arrayBuffer())).toEqual(bytes);
 
       const inline = await get(
-        await storage().createDownloadUrl(key, { expiresInSeconds: 60, contentType: "image/webp", disposition: "inline", fileName: null }),
+        await storage().createDownloadUrl(key, {
+          expiresInSeconds: 60,
+          contentType: "image/webp",
+          disposition: "inline",
+          fileName: null,
+        }),
       );
       await expectAccepted(inline);
       expect(inline.headers.get("content-type")).toBe("image/webp");
@@ -180,7 +205,11 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
       const downloadKey = newKey();
       const bytes = randomBytes(256);
       await storage().write(downloadKey, bytes, "image/png");
-      const upload = await storage().createUploadUrl(uploadKey, { contentType: "image/png", size: bytes.length, expiresInSeconds: 1 });
+      const upload = await storage().createUploadUrl(uploadKey, {
+        contentType: "image/png",
+        size: bytes.length,
+        expiresInSeconds: 1,
+      });
       const download = await storage().createDownloadUrl(downloadKey, {
         expiresInSeconds: 1,
         contentType: "image/png",
@@ -197,7 +226,11 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
       // The same requests with fresh URLs work: the refusals above were about time.
       await expectAccepted(
         await put(
-          await storage().createUploadUrl(uploadKey, { contentType: "image/png", size: bytes.length, expiresInSeconds: 60 }),
+          await storage().createUploadUrl(uploadKey, {
+            contentType: "image/png",
+            size: bytes.length,
+            expiresInSeconds: 60,
+          }),
           bytes,
         ),
       );
@@ -238,7 +271,11 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
     it("closeUpload deletes the upload; a later PUT is refused with 409, or where it can't be (S3), delete clears it", async () => {
       const key = newKey();
       const bytes = randomBytes(600);
-      const upload = await storage().createUploadUrl(key, { contentType: "image/png", size: bytes.length, expiresInSeconds: 60 });
+      const upload = await storage().createUploadUrl(key, {
+        contentType: "image/png",
+        size: bytes.length,
+        expiresInSeconds: 60,
+      });
       await expectAccepted(await put(upload, bytes));
 
       await storage().closeUpload(key);
@@ -247,7 +284,10 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
       const again = await put(upload, bytes);
       if (current().refusesClosedUploads) {
         expect(again.status).toBe(409);
-        expect(await again.json()).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/already complete/) });
+        expect(await again.json()).toMatchObject({
+          code: "CONFLICT",
+          message: expect.stringMatching(/already complete/),
+        });
         expect(await storage().read(key, 10_000)).toBeNull();
       } else {
         // What the media sweep is for: the URL still works until it expires.
@@ -281,7 +321,11 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
       const origin = "https://web.parley.test";
       const key = newKey();
       const bytes = randomBytes(128);
-      const upload = await storage().createUploadUrl(key, { contentType: "image/png", size: bytes.length, expiresInSeconds: 60 });
+      const upload = await storage().createUploadUrl(key, {
+        contentType: "image/png",
+        size: bytes.length,
+        expiresInSeconds: 60,
+      });
 
       const preflight = await fetch(current().resolveUrl(upload.url), {
         method: "OPTIONS",
@@ -297,7 +341,12 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
       expect([origin, "*"]).toContain(uploaded.headers.get("access-control-allow-origin"));
 
       const downloaded = await get(
-        await storage().createDownloadUrl(key, { expiresInSeconds: 60, contentType: "image/png", disposition: "inline", fileName: null }),
+        await storage().createDownloadUrl(key, {
+          expiresInSeconds: 60,
+          contentType: "image/png",
+          disposition: "inline",
+          fileName: null,
+        }),
         { origin },
       );
       await expectAccepted(downloaded);
