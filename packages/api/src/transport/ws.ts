@@ -74,11 +74,17 @@ function createConnection(
       if (!(await claim())) {
         throw tooManyRequests(`This session already has ${wsSocketsPerSession} connections open. Close one.`, 5);
       }
+      const release = () => void runtime.store.releaseSlot(key, connectionId).catch(() => {});
+      // A socket that closed while its claim was on the way has no close event left to see.
+      if (socket.readyState !== socket.OPEN) {
+        release();
+        return;
+      }
       const renew = setInterval(() => void claim().catch(() => {}), SOCKET_SLOT_RENEW_MS);
       renew.unref();
       socket.once("close", () => {
         clearInterval(renew);
-        void runtime.store.releaseSlot(key, connectionId).catch(() => {});
+        release();
       });
     },
   };
