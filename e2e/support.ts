@@ -56,6 +56,8 @@ export async function logOut(page: Page) {
   await page.getByRole("button", { name: "Menu" }).click();
   await page.getByRole("menuitem", { name: "Log out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
+  // On the origin the browser opened, where the session's cookies are (not localhost for 127.0.0.1).
+  expect(new URL(page.url()).origin).toBe(new URL(String(test.info().project.use.baseURL)).origin);
   await expect(page.getByRole("heading", { name: "Log in to Parley" })).toBeVisible();
 }
 

@@ -1,10 +1,11 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { signOut, useSession } from "next-auth/react";
+import { useSession } from "next-auth/react";
 import { createContext, use, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
 
 import { ChatEngine } from "~/lib/chat/engine";
+import { endWebSession } from "~/lib/end-web-session";
 import type { ChatState } from "~/lib/chat/state";
 import { useTRPC } from "~/trpc/react";
 
@@ -28,7 +29,7 @@ export function ChatEngineProvider({ selfId, publicWsUrl, children }: ChatEngine
       new ChatEngine({
         selfId,
         publicWsUrl,
-        onSessionEnded: () => void signOut({ redirectTo: "/login" }),
+        onSessionEnded: () => void endWebSession(),
         // The contact list is a query of its own (people screens); the event only says to fetch it again.
         onContactsChanged: () => void queryClient.invalidateQueries(trpc.contact.list.queryFilter()),
       }),

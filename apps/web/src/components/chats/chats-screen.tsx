@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { signOut, useSession } from "next-auth/react";
+import { useSession } from "next-auth/react";
 import { useEffect, useState } from "react";
 
 import { ContactsPanel } from "~/components/people/contacts-panel";
@@ -12,6 +12,7 @@ import { Alert } from "~/components/ui/alert";
 import { cx } from "~/components/ui/cx";
 import { toApiProblem } from "~/lib/api-error";
 import { directKey, parseKey } from "~/lib/chat/state";
+import { endWebSession } from "~/lib/end-web-session";
 import { useTRPC } from "~/trpc/react";
 
 import { ChatEngineProvider } from "./chat-engine";
@@ -144,7 +145,7 @@ function useProfile(user: Profile): Profile {
 
   useEffect(() => {
     // The API token was revoked elsewhere (password reset, "all devices"): this session is over.
-    if (isRevoked || status === "unauthenticated") void signOut({ redirectTo: "/login" });
+    if (isRevoked || status === "unauthenticated") void endWebSession();
   }, [isRevoked, status]);
 
   if (!me.data) return user;
@@ -168,7 +169,7 @@ function useLogOut() {
     setError(null);
     queryClient.clear();
     // Revokes the API token too (events.signOut), then loads the login page afresh.
-    await signOut({ redirectTo: "/login" });
+    await endWebSession();
   }
 
   async function logOutEverywhere() {

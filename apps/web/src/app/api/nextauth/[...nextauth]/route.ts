@@ -1,3 +1,7 @@
-import { handlers } from "~/auth";
+import type { NextRequest } from "next/server";
 
-export const { GET, POST } = handlers;
+import { handlers } from "~/auth";
+import { onBrowserOrigin } from "~/auth/browser-origin";
+
+export const GET = (req: NextRequest) => handlers.GET(onBrowserOrigin(req));
+export const POST = (req: NextRequest) => handlers.POST(onBrowserOrigin(req));
