@@ -130,7 +130,8 @@ export async function wsBroadcastRate(
       const own = `${index}:${payload}`;
       socket.on("message", (data) => {
         deliveries += 1;
-        if (isSender && isRunning && String(data) === own) socket.send(own);
+        // The default binaryType delivers a text frame as one Buffer.
+        if (isSender && isRunning && Buffer.isBuffer(data) && data.toString() === own) socket.send(own);
       });
       if (isSender) socket.send(own);
     });

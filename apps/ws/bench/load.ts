@@ -9,7 +9,7 @@ export const percentile = (sorted: number[], p: number) =>
 export const ms = (value: number) => (Number.isNaN(value) ? "—" : `${value.toFixed(1)} ms`);
 
 export async function pool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
+  const results: T[] = new Array<T>(count);
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {

@@ -221,7 +221,7 @@ describe("live 1:1 messaging across WebSocket instances", () => {
       "Ana offline again",
     );
     const gone = benPhone.events.findLast(({ event }) => event.type === "presence_update" && !event.is_online)?.event;
-    expect(gone).toMatchObject({ last_seen: expect.any(String) });
+    expect(gone).toMatchObject({ last_seen: expect.any(String) as string });
     await benPhone.close();
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 
+import { frameText } from "@parley/api/test";
 import { createTestDatabase, type TestDatabase } from "@parley/db/test";
 import { createParleyClient, TRPCClientError } from "@parley/sdk/node";
 
@@ -57,7 +58,7 @@ describe("the standalone WebSocket server (scaled shape)", () => {
       status: "ok",
       shape: "scaled",
       checks: { database: "ok", store: "ok" },
-      connections: expect.any(Number),
+      connections: expect.any(Number) as number,
     });
   });
 
@@ -68,7 +69,7 @@ describe("the standalone WebSocket server (scaled shape)", () => {
     )) as [WsServer];
     const socket = new WebSocket(leaving.url);
     const frames: unknown[] = [];
-    socket.on("message", (data) => frames.push(JSON.parse(String(data))));
+    socket.on("message", (data) => frames.push(JSON.parse(frameText(data))));
     await new Promise((resolve) => socket.once("open", resolve));
     const closed = new Promise<number>((resolve) => socket.once("close", resolve));
     await leaving.shutdown();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import { DEFAULT_ALLOWED_MEDIA_TYPES, type MediaKind } from "@parley/validators";
 
-import type { ServerEnv } from "./env";
+import { ConfigError, type ServerEnv } from "./env";
 
 export type OtpTestNumber = { prefix: string; exact: boolean; code: string };
 
@@ -56,21 +56,6 @@ export type ServerConfig = {
   media: MediaConfig;
   limits: LimitsConfig;
 };
-
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
-type EnvIssue = { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> };
-
-/** For createEnv's onValidationError: one readable line per bad variable, instead of a console dump. */
-export function failOnInvalidEnv(issues: readonly EnvIssue[]): never {
-  const lines = issues.map((issue) => {
-    const name = issue.path?.map((part) => String(typeof part === "object" ? part.key : part)).join(".");
-    return name ? `${name}: ${issue.message}` : issue.message;
-  });
-  throw new ConfigError(`Invalid configuration. ${lines.join("; ")}`);
-}
 
 /**
  * `+14155550100:123456` gives that number a fixed code; `+1415555*:123456`

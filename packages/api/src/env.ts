@@ -11,7 +11,21 @@ import {
   MEDIA_MAX_BYTES,
 } from "@parley/validators";
 
-import { failOnInvalidEnv } from "./config";
+/** Configuration a process can't start with: a variable its schema rejects, or a combination config.ts does. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type EnvIssue = { message: string; path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> };
+
+/** For createEnv's onValidationError: one readable line per bad variable, instead of a console dump. */
+export function failOnInvalidEnv(issues: readonly EnvIssue[]): never {
+  const lines = issues.map((issue) => {
+    const name = issue.path?.map((part) => String(typeof part === "object" ? part.key : part)).join(".");
+    return name ? `${name}: ${issue.message}` : issue.message;
+  });
+  throw new ConfigError(`Invalid configuration. ${lines.join("; ")}`);
+}
 
 const booleanString = z
   .enum(["true", "false", "1", "0"])

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { z } from "zod";
 
 import { createOpenApiDocument, type ErrorResponse, errorResponseSchema } from "./openapi";
@@ -58,7 +58,7 @@ function operationFor(method: string, url: string): Operation {
 
 describe("the OpenAPI document", () => {
   it("is valid OpenAPI 3.1", async () => {
-    const result = await new Validator().validate(document as never);
+    const result = await new Validator().validate(document);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
   });
@@ -81,7 +81,7 @@ describe("the OpenAPI document", () => {
       for (const [status, response] of Object.entries(operation.responses)) {
         if (status.startsWith("2")) continue;
         expect(response, `${method} ${path} ${status}`).toEqual({
-          $ref: expect.stringMatching(/^#\/components\/responses\/\w+$/),
+          $ref: expect.stringMatching(/^#\/components\/responses\/\w+$/) as string,
         });
       }
     }
@@ -247,8 +247,8 @@ describe.each<TestShape>(["scaled", "embedded"])("the REST contract over HTTP on
     const ana = await restSignUp(runtime, api.http);
     const ben = await restSignUp(runtime, api.http);
     const stranger = await restSignUp(runtime, api.http, { stranger: true });
-    const benId = ben.user.id as number;
-    const anaId = ana.user.id as number;
+    const benId = ben.user.id;
+    const anaId = ana.user.id;
     // Ana finds Ben by number (a tie), writes to him; Ben blocks her.
     expect(
       (
@@ -455,15 +455,12 @@ describe.each<TestShape>(["scaled", "embedded"])("the REST contract over HTTP on
 
   it("answers 503 when the SMS can't be sent", async () => {
     const { phone_number } = await restSignUp(runtime, api.http);
-    const send = runtime.sms.send;
-    runtime.sms.send = async () => {
-      throw new Error("the SMS provider is down");
-    };
+    const send = vi.spyOn(runtime.sms, "send").mockRejectedValue(new Error("the SMS provider is down"));
     try {
       const response = await rest(api.http, "POST", "/api/auth/forgot-password", { body: { phone_number } });
       expectDocumentedError("POST", "/api/auth/forgot-password", response, 503, "SERVICE_UNAVAILABLE");
     } finally {
-      runtime.sms.send = send;
+      send.mockRestore();
     }
   });
 });

@@ -280,7 +280,7 @@ export function createOpenApiDocument(baseUrl: string): OpenAPIObject {
 }
 
 const queryChecks = restProcedures().map(({ settings, path, queryNames }) => ({
-  method: settings.method as string,
+  method: settings.method,
   pattern: getPathRegExp(path),
   queryNames,
 }));

@@ -87,6 +87,9 @@ const t = initTRPC
   .create({
     errorFormatter({ shape, error, ctx }) {
       const zodError = error.cause instanceof ZodError ? error.cause : null;
+      // Declared rather than inferred: this return type is the error shape clients see, and Zod's
+      // flattened type for an error of unknown input has no field keys.
+      const flattened: FlattenedZodError | null = zodError ? z.flattenError(zodError) : null;
       const requestId = ctx?.requestId ?? null;
       return {
         code: shape.code,
@@ -103,7 +106,7 @@ const t = initTRPC
           httpStatus: shape.data.httpStatus,
           path: shape.data.path,
           requestId,
-          zodError: zodError ? (z.flattenError(zodError) as FlattenedZodError) : null,
+          zodError: flattened,
           retryAfterSeconds: error.cause instanceof RetryAfter ? error.cause.seconds : null,
         },
       };

@@ -23,7 +23,7 @@ export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
  * Raw rows are not mapped by Drizzle: keys are column names, bigints may be strings.
  */
 export async function executeRows<T>(db: Database | Transaction, query: SQL): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  const result = (await db.execute(query)) as T[] | { rows: T[] };
   return Array.isArray(result) ? result : result.rows;
 }
 

@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { type DatabaseHandle, openDatabase } from "./client";
+import { type DatabaseHandle, executeRows, openDatabase } from "./client";
 import * as schema from "./schema";
-import { createTestDatabase, type TestDatabase } from "./test-database";
+import { createTestDatabase } from "./test-database";
 
 /** Drizzle wraps driver errors; the constraint name sits on the cause. */
 async function violation(promise: Promise<unknown>): Promise<string> {
@@ -42,10 +42,10 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
     });
 
     it("has all eight tables of the spec plus sessions, the event log, group receipts, media, reactions, stars and number lookups", async () => {
-      const result = await handle.db.execute<{ table_name: string }>(
+      const rows = await executeRows<{ table_name: string }>(
+        handle.db,
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
-      const rows = Array.isArray(result) ? result : (result as { rows: { table_name: string }[] }).rows;
       expect(rows.map((row) => row.table_name)).toEqual([
         "blocked_users",
         "chats",
@@ -225,7 +225,7 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
   });
 }
 
-describeSchema("PostgreSQL", async () => createTestDatabase() as Promise<TestDatabase>);
+describeSchema("PostgreSQL", async () => createTestDatabase());
 
 describeSchema("PGlite", async () => {
   const handle = await openDatabase({ kind: "pglite", dataDir: null });

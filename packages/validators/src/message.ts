@@ -176,16 +176,19 @@ export const updateMessageStatusInput = z.object({
   status: z.enum(["delivered", "read"], { error: "status is delivered or read" }),
 });
 
+/** The most message ids, and the most group watermarks, one `message.ackDelivered` carries. */
+export const ACK_BATCH_LIMIT = 500;
+
 export const ackDeliveredInput = z
   .object({
     message_ids: z
       .array(messageIdSchema)
-      .max(500)
+      .max(ACK_BATCH_LIMIT)
       .default([])
       .meta({ description: "Messages this device received (1:1 or group)" }),
     groups: z
       .array(z.object({ group_id: idSchema, up_to_seq: seqSchema }))
-      .max(500)
+      .max(ACK_BATCH_LIMIT)
       .default([])
       .meta({ description: "Group messages as watermarks: everything in the group up to this seq was received" }),
   })

@@ -12,7 +12,7 @@ import { sql } from "drizzle-orm";
 
 import { executeRows } from "@parley/db";
 
-import { searchMessages } from "../services/message-actions";
+import { searchMessages } from "../services/message-search";
 import { measure, parseOptions, printTable } from "./measure";
 import { createTestRuntime, makeUser, type TestRuntime, type TestShape } from "../test";
 

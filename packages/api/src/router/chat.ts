@@ -12,8 +12,9 @@ import {
   typingInput,
 } from "@parley/validators";
 
+import { listChats } from "../services/chat-list";
+import { markChatRead } from "../services/chat-messages";
 import * as chats from "../services/chats";
-import { markChatRead } from "../services/messages";
 import { protectedProcedure } from "../trpc";
 
 const tags = ["chats"];
@@ -33,7 +34,7 @@ export const chatRouter = {
     })
     .input(listChatsInput)
     .output(chatPageOutput)
-    .query(({ ctx, input }) => chats.listChats(ctx.deps, ctx.session.userId, input)),
+    .query(({ ctx, input }) => listChats(ctx.deps, ctx.session.userId, input)),
 
   get: protectedProcedure
     .meta({

@@ -1,6 +1,7 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 
 import {
+  ACK_BATCH_LIMIT,
   ackDeliveredInput,
   ackDeliveredOutput,
   deleteMessageInput,
@@ -31,9 +32,11 @@ import {
   updateMessageStatusInput,
 } from "@parley/validators";
 
+import * as chatMessages from "../services/chat-messages";
+import { ackDelivered } from "../services/delivery-acks";
 import * as groupMessages from "../services/group-messages";
 import * as actions from "../services/message-actions";
-import * as messages from "../services/messages";
+import * as search from "../services/message-search";
 import { countMessages } from "../services/rate-limit";
 import { protectedProcedure } from "../trpc";
 
@@ -64,7 +67,7 @@ export const messageRouter = {
     .output(messageOutput)
     .mutation(async ({ ctx, input }) => {
       await countMessages(ctx.deps, ctx.session.userId);
-      return messages.sendChatMessage(ctx.deps, ctx.session.userId, input);
+      return chatMessages.sendChatMessage(ctx.deps, ctx.session.userId, input);
     }),
 
   list: protectedProcedure
@@ -82,7 +85,7 @@ export const messageRouter = {
     })
     .input(listMessagesInput)
     .output(messagePageOutput)
-    .query(({ ctx, input }) => messages.listMessages(ctx.deps, ctx.session.userId, input)),
+    .query(({ ctx, input }) => chatMessages.listMessages(ctx.deps, ctx.session.userId, input)),
 
   sendGroup: protectedProcedure
     .meta({
@@ -135,7 +138,7 @@ export const messageRouter = {
     })
     .input(messageInfoInput)
     .output(messageInfoOutput)
-    .query(({ ctx, input }) => messages.messageInfo(ctx.deps, ctx.session.userId, input.message_id)),
+    .query(({ ctx, input }) => actions.messageInfo(ctx.deps, ctx.session.userId, input.message_id)),
 
   updateStatus: protectedProcedure
     .meta({
@@ -152,7 +155,7 @@ export const messageRouter = {
     })
     .input(updateMessageStatusInput)
     .output(statusUpdatedOutput)
-    .mutation(({ ctx, input }) => messages.updateMessageStatus(ctx.deps, ctx.session.userId, input)),
+    .mutation(({ ctx, input }) => actions.updateMessageStatus(ctx.deps, ctx.session.userId, input)),
 
   ackDelivered: protectedProcedure
     .meta({
@@ -161,14 +164,13 @@ export const messageRouter = {
         path: "/messages/delivered",
         tags,
         summary: "Acknowledge received messages",
-        description:
-          "Up to 500 message ids (1:1 or group) and 500 group watermarks; give at least one of them (400). Ids you can't acknowledge are skipped; answers how many changed.",
+        description: `Up to ${ACK_BATCH_LIMIT} message ids (1:1 or group) and ${ACK_BATCH_LIMIT} group watermarks; give at least one of them (400). Ids you can't acknowledge are skipped; answers how many changed.`,
         protect: true,
       },
     })
     .input(ackDeliveredInput)
     .output(ackDeliveredOutput)
-    .mutation(({ ctx, input }) => messages.ackDelivered(ctx.deps, ctx.session.userId, input)),
+    .mutation(({ ctx, input }) => ackDelivered(ctx.deps, ctx.session.userId, input)),
 
   delete: protectedProcedure
     .meta({
@@ -185,7 +187,7 @@ export const messageRouter = {
     })
     .input(deleteMessageInput)
     .output(messageOnlyOutput)
-    .mutation(({ ctx, input }) => messages.deleteMessage(ctx.deps, ctx.session.userId, input)),
+    .mutation(({ ctx, input }) => actions.deleteMessage(ctx.deps, ctx.session.userId, input)),
 
   edit: protectedProcedure
     .meta({
@@ -270,7 +272,7 @@ export const messageRouter = {
     })
     .input(listStarredInput)
     .output(starredPageOutput)
-    .query(({ ctx, input }) => actions.listStarred(ctx.deps, ctx.session.userId, input)),
+    .query(({ ctx, input }) => search.listStarred(ctx.deps, ctx.session.userId, input)),
 
   search: protectedProcedure
     .meta({
@@ -286,5 +288,5 @@ export const messageRouter = {
     })
     .input(searchMessagesInput)
     .output(searchPageOutput)
-    .query(({ ctx, input }) => actions.searchMessages(ctx.deps, ctx.session.userId, input)),
+    .query(({ ctx, input }) => search.searchMessages(ctx.deps, ctx.session.userId, input)),
 } satisfies TRPCRouterRecord;

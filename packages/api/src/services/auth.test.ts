@@ -36,7 +36,7 @@ describe.each<TestShape>(["scaled", "embedded"])("auth on the %s shape", (shape)
     expect(otp).toMatch(/^\d{6}$/);
 
     const { user, token } = await auth.verifyOtp(runtime, { phone_number, otp, password: "correct horse" }, client);
-    expect(user).toEqual({ id: expect.any(Number), phone_number, full_name: "  Ana Lima " });
+    expect(user).toEqual({ id: expect.any(Number) as number, phone_number, full_name: "  Ana Lima " });
     const session = await authenticateToken(runtime, token);
     expect(session?.userId).toBe(user.id);
     expect((await getMe(runtime, user.id)).phone_number).toBe(phone_number);

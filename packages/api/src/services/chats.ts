@@ -2,15 +2,81 @@ import { TRPCError } from "@trpc/server";
 import { type AnyColumn, and, desc, eq, inArray, isNotNull, ne, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
-import { schema } from "@parley/db";
-import type { ChatListItem, ChatOutput } from "@parley/validators";
+import { type InferSelectModel, schema, type Transaction } from "@parley/db";
+import type { ChatOutput, MessageOutput, MessageStatus } from "@parley/validators";
 
 import type { Deps } from "../runtime";
 import { blockStateBetween } from "./blocks";
+import { asMessageType, type MessageRow } from "./conversation/message-row";
+import { replyColumns, type ReplyRow, toReplyPreview } from "./conversation/reply";
+import { TYPING_EXPIRES_MS } from "./conversation/typing";
 import { publishEphemeral } from "./events";
-import { selectGroupChats } from "./groups";
-import { findChatForMember, noSuchChat, peerOf, receiptsOffIn, replyColumns, toMessageOutput } from "./messages";
+import { type MediaRow, messageAttachments } from "./media/media";
 import { toPublicProfile, viewerStanding } from "./user";
+
+export type ChatRow = InferSelectModel<typeof schema.chats>;
+
+export const noSuchChat = () => new TRPCError({ code: "NOT_FOUND", message: "There is no such chat." });
+
+export function peerOf(chat: Pick<ChatRow, "user1Id" | "user2Id">, userId: number): number {
+  return chat.user1Id === userId ? chat.user2Id : chat.user1Id;
+}
+
+/** The chat, if the caller is one of its two members; NOT_FOUND otherwise (never someone else's chat). */
+export async function findChatForMember(
+  db: Deps["db"] | Transaction,
+  chatId: number,
+  userId: number,
+): Promise<ChatRow> {
+  const [chat] = await db
+    .select()
+    .from(schema.chats)
+    .where(and(eq(schema.chats.id, chatId), or(eq(schema.chats.user1Id, userId), eq(schema.chats.user2Id, userId))))
+    .limit(1);
+  if (!chat) throw noSuchChat();
+  return chat;
+}
+
+/** Whether either person of a 1:1 chat turned read receipts off: then neither sees blue ticks. */
+export const receiptsOffIn = (user1Id: AnyColumn, user2Id: AnyColumn) =>
+  sql<boolean>`exists (select 1 from ${schema.users} ru where ru.id in (${user1Id}, ${user2Id}) and not ru.read_receipts)`;
+
+/** A 1:1 message as loaded with its chat's two members, the recipient's status and the quote. */
+export type LoadedMessage = {
+  message: MessageRow;
+  status: MessageStatus | null;
+  user1Id: number;
+  user2Id: number;
+  media: MediaRow | null;
+  reply: ReplyRow;
+  /** Either person turned read receipts off: "read" shows as "delivered". */
+  receiptsOff: boolean;
+};
+
+export function toMessageOutput(row: LoadedMessage): MessageOutput {
+  const { message } = row;
+  const isDeleted = message.deletedAt !== null;
+  return {
+    id: message.id,
+    chat_id: message.chatId ?? 0,
+    seq: message.seq,
+    sender_id: message.senderId,
+    receiver_id: peerOf(row, message.senderId),
+    client_msg_id: message.clientMsgId,
+    content: isDeleted ? null : message.content,
+    message_type: asMessageType(message.messageType),
+    status: row.status === "read" && row.receiptsOff ? "delivered" : (row.status ?? "sent"),
+    reply_to_message_id: message.replyToMessageId,
+    reply_to: toReplyPreview(row.reply),
+    ...messageAttachments(message, row.media),
+    is_forwarded: message.isForwarded,
+    is_deleted: isDeleted,
+    edited_at: message.editedAt?.toISOString() ?? null,
+    // Filled by withReactions where a page of messages is read.
+    reactions: [],
+    created_at: message.createdAt.toISOString(),
+  };
+}
 
 const peers = alias(schema.users, "peer");
 const lastMessages = alias(schema.messages, "last_message");
@@ -19,36 +85,8 @@ const quoted = alias(schema.messages, "quoted");
 const quotedMedia = alias(schema.media, "quoted_media");
 const lastMedia = alias(schema.media, "last_media");
 
-// Typing indicators disappear on the client unless refreshed within this time.
-export const TYPING_EXPIRES_MS = 6_000;
-
-/**
- * The chat list mixes 1:1 chats and groups, ordered by (time, type, id) descending, so one
- * cursor pages both: rows strictly after it in that order come next.
- */
-export type ChatCursor = { at: Date; type: ChatListItem["type"]; id: number };
-
-function encodeCursor(cursor: ChatCursor): string {
-  return Buffer.from(`${cursor.at.toISOString()}|${cursor.type}|${cursor.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string): ChatCursor | null {
-  const [at, type, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const date = new Date(at ?? "");
-  if (Number.isNaN(date.getTime()) || (type !== "direct" && type !== "group") || !/^\d+$/.test(id ?? "")) return null;
-  return { at: date, type, id: Number(id) };
-}
-
-/** Whether a row sorts after the cursor: earlier, or as early and lower in (type, id). */
-export function afterCursor(cursor: ChatCursor, type: ChatListItem["type"], at: SQL | AnyColumn, id: AnyColumn): SQL {
-  const cursorAt = sql`${cursor.at.toISOString()}::timestamptz`;
-  if (type > cursor.type) return sql`${at} < ${cursorAt}`;
-  const sameTime = type < cursor.type ? sql`true` : sql`${id} < ${cursor.id}`;
-  return sql`(${at} < ${cursorAt} or (${at} = ${cursorAt} and ${sameTime}))`;
-}
-
-/** Chats as the viewer sees them, each with the key it is ordered (and paged) by. */
-async function selectChats(
+/** 1:1 chats as the viewer sees them, each with the key it is ordered (and paged) by. */
+export async function selectDirectChats(
   deps: Deps,
   userId: number,
   where: SQL | undefined,
@@ -123,37 +161,8 @@ async function selectChats(
   }));
 }
 
-/** The caller's 1:1 chats and groups, most recent first, keyset-paged on (time, type, id). */
-export async function listChats(deps: Deps, userId: number, input: { limit: number; cursor?: string }) {
-  const cursor = input.cursor ? decodeCursor(input.cursor) : null;
-  if (input.cursor && !cursor)
-    throw new TRPCError({ code: "BAD_REQUEST", message: "This cursor is not one we gave out." });
-  const [direct, groups] = await Promise.all([
-    selectChats(
-      deps,
-      userId,
-      cursor ? afterCursor(cursor, "direct", schema.chats.lastMessageAt, schema.chats.id) : undefined,
-      input.limit + 1,
-    ),
-    selectGroupChats(deps, userId, cursor, input.limit + 1),
-  ]);
-  const rows: { chat: ChatListItem; sortKey: Date }[] = [...direct, ...groups].sort(
-    (a, b) =>
-      b.sortKey.getTime() - a.sortKey.getTime() || b.chat.type.localeCompare(a.chat.type) || b.chat.id - a.chat.id,
-  );
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    chats: page.map((row) => row.chat),
-    next_cursor:
-      rows.length > input.limit && last
-        ? encodeCursor({ at: last.sortKey, type: last.chat.type, id: last.chat.id })
-        : null,
-  };
-}
-
 export async function getChat(deps: Deps, userId: number, chatId: number): Promise<ChatOutput> {
-  const [row] = await selectChats(deps, userId, eq(schema.chats.id, chatId), 1);
+  const [row] = await selectDirectChats(deps, userId, eq(schema.chats.id, chatId), 1);
   if (!row) throw noSuchChat();
   return row.chat;
 }
@@ -161,7 +170,7 @@ export async function getChat(deps: Deps, userId: number, chatId: number): Promi
 /** The chat with a user, if there is one yet (chats are created by the first message). */
 export async function findChatWith(deps: Deps, userId: number, otherId: number): Promise<ChatOutput | null> {
   const [user1Id, user2Id] = userId < otherId ? [userId, otherId] : [otherId, userId];
-  const [row] = await selectChats(
+  const [row] = await selectDirectChats(
     deps,
     userId,
     and(eq(schema.chats.user1Id, user1Id), eq(schema.chats.user2Id, user2Id)),

@@ -83,6 +83,50 @@ export const takeEventSeqs = (recipients: SQL) => sql`
   returning k.user_id, k.last_seq`;
 
 /**
+ * The `type` and `payload` columns of user_events for a statement that stores its events in the
+ * same round trip as the change they report, when the statement itself assigns some of the
+ * event's values (a new message's id and seq, the message ids a receipt covers). `build` is the
+ * TypeScript that makes this event for the bus too: it gets a stand-in for each key of
+ * `assigned`, and the statement only puts each SQL value where its stand-in landed. So the wire
+ * shape has one source, and the statement stays one round trip.
+ */
+export function eventColumns<K extends string>(
+  assigned: Record<K, SQL>,
+  build: (values: Record<K, never>) => DurableEvent,
+): { type: SQL; payload: SQL } {
+  const standIns = new Map<object, SQL>();
+  const values = {} as Record<K, never>;
+  for (const key of Object.keys(assigned) as K[]) {
+    const standIn = {};
+    standIns.set(standIn, assigned[key]);
+    values[key] = standIn as never;
+  }
+  const event = build(values);
+  const fills: { path: string[]; value: SQL }[] = [];
+  // The event with a JSON null where each stand-in is, noting its path.
+  const template = (node: unknown, path: string[]): unknown => {
+    if (typeof node !== "object" || node === null) return node;
+    const value = standIns.get(node);
+    if (value) {
+      fills.push({ path, value });
+      return null;
+    }
+    if (Array.isArray(node)) return node.map((item, index) => template(item, [...path, String(index)]));
+    return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, template(item, [...path, key])]));
+  };
+  const json = JSON.stringify(template(event, []));
+  if (fills.length !== standIns.size) throw new Error(`${event.type}: every assigned value must appear in the event`);
+  const textArray = (path: string[]) => `{${path.map((key) => `"${key.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+  const payload = fills.reduce(
+    // coalesce: jsonb_set gives SQL null for a null value, where the event means JSON null.
+    (target, { path, value }) =>
+      sql`jsonb_set(${target}, ${textArray(path)}::text[], coalesce(to_jsonb(${value}), 'null'::jsonb))`,
+    sql`${json}::jsonb`,
+  );
+  return { type: sql`${event.type}`, payload };
+}
+
+/**
  * After commit: put events in the recipients' inboxes and on the bus. Never
  * throws: the events are committed, and a client that misses the live copy
  * finds the gap by seq and reads it from Postgres.

@@ -12,7 +12,10 @@ import type {
 } from "@parley/validators";
 
 import type { Deps } from "../runtime";
-import { appendEvents, deliverEvents, publishToGroup, type StoredEvent, takeEventSeqs } from "./events";
+import { composeMessage, type ForwardOptions, messageColumns, sameBody } from "./conversation/compose";
+import { assertDeletableForEveryone, blankedMessage, hideForUser } from "./conversation/deletion";
+import { replyColumns, toReplyPreview } from "./conversation/reply";
+import { appendEvents, deliverEvents, eventColumns, publishToGroup, type StoredEvent, takeEventSeqs } from "./events";
 import {
   activeMemberIds,
   findMembership,
@@ -22,17 +25,6 @@ import {
   unreadCount,
 } from "./groups";
 import { duplicateMediaSend } from "./media/media";
-import {
-  assertDeletableForEveryone,
-  blankedMessage,
-  composeMessage,
-  type ForwardOptions,
-  hideForUser,
-  messageColumns,
-  replyColumns,
-  sameBody,
-  toReplyPreview,
-} from "./messages";
 import { notifyOffline } from "./notifier";
 import { withReactions } from "./reactions";
 import { toPublicProfile, viewerStanding } from "./user";
@@ -235,6 +227,15 @@ type Kind = "delivered" | "read";
 async function advanceGroupWatermark(deps: Deps, groupId: number, kind: Kind): Promise<StoredEvent[]> {
   const column = sql.raw(kind === "delivered" ? "delivered_seq" : "read_seq");
   const now = new Date().toISOString();
+  const status = (upToSeq: number): DurableEvent => ({
+    type: "group_message_status",
+    group_id: groupId,
+    status: kind,
+    up_to_seq: upToSeq,
+    updated_at: now,
+  });
+  // How far the watermark rose, the statement finds out: it fills that in.
+  const logged = eventColumns({ up_to_seq: sql`s.new_seq` }, ({ up_to_seq }) => status(up_to_seq));
   const rows = await executeRows<{ user_id: number; seq: string | number; up_to_seq: number }>(
     deps.db,
     sql`
@@ -256,19 +257,13 @@ async function advanceGroupWatermark(deps: Deps, groupId: number, kind: Kind): P
       counters as (${takeEventSeqs(sql`senders`)}),
       events as (
         insert into ${schema.userEvents} (user_id, seq, type, payload)
-        select c.user_id, c.last_seq, 'group_message_status', jsonb_build_object(
-          'type', 'group_message_status', 'group_id', ${groupId}::int, 'status', ${kind}::text,
-          'up_to_seq', s.new_seq, 'updated_at', ${now}::text)
+        select c.user_id, c.last_seq, ${logged.type}, ${logged.payload}
         from counters c join senders s using (user_id)
       )
       select c.user_id, c.last_seq as seq, s.new_seq as up_to_seq from counters c join senders s using (user_id)
     `,
   );
-  return rows.map((row) => ({
-    userId: row.user_id,
-    seq: Number(row.seq),
-    event: { type: "group_message_status", group_id: groupId, status: kind, up_to_seq: row.up_to_seq, updated_at: now },
-  }));
+  return rows.map((row) => ({ userId: row.user_id, seq: Number(row.seq), event: status(row.up_to_seq) }));
 }
 
 /** Which of a member's groups a receipt moves, and how far. */
@@ -348,7 +343,8 @@ function writeWatermarks(deps: Deps, kind: Kind, wanted: SQL) {
 
 // Per runtime: the group watermark recomputation running for each group, and whether another
 // run is already queued behind it.
-const advancing = new WeakMap<Deps, Map<string, { current: Promise<void>; queued: Promise<void> | null }>>();
+type Advancing = { current: Promise<void>; queued: Promise<void> | null };
+const advancing = new WeakMap<Deps, Map<string, Advancing>>();
 
 /**
  * Recomputes a group's watermark after member receipts, coalesced: while a run is going,
@@ -358,7 +354,7 @@ const advancing = new WeakMap<Deps, Map<string, { current: Promise<void>; queued
  */
 function advanceSoon(deps: Deps, groupId: number, kind: Kind): Promise<void> {
   let perGroup = advancing.get(deps);
-  if (!perGroup) advancing.set(deps, (perGroup = new Map()));
+  if (!perGroup) advancing.set(deps, (perGroup = new Map<string, Advancing>()));
   const key = `${groupId}:${kind}`;
   const run = async () => {
     try {
@@ -369,7 +365,7 @@ function advanceSoon(deps: Deps, groupId: number, kind: Kind): Promise<void> {
   };
   const slot = perGroup.get(key);
   if (!slot) {
-    const entry: { current: Promise<void>; queued: Promise<void> | null } = { current: run(), queued: null };
+    const entry: Advancing = { current: run(), queued: null };
     const settle = (): Promise<void> =>
       entry.current.then(() => {
         if (entry.queued) {
@@ -480,6 +476,27 @@ export async function findGroupMessageForMember(deps: Deps, userId: number, mess
 }
 
 export type VisibleGroupMessage = NonNullable<Awaited<ReturnType<typeof findGroupMessageForMember>>>;
+
+/** The spec's PUT /messages/{id}/status for a group message: moves the caller's watermark up to it. */
+export async function updateGroupMessageStatus(
+  deps: Deps,
+  userId: number,
+  found: VisibleGroupMessage,
+  status: "delivered" | "read",
+) {
+  const { message, group } = found;
+  if (message.senderId === userId) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only recipients can mark a message delivered or read." });
+  }
+  if (status === "delivered") await ackGroupDelivered(deps, userId, { messageIds: [message.id] });
+  else await markGroupRead(deps, userId, { group_id: group.id, up_to_seq: message.seq });
+  const after = await findGroupMessageForMember(deps, userId, message.id);
+  const readSeq = after?.member.readSeq ?? 0;
+  return {
+    message: "Status updated",
+    status: readSeq >= message.seq ? ("read" as const) : ("delivered" as const),
+  };
+}
 
 export async function deleteGroupMessage(deps: Deps, userId: number, found: VisibleGroupMessage, forEveryone: boolean) {
   const { message, group, member } = found;

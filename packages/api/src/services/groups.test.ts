@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { schema } from "@parley/db";
@@ -20,12 +20,14 @@ import {
 } from "../test";
 import { type Json, rest, restSignUp, startApi } from "../test/api-server";
 import { blockUser } from "./blocks";
-import { listChats } from "./chats";
+import { listChats } from "./chat-list";
+import * as messages from "./chat-messages";
+import { ackDelivered } from "./delivery-acks";
 import { currentEventSeq } from "./events";
 import * as groupMessages from "./group-messages";
 import * as groups from "./groups";
 import * as actions from "./message-actions";
-import * as messages from "./messages";
+import * as search from "./message-search";
 
 const say = (group_id: number, content: string) => ({
   group_id,
@@ -66,6 +68,23 @@ async function until(check: () => boolean) {
     if (Date.now() > deadline) throw new Error("timed out");
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * A user's events after `afterSeq` twice over: as the log stores them (what a reconnecting device
+ * replays) and as the inbox got them from the send path (what a live device saw).
+ */
+async function loggedAndDelivered(runtime: TestRuntime, userId: number, afterSeq: number) {
+  const logged = await runtime.db
+    .select({ seq: schema.userEvents.seq, type: schema.userEvents.type, event: schema.userEvents.payload })
+    .from(schema.userEvents)
+    .where(and(eq(schema.userEvents.userId, userId), gt(schema.userEvents.seq, afterSeq)))
+    .orderBy(asc(schema.userEvents.seq));
+  const delivered = (await runtime.inbox.readAfter(userId, afterSeq, 1_000)).map(({ seq, payload }) => {
+    const { event } = JSON.parse(payload) as { event: DurableEvent };
+    return { seq, type: event.type, event };
+  });
+  return { logged, delivered };
 }
 
 const ofType = <T extends DurableEvent["type"]>(events: DurableEvent[], type: T) =>
@@ -166,9 +185,9 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
       "NOT_FOUND",
     );
     expect(
-      (await trpcError(messages.deleteMessage(runtime, dan, { message_id: first.id, for_everyone: false }))).code,
+      (await trpcError(actions.deleteMessage(runtime, dan, { message_id: first.id, for_everyone: false }))).code,
     ).toBe("NOT_FOUND");
-    expect((await trpcError(messages.messageInfo(runtime, dan, first.id))).code).toBe("NOT_FOUND");
+    expect((await trpcError(actions.messageInfo(runtime, dan, first.id))).code).toBe("NOT_FOUND");
     // A client_msg_id reused for different content is refused.
     expect((await trpcError(groupMessages.sendGroupMessage(runtime, cam, { ...input, content: "other" }))).code).toBe(
       "CONFLICT",
@@ -177,20 +196,32 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     expect(history.messages.map((message) => message.seq)).toEqual([3, 2, 1]);
   });
 
+  it("logs a group receipt exactly as the sender's live devices got it", async () => {
+    const group = await groups.createGroup(runtime, ana, { name: "One shape", member_ids: [ben] });
+    const anaSeq = await currentEventSeq(runtime, ana);
+    const sent = await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "logged as told"));
+    await ackDelivered(runtime, ben, { message_ids: [sent.id], groups: [] });
+    const { logged, delivered } = await loggedAndDelivered(runtime, ana, anaSeq);
+    expect(delivered.map((entry) => entry.event)).toEqual([
+      expect.objectContaining({ type: "group_message_status", group_id: group.id, up_to_seq: sent.seq }),
+    ]);
+    expect(logged).toEqual(delivered);
+  });
+
   it("ticks: delivered when every member has it, read when every member read it, with message info", async () => {
     const group = await groups.createGroup(runtime, ana, { name: "Ticks", member_ids: [ben, cam] });
     const anaSeq = await currentEventSeq(runtime, ana);
     const sent = await groupMessages.sendGroupMessage(runtime, ana, say(group.id, "did you get it?"));
     expect(sent.status).toBe("sent");
 
-    await messages.ackDelivered(runtime, ben, { message_ids: [sent.id], groups: [] });
+    await ackDelivered(runtime, ben, { message_ids: [sent.id], groups: [] });
     expect(ofType(await eventTypesSince(runtime, ana, anaSeq), "group_message_status")).toEqual([]);
-    await messages.ackDelivered(runtime, cam, { message_ids: [sent.id], groups: [] });
+    await ackDelivered(runtime, cam, { message_ids: [sent.id], groups: [] });
     const [delivered] = ofType(await eventTypesSince(runtime, ana, anaSeq), "group_message_status");
     expect(delivered).toMatchObject({ group_id: group.id, status: "delivered", up_to_seq: sent.seq });
 
     await groupMessages.markGroupRead(runtime, ben, { group_id: group.id });
-    const info = await messages.messageInfo(runtime, ana, sent.id);
+    const info = await actions.messageInfo(runtime, ana, sent.id);
     const byUser = new Map(info.recipients.map((recipient) => [recipient.user_id, recipient]));
     expect([...byUser.keys()].sort()).toEqual([ben, cam].sort());
     expect(byUser.get(ben)?.read_at).not.toBeNull();
@@ -204,7 +235,7 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     const [latest] = (await groupMessages.listGroupMessages(runtime, ana, { group_id: group.id, limit: 1 })).messages;
     expect(latest?.status).toBe("read");
     // Only the sender asks for info; Cam's own devices heard that Cam read it.
-    expect((await trpcError(messages.messageInfo(runtime, ben, sent.id))).code).toBe("FORBIDDEN");
+    expect((await trpcError(actions.messageInfo(runtime, ben, sent.id))).code).toBe("FORBIDDEN");
     expect(ofType(await eventTypesSince(runtime, cam, 0), "group_read").at(-1)).toMatchObject({
       group_id: group.id,
       unread_count: 0,
@@ -272,7 +303,7 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
       "FORBIDDEN",
     );
     expect(
-      (await trpcError(messages.deleteMessage(runtime, cam, { message_id: after.id, for_everyone: false }))).code,
+      (await trpcError(actions.deleteMessage(runtime, cam, { message_id: after.id, for_everyone: false }))).code,
     ).toBe("NOT_FOUND");
     const camView = await groups.getGroup(runtime, cam, group.id);
     expect(camView).toMatchObject({ is_member: false, my_role: null, left_reason: "removed", members: [] });
@@ -352,10 +383,10 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
     const group = await groups.createGroup(runtime, ana, { name: "Oops", member_ids: [ben] });
     const sent = await groupMessages.sendGroupMessage(runtime, ben, say(group.id, "wrong group"));
     expect(
-      (await trpcError(messages.deleteMessage(runtime, ana, { message_id: sent.id, for_everyone: true }))).code,
+      (await trpcError(actions.deleteMessage(runtime, ana, { message_id: sent.id, for_everyone: true }))).code,
     ).toBe("FORBIDDEN");
     const anaSeq = await currentEventSeq(runtime, ana);
-    await messages.deleteMessage(runtime, ben, { message_id: sent.id, for_everyone: true });
+    await actions.deleteMessage(runtime, ben, { message_id: sent.id, for_everyone: true });
     expect(ofType(await eventTypesSince(runtime, ana, anaSeq), "group_message_deleted")).toEqual([
       { type: "group_message_deleted", group_id: group.id, message_id: sent.id, for_everyone: true },
     ]);
@@ -460,16 +491,16 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
         })
       ).messages,
     ).toEqual([]);
-    const info = await messages.messageInfo(runtime, cam, mine.id);
+    const info = await actions.messageInfo(runtime, cam, mine.id);
     expect(info.recipients.map((r) => r.user_id).sort()).toEqual([ana, ben, dan].sort());
     expect(info.recipients.map((r) => r.read_at)).toEqual([null, null, null]);
 
     // Search and stars name the group as they knew it, and find nothing said after.
-    const found = await actions.searchMessages(runtime, cam, { q: "zebra", limit: 10 });
+    const found = await search.searchMessages(runtime, cam, { q: "zebra", limit: 10 });
     expect(found.messages.map((m) => [m.message.id, m.conversation])).toEqual([
       [mine.id, { type: "group", group_id: group.id, name: "Before" }],
     ]);
-    expect((await actions.listStarred(runtime, cam, { limit: 10 })).messages[0]?.conversation).toEqual({
+    expect((await search.listStarred(runtime, cam, { limit: 10 })).messages[0]?.conversation).toEqual({
       type: "group",
       group_id: group.id,
       name: "Before",
@@ -587,7 +618,7 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
       expect(chats.body.chats).toEqual([
         expect.objectContaining({
           type: "group",
-          group: expect.objectContaining(shown),
+          group: expect.objectContaining(shown) as typeof shown,
           last_seq: before.body.last_seq,
         }),
       ]);
@@ -609,7 +640,7 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
       });
       expect((await trpc.group.list.query()).groups).toEqual([expect.objectContaining(shown)]);
       expect((await trpc.chat.list.query({ limit: 10 })).chats).toEqual([
-        expect.objectContaining({ group: expect.objectContaining(shown) }),
+        expect.objectContaining({ group: expect.objectContaining(shown) as typeof shown }),
       ]);
       const messagesSeen = await trpc.message.listGroup.query({
         group_id: groupId,

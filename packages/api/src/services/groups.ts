@@ -17,16 +17,17 @@ import {
 } from "@parley/validators";
 
 import type { Deps } from "../runtime";
-import { tieWith } from "./ties";
-import { afterCursor, type ChatCursor, TYPING_EXPIRES_MS } from "./chats";
+import { afterCursor, type ChatCursor } from "./conversation/chat-list-cursor";
+import type { MessageRow } from "./conversation/message-row";
+import { replyColumns, type ReplyRow, toReplyPreview } from "./conversation/reply";
+import { TYPING_EXPIRES_MS } from "./conversation/typing";
 import { appendEvents, deliverEvents, publishEphemeral, type StoredEvent } from "./events";
 import { type MediaRow, messageAttachments, resolvePicture } from "./media/media";
-import { replyColumns, type ReplyRow, toReplyPreview } from "./messages";
+import { tieWith } from "./ties";
 import { toPublicProfile, viewerStanding } from "./user";
 
 export type GroupRow = InferSelectModel<typeof schema.groups>;
 export type MemberRow = InferSelectModel<typeof schema.groupMembers>;
-type MessageRow = InferSelectModel<typeof schema.messages>;
 
 export const noSuchGroup = () => new TRPCError({ code: "NOT_FOUND", message: "There is no such group." });
 const notAMember = () => new TRPCError({ code: "FORBIDDEN", message: "You are no longer a member of this group." });

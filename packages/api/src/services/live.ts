@@ -12,7 +12,7 @@ import type { DurableEvent, ParleyEvent } from "@parley/validators";
 import type { Deps } from "../runtime";
 
 import { type BusPayload, currentEventSeq, type GroupMessageEvent, readEventsAfter } from "./events";
-import { ackDelivered } from "./messages";
+import { ackDelivered } from "./delivery-acks";
 import { connectPresence, disconnectPresence, heartbeatPresence, PRESENCE_HEARTBEAT_MS } from "./presence";
 
 /** What the stream needs from the transport to protect the server from a slow reader. */

@@ -9,11 +9,12 @@ import { createUploadInput, reactInput } from "@parley/validators";
 
 import { createTestRuntime, eventsOf, makeUser, type TestRuntime, type TestShape, trpcError } from "../test";
 import { blockUser } from "./blocks";
+import * as messages from "./chat-messages";
 import * as groupMessages from "./group-messages";
 import * as groups from "./groups";
 import * as media from "./media/media";
 import * as actions from "./message-actions";
-import * as messages from "./messages";
+import * as search from "./message-search";
 
 const text = (receiver_id: number, content: string) => ({
   receiver_id,
@@ -229,14 +230,14 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
     const second = await messages.sendChatMessage(runtime, ana, text(dan, "address: 1 Main St"));
     await actions.starMessage(runtime, ana, { message_id: first.id, starred: true });
     await actions.starMessage(runtime, ana, { message_id: second.id, starred: true });
-    const page1 = await actions.listStarred(runtime, ana, { limit: 1 });
+    const page1 = await search.listStarred(runtime, ana, { limit: 1 });
     expect(page1.messages.map((item) => item.message.id)).toEqual([second.id]);
     expect(page1.messages[0]?.conversation).toEqual({ type: "direct", chat_id: second.chat_id, peer_id: dan });
-    const page2 = await actions.listStarred(runtime, ana, { limit: 1, cursor: page1.next_cursor ?? "" });
+    const page2 = await search.listStarred(runtime, ana, { limit: 1, cursor: page1.next_cursor ?? "" });
     expect(page2.messages.map((item) => item.message.id)).toEqual([first.id]);
     await actions.starMessage(runtime, ana, { message_id: second.id, starred: false });
     expect(
-      (await actions.listStarred(runtime, ana, { limit: 10 })).messages.filter((item) => item.message.id === second.id),
+      (await search.listStarred(runtime, ana, { limit: 10 })).messages.filter((item) => item.message.id === second.id),
     ).toEqual([]);
     expect(await lastEvent(ana, "message_starred")).toEqual({
       type: "message_starred",
@@ -244,7 +245,7 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
       starred: false,
     });
     expect((await eventsOf(runtime, dan)).some((stored) => stored.event.type === "message_starred")).toBe(false);
-    expect((await trpcError(actions.listStarred(runtime, ana, { limit: 1, cursor: "garbage" }))).code).toBe(
+    expect((await trpcError(search.listStarred(runtime, ana, { limit: 1, cursor: "garbage" }))).code).toBe(
       "BAD_REQUEST",
     );
   });
@@ -257,23 +258,23 @@ describe.each<TestShape>(["scaled", "embedded"])("message actions on the %s shap
     const inGroup = await groupMessages.sendGroupMessage(runtime, fay, groupText(group.id, "Book club dinner moved"));
     await messages.sendChatMessage(runtime, ana, text(ben, "dinner secret between Ana and Ben"));
 
-    const results = await actions.searchMessages(runtime, eve, { q: "dinn", limit: 10 });
+    const results = await search.searchMessages(runtime, eve, { q: "dinn", limit: 10 });
     expect(results.messages.map((item) => item.message.id)[0]).toBe(inGroup.id);
     expect(results.messages).toHaveLength(3);
     expect(results.messages[0]?.conversation).toEqual({ type: "group", group_id: group.id, name: "Club" });
     expect(
-      (await actions.searchMessages(runtime, eve, { q: "din tom", limit: 10 })).messages.map((item) => item.message.id),
+      (await search.searchMessages(runtime, eve, { q: "din tom", limit: 10 })).messages.map((item) => item.message.id),
     ).toEqual([dinner.id]);
-    const paged = await actions.searchMessages(runtime, eve, { q: "dinner", limit: 2 });
-    const rest = await actions.searchMessages(runtime, eve, { q: "dinner", limit: 2, cursor: paged.next_cursor ?? "" });
+    const paged = await search.searchMessages(runtime, eve, { q: "dinner", limit: 2 });
+    const rest = await search.searchMessages(runtime, eve, { q: "dinner", limit: 2, cursor: paged.next_cursor ?? "" });
     expect([...paged.messages, ...rest.messages]).toHaveLength(3);
 
-    await messages.deleteMessage(runtime, eve, { message_id: dinner.id, for_everyone: true });
-    expect((await actions.searchMessages(runtime, fay, { q: "luigi", limit: 10 })).messages).toEqual([]);
-    expect((await trpcError(actions.searchMessages(runtime, eve, { q: "!!!", limit: 10 }))).code).toBe("BAD_REQUEST");
+    await actions.deleteMessage(runtime, eve, { message_id: dinner.id, for_everyone: true });
+    expect((await search.searchMessages(runtime, fay, { q: "luigi", limit: 10 })).messages).toEqual([]);
+    expect((await trpcError(search.searchMessages(runtime, eve, { q: "!!!", limit: 10 }))).code).toBe("BAD_REQUEST");
     // A member added later doesn't find what was said before they joined.
     const gus = await makeUser(runtime, "Gus");
     await groups.addMembers(runtime, eve, { group_id: group.id, user_ids: [gus] });
-    expect((await actions.searchMessages(runtime, gus, { q: "club", limit: 10 })).messages).toEqual([]);
+    expect((await search.searchMessages(runtime, gus, { q: "club", limit: 10 })).messages).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
+import type { Presence } from "@parley/realtime";
 import type { DurableEvent } from "@parley/validators";
 
 import type { Logger } from "../logger";
-import type { Deps } from "../runtime";
 
 /**
  * Where an event goes when its recipient has no live connection: the seam
@@ -24,7 +24,7 @@ export function createLogNotifier(log: Logger): Notifier {
 
 /** Those of `userIds` with no live connection anywhere get the event pushed. Never fails the caller's send. */
 export async function notifyOffline(
-  deps: Pick<Deps, "presence" | "notifier" | "log">,
+  deps: { presence: Pick<Presence, "onlineUsers">; notifier: Notifier; log: Logger },
   userIds: number[],
   event: DurableEvent,
 ) {

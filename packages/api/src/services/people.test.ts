@@ -9,11 +9,12 @@ import type { ParleyEvent } from "@parley/validators";
 
 import { createTestRuntime, eventsOf, makeUser, type TestRuntime, type TestShape, trpcError } from "../test";
 import { blockUser, unblockUser } from "./blocks";
+import * as messages from "./chat-messages";
 import { sendTyping } from "./chats";
 import * as contacts from "./contacts";
-import * as messages from "./messages";
 import * as groupMessages from "./group-messages";
 import * as groups from "./groups";
+import * as actions from "./message-actions";
 import { connectPresence, disconnectPresence, findUserByPhone, getUserProfile, updatePrivacy } from "./presence";
 import { updateMe } from "./user";
 
@@ -144,7 +145,7 @@ describe.each<TestShape>(["scaled", "embedded"])("people on the %s shape", (shap
     // Ana sees herself whole.
     expect((await getUserProfile(runtime, ana, ana)).status_message).toBe("At the beach");
     // The chat list's peer is the same profile.
-    const { listChats } = await import("./chats");
+    const { listChats } = await import("./chat-list");
     const camsChat = (await listChats(runtime, cam, { limit: 10 })).chats.find((chat) => chat.type === "direct");
     expect(camsChat?.type === "direct" && camsChat.peer.last_seen).toBe(null);
 
@@ -172,7 +173,7 @@ describe.each<TestShape>(["scaled", "embedded"])("people on the %s shape", (shap
       client_msg_id: randomUUID(),
     });
     expect(
-      (await messages.messageInfo(runtime, ben, sent.id)).recipients.find((recipient) => recipient.user_id === ana)
+      (await actions.messageInfo(runtime, ben, sent.id)).recipients.find((recipient) => recipient.user_id === ana)
         ?.profile,
     ).toMatchObject(hidden);
     // "My contacts": Ben is in Ana's contacts now, so he sees it all again.
@@ -265,7 +266,7 @@ describe.each<TestShape>(["scaled", "embedded"])("people on the %s shape", (shap
     expect(told).toEqual([]);
     const [asAnaSees] = (await messages.listMessages(runtime, ana, { chat_id: sent.chat_id, limit: 1 })).messages;
     expect(asAnaSees?.status).toBe("delivered");
-    expect((await messages.messageInfo(runtime, ana, sent.id)).recipients[0]?.read_at).toBeNull();
+    expect((await actions.messageInfo(runtime, ana, sent.id)).recipients[0]?.read_at).toBeNull();
 
     // Turned back on (both sides on): reads show again.
     await updatePrivacy(runtime, ben, { read_receipts: true });

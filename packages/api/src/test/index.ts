@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { TRPCError } from "@trpc/server";
+import type { RawData } from "ws";
 
 import { type DatabaseHandle, openDatabase, schema } from "@parley/db";
 import { createTestDatabase } from "@parley/db/test";
@@ -56,6 +57,12 @@ export function randomPhoneNumber(prefix = "+1415"): string {
   return `${prefix}${rest}`;
 }
 
+/** A `ws` message as text: one Buffer by default, an ArrayBuffer or fragments if the socket's binaryType asks. */
+export function frameText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString();
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString();
+}
+
 export type TestShape = "scaled" | "embedded";
 export type RecordingNotifier = Notifier & { notified: { userId: number; type: string }[] };
 export type TestRuntime = Runtime & { sms: RecordingSmsSender; notifier: RecordingNotifier };
@@ -94,11 +101,11 @@ export async function createTestRuntime(
   if (shape === "scaled") {
     const testDatabase = await createTestDatabase();
     database = testDatabase;
-    dropDatabase = testDatabase.drop;
+    dropDatabase = () => testDatabase.drop();
   } else {
     database = await openDatabase({ kind: "pglite", dataDir: null });
     await database.migrate();
-    dropDatabase = database.close;
+    dropDatabase = () => database.close();
   }
   const realtime = createRealtime(
     shape === "scaled" ? { url: testRedisUrl, keyPrefix: `parley-test:${randomBytes(6).toString("hex")}:` } : null,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 
 import type { AppRouter } from "../root";
-import { createTestRuntime, randomPhoneNumber, type TestRuntime, type TestShape } from "../test";
+import { createTestRuntime, frameText, randomPhoneNumber, type TestRuntime, type TestShape } from "../test";
 import { type Json, rest, restSignUp, startApi, wsClient } from "../test/api-server";
 
 // Findings of the black-box probe, each as the attacker tried it, on every door it applies to.
@@ -51,7 +51,7 @@ async function rawSocket(url: string, token: string | null, ip: string) {
   const socket = new WebSocket(`${url}?connectionParams=1`, { headers: from(ip) });
   const frames: Json[] = [];
   socket.on("message", (data) => {
-    const text = String(data);
+    const text = frameText(data);
     if (text !== "PING" && text !== "PONG") frames.push(JSON.parse(text) as Json);
   });
   const closed = new Promise<number>((resolve) => socket.once("close", resolve));
@@ -114,7 +114,10 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
       const limited = answers.filter((answer) => answer.status === 429);
       expect(limited).toHaveLength(40);
       expect(Number(limited[0]?.headers.get("retry-after"))).toBeGreaterThan(800);
-      expect(limited[0]?.body).toMatchObject({ code: "TOO_MANY_REQUESTS", retry_after_seconds: expect.any(Number) });
+      expect(limited[0]?.body).toMatchObject({
+        code: "TOO_MANY_REQUESTS",
+        retry_after_seconds: expect.any(Number) as number,
+      });
     });
 
     it("over one WebSocket, 12 parallel wrong passwords get 10 refusals and 2 × TOO_MANY_REQUESTS", async () => {
@@ -703,8 +706,8 @@ describe.each<TestShape>(["scaled", "embedded"])("probe findings on the %s shape
         expect(answer.status).toBe(500);
         expect(answer.body).toEqual({
           code: "INTERNAL_SERVER_ERROR",
-          message: expect.stringContaining(String(answer.body.request_id)),
-          request_id: expect.any(String),
+          message: expect.stringContaining(String(answer.body.request_id)) as string,
+          request_id: expect.any(String) as string,
         });
         expect(answer.headers.get("x-request-id")).toBe(answer.body.request_id);
         const client = trpcHttp(api.http, { token, ip: freshIp() });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 
 import type { AppRouter } from "../root";
-import { createTestRuntime, randomPhoneNumber, type TestRuntime, type TestShape } from "../test";
+import { createTestRuntime, frameText, randomPhoneNumber, type TestRuntime, type TestShape } from "../test";
 import { type Json, rest, restSignUp, startApi, wsClient } from "../test/api-server";
 
 describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (shape) => {
@@ -37,8 +37,8 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       });
       expect(verified.status).toBe(200);
       expect(verified.body).toEqual({
-        user: { id: expect.any(Number), phone_number, full_name: "John Doe" },
-        token: expect.stringMatching(/^eyJ/),
+        user: { id: expect.any(Number) as number, phone_number, full_name: "John Doe" },
+        token: expect.stringMatching(/^eyJ/) as string,
       });
 
       const login = await rest(api.http, "POST", "/api/auth/login", {
@@ -123,7 +123,7 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
     ])("answers %s with a clear 4xx", async (_name, path, body, status, code) => {
       const response = await rest(api.http, "POST", path, { body });
       expect(response.status).toBe(status);
-      expect(response.body).toMatchObject({ code, message: expect.any(String) });
+      expect(response.body).toMatchObject({ code, message: expect.any(String) as string });
     });
 
     it("answers bad bodies, missing tokens and unknown paths with JSON 4xx", async () => {
@@ -168,7 +168,7 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       const { status, body } = await rest(api.http, "GET", "/api/openapi.json");
       expect(status).toBe(200);
       expect(body.openapi).toMatch(/^3\.1\./);
-      const result = await new Validator().validate(body as never);
+      const result = await new Validator().validate(body);
       expect(result.errors ?? []).toEqual([]);
       expect(result.valid).toBe(true);
       const paths = body.paths as Record<string, Json>;
@@ -183,7 +183,7 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
     it("serves the spec's chat, message and user endpoints with snake_case JSON", async () => {
       const ana = await restSignUp(runtime, api.http);
       const ben = await restSignUp(runtime, api.http);
-      const benId = ben.user.id as number;
+      const benId = ben.user.id;
 
       const sent = await rest(api.http, "POST", "/api/messages/chat", {
         token: ana.token,
@@ -191,13 +191,13 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       });
       expect(sent.status).toBe(200);
       expect(sent.body).toMatchObject({
-        chat_id: expect.any(Number),
+        chat_id: expect.any(Number) as number,
         sender_id: ana.user.id,
         receiver_id: benId,
         content: "Hello!",
         message_type: "text",
         status: "sent",
-        created_at: expect.any(String),
+        created_at: expect.any(String) as string,
       });
       const chatId = sent.body.chat_id as number;
       const messageId = sent.body.id as number;
@@ -246,7 +246,7 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
         (await rest(api.http, "PUT", "/api/users/me/online", { token: ana.token, body: { is_online: true } })).body,
       ).toEqual({ is_online: true });
       expect((await rest(api.http, "PUT", "/api/users/me/last-seen", { token: ana.token })).body).toEqual({
-        last_seen: expect.any(String),
+        last_seen: expect.any(String) as string,
       });
 
       expect(
@@ -303,18 +303,18 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
         await restSignUp(runtime, api.http),
         await restSignUp(runtime, api.http),
       ];
-      const [benId, camId] = [ben.user.id as number, cam.user.id as number];
+      const [benId, camId] = [ben.user.id, cam.user.id];
       const created = await rest(api.http, "POST", "/api/groups", {
         token: ana.token,
         body: { name: "Family Group", description: "Family chat", member_ids: [benId] },
       });
       expect(created.status).toBe(200);
       expect(created.body).toMatchObject({
-        id: expect.any(Number),
+        id: expect.any(Number) as number,
         name: "Family Group",
         description: "Family chat",
         created_by: ana.user.id,
-        created_at: expect.any(String),
+        created_at: expect.any(String) as string,
         members: [
           { user_id: ana.user.id, role: "admin" },
           { user_id: benId, role: "member" },
@@ -684,7 +684,7 @@ describe.each<TestShape>(["scaled", "embedded"])("transports on the %s shape", (
       for (const candidate of [token, "forged.token.value"]) {
         const socket = new WebSocket(`${api.ws}?connectionParams=1`);
         const frames: Json[] = [];
-        socket.on("message", (data) => frames.push(JSON.parse(String(data)) as Json));
+        socket.on("message", (data) => frames.push(JSON.parse(frameText(data)) as Json));
         await new Promise((resolve) => socket.once("open", resolve));
         socket.send(JSON.stringify({ method: "connectionParams", data: { token: candidate } }));
         socket.send(JSON.stringify({ id: 1, method: "query", params: { path: "user.me", input: undefined } }));

@@ -111,7 +111,9 @@ export function createWebSocketEndpoint(
     router: appRouter,
     createContext: async ({ req, res, info }) => {
       const connectionId = randomUUID();
-      const connection = createConnection(runtime, res, connectionId);
+      // tRPC's adapter types name the socket `ws.WebSocket` through a default import that @types/ws's ESM
+      // entry doesn't carry as a namespace, so `res` arrives unresolved; it is the socket our server accepted.
+      const connection = createConnection(runtime, res as WebSocket, connectionId);
       const ctx = await createContext({
         deps: runtime,
         token: tokenFrom(info.connectionParams),

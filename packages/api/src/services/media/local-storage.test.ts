@@ -129,7 +129,7 @@ describe("local storage", () => {
         headers: upload.headers,
         body,
         duplex: "half",
-      } as RequestInit);
+      });
       const partials = async () =>
         (await readdir(join(served.dir, "uploads")).catch(() => [])).filter((name) => name.endsWith(".part"));
       const deadline = Date.now() + 5_000;
@@ -164,7 +164,10 @@ describe("local storage", () => {
           expect(response.status, `${method} ${token}`).toBeGreaterThanOrEqual(400);
           expect(response.status, `${method} ${token}`).toBeLessThan(500);
           expect(response.headers.get("content-type"), `${method} ${token}`).toMatch(/^application\/json/);
-          expect(await response.json()).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+          expect(await response.json()).toMatchObject({
+            code: expect.any(String) as string,
+            message: expect.any(String) as string,
+          });
         }
       }
     } finally {

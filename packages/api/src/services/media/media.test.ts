@@ -14,9 +14,10 @@ import { createTestRuntime, eventsOf, makeUser, type TestRuntime, type TestShape
 import { startS3Server } from "../../test/s3";
 import { createApiHttpHandler } from "../../transport/http";
 import { blockUser } from "../blocks";
+import * as messages from "../chat-messages";
 import * as groupMessages from "../group-messages";
 import * as groups from "../groups";
-import * as messages from "../messages";
+import * as actions from "../message-actions";
 import { updateMe } from "../user";
 import { inspectUpload, mp4Duration } from "./inspect";
 import * as media from "./media";
@@ -345,7 +346,7 @@ describe.each<Setup>([
     const replyToPlace = await sendTo(ben, ana, { content: "On my way", reply_to_message_id: place.id });
     expect(replyToPlace.reply_to).toMatchObject({ message_type: "location", media: null, location_name: "Cafe Roma" });
     // History says the same; a quote of a message deleted for everyone says nothing of its file.
-    await messages.deleteMessage(runtime, ana, { message_id: sentDoc.id, for_everyone: true });
+    await actions.deleteMessage(runtime, ana, { message_id: sentDoc.id, for_everyone: true });
     const history = await messages.listMessages(runtime, ana, { chat_id: sentDoc.chat_id, limit: 10 });
     expect(history.messages.find((message) => message.id === replyToDoc.id)?.reply_to).toMatchObject({
       is_deleted: true,
@@ -417,7 +418,7 @@ describe.each<Setup>([
   it("deleting for everyone makes the file unreadable; cleanup then deletes it, and unsent uploads, but nothing in use", async () => {
     const deletedId = await upload(ana, { kind: "image", mime: "image/png", bytes: await png(32, 32) });
     const sent = await sendTo(ana, ben, { message_type: "image", media_id: deletedId });
-    await messages.deleteMessage(runtime, ana, { message_id: sent.id, for_everyone: true });
+    await actions.deleteMessage(runtime, ana, { message_id: sent.id, for_everyone: true });
     expect((await trpcError(media.mediaUrl(runtime, ben, { media_id: deletedId, variant: "original" }))).code).toBe(
       "NOT_FOUND",
     );
@@ -536,7 +537,10 @@ describe.each<Setup>([
     const second = await put(swapped);
     if (driver === "local") {
       expect(second.status).toBe(409);
-      expect(await second.json()).toEqual({ code: "CONFLICT", message: expect.stringMatching(/already complete/) });
+      expect(await second.json()).toEqual({
+        code: "CONFLICT",
+        message: expect.stringMatching(/already complete/) as string,
+      });
       expect(await runtime.media.read(uploadKey, 1e6)).toBeNull();
     } else {
       // A presigned S3 PUT can't be revoked: it lands, and the sweep after the URL's expiry removes it.
@@ -619,7 +623,10 @@ describe.each<Setup>([
       const response = await fetch(absolute(path));
       expect(response.status, path).toBeGreaterThanOrEqual(400);
       expect(response.status, path).toBeLessThan(500);
-      expect(await response.json()).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+      expect(await response.json()).toMatchObject({
+        code: expect.any(String) as string,
+        message: expect.any(String) as string,
+      });
     }
   });
 });

@@ -10,7 +10,7 @@ import { describeStorageContract } from "./storage-contract";
 
 describeStorageContract("s3 (s3rver)", async () => {
   const server = await startS3Server();
-  return { storage: server.storage, resolveUrl: (url) => url, close: server.close, cors: true };
+  return { storage: server.storage, resolveUrl: (url) => url, close: () => server.close(), cors: true };
 });
 
 describe("S3 storage", () => {

@@ -45,8 +45,8 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
     });
 
     const retarget = (url: string, fromKey: string, toKey: string) => {
-      const custom = current().retarget;
-      if (custom) return custom(url, fromKey, toKey);
+      const setup = current();
+      if (setup.retarget) return setup.retarget(url, fromKey, toKey);
       expect(url).toContain(fromKey);
       return url.replace(fromKey, toKey);
     };
@@ -286,7 +286,7 @@ export function describeStorageContract(name: string, setup: () => Promise<Stora
         expect(again.status).toBe(409);
         expect(await again.json()).toMatchObject({
           code: "CONFLICT",
-          message: expect.stringMatching(/already complete/),
+          message: expect.stringMatching(/already complete/) as string,
         });
         expect(await storage().read(key, 10_000)).toBeNull();
       } else {

@@ -1,15 +1,21 @@
 import { randomUUID } from "node:crypto";
 
+import { and, asc, eq, gt } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { schema } from "@parley/db";
 import { userTopic } from "@parley/realtime";
+import type { DurableEvent } from "@parley/validators";
 
 import { createTestRuntime, eventsOf, makeUser, type TestRuntime, type TestShape, trpcError } from "../test";
 import { blockUser, unblockUser } from "./blocks";
-import { getChat, listChats } from "./chats";
-import { currentEventSeq } from "./events";
+import { listChats } from "./chat-list";
+import * as messages from "./chat-messages";
+import { getChat } from "./chats";
+import { ackDelivered } from "./delivery-acks";
+import { type BusPayload, currentEventSeq } from "./events";
+import * as actions from "./message-actions";
 import { getUserProfile, sweepPresence } from "./presence";
-import * as messages from "./messages";
 
 const text = (receiver_id: number, content: string) => ({
   receiver_id,
@@ -17,6 +23,23 @@ const text = (receiver_id: number, content: string) => ({
   message_type: "text" as const,
   client_msg_id: randomUUID(),
 });
+
+/**
+ * A user's events after `afterSeq` twice over: as the log stores them (what a reconnecting device
+ * replays) and as the inbox got them from the send path (what a live device saw).
+ */
+async function loggedAndDelivered(runtime: TestRuntime, userId: number, afterSeq: number) {
+  const logged = await runtime.db
+    .select({ seq: schema.userEvents.seq, type: schema.userEvents.type, event: schema.userEvents.payload })
+    .from(schema.userEvents)
+    .where(and(eq(schema.userEvents.userId, userId), gt(schema.userEvents.seq, afterSeq)))
+    .orderBy(asc(schema.userEvents.seq));
+  const delivered = (await runtime.inbox.readAfter(userId, afterSeq, 1_000)).map(({ seq, payload }) => {
+    const { event } = JSON.parse(payload) as { event: DurableEvent };
+    return { seq, type: event.type, event };
+  });
+  return { logged, delivered };
+}
 
 describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape", (shape) => {
   let runtime: TestRuntime;
@@ -72,12 +95,12 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     await new Promise((r) => setTimeout(r, 50));
     unsubscribe();
     const offline = heard
-      .map((p) => JSON.parse(p).event)
+      .map((p) => (JSON.parse(p) as BusPayload).event)
       .find((e) => e.type === "presence_update" && e.user_id === crashed);
-    expect(offline).toMatchObject({ is_online: false, last_seen: expect.any(String) });
+    expect(offline).toMatchObject({ is_online: false, last_seen: expect.any(String) as string });
     expect(await getUserProfile(runtime, peer, crashed)).toMatchObject({
       is_online: false,
-      last_seen: expect.any(String),
+      last_seen: expect.any(String) as string,
     });
   });
 
@@ -140,18 +163,18 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     const sent = await messages.sendChatMessage(runtime, eve, text(ana, "tick tick"));
     const before = await currentEventSeq(runtime, eve);
     expect(
-      (await trpcError(messages.updateMessageStatus(runtime, eve, { message_id: sent.id, status: "read" }))).code,
+      (await trpcError(actions.updateMessageStatus(runtime, eve, { message_id: sent.id, status: "read" }))).code,
     ).toBe("FORBIDDEN");
     expect(
-      (await trpcError(messages.updateMessageStatus(runtime, ben, { message_id: sent.id, status: "read" }))).code,
+      (await trpcError(actions.updateMessageStatus(runtime, ben, { message_id: sent.id, status: "read" }))).code,
     ).toBe("NOT_FOUND");
 
-    expect(await messages.ackDelivered(runtime, ana, { message_ids: [sent.id], groups: [] })).toEqual({ updated: 1 });
-    expect(await messages.ackDelivered(runtime, ana, { message_ids: [sent.id], groups: [] })).toEqual({ updated: 0 });
+    expect(await ackDelivered(runtime, ana, { message_ids: [sent.id], groups: [] })).toEqual({ updated: 1 });
+    expect(await ackDelivered(runtime, ana, { message_ids: [sent.id], groups: [] })).toEqual({ updated: 0 });
     const read = await messages.markChatRead(runtime, ana, { chat_id: sent.chat_id });
     expect(read).toEqual({ chat_id: sent.chat_id, up_to_seq: sent.seq, unread_count: 0 });
     // Delivered after read is not a step back.
-    expect(await messages.updateMessageStatus(runtime, ana, { message_id: sent.id, status: "delivered" })).toEqual({
+    expect(await actions.updateMessageStatus(runtime, ana, { message_id: sent.id, status: "delivered" })).toEqual({
       message: "Status updated",
       status: "read",
     });
@@ -172,6 +195,18 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
       }),
     ]);
     expect((await getChat(runtime, eve, sent.chat_id)).last_message?.status).toBe("read");
+  });
+
+  it("logs a message and its delivery receipt exactly as live devices got them", async () => {
+    const [anaSeq, benSeq] = [await currentEventSeq(runtime, ana), await currentEventSeq(runtime, ben)];
+    const sent = await messages.sendChatMessage(runtime, ana, text(ben, "one shape"));
+    await ackDelivered(runtime, ben, { message_ids: [sent.id], groups: [] });
+    const toAna = await loggedAndDelivered(runtime, ana, anaSeq);
+    expect(toAna.delivered.map((entry) => entry.type)).toEqual(["new_message", "message_status_update"]);
+    expect(toAna.logged).toEqual(toAna.delivered);
+    const toBen = await loggedAndDelivered(runtime, ben, benSeq);
+    expect(toBen.delivered.map((entry) => entry.event)).toEqual([{ type: "new_message", message: sent }]);
+    expect(toBen.logged).toEqual(toBen.delivered);
   });
 
   it("keeps an unread count per member", async () => {
@@ -208,7 +243,7 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     expect((await trpcError(getChat(runtime, eve, sent.chat_id))).code).toBe("NOT_FOUND");
     expect((await trpcError(messages.markChatRead(runtime, eve, { chat_id: sent.chat_id }))).code).toBe("NOT_FOUND");
     expect(
-      (await trpcError(messages.deleteMessage(runtime, eve, { message_id: sent.id, for_everyone: false }))).code,
+      (await trpcError(actions.deleteMessage(runtime, eve, { message_id: sent.id, for_everyone: false }))).code,
     ).toBe("NOT_FOUND");
     expect(
       (await trpcError(messages.sendChatMessage(runtime, ana, { ...text(ben, "x"), reply_to_message_id: 999_999 })))
@@ -233,7 +268,7 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
       media: null,
       location_name: null,
     });
-    await messages.deleteMessage(runtime, ben, { message_id: original.id, for_everyone: true });
+    await actions.deleteMessage(runtime, ben, { message_id: original.id, for_everyone: true });
     const [reloaded] = (await messages.listMessages(runtime, ana, { chat_id: reply.chat_id, limit: 1 })).messages;
     expect(reloaded?.reply_to).toMatchObject({ content: null, is_deleted: true });
   });
@@ -241,10 +276,10 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
   it("deletes for me (only my view) and for everyone (sender, within the window)", async () => {
     const sent = await messages.sendChatMessage(runtime, ana, text(ben, "oops"));
     expect(
-      (await trpcError(messages.deleteMessage(runtime, ben, { message_id: sent.id, for_everyone: true }))).code,
+      (await trpcError(actions.deleteMessage(runtime, ben, { message_id: sent.id, for_everyone: true }))).code,
     ).toBe("FORBIDDEN");
 
-    await messages.deleteMessage(runtime, ben, { message_id: sent.id, for_everyone: false });
+    await actions.deleteMessage(runtime, ben, { message_id: sent.id, for_everyone: false });
     const benView = await messages.listMessages(runtime, ben, { chat_id: sent.chat_id, limit: 200 });
     expect(benView.messages.some((m) => m.id === sent.id)).toBe(false);
     // Nor does the chat list preview it to Ben; Ana still sees it as the last message.
@@ -254,7 +289,7 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
     expect(anaView.messages.find((m) => m.id === sent.id)?.content).toBe("oops");
 
     const before = await currentEventSeq(runtime, ana);
-    expect(await messages.deleteMessage(runtime, ana, { message_id: sent.id, for_everyone: true })).toEqual({
+    expect(await actions.deleteMessage(runtime, ana, { message_id: sent.id, for_everyone: true })).toEqual({
       message: "Deleted for everyone",
     });
     const gone = (await messages.listMessages(runtime, ana, { chat_id: sent.chat_id, limit: 200 })).messages.find(
@@ -271,7 +306,7 @@ describe.each<TestShape>(["scaled", "embedded"])("1:1 messaging on the %s shape"
       config: { ...runtime.config, messaging: { ...runtime.config.messaging, deleteForEveryoneWindowSeconds: 0 } },
     };
     await new Promise((r) => setTimeout(r, 5));
-    const late = await trpcError(messages.deleteMessage(strict, ana, { message_id: old.id, for_everyone: true }));
+    const late = await trpcError(actions.deleteMessage(strict, ana, { message_id: old.id, for_everyone: true }));
     expect([late.code, late.message]).toEqual(["BAD_REQUEST", expect.stringMatching(/within 0 hours/)]);
   });
 
