@@ -21,6 +21,11 @@ export type ParleyClientOptions = {
   token?: TokenSource;
   /** WebSocket implementation; the browser's by default (Node: use `@parley/sdk/node`). */
   WebSocket?: typeof globalThis.WebSocket;
+  /**
+   * Where relative upload URLs (a server keeping files itself) point when `url` is a WebSocket
+   * URL served elsewhere: the web app's own address. By default the WebSocket URL's host.
+   */
+  httpUrl?: string;
   /** Called when the WebSocket opens or closes (e.g. to show "connecting…"). */
   onConnectionChange?: (state: "open" | "closed") => void;
 };
@@ -31,7 +36,7 @@ export type ParleyClient = TRPCClient<AppRouter> & {
    * gap-filled per chat. Pass your own user id to skip acknowledging your own messages.
    */
   subscribeEvents(options: LiveOptions & { selfUserId?: number }): LiveSubscription;
-  /** Uploads a file and checks it; send the answer's `id` as a message's `media_id`. */
+  /** Uploads a file (with progress and cancel) and checks it; send the answer's `id` as a message's `media_id`. */
   uploadMedia(options: UploadMediaOptions): Promise<MediaOutput>;
   /** Closes the WebSocket, if any. Idempotent. */
   close(): Promise<void>;
@@ -102,13 +107,13 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   const extras: Pick<ParleyClient, "close" | "subscribeEvents" | "uploadMedia"> = {
     close: () => close(),
     subscribeEvents: (live) => subscribeToEvents(trpc, live, live.selfUserId),
-    uploadMedia: (upload) => uploadMedia(trpc, httpOrigin(firstUrl), upload),
+    uploadMedia: (upload) => uploadMedia(trpc, httpOrigin(options.httpUrl ?? firstUrl), upload),
   };
   // The tRPC client is a proxy over procedure paths; these properties are ours.
   return new Proxy(trpc, {
     get: (target, property, receiver) =>
       typeof property === "string" && property in extras
         ? extras[property as keyof typeof extras]
-        : Reflect.get(target, property, receiver),
+        : (Reflect.get(target, property, receiver) as unknown),
   }) as ParleyClient;
 }

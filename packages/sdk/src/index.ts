@@ -5,8 +5,35 @@ export {
   type ParleyClientOptions,
   type TokenSource,
 } from "./client";
-export { httpOrigin, uploadMedia, type UploadMediaOptions } from "./media";
+export {
+  httpOrigin,
+  putUpload,
+  uploadMedia,
+  UploadError,
+  type PutUploadOptions,
+  type UploadMediaOptions,
+  type UploadProgress,
+} from "./media";
 export { subscribeToEvents, type GapInfo, type LiveOptions, type LiveSubscription } from "./live";
+export { createReceipts, type ChatRead, type GroupRead, type Receipts, type ReceiptsOptions } from "./receipts";
+export {
+  createOutbox,
+  isRetryableError,
+  memoryOutboxStore,
+  newClientMsgId,
+  outboxRetryDelayMs,
+  type EnqueueInput,
+  type Outbox,
+  type OutboxFile,
+  type OutboxItem,
+  type OutboxMessage,
+  type OutboxOptions,
+  type OutboxRecord,
+  type OutboxState,
+  type OutboxStore,
+  type OutboxTarget,
+} from "./outbox";
+export { indexedDbOutboxStore } from "./outbox-indexeddb";
 export { TRPCClientError } from "@trpc/client";
 export type * from "@parley/validators";
 export type { AppRouter } from "@parley/api";

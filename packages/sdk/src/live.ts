@@ -3,6 +3,8 @@ import type { TRPCClient } from "@trpc/client";
 import type { AppRouter } from "@parley/api";
 import type { GroupMessageOutput, MessageOutput, ParleyEvent } from "@parley/validators";
 
+import { createReceipts, type Receipts } from "./receipts";
+
 export type LiveOptions = {
   /** Called once per event, in order. Messages fetched to fill a gap arrive as `new_message` events too. */
   onEvent: (event: ParleyEvent, id: string | null) => void;
@@ -14,6 +16,11 @@ export type LiveOptions = {
   groupSeqs?: Iterable<[groupId: number, seq: number]>;
   /** Tell senders their messages reached this device (default true). */
   acknowledgeDelivery?: boolean;
+  /**
+   * Where delivery receipts go: give the `createReceipts` you also acknowledge loaded history
+   * and mark reads with, so one batch covers both. By default the subscription makes its own.
+   */
+  receipts?: Receipts;
   /** The subscription ended for good (e.g. the session ended): nothing more will arrive. */
   onError?: (error: unknown) => void;
   /**
@@ -35,7 +42,11 @@ export type GapInfo = ({ chat_id: number } | { group_id: number }) & {
 export type LiveSubscription = {
   /** The id of the last event delivered to `onEvent`. */
   readonly lastEventId: string | null;
-  /** The newest seq you hold for a chat loaded after subscribing, so gaps before its next message are filled. */
+  /**
+   * The newest seq you hold for a chat loaded after subscribing (the newest message of a history
+   * page), so gaps before its next message are filled. Not the seq of your own send's answer: a
+   * message before it may still be on its way, and it must not be taken for a repeat.
+   */
   noteChatSeq(chatId: number, seq: number): void;
   /** The same for a group. */
   noteGroupSeq(groupId: number, seq: number): void;
@@ -49,10 +60,6 @@ const isTracked = (value: Envelope): value is { id: string; data: ParleyEvent } 
 
 // Remembered message ids, to drop a live copy of a message already fetched by a gap fill.
 const MAX_REMEMBERED_MESSAGES = 5_000;
-const ACK_DELAY_MS = 50;
-// A group's two ticks need every member's receipt, so a second's batching costs the sender
-// nothing they'd notice, and keeps 255 members of a busy group from acking 20 times a second each.
-const GROUP_ACK_DELAY_MS = 1_000;
 const GAP_FILL_RETRY_DELAYS_MS = [250, 1_000, 3_000];
 
 /**
@@ -73,8 +80,7 @@ export function subscribeToEvents(
   ]);
   const noteSeq = (key: string, seq: number) => seqs.set(key, Math.max(seqs.get(key) ?? 0, seq));
   const seenMessages = new Set<number>();
-  const pendingAcks = new Set<number>();
-  let ackTimer: ReturnType<typeof setTimeout> | null = null;
+  const receipts = options.receipts ?? createReceipts(client, { selfUserId });
   let queue = Promise.resolve();
   let isClosed = false;
 
@@ -86,45 +92,9 @@ export function subscribeToEvents(
     }
   };
 
-  // Receipts to send: 1:1 message ids, and per group the newest seq received (group receipts
-  // are watermarks). One request in flight at a time: under load (a busy group) receipts cover
-  // more messages each instead of multiplying, so a device's ack rate adapts to the server's pace.
-  const pendingGroupAcks = new Map<number, number>();
-  let isAcking = false;
-  let groupAckTimer: ReturnType<typeof setTimeout> | null = null;
-  const scheduleAcks = () => {
-    if (isAcking) return;
-    if (pendingAcks.size > 0) ackTimer ??= setTimeout(flushAcks, ACK_DELAY_MS);
-    // Jittered: members who got the same message at the same moment shouldn't all ack at once.
-    else if (pendingGroupAcks.size > 0)
-      groupAckTimer ??= setTimeout(flushAcks, GROUP_ACK_DELAY_MS * (0.5 + Math.random()));
-  };
-  const flushAcks = () => {
-    if (ackTimer) clearTimeout(ackTimer);
-    if (groupAckTimer) clearTimeout(groupAckTimer);
-    ackTimer = groupAckTimer = null;
-    const ids = [...pendingAcks].slice(0, 500);
-    const groups = [...pendingGroupAcks].slice(0, 500).map(([group_id, up_to_seq]) => ({ group_id, up_to_seq }));
-    if ((ids.length === 0 && groups.length === 0) || isClosed) return;
-    for (const id of ids) pendingAcks.delete(id);
-    for (const { group_id } of groups) pendingGroupAcks.delete(group_id);
-    isAcking = true;
-    void client.message.ackDelivered
-      .mutate({ message_ids: ids, groups })
-      .catch(() => {})
-      .finally(() => {
-        isAcking = false;
-        scheduleAcks();
-      });
-  };
   const acknowledge = (message: MessageOutput | GroupMessageOutput) => {
-    if (options.acknowledgeDelivery === false || message.sender_id === selfUserId || message.status !== "sent") return;
-    if ("group_id" in message) {
-      pendingGroupAcks.set(message.group_id, Math.max(pendingGroupAcks.get(message.group_id) ?? 0, message.seq));
-    } else {
-      pendingAcks.add(message.id);
-    }
-    scheduleAcks();
+    if (options.acknowledgeDelivery === false || message.sender_id === selfUserId) return;
+    receipts.acknowledge([message]);
   };
 
   /** One conversation kind: how its messages are keyed and wrapped as events, and how to fetch them by seq. */
@@ -266,8 +236,8 @@ export function subscribeToEvents(
     noteGroupSeq: (groupId, seq) => noteSeq(`group:${groupId}`, seq),
     unsubscribe: () => {
       isClosed = true;
-      if (ackTimer) clearTimeout(ackTimer);
-      if (groupAckTimer) clearTimeout(groupAckTimer);
+      // Receipts given to us are the caller's to close.
+      if (!options.receipts) receipts.close();
       subscription.unsubscribe();
     },
   };

@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 
+import { putUpload, UploadError } from "@parley/sdk";
 import { DEFAULT_ALLOWED_MEDIA_TYPES, MEDIA_MAX_BYTES } from "@parley/validators";
 
 import { Alert } from "~/components/ui/alert";
@@ -10,7 +11,6 @@ import { cx } from "~/components/ui/cx";
 import { CameraIcon, TrashIcon } from "~/components/ui/icons";
 import { Spinner } from "~/components/ui/spinner";
 import { toApiProblem } from "~/lib/api-error";
-import { putFile, UploadError } from "~/lib/chat/upload";
 import { useTRPCClient } from "~/trpc/react";
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -74,10 +74,9 @@ export function PictureEditor({
         file_name: file.name,
         purpose,
       });
-      await putFile(ticket.upload.url, file, {
-        headers: ticket.upload.headers,
+      await putUpload(ticket.upload, file, {
         signal: controller.signal,
-        onProgress: setProgress,
+        onProgress: ({ loaded, total }) => setProgress(total > 0 ? loaded / total : 0),
       });
       // The server checks the picture and makes its thumbnail here.
       await onSave(ticket.media_id);

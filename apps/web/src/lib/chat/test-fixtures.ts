@@ -1,4 +1,4 @@
-import type { MessageOutput } from "@parley/sdk";
+import type { GroupMessageOutput, MessageOutput } from "@parley/sdk";
 
 /** A plain 1:1 text message for unit tests; give what the test is about. */
 export function directMessage(overrides: Partial<MessageOutput> = {}): MessageOutput {
@@ -21,6 +21,31 @@ export function directMessage(overrides: Partial<MessageOutput> = {}): MessageOu
     reactions: [],
     is_deleted: false,
     created_at: new Date(2026, 0, 1, 12, 0).toISOString(),
+    ...overrides,
+  };
+}
+
+/** A plain group text message for unit tests (group 5, from user 3); give what the test is about. */
+export function groupMessage(overrides: Partial<GroupMessageOutput> = {}): GroupMessageOutput {
+  return {
+    id: 50,
+    group_id: 5,
+    seq: 1,
+    sender_id: 3,
+    client_msg_id: null,
+    content: "hello all",
+    message_type: "text",
+    system: null,
+    status: "sent",
+    reply_to_message_id: null,
+    reply_to: null,
+    media: null,
+    location: null,
+    is_forwarded: false,
+    edited_at: null,
+    reactions: [],
+    is_deleted: false,
+    created_at: new Date(2026, 0, 1, 13, 0).toISOString(),
     ...overrides,
   };
 }

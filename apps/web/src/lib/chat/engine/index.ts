@@ -1,0 +1,3 @@
+export { ChatEngine, type ChatEngineOptions } from "./chat-engine";
+export type { FoundPage, StarredMessage } from "./messages";
+export type { MediaToSend } from "./outbox";
