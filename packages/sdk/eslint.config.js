@@ -1,3 +1,3 @@
 import base from "@parley/eslint-config/base";
 
-export default base;
+export default [{ ignores: ["docs-api/**"] }, ...base];

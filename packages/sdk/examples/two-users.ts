@@ -1,60 +1,70 @@
-/**
- * Two people chat through the SDK: sign up, subscribe to live events, send,
- * watch the ticks go from sent to delivered to read.
- *
- * Start Parley with test numbers (no SMS needed), then run this:
- *   OTP_TEST_NUMBERS="+1415201*:123456" pnpm start
- *   pnpm --filter @parley/sdk example            # PARLEY_URL=ws://127.0.0.1:4000/ws by default
- */
 import { randomInt, randomUUID } from "node:crypto";
 
-import { createParleyClient, type ParleyEvent } from "@parley/sdk/node";
+import { createParleyClient, type LiveOptions, type LiveSubscription, type ParleyClient } from "@parley/sdk/node";
 
 const url = process.env.PARLEY_URL ?? "ws://127.0.0.1:4000/ws";
-const code = process.env.PARLEY_TEST_CODE ?? "123456";
+// The code OTP_TEST_NUMBERS="+1415201*:123456" gives every +1415201… number, so no SMS is needed.
+const otp = process.env.PARLEY_TEST_CODE ?? "123456";
+const password = "example-password";
+const say = (line: string) => process.stdout.write(`${line}\n`);
 
-async function signUp(name: string) {
+async function signUpAndLogIn(full_name: string) {
+  const phone_number = `+1415201${String(randomInt(0, 10_000)).padStart(4, "0")}`;
   const anonymous = createParleyClient({ url });
   try {
-    const phone_number = `+1415201${String(randomInt(0, 10_000)).padStart(4, "0")}`;
-    await anonymous.auth.register.mutate({ phone_number, full_name: name });
-    return await anonymous.auth.verifyOtp.mutate({ phone_number, otp: code, password: "example-password" });
+    await anonymous.auth.register.mutate({ phone_number, full_name }); // sends the code by SMS
+    await anonymous.auth.verifyOtp.mutate({ phone_number, otp, password });
+    const { user, token } = await anonymous.auth.login.mutate({ phone_number, password });
+    return { user, client: createParleyClient({ url, token }) };
   } finally {
     await anonymous.close();
   }
 }
 
-const ana = await signUp("Ana");
-const ben = await signUp("Ben");
-const anaClient = createParleyClient({ url, token: ana.token });
-const benClient = createParleyClient({ url, token: ben.token });
+/** Subscribes to live events; resolves once the stream is live (it opens with `group_heads`). */
+function listen(client: ParleyClient, options: LiveOptions & { selfUserId: number }) {
+  return new Promise<LiveSubscription>((resolve) => {
+    const live = client.subscribeEvents({
+      ...options,
+      onEvent: (event, id) => {
+        if (event.type === "group_heads") resolve(live);
+        options.onEvent(event, id);
+      },
+    });
+  });
+}
 
-const log = (who: string) => (event: ParleyEvent, id: string | null) =>
-  process.stdout.write(`${who} ← ${event.type}${id ? ` #${id}` : ""} ${JSON.stringify(event).slice(0, 120)}\n`);
+const ana = await signUpAndLogIn("Ana");
+const ben = await signUpAndLogIn("Ben");
 
-const anaLive = anaClient.subscribeEvents({ selfUserId: ana.user.id, onEvent: log("Ana") });
-const benLive = benClient.subscribeEvents({
+let onDelivered = () => {};
+const delivered = new Promise<void>((resolve) => (onDelivered = resolve));
+const anaLive = await listen(ana.client, {
+  selfUserId: ana.user.id,
+  onEvent: (event) => {
+    if (event.type === "message_status_update")
+      say(`Ana sees ${event.status} for message ${event.message_ids.join(", ")}`);
+    if (event.type === "message_status_update" && event.status === "delivered") onDelivered();
+  },
+});
+const benLive = await listen(ben.client, {
   selfUserId: ben.user.id,
-  onEvent: (event, id) => {
-    log("Ben")(event, id);
-    // Ben reads what arrives (the SDK already acknowledged delivery).
-    if (event.type === "new_message") void benClient.chat.read.mutate({ chat_id: event.message.chat_id });
+  // Ben's SDK acknowledges what arrives, which turns Ana's tick to delivered.
+  onEvent: (event) => {
+    if (event.type === "new_message") say(`Ben got "${event.message.content}" from ${event.message.sender_id}`);
   },
 });
 
-await new Promise((resolve) => setTimeout(resolve, 300));
-const sent = await anaClient.message.send.mutate({
-  receiver_id: ben.user.id,
+// People are reached through a tie: Ana looks Ben up by his number, then writes to him.
+const found = await ana.client.user.search.query({ phone_number: ben.user.phone_number });
+const sent = await ana.client.message.send.mutate({
+  receiver_id: found.id,
   content: "Hi Ben!",
-  client_msg_id: randomUUID(),
+  client_msg_id: randomUUID(), // sending again with the same id returns this message instead of a second one
 });
-process.stdout.write(`Ana sent message ${sent.id} (seq ${sent.seq}), status ${sent.status}\n`);
+say(`Ana sent message ${sent.id} (seq ${sent.seq}): ${sent.status}`);
 
-await new Promise((resolve) => setTimeout(resolve, 1_000));
-const [chat] = (await anaClient.chat.list.query({ limit: 1 })).chats;
-const title = chat?.type === "group" ? chat.group.name : chat?.peer.full_name;
-process.stdout.write(`Ana's chat list: ${title}: "${chat?.last_message?.content}" is ${chat?.last_message?.status}\n`);
-
+await delivered;
 anaLive.unsubscribe();
 benLive.unsubscribe();
-await Promise.all([anaClient.close(), benClient.close()]);
+await Promise.all([ana.client.close(), ben.client.close()]);
