@@ -1,3 +1,3 @@
-import base from "@parley/eslint-config/base";
+import next from "@parley/eslint-config/next";
 
-export default [...base, { ignores: ["build-server.mjs"] }];
+export default [...next, { ignores: ["build-server.mjs"] }];

@@ -71,7 +71,7 @@ describe("the embedded shape: one process, PGlite, API + UI + WebSocket on one p
 
   it("prints its URL and reports itself healthy and embedded", async () => {
     expect(server.output.join("")).toContain(`Parley is running at http://127.0.0.1:${port}`);
-    const health = await (await fetch(`${server.base}/healthz`)).json();
+    const health: unknown = await (await fetch(`${server.base}/healthz`)).json();
     expect(health).toMatchObject({ status: "ok", shape: "embedded", checks: { database: "ok", store: "ok" } });
   });
 

@@ -64,7 +64,7 @@ export function LoginForm({ initialPhone }: { initialPhone: string }) {
       <AuthHeading title="Log in to Parley">
         <p>Use your phone number and password.</p>
       </AuthHeading>
-      <form ref={formRef} onSubmit={handleSubmit} noValidate className="space-y-5">
+      <form ref={formRef} onSubmit={(event) => void handleSubmit(event)} noValidate className="space-y-5">
         {formError && <Alert>{formError}</Alert>}
         <PhoneField value={phone} onValueChange={setPhone} error={errors.phone} autoFocus={!initialPhone} />
         <div className="space-y-2">

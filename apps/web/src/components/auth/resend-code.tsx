@@ -37,7 +37,7 @@ export function ResendCode({ resend, onResent }: { resend: () => Promise<unknown
     <div className="space-y-1.5 text-sm">
       <p className="flex flex-wrap items-center gap-x-1.5 text-ink-muted">
         <span>Didn&apos;t get a code?</span>
-        <Button variant="link" onClick={handleResend} disabled={secondsLeft > 0} pending={isPending}>
+        <Button variant="link" onClick={() => void handleResend()} disabled={secondsLeft > 0} pending={isPending}>
           Resend code
         </Button>
         {secondsLeft > 0 && <span className="text-ink-faint tabular-nums">in {formatDuration(secondsLeft)}</span>}

@@ -91,7 +91,7 @@ function ResetRequestForm({ phone, onPhoneChange, request }: ResetRequestFormPro
       <AuthHeading title="Reset your password">
         <p>Enter the number of your Parley account and we&apos;ll text you a code.</p>
       </AuthHeading>
-      <form ref={formRef} onSubmit={handleSubmit} noValidate className="space-y-5">
+      <form ref={formRef} onSubmit={(event) => void handleSubmit(event)} noValidate className="space-y-5">
         {formError && <Alert>{formError}</Alert>}
         <PhoneField value={phone} onValueChange={onPhoneChange} error={errors.phone} autoFocus />
         <Button type="submit" pending={isPending}>

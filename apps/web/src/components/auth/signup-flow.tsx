@@ -111,7 +111,7 @@ function SignupDetailsForm({ fullName, phone, onFullNameChange, onPhoneChange, r
       <AuthHeading title="Create your account">
         <p>We&apos;ll text you a code to check it&apos;s your number.</p>
       </AuthHeading>
-      <form ref={formRef} onSubmit={handleSubmit} noValidate className="space-y-5">
+      <form ref={formRef} onSubmit={(event) => void handleSubmit(event)} noValidate className="space-y-5">
         {problem && (
           <Alert>
             <p>{problem.message}</p>

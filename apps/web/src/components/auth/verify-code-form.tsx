@@ -102,7 +102,7 @@ export function VerifyCodeForm(props: VerifyCodeFormProps) {
         </p>
       </AuthHeading>
 
-      <form ref={formRef} onSubmit={handleSubmit} noValidate className="space-y-5">
+      <form ref={formRef} onSubmit={(event) => void handleSubmit(event)} noValidate className="space-y-5">
         {formError && (
           <Alert>
             {formError}{" "}

@@ -69,194 +69,197 @@ export function GroupInfoPanel({ group, selfId, onClose }: GroupInfoPanelProps) 
   ];
 
   return (
-    <section
-      aria-label="Group info"
-      onKeyDown={(event) => {
-        if (event.key === "Escape" && !confirming && !isAdding) onClose();
-      }}
-      className="absolute inset-0 z-20 flex animate-fade-in flex-col bg-panel-muted"
-    >
-      <header className="flex h-16 shrink-0 items-center gap-4 border-l border-line bg-panel-muted px-3">
-        <button
-          type="button"
-          aria-label="Close group info"
-          title="Close"
-          onClick={onClose}
-          className={headerButtonClass}
-        >
-          <CloseIcon className="size-5" />
-        </button>
-        <h2 className="text-[17px] font-medium text-ink">Group info</h2>
-      </header>
-      <div className="flex-1 space-y-2.5 overflow-y-auto pb-6">
-        <div className="flex flex-col items-center bg-panel px-6 pt-7 pb-5 text-center">
-          {isAdmin ? (
-            <PictureEditor
-              name={group.name}
-              seed={`group:${group.id}`}
-              mediaId={group.picture_media_id}
-              purpose="group_picture"
-              label="group picture"
-              avatarClassName="size-24 text-3xl"
-              onSave={(mediaId) => engine.updateGroup(group.id, { picture_media_id: mediaId })}
-            />
-          ) : (
-            <Avatar
-              name={group.name}
-              seed={`group:${group.id}`}
-              mediaId={group.picture_media_id}
-              className="size-24 text-3xl"
-            />
-          )}
-          {isEditing ? (
-            <EditGroupForm group={group} onDone={() => setIsEditing(false)} />
-          ) : (
-            <>
-              <p className="mt-4 text-[22px] leading-7 text-ink">
-                <Name>{groupName}</Name>
-              </p>
-              <p className="mt-1 text-sm text-ink-faint">Group · {memberCountLabel(group.member_count)}</p>
-              {group.description && (
-                <p className="mt-3 max-w-full text-sm leading-5 break-words whitespace-pre-wrap text-ink-muted">
-                  {group.description}
+    <section aria-label="Group info" className="absolute inset-0 z-20 flex animate-fade-in flex-col bg-panel-muted">
+      {/* Only catches Escape bubbling up from inside, so it is presentational: the section stays a region. */}
+      <div
+        role="presentation"
+        onKeyDown={(event) => {
+          if (event.key === "Escape" && !confirming && !isAdding) onClose();
+        }}
+        className="flex min-h-0 flex-1 flex-col"
+      >
+        <header className="flex h-16 shrink-0 items-center gap-4 border-l border-line bg-panel-muted px-3">
+          <button
+            type="button"
+            aria-label="Close group info"
+            title="Close"
+            onClick={onClose}
+            className={headerButtonClass}
+          >
+            <CloseIcon className="size-5" />
+          </button>
+          <h2 className="text-[17px] font-medium text-ink">Group info</h2>
+        </header>
+        <div className="flex-1 space-y-2.5 overflow-y-auto pb-6">
+          <div className="flex flex-col items-center bg-panel px-6 pt-7 pb-5 text-center">
+            {isAdmin ? (
+              <PictureEditor
+                name={group.name}
+                seed={`group:${group.id}`}
+                mediaId={group.picture_media_id}
+                purpose="group_picture"
+                label="group picture"
+                avatarClassName="size-24 text-3xl"
+                onSave={(mediaId) => engine.updateGroup(group.id, { picture_media_id: mediaId })}
+              />
+            ) : (
+              <Avatar
+                name={group.name}
+                seed={`group:${group.id}`}
+                mediaId={group.picture_media_id}
+                className="size-24 text-3xl"
+              />
+            )}
+            {isEditing ? (
+              <EditGroupForm group={group} onDone={() => setIsEditing(false)} />
+            ) : (
+              <>
+                <p className="mt-4 text-[22px] leading-7 text-ink">
+                  <Name>{groupName}</Name>
                 </p>
-              )}
-              {isAdmin && (
-                <button
-                  type="button"
-                  onClick={() => setIsEditing(true)}
-                  className="mt-3 inline-flex cursor-pointer items-center gap-1.5 text-sm font-medium text-accent-strong hover:underline"
-                >
-                  <PencilIcon className="size-4" />
-                  Edit name and description
-                </button>
-              )}
-            </>
-          )}
-        </div>
+                <p className="mt-1 text-sm text-ink-faint">Group · {memberCountLabel(group.member_count)}</p>
+                {group.description && (
+                  <p className="mt-3 max-w-full text-sm leading-5 break-words whitespace-pre-wrap text-ink-muted">
+                    {group.description}
+                  </p>
+                )}
+                {isAdmin && (
+                  <button
+                    type="button"
+                    onClick={() => setIsEditing(true)}
+                    className="mt-3 inline-flex cursor-pointer items-center gap-1.5 text-sm font-medium text-accent-strong hover:underline"
+                  >
+                    <PencilIcon className="size-4" />
+                    Edit name and description
+                  </button>
+                )}
+              </>
+            )}
+          </div>
 
-        <div className="bg-panel py-3">
-          <h3 className="px-6 pb-2 text-sm text-ink-faint">
-            {group.is_member ? memberCountLabel(members.length) : "You're no longer a member of this group."}
-          </h3>
-          {error && <Alert className="mx-4 mb-2">{error}</Alert>}
-          {isAdmin && (
-            <button
-              type="button"
-              onClick={() => setIsAdding(true)}
-              className="flex w-full cursor-pointer items-center gap-3 px-6 py-2.5 text-left text-[15px] text-ink hover:bg-panel-hover"
-            >
-              <span className="inline-flex size-10 items-center justify-center rounded-full bg-accent text-accent-ink">
-                <PersonAddIcon className="size-5" />
-              </span>
-              Add members
-            </button>
-          )}
-          {group.is_member && roster === undefined && (
-            <div className="flex justify-center py-4 text-ink-faint">
-              <Spinner className="size-5" />
-              <span className="sr-only">Loading members</span>
-            </div>
-          )}
-          <ul aria-label="Members">
-            {members.map((member) => {
-              const isSelf = member.user_id === selfId;
-              const name = isSelf ? "You" : displayName(member.profile);
-              return (
-                <li key={member.user_id} data-testid="member" className="flex items-center gap-3 px-6 py-2.5">
-                  <Avatar
-                    name={isSelf ? member.profile.full_name : name}
-                    seed={member.profile.phone_number}
-                    mediaId={member.profile.profile_picture_media_id}
-                  />
-                  <span className="min-w-0 flex-1">
-                    <span className="block truncate text-[15px] text-ink">
-                      <Name>{name}</Name>
-                    </span>
-                    <span className="block truncate text-[13px] text-ink-faint">
-                      {member.profile.status_message ?? formatPhoneNumber(member.profile.phone_number)}
-                    </span>
-                  </span>
-                  {member.role === "admin" && (
-                    <span className="shrink-0 rounded bg-accent-soft px-1.5 py-0.5 text-xs font-medium text-accent-strong">
-                      Group admin
-                    </span>
-                  )}
-                  {isAdmin && !isSelf && (
-                    <Menu
-                      label={`Options for ${name}`}
-                      menuLabel={name}
-                      width={220}
-                      items={memberItems(member)}
-                      buttonClassName="inline-flex size-8 shrink-0 cursor-pointer items-center justify-center rounded-full text-ink-faint hover:bg-panel-hover hover:text-ink"
-                    >
-                      <ChevronDownIcon className="size-4" />
-                    </Menu>
-                  )}
-                </li>
-              );
-            })}
-          </ul>
-        </div>
-
-        {group.is_member && (
-          <div className="bg-panel py-2">
-            <button
-              type="button"
-              onClick={() => setConfirming({ kind: "leave" })}
-              className="flex w-full cursor-pointer items-center gap-4 px-6 py-3 text-left text-[15px] text-danger hover:bg-panel-hover"
-            >
-              <LogOutIcon className="size-5" />
-              Exit group
-            </button>
+          <div className="bg-panel py-3">
+            <h3 className="px-6 pb-2 text-sm text-ink-faint">
+              {group.is_member ? memberCountLabel(members.length) : "You're no longer a member of this group."}
+            </h3>
+            {error && <Alert className="mx-4 mb-2">{error}</Alert>}
             {isAdmin && (
               <button
                 type="button"
-                onClick={() => setConfirming({ kind: "delete" })}
-                className="flex w-full cursor-pointer items-center gap-4 px-6 py-3 text-left text-[15px] text-danger hover:bg-panel-hover"
+                onClick={() => setIsAdding(true)}
+                className="flex w-full cursor-pointer items-center gap-3 px-6 py-2.5 text-left text-[15px] text-ink hover:bg-panel-hover"
               >
-                <TrashIcon className="size-5" />
-                Delete group
+                <span className="inline-flex size-10 items-center justify-center rounded-full bg-accent text-accent-ink">
+                  <PersonAddIcon className="size-5" />
+                </span>
+                Add members
               </button>
             )}
+            {group.is_member && roster === undefined && (
+              <div className="flex justify-center py-4 text-ink-faint">
+                <Spinner className="size-5" />
+                <span className="sr-only">Loading members</span>
+              </div>
+            )}
+            <ul aria-label="Members">
+              {members.map((member) => {
+                const isSelf = member.user_id === selfId;
+                const name = isSelf ? "You" : displayName(member.profile);
+                return (
+                  <li key={member.user_id} data-testid="member" className="flex items-center gap-3 px-6 py-2.5">
+                    <Avatar
+                      name={isSelf ? member.profile.full_name : name}
+                      seed={member.profile.phone_number}
+                      mediaId={member.profile.profile_picture_media_id}
+                    />
+                    <span className="min-w-0 flex-1">
+                      <span className="block truncate text-[15px] text-ink">
+                        <Name>{name}</Name>
+                      </span>
+                      <span className="block truncate text-[13px] text-ink-faint">
+                        {member.profile.status_message ?? formatPhoneNumber(member.profile.phone_number)}
+                      </span>
+                    </span>
+                    {member.role === "admin" && (
+                      <span className="shrink-0 rounded bg-accent-soft px-1.5 py-0.5 text-xs font-medium text-accent-strong">
+                        Group admin
+                      </span>
+                    )}
+                    {isAdmin && !isSelf && (
+                      <Menu
+                        label={`Options for ${name}`}
+                        menuLabel={name}
+                        width={220}
+                        items={memberItems(member)}
+                        buttonClassName="inline-flex size-8 shrink-0 cursor-pointer items-center justify-center rounded-full text-ink-faint hover:bg-panel-hover hover:text-ink"
+                      >
+                        <ChevronDownIcon className="size-4" />
+                      </Menu>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
           </div>
+
+          {group.is_member && (
+            <div className="bg-panel py-2">
+              <button
+                type="button"
+                onClick={() => setConfirming({ kind: "leave" })}
+                className="flex w-full cursor-pointer items-center gap-4 px-6 py-3 text-left text-[15px] text-danger hover:bg-panel-hover"
+              >
+                <LogOutIcon className="size-5" />
+                Exit group
+              </button>
+              {isAdmin && (
+                <button
+                  type="button"
+                  onClick={() => setConfirming({ kind: "delete" })}
+                  className="flex w-full cursor-pointer items-center gap-4 px-6 py-3 text-left text-[15px] text-danger hover:bg-panel-hover"
+                >
+                  <TrashIcon className="size-5" />
+                  Delete group
+                </button>
+              )}
+            </div>
+          )}
+        </div>
+
+        {isAdding && (
+          <AddMembersDialog
+            groupId={group.id}
+            memberIds={members.map((member) => member.user_id)}
+            onClose={() => setIsAdding(false)}
+          />
+        )}
+        {confirming?.kind === "remove" && (
+          <ConfirmDialog
+            title={`Remove ${displayName(confirming.member.profile)}?`}
+            description={`They will no longer get messages from ${groupName}.`}
+            confirmLabel="Remove"
+            onConfirm={() => engine.removeMember(group.id, confirming.member.user_id)}
+            onClose={() => setConfirming(null)}
+          />
+        )}
+        {confirming?.kind === "leave" && (
+          <ConfirmDialog
+            title={`Exit ${groupName}?`}
+            description="You will no longer get its messages. What was said until now stays here."
+            confirmLabel="Exit group"
+            onConfirm={() => engine.leaveGroup(group.id)}
+            onClose={() => setConfirming(null)}
+          />
+        )}
+        {confirming?.kind === "delete" && (
+          <ConfirmDialog
+            title={`Delete ${groupName}?`}
+            description="The group and its messages will be gone for every member. This can't be undone."
+            confirmLabel="Delete group"
+            onConfirm={() => engine.deleteGroup(group.id)}
+            onClose={() => setConfirming(null)}
+          />
         )}
       </div>
-
-      {isAdding && (
-        <AddMembersDialog
-          groupId={group.id}
-          memberIds={members.map((member) => member.user_id)}
-          onClose={() => setIsAdding(false)}
-        />
-      )}
-      {confirming?.kind === "remove" && (
-        <ConfirmDialog
-          title={`Remove ${displayName(confirming.member.profile)}?`}
-          description={`They will no longer get messages from ${groupName}.`}
-          confirmLabel="Remove"
-          onConfirm={() => engine.removeMember(group.id, confirming.member.user_id)}
-          onClose={() => setConfirming(null)}
-        />
-      )}
-      {confirming?.kind === "leave" && (
-        <ConfirmDialog
-          title={`Exit ${groupName}?`}
-          description="You will no longer get its messages. What was said until now stays here."
-          confirmLabel="Exit group"
-          onConfirm={() => engine.leaveGroup(group.id)}
-          onClose={() => setConfirming(null)}
-        />
-      )}
-      {confirming?.kind === "delete" && (
-        <ConfirmDialog
-          title={`Delete ${groupName}?`}
-          description="The group and its messages will be gone for every member. This can't be undone."
-          confirmLabel="Delete group"
-          onConfirm={() => engine.deleteGroup(group.id)}
-          onClose={() => setConfirming(null)}
-        />
-      )}
     </section>
   );
 }
@@ -294,7 +297,12 @@ function EditGroupForm({ group, onDone }: { group: GroupSummary; onDone: () => v
   }
 
   return (
-    <form onSubmit={handleSubmit} noValidate aria-label="Edit group" className="mt-5 w-full space-y-4 text-left">
+    <form
+      onSubmit={(event) => void handleSubmit(event)}
+      noValidate
+      aria-label="Edit group"
+      className="mt-5 w-full space-y-4 text-left"
+    >
       <GroupFields details={details} onChange={setDetails} errors={fieldErrors} descriptionLabel="Description" />
       {error && <Alert>{error}</Alert>}
       <div className="flex gap-3">

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, type MouseEvent } from "react";
+import { useEffect, useRef } from "react";
 import { createPortal } from "react-dom";
 
 import type { MediaOutput } from "@parley/sdk";
@@ -34,10 +34,6 @@ export function MediaViewer({ media, caption, onClose }: MediaViewerProps) {
     return () => dialog?.close();
   }, []);
 
-  function closeOnBackdrop(event: MouseEvent<HTMLElement>) {
-    if (event.target === event.currentTarget) onClose();
-  }
-
   return createPortal(
     <dialog
       ref={ref}
@@ -46,13 +42,16 @@ export function MediaViewer({ media, caption, onClose }: MediaViewerProps) {
         event.preventDefault();
         onClose();
       }}
-      onClick={closeOnBackdrop}
       // The viewer is a child of its bubble in React's tree: a right-click here isn't one on the message.
       onContextMenu={(event) => event.stopPropagation()}
       className="fixed inset-0 m-0 h-dvh max-h-none w-screen max-w-none animate-fade-in bg-black/90 p-0 text-white backdrop:bg-black/70"
     >
-      <div className="flex h-full flex-col" onClick={closeOnBackdrop}>
-        <header className="flex shrink-0 items-center justify-end gap-1 p-2 md:p-3">
+      {/* A click beside the media closes the viewer, for the mouse; Escape and Close do the same for
+          everyone else, so the catcher is hidden from assistive technology. The layout over it lets
+          clicks through its blank space: only the header, the media and the caption take them. */}
+      <div aria-hidden="true" onClick={onClose} className="fixed inset-0" />
+      <div className="pointer-events-none relative flex h-full flex-col">
+        <header className="pointer-events-auto flex shrink-0 items-center justify-end gap-1 p-2 md:p-3">
           {src && (
             <a
               href={src}
@@ -77,13 +76,13 @@ export function MediaViewer({ media, caption, onClose }: MediaViewerProps) {
             <CloseIcon className="size-6" />
           </button>
         </header>
-        <div className="flex min-h-0 flex-1 items-center justify-center px-2 pb-2 md:px-10" onClick={closeOnBackdrop}>
+        <div className="flex min-h-0 flex-1 items-center justify-center px-2 pb-2 md:px-10">
           {original.isUnavailable ? (
-            <p role="status" className="text-white/80">
+            <p role="status" className="pointer-events-auto text-white/80">
               Media unavailable
             </p>
           ) : !src ? (
-            <Spinner className="size-8 text-white/80" />
+            <Spinner className="pointer-events-auto size-8 text-white/80" />
           ) : isVideo ? (
             <video
               src={src}
@@ -91,19 +90,19 @@ export function MediaViewer({ media, caption, onClose }: MediaViewerProps) {
               autoPlay
               playsInline
               onError={original.onLoadError}
-              className="max-h-full max-w-full rounded-sm bg-black"
+              className="pointer-events-auto max-h-full max-w-full rounded-sm bg-black"
             />
           ) : (
             <img
               src={src}
               alt={caption || "Photo"}
               onError={original.onLoadError}
-              className="max-h-full max-w-full rounded-sm object-contain"
+              className="pointer-events-auto max-h-full max-w-full rounded-sm object-contain"
             />
           )}
         </div>
         {caption && (
-          <p className="shrink-0 px-4 pb-5 text-center text-[15px] leading-5 break-words whitespace-pre-wrap text-white/90">
+          <p className="pointer-events-auto shrink-0 px-4 pb-5 text-center text-[15px] leading-5 break-words whitespace-pre-wrap text-white/90">
             {caption}
           </p>
         )}

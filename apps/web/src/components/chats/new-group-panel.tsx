@@ -60,57 +60,60 @@ export function NewGroupPanel({ onClose, onCreated }: NewGroupPanelProps) {
   const back = step === "details" ? () => setStep("members") : onClose;
 
   return (
-    <section
-      aria-label="New group"
-      onKeyDown={(event) => {
-        if (event.key === "Escape") onClose();
-      }}
-      className="absolute inset-0 z-20 flex animate-fade-in flex-col bg-panel"
-    >
-      <header className="flex h-16 shrink-0 items-center gap-4 bg-panel-muted px-3">
-        <button
-          type="button"
-          aria-label={step === "details" ? "Back to members" : "Back to chats"}
-          title="Back"
-          onClick={back}
-          className={headerButtonClass}
-        >
-          <ArrowLeftIcon className="size-5" />
-        </button>
-        <h2 className="text-[17px] font-medium text-ink">{step === "members" ? "Add group members" : "New group"}</h2>
-      </header>
-      {step === "members" ? (
-        <>
-          <div className="flex-1 overflow-y-auto px-5 py-5">
-            <MemberPicker selected={members} onChange={setMembers} />
-          </div>
-          <footer className="shrink-0 border-t border-line px-5 py-3">
-            <Button disabled={members.length === 0} onClick={() => setStep("details")}>
-              {members.length === 0 ? "Pick at least one person" : `Next (${members.length} selected)`}
-            </Button>
-          </footer>
-        </>
-      ) : (
-        <form onSubmit={handleCreate} noValidate className="flex min-h-0 flex-1 flex-col">
-          <div className="flex-1 space-y-4 overflow-y-auto px-5 py-6">
-            <GroupFields
-              details={details}
-              onChange={setDetails}
-              errors={fieldErrors}
-              descriptionLabel="Description (optional)"
-            />
-            <p className="text-sm leading-5 text-ink-muted">
-              With you and {members.map((member) => displayName(member)).join(", ")}.
-            </p>
-            {error && <Alert>{error}</Alert>}
-          </div>
-          <footer className="shrink-0 border-t border-line px-5 py-3">
-            <Button type="submit" pending={isCreating}>
-              Create group
-            </Button>
-          </footer>
-        </form>
-      )}
+    <section aria-label="New group" className="absolute inset-0 z-20 flex animate-fade-in flex-col bg-panel">
+      {/* Only catches Escape bubbling up from inside, so it is presentational: the section stays a region. */}
+      <div
+        role="presentation"
+        onKeyDown={(event) => {
+          if (event.key === "Escape") onClose();
+        }}
+        className="flex min-h-0 flex-1 flex-col"
+      >
+        <header className="flex h-16 shrink-0 items-center gap-4 bg-panel-muted px-3">
+          <button
+            type="button"
+            aria-label={step === "details" ? "Back to members" : "Back to chats"}
+            title="Back"
+            onClick={back}
+            className={headerButtonClass}
+          >
+            <ArrowLeftIcon className="size-5" />
+          </button>
+          <h2 className="text-[17px] font-medium text-ink">{step === "members" ? "Add group members" : "New group"}</h2>
+        </header>
+        {step === "members" ? (
+          <>
+            <div className="flex-1 overflow-y-auto px-5 py-5">
+              <MemberPicker selected={members} onChange={setMembers} />
+            </div>
+            <footer className="shrink-0 border-t border-line px-5 py-3">
+              <Button disabled={members.length === 0} onClick={() => setStep("details")}>
+                {members.length === 0 ? "Pick at least one person" : `Next (${members.length} selected)`}
+              </Button>
+            </footer>
+          </>
+        ) : (
+          <form onSubmit={(event) => void handleCreate(event)} noValidate className="flex min-h-0 flex-1 flex-col">
+            <div className="flex-1 space-y-4 overflow-y-auto px-5 py-6">
+              <GroupFields
+                details={details}
+                onChange={setDetails}
+                errors={fieldErrors}
+                descriptionLabel="Description (optional)"
+              />
+              <p className="text-sm leading-5 text-ink-muted">
+                With you and {members.map((member) => displayName(member)).join(", ")}.
+              </p>
+              {error && <Alert>{error}</Alert>}
+            </div>
+            <footer className="shrink-0 border-t border-line px-5 py-3">
+              <Button type="submit" pending={isCreating}>
+                Create group
+              </Button>
+            </footer>
+          </form>
+        )}
+      </div>
     </section>
   );
 }

@@ -109,9 +109,12 @@ export function ReactionPicker({ anchor, current, onPick, onClose }: ReactionPic
       role="menu"
       aria-label="React"
       aria-orientation="horizontal"
+      // Focus lives on the emoji; the picker itself takes it only from a click between them, and
+      // then keeps the arrow keys working instead of dropping focus to <body>.
+      tabIndex={-1}
       onKeyDown={handleKeyDown}
       style={style}
-      className="z-50 animate-fade-in overflow-hidden rounded-3xl bg-popover shadow-[0_2px_5px_0_rgba(11,20,26,0.26),0_2px_10px_0_rgba(11,20,26,0.16)]"
+      className="z-50 animate-fade-in overflow-hidden outline-none rounded-3xl bg-popover shadow-[0_2px_5px_0_rgba(11,20,26,0.26),0_2px_10px_0_rgba(11,20,26,0.16)]"
     >
       <div className="flex items-center justify-between px-1.5 py-1.5">
         {QUICK_REACTIONS.map((value) => emoji(value, "bar"))}

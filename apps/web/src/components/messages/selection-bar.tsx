@@ -30,7 +30,7 @@ export function SelectionBar({ selection, onCancel, onForward, onError }: Select
   }
 
   return (
-    <footer
+    <div
       role="toolbar"
       aria-label="Selected messages"
       className="flex h-[60px] shrink-0 items-center gap-2 bg-panel-muted px-3 md:px-4"
@@ -61,6 +61,6 @@ export function SelectionBar({ selection, onCancel, onForward, onError }: Select
       >
         <ForwardIcon className="size-5" />
       </button>
-    </footer>
+    </div>
   );
 }

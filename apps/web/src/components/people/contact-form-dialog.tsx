@@ -78,7 +78,7 @@ export function ContactFormDialog({ mode, phoneNumber, initialName = "", onClose
         </>
       }
     >
-      <form id={formId} onSubmit={handleSubmit} noValidate className="mt-4 space-y-4">
+      <form id={formId} onSubmit={(event) => void handleSubmit(event)} noValidate className="mt-4 space-y-4">
         <TextField
           label="Name"
           value={name}

@@ -18,7 +18,9 @@ type DialogProps = {
 
 /**
  * A modal confirmation on the native <dialog>: focus is trapped and Escape
- * closes it for free. Mount it to open it, unmount it to close it.
+ * closes it for free. Mount it to open it, unmount it to close it. The
+ * <dialog> fills the viewport, transparent over its ::backdrop, so that a
+ * click beside the panel lands on an element of its own.
  */
 export function Dialog({ title, description, onClose, actions, stackActions, children }: DialogProps) {
   const titleId = useId();
@@ -40,16 +42,18 @@ export function Dialog({ title, description, onClose, actions, stackActions, chi
         event.preventDefault();
         onClose();
       }}
-      onClick={(event) => {
-        // A click on the backdrop lands on the <dialog> itself.
-        if (event.target === event.currentTarget) onClose();
-      }}
-      className={cx(
-        "m-auto w-[min(92vw,420px)] animate-fade-in rounded-2xl bg-popover p-0 text-ink shadow-[0_17px_50px_0_rgba(11,20,26,0.19),0_12px_15px_0_rgba(11,20,26,0.24)]",
-        "backdrop:bg-black/40 dark:backdrop:bg-black/60",
-      )}
+      className="m-0 size-full max-h-none max-w-none bg-transparent p-0 text-ink backdrop:bg-black/40 open:flex dark:backdrop:bg-black/60"
     >
-      <div className="px-6 pt-6 pb-5">
+      {/* A click beside the panel closes it, for the mouse; Escape does the same for everyone
+          else, so the catcher is hidden from assistive technology. */}
+      <div aria-hidden="true" onClick={onClose} className="fixed inset-0" />
+      {/* The margins and limits the browser gives a modal <dialog> of its own. */}
+      <div
+        className={cx(
+          "relative m-auto max-h-[calc(100%-2em-6px)] w-[min(92vw,420px)] max-w-[calc(100%-2em-6px)] animate-fade-in overflow-auto rounded-2xl bg-popover px-6 pt-6 pb-5",
+          "shadow-[0_17px_50px_0_rgba(11,20,26,0.19),0_12px_15px_0_rgba(11,20,26,0.24)]",
+        )}
+      >
         <h2 id={titleId} className="text-[17px] font-medium text-ink">
           {title}
         </h2>

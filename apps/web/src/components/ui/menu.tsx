@@ -165,9 +165,12 @@ export function Menu({
             id={menuId}
             role="menu"
             aria-label={menuLabel}
+            // Focus lives on the items; the menu itself takes it only from a click between them, and
+            // then keeps the arrow keys working instead of dropping focus to <body>.
+            tabIndex={-1}
             onKeyDown={handleMenuKeyDown}
             style={position}
-            className="z-50 animate-fade-in rounded-xl bg-popover py-2 shadow-[0_2px_5px_0_rgba(11,20,26,0.26),0_2px_10px_0_rgba(11,20,26,0.16)]"
+            className="z-50 animate-fade-in rounded-xl outline-none bg-popover py-2 shadow-[0_2px_5px_0_rgba(11,20,26,0.26),0_2px_10px_0_rgba(11,20,26,0.16)]"
           >
             {items.map((item) => (
               <button
