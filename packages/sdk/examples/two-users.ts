@@ -1,6 +1,12 @@
 import { randomInt, randomUUID } from "node:crypto";
 
-import { createParleyClient, type LiveOptions, type LiveSubscription, type ParleyClient } from "@parley/sdk/node";
+import {
+  createParleyClient,
+  TRPCClientError,
+  type LiveOptions,
+  type LiveSubscription,
+  type ParleyClient,
+} from "@parley/sdk/node";
 
 const url = process.env.PARLEY_URL ?? "ws://127.0.0.1:4000/ws";
 // The code OTP_TEST_NUMBERS="+1415201*:123456" gives every +1415201… number, so no SMS is needed.
@@ -9,10 +15,19 @@ const password = "example-password";
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function signUpAndLogIn(full_name: string) {
-  const phone_number = `+1415201${String(randomInt(0, 10_000)).padStart(4, "0")}`;
   const anonymous = createParleyClient({ url });
   try {
-    await anonymous.auth.register.mutate({ phone_number, full_name }); // sends the code by SMS
+    let phone_number: string;
+    for (;;) {
+      phone_number = `+1415201${String(randomInt(0, 10_000)).padStart(4, "0")}`;
+      try {
+        await anonymous.auth.register.mutate({ phone_number, full_name }); // sends the code by SMS
+        break;
+      } catch (error) {
+        // CONFLICT: someone already has this number; pick another.
+        if (!(error instanceof TRPCClientError && error.data?.code === "CONFLICT")) throw error;
+      }
+    }
     await anonymous.auth.verifyOtp.mutate({ phone_number, otp, password });
     const { user, token } = await anonymous.auth.login.mutate({ phone_number, password });
     return { user, client: createParleyClient({ url, token }) };
