@@ -1,6 +1,11 @@
-import type { FoundMessage, GroupMessageOutput, MessageInfo, MessageOutput } from "@parley/sdk";
+import {
+  newClientMsgId,
+  type FoundMessage,
+  type GroupMessageOutput,
+  type MessageInfo,
+  type MessageOutput,
+} from "@parley/sdk";
 
-import { newClientMsgId } from "../client-msg-id";
 import { myReaction, withReaction } from "../message-actions";
 import { parseKey, type ConversationKey, type ThreadMessage } from "../state";
 import type { ChatContext } from "./context";

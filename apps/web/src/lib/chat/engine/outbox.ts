@@ -1,6 +1,7 @@
 import {
   createOutbox,
   indexedDbOutboxStore,
+  newClientMsgId,
   UploadError,
   type EnqueueInput,
   type GroupMessageOutput,
@@ -16,7 +17,6 @@ import {
 // Relative, not "~/": the unit tests load this module without the app's path aliases.
 import { toApiProblem } from "../../api-error";
 
-import { newClientMsgId } from "../client-msg-id";
 import {
   directKey,
   groupKey,
