@@ -14,7 +14,7 @@ import type {
 import type { Deps } from "../runtime";
 import { blockStateBetween } from "./blocks";
 import { type ChatRow, findChatForMember, peerOf, receiptsOffIn, toMessageOutput } from "./chats";
-import { composeMessage, type ForwardOptions, messageColumns, sameBody } from "./conversation/compose";
+import { composeMessage, type ForwardOptions, messageColumns, assertRetryOf } from "./conversation/compose";
 import { assertDeletableForEveryone, blankedMessage, hideForUser } from "./conversation/deletion";
 import { replyColumns, toReplyPreview } from "./conversation/reply";
 import { appendEvents, deliverEvents, eventColumns, type StoredEvent, takeEventSeqs } from "./events";
@@ -231,15 +231,7 @@ async function findByClientMsgId(
   ).limit(1);
   if (!row) return null;
   const original = toMessageOutput(row);
-  if (
-    original.receiver_id !== input.receiver_id ||
-    (!original.is_deleted && original.edited_at === null && !sameBody(original, input))
-  ) {
-    throw new TRPCError({
-      code: "CONFLICT",
-      message: "This client_msg_id was already used for a different message. Make a new UUID for each message.",
-    });
-  }
+  assertRetryOf(original, input, original.receiver_id === input.receiver_id);
   return original;
 }
 

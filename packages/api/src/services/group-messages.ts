@@ -12,7 +12,7 @@ import type {
 } from "@parley/validators";
 
 import type { Deps } from "../runtime";
-import { composeMessage, type ForwardOptions, messageColumns, sameBody } from "./conversation/compose";
+import { composeMessage, type ForwardOptions, messageColumns, assertRetryOf } from "./conversation/compose";
 import { assertDeletableForEveryone, blankedMessage, hideForUser } from "./conversation/deletion";
 import { replyColumns, toReplyPreview } from "./conversation/reply";
 import { appendEvents, deliverEvents, eventColumns, publishToGroup, type StoredEvent, takeEventSeqs } from "./events";
@@ -205,15 +205,7 @@ async function findByClientMsgId(
   ).limit(1);
   if (!row) return null;
   const original = toGroupMessageOutput(row.message, row.group, row.reply, row.media);
-  if (
-    original.group_id !== input.group_id ||
-    (!original.is_deleted && original.edited_at === null && !sameBody(original, input))
-  ) {
-    throw new TRPCError({
-      code: "CONFLICT",
-      message: "This client_msg_id was already used for a different message. Make a new UUID for each message.",
-    });
-  }
+  assertRetryOf(original, input, original.group_id === input.group_id);
   return original;
 }
 

@@ -1,3 +1,4 @@
+import { TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 
 import type { MessageOutput, SendChatMessageInput } from "@parley/validators";
@@ -57,15 +58,26 @@ export async function composeMessage(
   return { common, media, values, now };
 }
 
-/** Whether a retried send says what the stored message says (else its client_msg_id was reused). */
-export function sameBody(
-  original: Pick<MessageOutput, "content" | "media" | "location"> & { message_type: string },
+/**
+ * A send whose client_msg_id is already stored is a retry of that message only if it goes to the same
+ * conversation and says the same (an edited or deleted original no longer can); else the id was reused.
+ */
+export function assertRetryOf(
+  original: Pick<MessageOutput, "content" | "media" | "location" | "is_deleted" | "edited_at"> & {
+    message_type: string;
+  },
   input: Pick<SendChatMessageInput, "content" | "message_type" | "media_id" | "location">,
-): boolean {
-  return (
+  sameConversation: boolean,
+): void {
+  const sameBody =
     original.content === (input.content ?? null) &&
     original.message_type === input.message_type &&
     (original.media?.id ?? undefined) === input.media_id &&
-    (original.location === null) === (input.location === undefined)
-  );
+    (original.location === null) === (input.location === undefined);
+  if (!sameConversation || (!original.is_deleted && original.edited_at === null && !sameBody)) {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: "This client_msg_id was already used for a different message. Make a new UUID for each message.",
+    });
+  }
 }
