@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from "node:crypto";
 
 import {
   createParleyClient,
-  TRPCClientError,
+  errorCode,
   type LiveOptions,
   type LiveSubscription,
   type ParleyClient,
@@ -25,7 +25,7 @@ async function signUpAndLogIn(full_name: string) {
         break;
       } catch (error) {
         // CONFLICT: someone already has this number; pick another.
-        if (!(error instanceof TRPCClientError && error.data?.code === "CONFLICT")) throw error;
+        if (errorCode(error) !== "CONFLICT") throw error;
       }
     }
     await anonymous.auth.verifyOtp.mutate({ phone_number, otp, password });

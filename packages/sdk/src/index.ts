@@ -34,6 +34,7 @@ export {
   type OutboxTarget,
 } from "./outbox";
 export { indexedDbOutboxStore } from "./outbox-indexeddb";
+export { errorCode } from "./errors";
 export { TRPCClientError } from "@trpc/client";
 export type * from "@parley/validators";
 export type { AppRouter } from "@parley/api";

@@ -3,6 +3,7 @@ import { TRPCClientError } from "@trpc/client";
 import type { GroupMessageOutput, LocationInput, MessageOutput, MessageType } from "@parley/validators";
 
 import type { ParleyClient } from "./client";
+import { errorData } from "./errors";
 import { UploadError, type UploadMediaOptions, type UploadProgress } from "./media";
 
 /** Whom a message goes to: a person (1:1, `message.send`) or a group (`message.sendGroup`). */
@@ -122,10 +123,6 @@ export function outboxRetryDelayMs(attempt: number): number {
 // CONFLICT for a reused client_msg_id) would be refused again, so the item fails instead.
 const RETRYABLE_CODES = new Set(["TOO_MANY_REQUESTS", "TIMEOUT"]);
 
-type ErrorData = { code?: unknown; httpStatus?: unknown; retryAfterSeconds?: unknown };
-const dataOf = (error: { data: unknown }): ErrorData =>
-  typeof error.data === "object" && error.data !== null ? error.data : {};
-
 /**
  * Whether sending again could work: the server was not reached (a dropped connection), had a
  * fault (5xx), or asked to slow down (TOO_MANY_REQUESTS); for uploads, storage likewise.
@@ -133,7 +130,7 @@ const dataOf = (error: { data: unknown }): ErrorData =>
 export function isRetryableError(error: unknown): boolean {
   if (error instanceof UploadError) return error.status === 0 || error.status === 429 || error.status >= 500;
   if (!(error instanceof TRPCClientError)) return false;
-  const { code, httpStatus } = dataOf(error);
+  const { code, httpStatus } = errorData(error);
   // No error shape: the request never got an answer from the API.
   if (typeof code !== "string") return true;
   return RETRYABLE_CODES.has(code) || (typeof httpStatus === "number" && httpStatus >= 500);
@@ -142,7 +139,7 @@ export function isRetryableError(error: unknown): boolean {
 /** The seconds a TOO_MANY_REQUESTS answer asked to wait, if it said. */
 function retryAfterMs(error: unknown): number {
   if (!(error instanceof TRPCClientError)) return 0;
-  const { retryAfterSeconds } = dataOf(error);
+  const { retryAfterSeconds } = errorData(error);
   return typeof retryAfterSeconds === "number" ? retryAfterSeconds * 1_000 : 0;
 }
 
