@@ -60,6 +60,11 @@ export default defineConfig({
     },
     {
       name: "phone",
+      // The phone layout differs in how you move between the chat list and a conversation, and
+      // in the composer, message menus and media controls: these specs walk every such path.
+      // Sign-up, contacts and security are the same pages either way, so they run once, on
+      // desktop, which keeps the suite inside CI's time on a 2-core machine.
+      testMatch: ["chat.spec.ts", "media.spec.ts", "group.spec.ts", "message-actions.spec.ts"],
       use: {
         browserName: "chromium",
         viewport: { width: 390, height: 844 },
