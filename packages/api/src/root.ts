@@ -1,6 +1,7 @@
 import { authRouter } from "./router/auth";
 import { chatRouter } from "./router/chat";
 import { contactRouter } from "./router/contact";
+import { deviceRouter } from "./router/device";
 import { eventRouter } from "./router/event";
 import { groupRouter } from "./router/group";
 import { mediaRouter } from "./router/media";
@@ -16,6 +17,7 @@ export const appRouter = router({
   message: messageRouter,
   media: mediaRouter,
   contact: contactRouter,
+  device: deviceRouter,
   event: eventRouter,
 });
 

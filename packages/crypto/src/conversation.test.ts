@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { generateAccountKey, type AccountKey } from "./account";
 import { bytesEqual, fromUtf8, toHex, utf8 } from "./bytes";
-import { Conversation, CryptoError, inspectMessage, type TrustPolicy } from "./conversation";
+import { Conversation, CryptoError, inspectMessage, readKeyPackage, type TrustPolicy } from "./conversation";
 import { createDeviceKeys, generateKeyPackage, type DeviceKeys, type GeneratedKeyPackage } from "./device";
 
 /** Trust on first use, as a client keeps it: the first key seen for a user is pinned. */
@@ -202,5 +202,24 @@ describe("what the delivery service reads", () => {
     expect(() => inspectMessage(utf8("not mls at all"))).toThrow(CryptoError);
     const message = await a.encrypt(utf8("x"));
     expect(() => inspectMessage(new Uint8Array([...message, 0]))).toThrow(CryptoError);
+  });
+});
+
+describe("a published key package, as the server checks it", () => {
+  it("names its device and ref, and a forged or damaged one is refused", async () => {
+    const phone = await device(aliceAccount, ALICE);
+    const generated = await generateKeyPackage(phone.keys);
+    const info = await readKeyPackage(generated.keyPackage);
+    expect(info.ref).toBe(generated.ref);
+    expect(info.credential.userId).toBe(ALICE);
+    expect(bytesEqual(info.signaturePublicKey, phone.keys.signaturePublicKey)).toBe(true);
+
+    const damaged = generated.keyPackage.slice();
+    damaged[damaged.length - 1] = (damaged.at(-1) ?? 0) ^ 1;
+    await expectCryptoError(readKeyPackage(damaged), "untrusted");
+    await expectCryptoError(readKeyPackage(utf8("nope")), "malformed");
+    const thief = await device(aliceAccount, ALICE);
+    thief.keys = { ...thief.keys, credential: (await device(bobAccount, BOB)).keys.credential };
+    await expectCryptoError(readKeyPackage((await generateKeyPackage(thief.keys)).keyPackage), "untrusted");
   });
 });

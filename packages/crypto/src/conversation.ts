@@ -19,13 +19,14 @@ import {
   type Welcome,
 } from "ts-mls";
 import { defaultClientConfig } from "ts-mls/clientConfig.js";
+import { verifyKeyPackage } from "ts-mls/keyPackage.js";
 import { unprotectPrivateMessage } from "ts-mls/messageProtection.js";
 import type { PrivateMessage } from "ts-mls";
 
 import { decodeCredential, verifyDeviceCertificate, type DeviceCredential } from "./account";
 import { bytesEqual, toHex } from "./bytes";
 import { decodePrivateKeys, generateKeyPackage, keyPackageRef, type DeviceKeys } from "./device";
-import { cipherSuite } from "./suite";
+import { CIPHERSUITE_NAME, cipherSuite } from "./suite";
 
 /**
  * Trust on first use, then verification: the client answers whether `accountPublicKey` is the
@@ -406,6 +407,34 @@ export class Conversation {
       authenticatedData: pm.authenticatedData,
     };
   }
+}
+
+/** What the delivery service checks of a published key package before it hands it out. */
+export interface KeyPackageInfo {
+  ref: string;
+  signaturePublicKey: Uint8Array;
+  credential: DeviceCredential;
+}
+
+/**
+ * Decodes a key package and checks its own signature and its device certificate; throws a
+ * CryptoError ("malformed" or "untrusted") for anything else. Reads no secret: servers use it.
+ */
+export async function readKeyPackage(bytes: Uint8Array): Promise<KeyPackageInfo> {
+  const keyPackage = keyPackageFrom(bytes);
+  const cs = await cipherSuite();
+  if (keyPackage.cipherSuite !== CIPHERSUITE_NAME)
+    throw new CryptoError("malformed", "a key package for another ciphersuite");
+  const { signaturePublicKey } = keyPackage.leafNode;
+  const credential = decodeCredential(keyPackage.leafNode.credential);
+  if (!credential) throw new CryptoError("malformed", "a key package without a Parley device credential");
+  if (!(await verifyKeyPackage(keyPackage, cs.signature))) {
+    throw new CryptoError("untrusted", "a key package whose signature does not verify");
+  }
+  if (!(await verifyDeviceCertificate(credential, signaturePublicKey))) {
+    throw new CryptoError("untrusted", "a key package whose device certificate does not verify");
+  }
+  return { ref: await keyPackageRef(keyPackage), signaturePublicKey, credential };
 }
 
 function keyPackageFrom(bytes: Uint8Array): KeyPackage {

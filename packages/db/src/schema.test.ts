@@ -41,19 +41,22 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
       else await handle.close();
     });
 
-    it("has all eight tables of the spec plus sessions, the event log, group receipts, media, reactions, stars and number lookups", async () => {
+    it("has all eight tables of the spec plus sessions, the event log, group receipts, media, reactions, stars, number lookups and the encryption keys", async () => {
       const rows = await executeRows<{ table_name: string }>(
         handle.db,
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
       );
       expect(rows.map((row) => row.table_name)).toEqual([
+        "account_keys",
         "blocked_users",
         "chats",
         "contacts",
+        "devices",
         "group_members",
         "group_receipts",
         "groups",
         "hidden_messages",
+        "key_packages",
         "media",
         "message_reactions",
         "message_status",

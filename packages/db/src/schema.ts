@@ -91,6 +91,68 @@ export const sessions = pgTable(
   (t) => [index("idx_sessions_user_id").on(t.userId)],
 );
 
+// End-to-end encryption (ADR 0033). All key material here is public or sealed: the server can
+// route to devices and hand out key packages, and can open nothing.
+
+/** The account identity key's public half, and the private half sealed under the recovery key. */
+export const accountKeys = pgTable("account_keys", {
+  userId: integer()
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  // Base64 of the 32-byte Ed25519 public key.
+  publicKey: varchar({ length: 64 }).notNull(),
+  // Base64 of sealAccountKey's output: only the recovery key opens it.
+  sealedKey: text(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A device is a signed-in session with its own MLS signature key, certified by the account key. */
+export const devices = pgTable(
+  "devices",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // The session it belongs to; a signed-out or removed device keeps its row, marked removed.
+    sessionId: uuid()
+      .notNull()
+      .unique("devices_session_id_unique")
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    name: varchar({ length: 64 }).notNull(),
+    signaturePublicKey: varchar({ length: 64 }).notNull().unique("devices_signature_public_key_unique"),
+    // Base64 of the account key's signature over (user id, signature key).
+    certificate: varchar({ length: 128 }).notNull(),
+    createdAt: createdAt(),
+    lastActiveAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    removedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index("idx_devices_user_id").on(t.userId)],
+);
+
+/** Published key packages: each handed out at most once, except a device's last-resort one. */
+export const keyPackages = pgTable(
+  "key_packages",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    deviceId: uuid()
+      .notNull()
+      .references(() => devices.id, { onDelete: "cascade" }),
+    // Hex KeyPackageRef: how a Welcome names the package it is for.
+    ref: varchar({ length: 64 }).notNull().unique("key_packages_ref_unique"),
+    keyPackage: text().notNull(),
+    lastResort: boolean().notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("idx_key_packages_device").on(t.deviceId, t.lastResort, t.id),
+    uniqueIndex("key_packages_one_last_resort")
+      .on(t.deviceId)
+      .where(sql`${t.lastResort}`),
+  ],
+);
+
 export const chats = pgTable(
   "chats",
   {

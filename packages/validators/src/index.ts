@@ -9,3 +9,4 @@ export * from "./system-text";
 export * from "./chat";
 export * from "./contact";
 export * from "./event";
+export * from "./device";
