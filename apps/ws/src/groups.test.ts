@@ -216,5 +216,5 @@ describe("groups when Redis restarts", () => {
       await redis.stop();
       await database.drop();
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { authRouter } from "./router/auth";
 import { chatRouter } from "./router/chat";
 import { contactRouter } from "./router/contact";
 import { deviceRouter } from "./router/device";
+import { e2eeRouter } from "./router/e2ee";
 import { eventRouter } from "./router/event";
 import { groupRouter } from "./router/group";
 import { mediaRouter } from "./router/media";
@@ -18,6 +19,7 @@ export const appRouter = router({
   media: mediaRouter,
   contact: contactRouter,
   device: deviceRouter,
+  e2ee: e2eeRouter,
   event: eventRouter,
 });
 

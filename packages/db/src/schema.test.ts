@@ -41,7 +41,7 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
       else await handle.close();
     });
 
-    it("has all eight tables of the spec plus sessions, the event log, group receipts, media, reactions, stars, number lookups and the encryption keys", async () => {
+    it("has all eight tables of the spec plus sessions, the event log, group receipts, media, reactions, stars, number lookups, the encryption keys and MLS delivery", async () => {
       const rows = await executeRows<{ table_name: string }>(
         handle.db,
         sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
@@ -61,6 +61,9 @@ function describeSchema(name: string, open: () => Promise<DatabaseHandle & { dro
         "message_reactions",
         "message_status",
         "messages",
+        "mls_members",
+        "mls_welcome_recipients",
+        "mls_welcomes",
         "sessions",
         "starred_messages",
         "user_event_counters",

@@ -27,7 +27,9 @@ const updatedAt = () =>
     .defaultNow()
     .$onUpdate(() => new Date());
 
-export const messageTypes = ["text", "image", "video", "audio", "document", "location", "system"] as const;
+export const messageTypes = ["text", "image", "video", "audio", "document", "location", "system", "encrypted"] as const;
+// What an encrypted message is to MLS: all the delivery service may know of it (ADR 0033).
+export const mlsKinds = ["application", "commit"] as const;
 export const mediaKinds = ["image", "video", "audio", "document"] as const;
 export const mediaPurposes = ["message", "profile_picture", "group_picture"] as const;
 // pending: upload URL issued; processing: being checked; ready: checked, may be attached; rejected: failed the check.
@@ -153,6 +155,17 @@ export const keyPackages = pgTable(
   ],
 );
 
+/**
+ * A conversation's end-to-end encryption: on from its start, never off. Its MLS group's id, and
+ * the epoch the delivery service accepts commits and messages at (each commit moves it by one).
+ */
+const e2eeColumns = (table: string) => ({
+  e2ee: boolean().notNull().default(false),
+  // Base64 of the MLS group id the creating device chose (32 random bytes).
+  mlsGroupId: varchar({ length: 64 }).unique(`${table}_mls_group_id_unique`),
+  mlsEpoch: bigint({ mode: "number" }).notNull().default(0),
+});
+
 export const chats = pgTable(
   "chats",
   {
@@ -170,10 +183,12 @@ export const chats = pgTable(
     user2UnreadCount: integer().notNull().default(0),
     // Last allocated message seq: incremented under the row lock, so seqs are gap-free.
     lastSeq: integer().notNull().default(0),
+    ...e2eeColumns("chats"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
+    check("chats_e2ee_group_id", sql`${t.e2ee} = (${t.mlsGroupId} is not null)`),
     unique("chats_user_pair_unique").on(t.user1Id, t.user2Id),
     check("no_self_chat", sql`${t.user1Id} <> ${t.user2Id}`),
     check("chats_user_order", sql`${t.user1Id} < ${t.user2Id}`),
@@ -203,10 +218,14 @@ export const groups = pgTable(
     // the minimum of the members' watermarks, kept so a receipt knows whether it moved them.
     deliveredSeq: integer().notNull().default(0),
     readSeq: integer().notNull().default(0),
+    ...e2eeColumns("groups"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("idx_groups_created_by").on(t.createdBy)],
+  (t) => [
+    index("idx_groups_created_by").on(t.createdBy),
+    check("groups_e2ee_group_id", sql`${t.e2ee} = (${t.mlsGroupId} is not null)`),
+  ],
 );
 
 export const groupMembers = pgTable(
@@ -315,6 +334,12 @@ export const messages = pgTable(
     replyToMessageId: bigint({ mode: "number" }).references((): AnyPgColumn => messages.id, { onDelete: "set null" }),
     isForwarded: boolean().notNull().default(false),
     editedAt: timestamp({ withTimezone: true }),
+    // An encrypted message ('encrypted'): its MLS kind and epoch, the device that sent it, and the
+    // MLSMessage itself (base64), which only the conversation's devices can open.
+    mlsKind: varchar({ length: 12, enum: mlsKinds }),
+    mlsEpoch: bigint({ mode: "number" }),
+    senderDeviceId: uuid().references((): AnyPgColumn => devices.id, { onDelete: "set null" }),
+    ciphertext: text(),
     // Set when the sender deleted it for everyone: content and media are cleared, the row stays
     // so that seq has no hole and replies can say "deleted message".
     deletedAt: timestamp({ withTimezone: true }),
@@ -328,8 +353,15 @@ export const messages = pgTable(
     ),
     check(
       "messages_type",
-      sql`${t.messageType} in ('text', 'image', 'video', 'audio', 'document', 'location', 'system')`,
+      sql`${t.messageType} in ('text', 'image', 'video', 'audio', 'document', 'location', 'system', 'encrypted')`,
     ),
+    check(
+      "messages_encrypted",
+      sql`(${t.messageType} = 'encrypted') = (${t.mlsKind} is not null)
+        and (${t.messageType} <> 'encrypted' or (${t.content} is null and ${t.mlsEpoch} is not null and ${t.mediaId} is null))
+        and (${t.ciphertext} is null or ${t.messageType} = 'encrypted')`,
+    ),
+    check("messages_mls_kind", sql`${t.mlsKind} is null or ${t.mlsKind} in ('application', 'commit')`),
     check("messages_system_in_groups", sql`${t.messageType} <> 'system' or ${t.groupId} is not null`),
     check("messages_seq_positive", sql`${t.seq} > 0`),
     // History is read and gap-filled by (conversation, seq): these serve the
@@ -413,6 +445,78 @@ export const media = pgTable(
     check("media_purpose", sql`${t.purpose} in ('message', 'profile_picture', 'group_picture')`),
     check("media_status", sql`${t.status} in ('pending', 'processing', 'ready', 'rejected')`),
     check("media_declared_size_positive", sql`${t.declaredSize} > 0`),
+  ],
+);
+
+/**
+ * Which devices are in a conversation's MLS group, as the delivery service last accepted it:
+ * a device is in from the commit that added it (or from creating the group) until the commit
+ * that removed it. A device still in whose person left, or that was unlinked or signed out, must
+ * be committed out before the conversation takes more messages (see services/e2ee.ts).
+ */
+export const mlsMembers = pgTable(
+  "mls_members",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    chatId: integer().references(() => chats.id, { onDelete: "cascade" }),
+    groupId: integer().references(() => groups.id, { onDelete: "cascade" }),
+    deviceId: uuid()
+      .notNull()
+      .references(() => devices.id, { onDelete: "cascade" }),
+    addedSeq: integer().notNull(),
+    removedSeq: integer(),
+  },
+  (t) => [
+    check(
+      "mls_members_chat_or_group",
+      sql`(${t.chatId} is not null and ${t.groupId} is null) or (${t.chatId} is null and ${t.groupId} is not null)`,
+    ),
+    uniqueIndex("mls_members_chat_device")
+      .on(t.chatId, t.deviceId)
+      .where(sql`${t.chatId} is not null`),
+    uniqueIndex("mls_members_group_device")
+      .on(t.groupId, t.deviceId)
+      .where(sql`${t.groupId} is not null`),
+    index("idx_mls_members_device").on(t.deviceId),
+  ],
+);
+
+/** A Welcome into a conversation, kept once however many devices it is for, until each took it. */
+export const mlsWelcomes = pgTable(
+  "mls_welcomes",
+  {
+    id: bigserial({ mode: "number" }).primaryKey(),
+    chatId: integer().references(() => chats.id, { onDelete: "cascade" }),
+    groupId: integer().references(() => groups.id, { onDelete: "cascade" }),
+    // The commit that adds its devices: they read the conversation from the message after it.
+    messageId: bigint({ mode: "number" })
+      .notNull()
+      .references((): AnyPgColumn => messages.id, { onDelete: "cascade" }),
+    // Base64 MLSMessage (Welcome): encrypted to the new devices' key packages.
+    welcome: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check(
+      "mls_welcomes_chat_or_group",
+      sql`(${t.chatId} is not null and ${t.groupId} is null) or (${t.chatId} is null and ${t.groupId} is not null)`,
+    ),
+  ],
+);
+
+export const mlsWelcomeRecipients = pgTable(
+  "mls_welcome_recipients",
+  {
+    welcomeId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => mlsWelcomes.id, { onDelete: "cascade" }),
+    deviceId: uuid()
+      .notNull()
+      .references(() => devices.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.welcomeId, t.deviceId] }),
+    index("idx_mls_welcome_recipients_device").on(t.deviceId),
   ],
 );
 

@@ -14,6 +14,7 @@ export const chatOutput = z
     last_message_at: z.iso.datetime().nullable(),
     unread_count: z.number().int(),
     last_seq: z.number().int(),
+    e2ee: z.boolean().meta({ description: "End-to-end encrypted: messages are MLS ciphertext (see encrypted)" }),
   })
   .meta({ id: "Chat" });
 

@@ -2,23 +2,29 @@ import { z } from "zod";
 
 import { idSchema } from "./common";
 
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
 /** Standard base64 of exactly `bytes` bytes (keys and signatures have fixed sizes). */
-const base64OfLength = (bytes: number, what: string) =>
+export const base64OfLength = (bytes: number, what: string) =>
   z
     .string()
     .length(Math.ceil(bytes / 3) * 4, `${what} is ${bytes} bytes, base64-encoded`)
-    .regex(/^[A-Za-z0-9+/]+={0,2}$/, `${what} must be base64`);
+    .regex(BASE64, `${what} must be base64`);
+
+/** Standard base64 of at most `maxBytes` bytes. */
+export const base64UpTo = (maxBytes: number, what: string) =>
+  z
+    .string({ error: `${what} must be base64` })
+    .min(4, `${what} can't be empty`)
+    .max(Math.ceil(maxBytes / 3) * 4, `${what} is at most ${maxBytes} bytes`)
+    .regex(BASE64, `${what} must be base64`);
 
 /** A key package's MLSMessage is a few hundred bytes; 4 KiB leaves room and stops abuse. */
 export const KEY_PACKAGE_MAX_BYTES = 4096;
 /** How many unused key packages a device keeps published (plus its last-resort one). */
 export const KEY_PACKAGE_TARGET = 50;
 
-const keyPackageSchema = z
-  .string()
-  .min(4)
-  .max(Math.ceil(KEY_PACKAGE_MAX_BYTES / 3) * 4, `a key package is at most ${KEY_PACKAGE_MAX_BYTES} bytes`)
-  .regex(/^[A-Za-z0-9+/]+={0,2}$/, "a key package must be base64");
+const keyPackageSchema = base64UpTo(KEY_PACKAGE_MAX_BYTES, "a key package");
 
 export const registerDeviceInput = z.object({
   name: z.string().trim().min(1, "Give the device a name").max(64),
@@ -26,11 +32,7 @@ export const registerDeviceInput = z.object({
   account_public_key: base64OfLength(32, "account_public_key"),
   certificate: base64OfLength(64, "certificate"),
   /** Only with the account's first device: the account key sealed under the recovery key. */
-  sealed_account_key: z
-    .string()
-    .max(256)
-    .regex(/^[A-Za-z0-9+/]+={0,2}$/, "sealed_account_key must be base64")
-    .optional(),
+  sealed_account_key: base64UpTo(192, "sealed_account_key").optional(),
 });
 
 export const deviceOutput = z

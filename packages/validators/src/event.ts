@@ -138,6 +138,19 @@ export const messageStarredEvent = z.object({
   starred: z.boolean(),
 });
 
+/**
+ * One of your devices was committed into an encrypted conversation: the device named fetches
+ * its Welcome (`e2ee.welcome`) and reads the conversation from the message after `seq`.
+ */
+export const mlsWelcomeEvent = z.object({
+  type: z.literal("mls_welcome"),
+  welcome_id: z.number().int(),
+  chat_id: z.number().int().nullable(),
+  group_id: z.number().int().nullable(),
+  seq: z.number().int(),
+  device_ids: z.array(z.uuid()),
+});
+
 /** Your contacts changed (on another device, or an import): refetch `contact.list`. */
 export const contactsChangedEvent = z.object({ type: z.literal("contacts_changed") });
 
@@ -161,6 +174,7 @@ const durableEvents = [
   reactionEvent,
   messageStarredEvent,
   contactsChangedEvent,
+  mlsWelcomeEvent,
 ] as const;
 const ephemeralEvents = [
   presenceEvent,

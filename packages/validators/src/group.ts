@@ -7,7 +7,7 @@ import {
   conversationMessageOutput,
   messageBodyFields,
   messageStatusSchema,
-  messageTypeSchema,
+  storedMessageTypeSchema,
   oneDirection,
   seqPage,
 } from "./message";
@@ -109,7 +109,7 @@ export const systemEventOutput = z
   })
   .meta({ id: "SystemEvent" });
 
-export const groupMessageTypeSchema = z.enum([...messageTypeSchema.options, "system"]);
+export const groupMessageTypeSchema = z.enum([...storedMessageTypeSchema.options, "system"]);
 
 export const groupMessageOutput = conversationMessageOutput
   .extend({
@@ -153,6 +153,7 @@ export const groupSummaryOutput = z
       .enum(["left", "removed"])
       .nullable()
       .meta({ description: "Why you are no longer a member, if you aren't" }),
+    e2ee: z.boolean().meta({ description: "End-to-end encrypted: messages are MLS ciphertext (see encrypted)" }),
   })
   .meta({ id: "GroupSummary" });
 

@@ -10,3 +10,4 @@ export * from "./chat";
 export * from "./contact";
 export * from "./event";
 export * from "./device";
+export * from "./e2ee";

@@ -6,7 +6,7 @@ import {
   conversationMessageOutput,
   messageContentSchema,
   messageOutput,
-  messageTypeSchema,
+  storedMessageTypeSchema,
   reactionSummaryOutput,
 } from "./message";
 
@@ -87,7 +87,7 @@ export const foundMessageOutput = z
       z.object({ type: z.literal("direct"), chat_id: z.number().int(), peer_id: z.number().int() }),
       z.object({ type: z.literal("group"), group_id: z.number().int(), name: z.string() }),
     ]),
-    message: conversationMessageOutput.extend({ message_type: messageTypeSchema }),
+    message: conversationMessageOutput.extend({ message_type: storedMessageTypeSchema }),
   })
   .meta({ id: "FoundMessage" });
 

@@ -21,6 +21,8 @@ import {
 export const MESSAGE_MAX_LENGTH = 4096;
 
 export const messageTypeSchema = z.enum(["text", "image", "video", "audio", "document", "location"]);
+/** What a stored message may be: one of those, or an end-to-end encrypted one (see `encrypted`). */
+export const storedMessageTypeSchema = z.enum([...messageTypeSchema.options, "encrypted"]);
 export const messageStatusSchema = z.enum(["sent", "delivered", "read"]);
 
 export const clientMsgIdSchema = z
@@ -117,6 +119,20 @@ export const reactionSummaryOutput = z
   })
   .meta({ id: "ReactionSummary" });
 
+export const mlsKindSchema = z.enum(["application", "commit"]);
+
+/** What an encrypted message is to the server: its MLS framing, the sending device, the ciphertext. */
+export const encryptedPayloadOutput = z
+  .object({
+    kind: mlsKindSchema.meta({ description: "application: a message; commit: a change of the group's devices" }),
+    epoch: z.number().int().meta({ description: "The MLS epoch it was sent in" }),
+    sender_device_id: z.uuid().nullable(),
+    ciphertext: z.string().nullable().meta({
+      description: "Base64 MLSMessage, which only the conversation's devices open; null once deleted for everyone",
+    }),
+  })
+  .meta({ id: "EncryptedPayload" });
+
 /** What 1:1 and group messages have in common. */
 export const conversationMessageOutput = z.object({
   id: z.number().int(),
@@ -134,6 +150,9 @@ export const conversationMessageOutput = z.object({
   is_deleted: z.boolean(),
   edited_at: z.iso.datetime().nullable().meta({ description: "Set once the sender edited the text" }),
   reactions: z.array(reactionSummaryOutput),
+  encrypted: encryptedPayloadOutput
+    .nullable()
+    .meta({ description: "Set on end-to-end encrypted messages (message_type encrypted): content is inside" }),
   created_at: z.iso.datetime(),
 });
 
@@ -141,7 +160,7 @@ export const messageOutput = conversationMessageOutput
   .extend({
     chat_id: z.number().int(),
     receiver_id: z.number().int(),
-    message_type: messageTypeSchema,
+    message_type: storedMessageTypeSchema,
     status: messageStatusSchema.meta({ description: "The recipient's status: sent, delivered or read" }),
   })
   .meta({ id: "Message" });
@@ -215,6 +234,7 @@ export const ackDeliveredOutput = z.object({ updated: z.number().int() });
 export type MessageOutput = z.infer<typeof messageOutput>;
 export type ReactionSummary = z.infer<typeof reactionSummaryOutput>;
 export type MessageType = z.infer<typeof messageTypeSchema>;
+export type StoredMessageType = z.infer<typeof storedMessageTypeSchema>;
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 export type SendChatMessageInput = z.infer<typeof sendChatMessageInput>;
 export type ListMessagesInput = z.infer<typeof listMessagesInput>;

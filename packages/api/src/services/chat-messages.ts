@@ -16,6 +16,7 @@ import { blockStateBetween } from "./blocks";
 import { type ChatRow, findChatForMember, peerOf, receiptsOffIn, toMessageOutput } from "./chats";
 import { composeMessage, type ForwardOptions, messageColumns, assertRetryOf } from "./conversation/compose";
 import { assertDeletableForEveryone, blankedMessage, hideForUser } from "./conversation/deletion";
+import { plaintextRefused } from "./conversation/encryption";
 import { replyColumns, toReplyPreview } from "./conversation/reply";
 import { appendEvents, deliverEvents, eventColumns, type StoredEvent, takeEventSeqs } from "./events";
 import { duplicateMediaSend } from "./media/media";
@@ -137,6 +138,8 @@ export async function sendChatMessage(
             last_message_at = excluded.last_message_at,
             ${unreadColumn} = c.${unreadColumn} + 1,
             updated_at = excluded.updated_at
+          -- Under the row lock: an encrypted chat takes only what its devices encrypted.
+          where not c.e2ee
           returning c.id, c.last_seq
         ),
         message as (
@@ -173,8 +176,9 @@ export async function sendChatMessage(
     throw error;
   }
   if (!row) {
-    // The guard stopped it: say why.
+    // The guard (or the chat's encryption) stopped it: say why.
     await assertCanMessage(deps, senderId, receiverId);
+    await assertPlaintextChat(deps, user1Id, user2Id);
     throw new TRPCError({ code: "CONFLICT", message: "The message could not be sent right now. Please try again." });
   }
 
@@ -190,7 +194,7 @@ export async function sendChatMessage(
 }
 
 /** Why the send's guard refused: the receiver doesn't exist (or is nobody to the sender), or a block stands between them. */
-async function assertCanMessage(deps: Deps, senderId: number, receiverId: number): Promise<void> {
+export async function assertCanMessage(deps: Deps, senderId: number, receiverId: number): Promise<void> {
   await assertTies(deps, senderId, [receiverId]);
   const blockState = await blockStateBetween(deps, senderId, receiverId);
   if (blockState === "you_blocked") {
@@ -198,6 +202,14 @@ async function assertCanMessage(deps: Deps, senderId: number, receiverId: number
   }
   if (blockState === "blocked_you")
     throw new TRPCError({ code: "FORBIDDEN", message: "You can't send messages to this person." });
+}
+
+async function assertPlaintextChat(deps: Deps, user1Id: number, user2Id: number): Promise<void> {
+  const [chat] = await deps.db
+    .select({ e2ee: schema.chats.e2ee })
+    .from(schema.chats)
+    .where(and(eq(schema.chats.user1Id, user1Id), eq(schema.chats.user2Id, user2Id)));
+  if (chat?.e2ee) throw plaintextRefused();
 }
 
 async function findReplyTarget(

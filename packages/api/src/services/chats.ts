@@ -7,7 +7,7 @@ import type { ChatOutput, MessageOutput, MessageStatus } from "@parley/validator
 
 import type { Deps } from "../runtime";
 import { blockStateBetween } from "./blocks";
-import { asMessageType, type MessageRow } from "./conversation/message-row";
+import { asMessageType, encryptedPayload, type MessageRow } from "./conversation/message-row";
 import { replyColumns, type ReplyRow, toReplyPreview } from "./conversation/reply";
 import { TYPING_EXPIRES_MS } from "./conversation/typing";
 import { publishEphemeral } from "./events";
@@ -74,6 +74,7 @@ export function toMessageOutput(row: LoadedMessage): MessageOutput {
     edited_at: message.editedAt?.toISOString() ?? null,
     // Filled by withReactions where a page of messages is read.
     reactions: [],
+    encrypted: encryptedPayload(message),
     created_at: message.createdAt.toISOString(),
   };
 }
@@ -157,6 +158,7 @@ export async function selectDirectChats(
       last_message_at: row.chat.lastMessageAt?.toISOString() ?? null,
       unread_count: row.chat.user1Id === userId ? row.chat.user1UnreadCount : row.chat.user2UnreadCount,
       last_seq: row.chat.lastSeq,
+      e2ee: row.chat.e2ee,
     },
   }));
 }

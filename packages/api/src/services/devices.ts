@@ -24,7 +24,7 @@ async function currentDevice(deps: Pick<Deps, "db">, session: SessionAuth) {
   return device;
 }
 
-async function requireDevice(deps: Pick<Deps, "db">, session: SessionAuth) {
+export async function requireDevice(deps: Pick<Deps, "db">, session: SessionAuth) {
   const device = await currentDevice(deps, session);
   if (!device) throw notRegistered();
   return device;

@@ -12,6 +12,7 @@ import type {
 } from "@parley/validators";
 
 import type { Deps } from "../runtime";
+import { plaintextRefused } from "./conversation/encryption";
 import { composeMessage, type ForwardOptions, messageColumns, assertRetryOf } from "./conversation/compose";
 import { assertDeletableForEveryone, blankedMessage, hideForUser } from "./conversation/deletion";
 import { replyColumns, toReplyPreview } from "./conversation/reply";
@@ -138,11 +139,12 @@ export async function sendGroupMessage(
   let row: Row | undefined;
   try {
     row = await deps.db.transaction(async (tx) => {
-      await tx
-        .select({ id: schema.groups.id })
+      const [locked] = await tx
+        .select({ e2ee: schema.groups.e2ee })
         .from(schema.groups)
         .where(eq(schema.groups.id, input.group_id))
         .for("no key update");
+      if (locked?.e2ee) throw plaintextRefused();
       const [sent] = await executeRows<Row>(
         tx,
         sql`

@@ -18,7 +18,7 @@ import {
 
 import type { Deps } from "../runtime";
 import { afterCursor, type ChatCursor } from "./conversation/chat-list-cursor";
-import type { MessageRow } from "./conversation/message-row";
+import { encryptedPayload, type MessageRow } from "./conversation/message-row";
 import { replyColumns, type ReplyRow, toReplyPreview } from "./conversation/reply";
 import { TYPING_EXPIRES_MS } from "./conversation/typing";
 import { appendEvents, deliverEvents, publishEphemeral, type StoredEvent } from "./events";
@@ -151,6 +151,7 @@ export function toGroupMessageOutput(
     edited_at: message.editedAt?.toISOString() ?? null,
     // Filled by withReactions where a page of messages is read.
     reactions: [],
+    encrypted: encryptedPayload(message),
     is_deleted: isDeleted,
     created_at: message.createdAt.toISOString(),
   };
@@ -192,6 +193,7 @@ function toGroupSummary(
     is_member: isMember,
     my_role: isMember ? member.role : null,
     left_reason: isMember ? null : leftReason(leftAction),
+    e2ee: group.e2ee,
   };
 }
 
@@ -275,7 +277,7 @@ async function recordChange(
   return { group, stored: await appendGroupUpdates(tx, group, events, audience.left) };
 }
 
-async function appendGroupUpdates(
+export async function appendGroupUpdates(
   tx: Transaction,
   group: GroupRow,
   events: { userId: number; event: DurableEvent }[],

@@ -26,7 +26,7 @@ import {
   type VisibleChatMessage,
 } from "./chat-messages";
 import { peerOf } from "./chats";
-import { asMessageType, type MessageRow } from "./conversation/message-row";
+import { asPlaintextType, type MessageRow } from "./conversation/message-row";
 import { appendEvents, deliverEvents } from "./events";
 import {
   deleteGroupMessage,
@@ -87,6 +87,16 @@ function assertActionable(located: Located, action: string) {
   }
 }
 
+/** The server can't edit, react to or forward what it can't read: the sending device does, encrypted. */
+function assertPlaintext(located: Located, action: string) {
+  if (located.message.messageType === "encrypted") {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `This message is end-to-end encrypted: it is ${action} by your device, as an encrypted message.`,
+    });
+  }
+}
+
 async function assertNoBlock(deps: Deps, userId: number, located: Located) {
   if (located.type !== "direct") return;
   const peerId = peerOf({ user1Id: located.members[0], user2Id: located.members[1] }, userId);
@@ -122,6 +132,7 @@ async function changeAndTell(
 export async function editMessage(deps: Deps, userId: number, input: EditMessageInput) {
   const located = await locate(deps, userId, input.message_id);
   assertActionable(located, "edited");
+  assertPlaintext(located, "edited");
   const { message } = located;
   if (message.senderId !== userId)
     throw new TRPCError({ code: "FORBIDDEN", message: "You can only edit messages you sent." });
@@ -168,6 +179,7 @@ export async function react(
 ): Promise<{ message_id: number; reactions: ReactionSummary[] }> {
   const located = await locate(deps, userId, input.message_id);
   assertActionable(located, "reacted to");
+  assertPlaintext(located, "reacted to");
   await assertNoBlock(deps, userId, located);
   const messageId = located.message.id;
   let reactions: ReactionSummary[] = [];
@@ -235,12 +247,13 @@ export async function forwardMessages(deps: Deps, userId: number, input: Forward
       throw new TRPCError({ code: "BAD_REQUEST", message: "A deleted message can't be forwarded." });
     if (located.message.messageType === "system")
       throw new TRPCError({ code: "BAD_REQUEST", message: "Group notices can't be forwarded." });
+    assertPlaintext(located, "forwarded");
     // Only a file the forwarder may still open (a member removed from the group can't pass its photos on).
     const media = located.message.mediaId ? await readableMedia(deps, userId, located.message.mediaId) : null;
     sources.push({ message: located.message, media });
   }
   const body = ({ message, media }: (typeof sources)[number]) => ({
-    message_type: asMessageType(message.messageType),
+    message_type: asPlaintextType(message.messageType),
     content: message.content ?? undefined,
     media_id: media?.id,
     location:
@@ -310,6 +323,13 @@ export async function starMessage(deps: Deps, userId: number, input: { message_i
 /** Delete for me, or (the sender, within the window) for everyone. */
 export async function deleteMessage(deps: Deps, userId: number, input: { message_id: number; for_everyone: boolean }) {
   const located = await locate(deps, userId, input.message_id);
+  // Every device replays the group's commits in order to follow its keys: they stay.
+  if (located.message.mlsKind === "commit") {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: "Changes to an encrypted conversation's devices can't be deleted.",
+    });
+  }
   return located.type === "group"
     ? deleteGroupMessage(deps, userId, located.found, input.for_everyone)
     : deleteChatMessage(deps, userId, located.found, input.for_everyone);

@@ -4,7 +4,7 @@ import {
   type LocationOutput,
   type MediaKind,
   type MediaOutput,
-  type MessageType,
+  type StoredMessageType,
 } from "@parley/validators";
 
 import { displayText } from "../display-text";
@@ -149,7 +149,7 @@ export function fileTypeLabel(mimeType: string, fileName: string | null): string
 
 /** The parts of a message a one-line summary is made of; replies carry no media, so it is optional. */
 export type PreviewSource = {
-  message_type: MessageType | "system";
+  message_type: StoredMessageType | "system";
   content: string | null;
   media?: Pick<MediaOutput, "kind" | "is_voice_note" | "file_name"> | null;
   location?: Pick<LocationOutput, "name"> | null;
@@ -173,6 +173,9 @@ export function previewText({ message_type: type, content, media, location }: Pr
       return `📄 ${caption ?? displayText(media?.file_name ?? "Document")}`;
     case "location":
       return `📍 ${displayText(location?.name || "Location")}`;
+    case "encrypted":
+      // This app doesn't hold keys yet: the message is for the person's encrypted devices.
+      return "🔒 End-to-end encrypted message";
     default:
       return content ?? "";
   }

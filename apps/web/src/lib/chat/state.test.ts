@@ -52,6 +52,7 @@ function chat(overrides: Partial<ChatOutput> = {}): ChatOutput {
     last_message_at: message(2).created_at,
     unread_count: 2,
     last_seq: 2,
+    e2ee: false,
     ...overrides,
   };
 }
@@ -267,6 +268,7 @@ function groupMessage(seq: number, overrides: Partial<GroupMessageOutput> = {}):
     is_forwarded: false,
     edited_at: null,
     reactions: [],
+    encrypted: null,
     is_deleted: false,
     created_at: new Date(2026, 0, 1, 13, seq).toISOString(),
     ...overrides,
@@ -285,6 +287,7 @@ const summary: GroupChatOutput["group"] = {
   is_member: true,
   my_role: "admin",
   left_reason: null,
+  e2ee: false,
 };
 
 function groupChat(overrides: Partial<GroupChatOutput> = {}): GroupChatOutput {

@@ -50,6 +50,7 @@ export async function composeMessage(
     is_deleted: false,
     edited_at: null,
     reactions: [],
+    encrypted: null,
     created_at: now,
   };
   const values = sql`${input.client_msg_id}, ${common.content}, ${input.message_type}, ${replyTo?.id ?? null}, ${media?.id ?? null}::uuid,

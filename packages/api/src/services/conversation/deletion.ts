@@ -31,6 +31,8 @@ export function assertDeletableForEveryone(deps: Deps, createdAt: Date) {
 export const blankedMessage = () => ({
   deletedAt: new Date(),
   content: null,
+  // An encrypted message's ciphertext goes too: what stays is the tombstone (kind, epoch, seq).
+  ciphertext: null,
   // The file stops being readable at once; with no message carrying it, cleanup deletes it.
   mediaId: null,
   locationName: null,

@@ -60,7 +60,14 @@ export type ReplyRow = {
 
 /** A reply's quote: the quoted message's sender and text, or "deleted message"; system messages aren't quoted. */
 export function toReplyPreview(reply: ReplyRow): MessageOutput["reply_to"] {
-  if (reply?.id == null || reply.senderId == null || reply.messageType == null || reply.messageType === "system")
+  if (
+    reply?.id == null ||
+    reply.senderId == null ||
+    reply.messageType == null ||
+    reply.messageType === "system" ||
+    // Encrypted messages are quoted inside the ciphertext of the reply, by the replying device.
+    reply.messageType === "encrypted"
+  )
     return null;
   const isDeleted = reply.deletedAt !== null;
   return {

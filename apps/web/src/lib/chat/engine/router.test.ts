@@ -31,6 +31,7 @@ const summary: GroupSummary = {
   is_member: true,
   my_role: "admin",
   left_reason: null,
+  e2ee: false,
 };
 
 /** A tab that knows the chat with PEER (with its first two messages loaded) and group 5 (its roster not fetched). */
@@ -55,6 +56,7 @@ function known(): ChatState {
         last_message_at: fromPeer(2).created_at,
         unread_count: 0,
         last_seq: 2,
+        e2ee: false,
       },
     },
     { type: "history_loaded", key: KEY, messages: [fromPeer(1), fromPeer(2)], hasOlder: false },

@@ -191,6 +191,9 @@ export function routeEvent(event: ParleyEvent, view: RouterView): Step[] {
       return [dispatch({ type: "starred_changed", messageId: event.message_id, isStarred: event.starred })];
     case "contacts_changed":
       return [request({ type: "contacts_changed" })];
+    case "mls_welcome":
+      // For an encrypted device's MLS state; this tab holds none.
+      return [];
     case "resync":
       return [dispatch({ type: "resynced" }), request({ type: "reload" })];
     case "group_heads":

@@ -23,7 +23,7 @@ export function isSystemMessage(message: ThreadMessage): message is GroupMessage
 /** The quote a reply carries; system lines ("Ana added Ben") can't be replied to. */
 export function toReplyPreview(message: ThreadMessage): ReplyPreview | null {
   const { message_type: type } = message;
-  if (type === "system") return null;
+  if (type === "system" || type === "encrypted") return null;
   return {
     id: message.id,
     sender_id: message.sender_id,

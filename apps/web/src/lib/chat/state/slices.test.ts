@@ -39,6 +39,7 @@ function chat(): ChatOutput {
     last_message_at: fromPeer(2).created_at,
     unread_count: 1,
     last_seq: 2,
+    e2ee: false,
   };
 }
 
