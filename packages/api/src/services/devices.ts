@@ -1,8 +1,8 @@
 import { TRPCError } from "@trpc/server";
-import { and, asc, count, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNull, ne, type SQL, sql } from "drizzle-orm";
 
 import { CryptoError, fromBase64, readKeyPackage, toBase64, verifyDeviceCertificate } from "@parley/crypto";
-import { schema } from "@parley/db";
+import { schema, type Transaction } from "@parley/db";
 import type { PublishKeyPackagesInput, RegisterDeviceInput } from "@parley/validators";
 
 import type { Deps } from "../runtime";
@@ -118,6 +118,16 @@ export async function listDevices(deps: Deps, session: SessionAuth) {
 
 const activeSession = () => and(isNull(schema.sessions.revokedAt), gt(schema.sessions.expiresAt, sql`now()`));
 
+/** Devices that can receive now (not removed, on a live session) among `where`, oldest first. */
+export function activeDevices(db: Deps["db"] | Transaction, where: SQL | undefined) {
+  return db
+    .select({ id: schema.devices.id, userId: schema.devices.userId })
+    .from(schema.devices)
+    .innerJoin(schema.sessions, eq(schema.sessions.id, schema.devices.sessionId))
+    .where(and(where, isNull(schema.devices.removedAt), activeSession()))
+    .orderBy(asc(schema.devices.createdAt));
+}
+
 /** Removes one of your devices: its key packages go, and nobody can add it anywhere again. */
 export async function removeDevice(deps: Deps, session: SessionAuth, deviceId: string) {
   const [device] = await deps.db
@@ -202,19 +212,10 @@ export async function claimKeyPackages(deps: Deps, session: SessionAuth, userIds
   await assertTies(deps, session.userId, others);
   const own = await currentDevice(deps, session);
   const wanted = [...new Set(userIds)];
-  const devices = await deps.db
-    .select({ id: schema.devices.id, userId: schema.devices.userId })
-    .from(schema.devices)
-    .innerJoin(schema.sessions, eq(schema.sessions.id, schema.devices.sessionId))
-    .where(
-      and(
-        inArray(schema.devices.userId, wanted),
-        isNull(schema.devices.removedAt),
-        activeSession(),
-        own ? ne(schema.devices.id, own.id) : undefined,
-      ),
-    )
-    .orderBy(asc(schema.devices.createdAt));
+  const devices = await activeDevices(
+    deps.db,
+    and(inArray(schema.devices.userId, wanted), own ? ne(schema.devices.id, own.id) : undefined),
+  );
 
   const claimed: { user_id: number; device_id: string; key_package: string }[] = [];
   for (const device of devices) {

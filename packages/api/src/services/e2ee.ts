@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 
 import { CryptoError, fromBase64, inspectMessage, type MessageFrame, toBase64 } from "@parley/crypto";
 import { isUniqueViolation, schema, type Transaction } from "@parley/db";
@@ -15,7 +15,7 @@ import {
 import type { Deps } from "../runtime";
 import { assertCanMessage } from "./chat-messages";
 import { type ChatRow, noSuchChat, toMessageOutput } from "./chats";
-import { requireDevice } from "./devices";
+import { activeDevices, requireDevice } from "./devices";
 import { appendEvents, deliverEvents, publishToGroup, type StoredEvent } from "./events";
 import { appendGroupUpdates, findMembership, type GroupRow, toGroupMessageOutput } from "./groups";
 import { notifyOffline } from "./notifier";
@@ -53,28 +53,17 @@ function readFrame(encoded: string, what: string): MessageFrame & { bytes: numbe
   }
 }
 
+function assertWelcome(encoded: string) {
+  if (readFrame(encoded, "welcome").kind !== "welcome") {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "The welcome is not an MLS Welcome." });
+  }
+}
+
 const staleEpoch = (epoch: number) =>
   new TRPCError({
     code: "CONFLICT",
     message: `The conversation has moved on to epoch ${epoch}: apply its newer commits and try again.`,
   });
-
-/** Devices that can take a Welcome now: registered, not removed, on a live session. */
-async function activeDevices(db: Deps["db"] | Transaction, where: ReturnType<typeof and>) {
-  return db
-    .select({ id: schema.devices.id, userId: schema.devices.userId })
-    .from(schema.devices)
-    .innerJoin(schema.sessions, eq(schema.sessions.id, schema.devices.sessionId))
-    .where(
-      and(
-        where,
-        isNull(schema.devices.removedAt),
-        isNull(schema.sessions.revokedAt),
-        gt(schema.sessions.expiresAt, sql`now()`),
-      ),
-    )
-    .orderBy(asc(schema.devices.createdAt));
-}
 
 /** The conversation under its row lock, if the caller is in it now. */
 async function lockConversation(
@@ -365,9 +354,7 @@ export async function startEncryption(deps: Deps, session: SessionAuth, input: S
   if (!commit.groupId || toBase64(commit.groupId) !== input.mls_group_id) {
     throw new TRPCError({ code: "BAD_REQUEST", message: "The commit is for another MLS group than mls_group_id." });
   }
-  if (readFrame(input.welcome, "welcome").kind !== "welcome") {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "The welcome is not an MLS Welcome." });
-  }
+  assertWelcome(input.welcome);
   if (input.receiver_id !== undefined) await assertCanMessage(deps, session.userId, input.receiver_id);
   const retry = await findRetry(deps, session.userId, input.client_msg_id, input.commit);
   if (retry) return retry;
@@ -492,9 +479,7 @@ export async function sendEncrypted(deps: Deps, session: SessionAuth, input: Sen
   if (kind === "application" && (input.added_device_ids.length > 0 || input.removed_device_ids.length > 0)) {
     throw new TRPCError({ code: "BAD_REQUEST", message: "Only a commit adds or removes devices." });
   }
-  if (input.welcome !== undefined && readFrame(input.welcome, "welcome").kind !== "welcome") {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "The welcome is not an MLS Welcome." });
-  }
+  if (input.welcome !== undefined) assertWelcome(input.welcome);
   const retry = await findRetry(deps, session.userId, input.client_msg_id, input.message);
   if (retry) return retry;
 
