@@ -458,6 +458,7 @@ describe.each<TestShape>(["scaled", "embedded"])("groups on the %s shape", (shap
       is_member: false,
       my_role: null,
       left_reason: "removed",
+      e2ee: false,
     };
     const view = await groups.getGroup(runtime, cam, group.id);
     expect(view).toMatchObject({
