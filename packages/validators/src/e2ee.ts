@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { idSchema } from "./common";
 import { base64OfLength, base64UpTo } from "./device";
-import { clientMsgIdSchema, mlsKindSchema } from "./message";
+import { clientMsgIdSchema, messageContentSchema, mlsKindSchema } from "./message";
 
 // The delivery service's side of end-to-end encryption (ADR 0033): what clients hand the server
 // to route and order, none of which it can open.
@@ -85,6 +85,7 @@ export const conversationInput = z.object(conversationTarget).refine(...oneConve
 export const conversationDeviceOutput = z.object({
   device_id: z.uuid(),
   user_id: z.number().int(),
+  signature_public_key: z.string().meta({ description: "The device's MLS signature key: how its leaf is found" }),
   in_group: z.boolean().meta({ description: "In the conversation's MLS group now" }),
   must_remove: z.boolean().meta({
     description: "In the group but no longer belongs there (person left, device unlinked): commit its removal",
@@ -115,6 +116,15 @@ export const welcomeOutput = z.object({
 
 export const pendingWelcomesOutput = z.object({ welcomes: z.array(welcomeOutput) });
 
+/**
+ * What an application message holds once a device opens it: the message itself, which the server
+ * never sees. Versioned, so a newer client's kinds are shown as "update the app", not dropped.
+ */
+export const encryptedBodySchema = z.discriminatedUnion("type", [
+  z.object({ v: z.literal(1), type: z.literal("text"), content: messageContentSchema }),
+]);
+
+export type EncryptedBody = z.infer<typeof encryptedBodySchema>;
 export type StartEncryptionInput = z.infer<typeof startEncryptionInput>;
 export type SendEncryptedInput = z.infer<typeof sendEncryptedInput>;
 export type EncryptionState = z.infer<typeof encryptionStateOutput>;

@@ -121,7 +121,11 @@ const activeSession = () => and(isNull(schema.sessions.revokedAt), gt(schema.ses
 /** Devices that can receive now (not removed, on a live session) among `where`, oldest first. */
 export function activeDevices(db: Deps["db"] | Transaction, where: SQL | undefined) {
   return db
-    .select({ id: schema.devices.id, userId: schema.devices.userId })
+    .select({
+      id: schema.devices.id,
+      userId: schema.devices.userId,
+      signaturePublicKey: schema.devices.signaturePublicKey,
+    })
     .from(schema.devices)
     .innerJoin(schema.sessions, eq(schema.sessions.id, schema.devices.sessionId))
     .where(and(where, isNull(schema.devices.removedAt), activeSession()))

@@ -172,9 +172,10 @@ describe.each<TestShape>(["scaled", "embedded"])("the MLS delivery service on th
     const stored = history.messages[1]?.encrypted?.ciphertext ?? null;
     for (const reader of [benPhone, benLaptop]) expect(await read(reader, stored)).toBe("the secret is 4417");
 
-    // Nothing the server keeps holds the words.
+    // Nothing the server keeps holds the words. (A bare "4417" can turn up in a UUID or base64 by
+    // chance; with the space before it, it can't.)
     const rows = await runtime.db.select().from(schema.messages);
-    expect(JSON.stringify(rows)).not.toContain("4417");
+    expect(JSON.stringify(rows)).not.toContain("is 4417");
 
     // Plaintext can't go into an encrypted chat, nor can the server edit or react for a device.
     const plaintext = await trpcError(
@@ -305,6 +306,7 @@ describe.each<TestShape>(["scaled", "embedded"])("the MLS delivery service on th
     expect((await e2ee.encryptionState(runtime, halPhone.session, target)).devices).toContainEqual({
       device_id: ivyLaptop.id,
       user_id: ivy,
+      signature_public_key: toBase64(ivyLaptop.keys.signaturePublicKey),
       in_group: true,
       must_remove: true,
     });

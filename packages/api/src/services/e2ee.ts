@@ -106,6 +106,7 @@ async function groupDevices(db: Deps["db"] | Transaction, conversation: Conversa
     .select({
       deviceId: schema.mlsMembers.deviceId,
       userId: schema.devices.userId,
+      signaturePublicKey: schema.devices.signaturePublicKey,
       removedAt: schema.devices.removedAt,
       revokedAt: schema.sessions.revokedAt,
       expiresAt: schema.sessions.expiresAt,
@@ -119,6 +120,7 @@ async function groupDevices(db: Deps["db"] | Transaction, conversation: Conversa
   return rows.map((row) => ({
     deviceId: row.deviceId,
     userId: row.userId,
+    signaturePublicKey: row.signaturePublicKey,
     // In the group but no longer entitled: its person left, or it was unlinked or signed out.
     mustRemove:
       !members.has(row.userId) || row.removedAt !== null || row.revokedAt !== null || row.expiresAt.getTime() <= now,
@@ -577,12 +579,19 @@ export async function encryptionState(
         ...inGroup.map((item) => ({
           device_id: item.deviceId,
           user_id: item.userId,
+          signature_public_key: item.signaturePublicKey,
           in_group: true,
           must_remove: item.mustRemove,
         })),
         ...(conversation.row.e2ee ? members : [])
           .filter((item) => !seen.has(item.id))
-          .map((item) => ({ device_id: item.id, user_id: item.userId, in_group: false, must_remove: false })),
+          .map((item) => ({
+            device_id: item.id,
+            user_id: item.userId,
+            signature_public_key: item.signaturePublicKey,
+            in_group: false,
+            must_remove: false,
+          })),
       ],
     };
   });
