@@ -35,6 +35,15 @@ export {
 } from "./outbox";
 export { indexedDbOutboxStore } from "./outbox-indexeddb";
 export { errorCode } from "./errors";
+export {
+  createEncryptedClient,
+  type EncryptedClient,
+  type EncryptedClientOptions,
+  type EncryptedLiveOptions,
+  type EncryptedTarget,
+  type OpenedMessage,
+} from "./encrypted";
+export { memoryKeyStore, sealedKeyStore, type KeyStore, type StoreKey } from "./key-store";
 export { TRPCClientError } from "@trpc/client";
 export type * from "@parley/validators";
 export type { AppRouter } from "@parley/api";

@@ -3,6 +3,7 @@ import { WebSocket } from "ws";
 import { createParleyClient as createClient, type ParleyClient, type ParleyClientOptions } from "./client";
 
 export * from "./index";
+export { fileKeyStore } from "./key-store-file";
 export { fileOutboxStore } from "./outbox-file";
 
 /** Node has no global WebSocket before v22: this entry supplies `ws`. */

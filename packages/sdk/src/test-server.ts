@@ -36,7 +36,7 @@ export async function startTestServer(runtime: TestRuntime, port = 0): Promise<T
   };
 }
 
-export type TestUser = { id: number; token: string };
+export type TestUser = { id: number; token: string; phone_number: string };
 
 /** Signs a user up through the real OTP flow over HTTP; they have a tie to everyone made before them. */
 export async function signUp(runtime: TestRuntime, server: TestServer, name: string): Promise<TestUser> {
@@ -46,7 +46,7 @@ export async function signUp(runtime: TestRuntime, server: TestServer, name: str
   const otp = runtime.sms.lastCodeFor(phone_number);
   const { user, token } = await anonymous.auth.verifyOtp.mutate({ phone_number, otp, password: "password123" });
   await acquaint(runtime, user.id);
-  return { id: user.id, token };
+  return { id: user.id, token, phone_number };
 }
 
 /** Polls until `check` holds (or fails the test after `ms`). */

@@ -1,0 +1,205 @@
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+import { schema } from "@parley/db";
+import { createTestRuntime, type TestRuntime } from "@parley/api/test";
+
+import { createEncryptedClient, type EncryptedClient, type EncryptedTarget, type OpenedMessage } from "./encrypted";
+import { memoryKeyStore, type KeyStore } from "./key-store";
+import { fileKeyStore } from "./key-store-file";
+import { createParleyClient, type ParleyClient } from "./node";
+import { eventually, signUp, startTestServer, type TestServer, type TestUser } from "./test-server";
+
+let runtime: TestRuntime;
+let directory: string;
+const cleanups: (() => unknown)[] = [];
+// MLS work on a busy 2-core machine takes far longer than idle: wait generously, assert nothing on time.
+const PATIENCE = 30_000;
+
+beforeAll(async () => {
+  runtime = await createTestRuntime();
+  directory = await mkdtemp(join(tmpdir(), "parley-keys-"));
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+  await runtime?.close();
+});
+
+async function server(port?: number): Promise<TestServer> {
+  const started = await startTestServer(runtime, port);
+  cleanups.push(() => started.close());
+  return started;
+}
+
+function connect(url: string, token: string): ParleyClient {
+  const opened = createParleyClient({ url, token });
+  cleanups.push(() => opened.close());
+  return opened;
+}
+
+/** One encrypted device of a user, listening: what it opened, in order. */
+async function device(api: ParleyClient, user: TestUser, store: KeyStore, extra: { recoveryKey?: string } = {}) {
+  const made = await createEncryptedClient({ client: api, userId: user.id, store, deviceName: "Test", ...extra });
+  const opened: OpenedMessage[] = [];
+  const subscription = made.client.subscribe({ onMessage: (message) => opened.push(message) });
+  cleanups.push(() => subscription.unsubscribe());
+  return { ...made, opened, texts: () => opened.map((m) => (m.state === "opened" ? m.body.content : m.state)) };
+}
+
+const texts = (messages: OpenedMessage[]) => messages.map((m) => (m.state === "opened" ? m.body.content : m.state));
+
+/** A send that waits out a server restart (the WebSocket reconnects on its own). */
+async function sendSoon(client: EncryptedClient, target: EncryptedTarget, text: string) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.sendText(target, text);
+    } catch (error) {
+      if (attempt > 40) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+describe("the encrypted client", { timeout: 120_000 }, () => {
+  it("lets two people talk end to end across a server restart; the server and the key store hold no plaintext", async () => {
+    const api = await server();
+    const [ana, ben] = [await signUp(runtime, api, "Ana"), await signUp(runtime, api, "Ben")];
+    const secret = crypto.getRandomValues(new Uint8Array(32));
+    const benKeys = join(directory, "ben");
+    const anaDevice = await device(connect(api.ws, ana.token), ana, memoryKeyStore());
+    const benDevice = await device(connect(api.ws, ben.token), ben, await fileKeyStore(benKeys, secret));
+    // The account's first device made its key: the recovery key is shown once.
+    expect(anaDevice.recoveryKey).toMatch(/^([0-9A-Z]{4}-){11}[0-9A-Z]{4}$/);
+
+    const { chat_id } = await anaDevice.client.startChat(ben.id);
+    await anaDevice.client.sendText({ chat_id }, "the door code is 4417");
+    await eventually(() => benDevice.texts().includes("the door code is 4417"), PATIENCE);
+    await benDevice.client.sendText({ chat_id }, "got it, 4417");
+    await eventually(() => anaDevice.texts().includes("got it, 4417"), PATIENCE);
+    expect(anaDevice.texts()).toEqual(["the door code is 4417", "got it, 4417"]);
+
+    // Both see the same safety number, from the account keys each pinned on first use.
+    const [fromAna, fromBen] = [
+      await anaDevice.client.safetyNumber(ben.id),
+      await benDevice.client.safetyNumber(ana.id),
+    ];
+    expect(fromAna?.digits).toMatch(/^[0-9]{60}$/);
+    expect(fromAna?.digits).toBe(fromBen?.digits);
+    expect(await anaDevice.client.isVerified(ben.id)).toBe(false);
+    await anaDevice.client.markVerified(ben.id);
+    expect(await anaDevice.client.isVerified(ben.id)).toBe(true);
+
+    // The server goes away and comes back on the same port: the stream resumes, nothing is lost.
+    const { port } = api;
+    await api.close();
+    await server(port);
+    await sendSoon(anaDevice.client, { chat_id }, "after the restart");
+    await eventually(() => benDevice.texts().includes("after the restart"), PATIENCE);
+    expect(benDevice.texts()).toEqual(["the door code is 4417", "got it, 4417", "after the restart"]);
+
+    // Ben's program restarts: the same device comes back from its file store, history and all.
+    const benAgain = await createEncryptedClient({
+      client: connect(api.ws, ben.token),
+      userId: ben.id,
+      store: await fileKeyStore(benKeys, secret),
+      deviceName: "Test",
+    });
+    expect(benAgain.client.deviceId).toBe(benDevice.client.deviceId);
+    expect(benAgain.recoveryKey).toBeNull();
+    expect(texts(await benAgain.client.history({ chat_id }))).toEqual([
+      "the door code is 4417",
+      "got it, 4417",
+      "after the restart",
+    ]);
+    await anaDevice.client.sendText({ chat_id }, "still there?");
+    await benAgain.client.sync({ chat_id });
+    expect(texts(await benAgain.client.history({ chat_id })).at(-1)).toBe("still there?");
+
+    // No row the server keeps, and no file of the key store, holds the words. (Each has a space or
+    // 7 letters: a bare "4417" can turn up in a UUID or in base64 by chance.)
+    const rows = JSON.stringify(await runtime.db.select().from(schema.messages));
+    for (const word of ["is 4417", "door code", "restart", "still there"]) expect(rows).not.toContain(word);
+    for (const name of await readdir(benKeys)) {
+      const bytes = await readFile(join(benKeys, name));
+      expect(bytes.toString("latin1")).not.toContain("is 4417");
+      expect(bytes.toString("latin1")).not.toContain("signKey");
+    }
+    // The wrong secret opens none of it.
+    const wrong = await fileKeyStore(benKeys, crypto.getRandomValues(new Uint8Array(32)));
+    await expect(wrong.get("device")).rejects.toThrow(/does not open/);
+  });
+
+  it("brings a new device in with the recovery key, and commits an unlinked one out before the next message", async () => {
+    const api = await server();
+    const [cam, dee] = [await signUp(runtime, api, "Cam"), await signUp(runtime, api, "Dee")];
+    const camDevice = await device(connect(api.ws, cam.token), cam, memoryKeyStore());
+    const deePhone = await device(connect(api.ws, dee.token), dee, memoryKeyStore());
+    const { chat_id } = await camDevice.client.startChat(dee.id);
+    await camDevice.client.sendText({ chat_id }, "one");
+    await eventually(() => deePhone.texts().includes("one"), PATIENCE);
+
+    // Dee signs in on a laptop: without the recovery key it can't take the account's key.
+    const laptopApi = connect(api.http, (await login(api, dee)).token);
+    await expect(
+      createEncryptedClient({ client: laptopApi, userId: dee.id, store: memoryKeyStore(), deviceName: "Laptop" }),
+    ).rejects.toThrow(/recovery key/);
+    const laptopSession = await login(api, dee);
+    const deeLaptop = await device(connect(api.ws, laptopSession.token), dee, memoryKeyStore(), {
+      recoveryKey: deePhone.recoveryKey ?? "",
+    });
+
+    // Cam's next message first commits the laptop in; the laptop joins from its Welcome and reads it.
+    await camDevice.client.sendText({ chat_id }, "two");
+    await eventually(() => deeLaptop.texts().includes("two") && deePhone.texts().includes("two"), PATIENCE);
+    expect(deeLaptop.texts()).toEqual(["two"]);
+
+    // Dee unlinks the laptop: the next message commits it out, and it can no longer read.
+    const phoneApi = connect(api.http, dee.token);
+    await phoneApi.device.remove.mutate({ device_id: deeLaptop.client.deviceId });
+    await camDevice.client.sendText({ chat_id }, "three");
+    await eventually(() => deePhone.texts().includes("three"), PATIENCE);
+    const state = await phoneApi.e2ee.state.query({ chat_id });
+    expect(state.devices.map((item) => item.device_id)).not.toContain(deeLaptop.client.deviceId);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(deeLaptop.texts()).not.toContain("three");
+    expect(deePhone.texts()).toEqual(["one", "two", "three"]);
+  });
+
+  it("encrypts a group for all its members' devices", async () => {
+    const api = await server();
+    const [eve, fay, gil] = [
+      await signUp(runtime, api, "Eve"),
+      await signUp(runtime, api, "Fay"),
+      await signUp(runtime, api, "Gil"),
+    ];
+    const eveApi = connect(api.ws, eve.token);
+    const [eveDevice, fayDevice, gilDevice] = [
+      await device(eveApi, eve, memoryKeyStore()),
+      await device(connect(api.ws, fay.token), fay, memoryKeyStore()),
+      await device(connect(api.ws, gil.token), gil, memoryKeyStore()),
+    ];
+    const group = await eveApi.group.create.mutate({ name: "Plans", member_ids: [fay.id, gil.id] });
+    await eveDevice.client.encryptGroup(group.id);
+    await fayDevice.client.sendText({ group_id: group.id }, "hello from fay");
+    await gilDevice.client.sendText({ group_id: group.id }, "and gil");
+    for (const member of [eveDevice, fayDevice, gilDevice]) {
+      await eventually(() => member.texts().includes("and gil") && member.texts().includes("hello from fay"), PATIENCE);
+    }
+    expect(eveDevice.texts()).toEqual(["hello from fay", "and gil"]);
+  });
+});
+
+async function login(api: TestServer, user: TestUser) {
+  return createParleyClient({ url: api.http }).auth.login.mutate({
+    phone_number: user.phone_number,
+    password: "password123",
+  });
+}
