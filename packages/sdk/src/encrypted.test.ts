@@ -203,3 +203,43 @@ async function login(api: TestServer, user: TestUser) {
     password: "password123",
   });
 }
+
+describe("the encrypted client against a hostile server or member", { timeout: 120_000 }, () => {
+  it("shows a tampered or replayed message as undecryptable, and keeps reading what follows", async () => {
+    const api = await server();
+    const [hal, ivy] = [await signUp(runtime, api, "Hal"), await signUp(runtime, api, "Ivy")];
+    const halApi = connect(api.ws, hal.token);
+    const halDevice = await device(halApi, hal, memoryKeyStore());
+    // Ivy's device reads history only when asked, as an app coming back does.
+    const ivyDevice = await createEncryptedClient({
+      client: connect(api.ws, ivy.token),
+      userId: ivy.id,
+      store: memoryKeyStore(),
+      deviceName: "Test",
+    });
+    const { chat_id } = await halDevice.client.startChat(ivy.id);
+    const first = await halDevice.client.sendText({ chat_id }, "first words");
+    const [stored] = (await halApi.message.list.query({ chat_id, after_seq: first.seq - 1, limit: 1 })).messages;
+    const ciphertext = Uint8Array.from(atob(stored?.encrypted?.ciphertext ?? ""), (char) => char.charCodeAt(0));
+
+    // The same ciphertext again (a replay), then one with a byte of its sealed body flipped.
+    const tampered = ciphertext.slice();
+    tampered[tampered.length - 5] = (tampered[tampered.length - 5] ?? 0) ^ 0x01;
+    for (const bytes of [ciphertext, tampered]) {
+      await halApi.e2ee.send.mutate({
+        chat_id,
+        client_msg_id: crypto.randomUUID(),
+        message: btoa(String.fromCharCode(...bytes)),
+        added_device_ids: [],
+        removed_device_ids: [],
+      });
+    }
+    await halDevice.client.sendText({ chat_id }, "after the noise");
+
+    await ivyDevice.client.sync({ chat_id });
+    const history = await ivyDevice.client.history({ chat_id });
+    expect(history.map((m) => m.state)).toEqual(["opened", "undecryptable", "undecryptable", "opened"]);
+    expect(texts(history)).toEqual(["first words", "undecryptable", "undecryptable", "after the noise"]);
+    expect(history.every((m) => m.sender_id === hal.id)).toBe(true);
+  });
+});
