@@ -451,6 +451,7 @@ export async function createEncryptedClient(
         seq: sent.seq,
         state: "handshake",
       } satisfies StoredMessage);
+      if (sent.seq === state.readSeq + 1) state.readSeq = sent.seq;
       await save(conversationKey(target), state);
     }
     return sent;
@@ -520,6 +521,8 @@ export async function createEncryptedClient(
           body,
         };
         await writeJson(store, KEYS.message(conversation, sent.seq), opened);
+        // Right after what this device read: read it is (no fetch of our own message later).
+        if (sent.seq === state.readSeq + 1) state.readSeq = sent.seq;
         // The sender ratchet moved: keep it, or a restart would reuse a key.
         await save(conversation, state);
         return opened;
