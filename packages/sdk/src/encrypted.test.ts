@@ -1,49 +1,20 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { schema } from "@parley/db";
-import { createTestRuntime, type TestRuntime } from "@parley/api/test";
 
 import { createEncryptedClient, type EncryptedClient, type EncryptedTarget, type OpenedMessage } from "./encrypted";
 import { memoryKeyStore, type KeyStore } from "./key-store";
 import { fileKeyStore } from "./key-store-file";
 import { createParleyClient, type ParleyClient } from "./node";
-import { eventually, signUp, startTestServer, type TestServer, type TestUser } from "./test-server";
+import { eventually, signUp, testSuite, type TestServer, type TestUser } from "./test-server";
 
-let runtime: TestRuntime;
-let directory: string;
-const cleanups: (() => unknown)[] = [];
+const suite = testSuite("parley-keys-");
+const { cleanups, server, connect } = suite;
 // MLS work on a busy 2-core machine takes far longer than idle: wait generously, assert nothing on time.
 const PATIENCE = 30_000;
-
-beforeAll(async () => {
-  runtime = await createTestRuntime();
-  directory = await mkdtemp(join(tmpdir(), "parley-keys-"));
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-afterAll(async () => {
-  await rm(directory, { recursive: true, force: true });
-  await runtime?.close();
-});
-
-async function server(port?: number): Promise<TestServer> {
-  const started = await startTestServer(runtime, port);
-  cleanups.push(() => started.close());
-  return started;
-}
-
-function connect(url: string, token: string): ParleyClient {
-  const opened = createParleyClient({ url, token });
-  cleanups.push(() => opened.close());
-  return opened;
-}
 
 /** One encrypted device of a user, listening: what it opened, in order. */
 async function device(api: ParleyClient, user: TestUser, store: KeyStore, extra: { recoveryKey?: string } = {}) {
@@ -71,9 +42,9 @@ async function sendSoon(client: EncryptedClient, target: EncryptedTarget, text: 
 describe("the encrypted client", { timeout: 120_000 }, () => {
   it("lets two people talk end to end across a server restart; the server and the key store hold no plaintext", async () => {
     const api = await server();
-    const [ana, ben] = [await signUp(runtime, api, "Ana"), await signUp(runtime, api, "Ben")];
+    const [ana, ben] = [await signUp(suite.runtime, api, "Ana"), await signUp(suite.runtime, api, "Ben")];
     const secret = crypto.getRandomValues(new Uint8Array(32));
-    const benKeys = join(directory, "ben");
+    const benKeys = join(suite.directory, "ben");
     const anaDevice = await device(connect(api.ws, ana.token), ana, memoryKeyStore());
     const benDevice = await device(connect(api.ws, ben.token), ben, await fileKeyStore(benKeys, secret));
     // The account's first device made its key: the recovery key is shown once.
@@ -125,7 +96,7 @@ describe("the encrypted client", { timeout: 120_000 }, () => {
 
     // No row the server keeps, and no file of the key store, holds the words. (Each has a space or
     // 7 letters: a bare "4417" can turn up in a UUID or in base64 by chance.)
-    const rows = JSON.stringify(await runtime.db.select().from(schema.messages));
+    const rows = JSON.stringify(await suite.runtime.db.select().from(schema.messages));
     for (const word of ["is 4417", "door code", "restart", "still there"]) expect(rows).not.toContain(word);
     for (const name of await readdir(benKeys)) {
       const bytes = await readFile(join(benKeys, name));
@@ -139,7 +110,7 @@ describe("the encrypted client", { timeout: 120_000 }, () => {
 
   it("brings a new device in with the recovery key, and commits an unlinked one out before the next message", async () => {
     const api = await server();
-    const [cam, dee] = [await signUp(runtime, api, "Cam"), await signUp(runtime, api, "Dee")];
+    const [cam, dee] = [await signUp(suite.runtime, api, "Cam"), await signUp(suite.runtime, api, "Dee")];
     const camDevice = await device(connect(api.ws, cam.token), cam, memoryKeyStore());
     const deePhone = await device(connect(api.ws, dee.token), dee, memoryKeyStore());
     const { chat_id } = await camDevice.client.startChat(dee.id);
@@ -176,9 +147,9 @@ describe("the encrypted client", { timeout: 120_000 }, () => {
   it("encrypts a group for all its members' devices", async () => {
     const api = await server();
     const [eve, fay, gil] = [
-      await signUp(runtime, api, "Eve"),
-      await signUp(runtime, api, "Fay"),
-      await signUp(runtime, api, "Gil"),
+      await signUp(suite.runtime, api, "Eve"),
+      await signUp(suite.runtime, api, "Fay"),
+      await signUp(suite.runtime, api, "Gil"),
     ];
     const eveApi = connect(api.ws, eve.token);
     const [eveDevice, fayDevice, gilDevice] = [
@@ -207,7 +178,7 @@ async function login(api: TestServer, user: TestUser) {
 describe("the encrypted client against a hostile server or member", { timeout: 120_000 }, () => {
   it("shows a tampered or replayed message as undecryptable, and keeps reading what follows", async () => {
     const api = await server();
-    const [hal, ivy] = [await signUp(runtime, api, "Hal"), await signUp(runtime, api, "Ivy")];
+    const [hal, ivy] = [await signUp(suite.runtime, api, "Hal"), await signUp(suite.runtime, api, "Ivy")];
     const halApi = connect(api.ws, hal.token);
     const halDevice = await device(halApi, hal, memoryKeyStore());
     // Ivy's device reads history only when asked, as an app coming back does.

@@ -1,46 +1,16 @@
-import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { createTestRuntime, type TestRuntime } from "@parley/api/test";
 import type { GroupMessageOutput, MessageOutput } from "@parley/validators";
 
-import { createParleyClient, type ParleyClient } from "./node";
 import { createOutbox, isRetryableError, type Outbox, type OutboxItem, type OutboxState } from "./outbox";
 import { fileOutboxStore } from "./outbox-file";
-import { eventually, signUp, startTestServer, type TestServer } from "./test-server";
+import { eventually, signUp, testSuite } from "./test-server";
 
-let runtime: TestRuntime;
-let directory: string;
-const cleanups: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  runtime = await createTestRuntime();
-  directory = await mkdtemp(join(tmpdir(), "parley-outbox-"));
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-afterAll(async () => {
-  await rm(directory, { recursive: true, force: true });
-  await runtime?.close();
-});
-
-async function server(port?: number): Promise<TestServer> {
-  const started = await startTestServer(runtime, port);
-  cleanups.push(() => started.close());
-  return started;
-}
-
-function client(url: string, token: string): ParleyClient {
-  const opened = createParleyClient({ url, token });
-  cleanups.push(() => opened.close());
-  return opened;
-}
+const suite = testSuite("parley-outbox-");
+const { cleanups, server, connect: client } = suite;
 
 function outboxOf<Meta = unknown>(options: Parameters<typeof createOutbox<Meta>>[0]): Outbox<Meta> {
   const outbox = createOutbox<Meta>(options);
@@ -70,9 +40,9 @@ const contents = (messages: (MessageOutput | GroupMessageOutput)[]) =>
 describe("the outbox", () => {
   it("sends in order per conversation, 1:1 and group, reporting queued, sending and sent with the server's message", async () => {
     const api = await server();
-    const ana = await signUp(runtime, api, "Ana");
-    const bob = await signUp(runtime, api, "Bob");
-    const cy = await signUp(runtime, api, "Cy");
+    const ana = await signUp(suite.runtime, api, "Ana");
+    const bob = await signUp(suite.runtime, api, "Bob");
+    const cy = await signUp(suite.runtime, api, "Cy");
     const anaClient = client(api.ws, ana.token);
     const group = await anaClient.group.create.mutate({ name: "Trip", member_ids: [bob.id, cy.id] });
     const record = recorder();
@@ -106,8 +76,8 @@ describe("the outbox", () => {
 
   it("fails a refused item at once and moves on; retried later, it goes with the same client_msg_id", async () => {
     const api = await server();
-    const ana = await signUp(runtime, api, "Ana");
-    const bob = await signUp(runtime, api, "Bob");
+    const ana = await signUp(suite.runtime, api, "Ana");
+    const bob = await signUp(suite.runtime, api, "Bob");
     const anaClient = client(api.ws, ana.token);
     const bobClient = client(api.ws, bob.token);
     const record = recorder();
@@ -147,8 +117,8 @@ describe("the outbox", () => {
 
   it("retries with backoff while the server is unreachable, then sends everything once, in order", async () => {
     const first = await server();
-    const ana = await signUp(runtime, first, "Ana");
-    const bob = await signUp(runtime, first, "Bob");
+    const ana = await signUp(suite.runtime, first, "Ana");
+    const bob = await signUp(suite.runtime, first, "Bob");
     // Over HTTP every attempt fails at once while the server is down: the retries are what is tested.
     const anaClient = client(first.http, ana.token);
     await first.close();
@@ -176,8 +146,8 @@ describe("the outbox", () => {
 
   it("carries on over a WebSocket that drops and comes back", async () => {
     const first = await server();
-    const ana = await signUp(runtime, first, "Ana");
-    const bob = await signUp(runtime, first, "Bob");
+    const ana = await signUp(suite.runtime, first, "Ana");
+    const bob = await signUp(suite.runtime, first, "Bob");
     const anaClient = client(first.ws, ana.token);
     const record = recorder();
     const outbox = outboxOf({ client: anaClient, onUpdate: record.onUpdate });
@@ -205,10 +175,10 @@ describe("the outbox", () => {
 
   it("never sends twice: a reload that finds an item already sent sends it again and gets the same message back", async () => {
     const first = await server();
-    const ana = await signUp(runtime, first, "Ana");
-    const bob = await signUp(runtime, first, "Bob");
-    const path = join(directory, `crash-${ana.id}.json`);
-    const snapshot = join(directory, `crash-${ana.id}-snapshot.json`);
+    const ana = await signUp(suite.runtime, first, "Ana");
+    const bob = await signUp(suite.runtime, first, "Bob");
+    const path = join(suite.directory, `crash-${ana.id}.json`);
+    const snapshot = join(suite.directory, `crash-${ana.id}-snapshot.json`);
     await first.close();
 
     // The first run queues the message while the server is away…
@@ -251,9 +221,9 @@ describe("the outbox", () => {
 
   it("survives a reload: a file and a message behind it, kept on disk while offline, go out in order afterwards", async () => {
     const first = await server();
-    const ana = await signUp(runtime, first, "Ana");
-    const bob = await signUp(runtime, first, "Bob");
-    const path = join(directory, `reload-${ana.id}.json`);
+    const ana = await signUp(suite.runtime, first, "Ana");
+    const bob = await signUp(suite.runtime, first, "Bob");
+    const path = join(suite.directory, `reload-${ana.id}.json`);
     await first.close();
 
     const bytes = new TextEncoder().encode("Minutes of the meeting\n".repeat(2_000));
@@ -293,8 +263,8 @@ describe("the outbox", () => {
 
   it("takes back a message whose file is still uploading: nothing is sent", async () => {
     const api = await server();
-    const ana = await signUp(runtime, api, "Ana");
-    const bob = await signUp(runtime, api, "Bob");
+    const ana = await signUp(suite.runtime, api, "Ana");
+    const bob = await signUp(suite.runtime, api, "Bob");
     const anaClient = client(api.ws, ana.token);
     const record = recorder();
     const outbox = outboxOf({ client: anaClient, onUpdate: record.onUpdate });

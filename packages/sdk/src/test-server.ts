@@ -1,10 +1,15 @@
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { afterAll, afterEach, beforeAll } from "vitest";
 
 import { answerClientError, createApiHttpHandler, createWebSocketEndpoint } from "@parley/api";
-import { acquaint, randomPhoneNumber, type TestRuntime } from "@parley/api/test";
+import { acquaint, createTestRuntime, randomPhoneNumber, type TestRuntime } from "@parley/api/test";
 
-import { createParleyClient } from "./node";
+import { createParleyClient, type ParleyClient } from "./node";
 
 export type TestServer = { http: string; ws: string; port: number; close(): Promise<void> };
 
@@ -56,4 +61,55 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 1
     if (Date.now() > deadline) throw new Error("timed out waiting");
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+export type TestSuite = {
+  readonly runtime: TestRuntime;
+  /** A scratch directory, removed after the suite. */
+  readonly directory: string;
+  /** Runs after the current test (last added first). */
+  cleanups: (() => unknown)[];
+  /** A server on this suite's runtime, closed after the test. */
+  server: (port?: number) => Promise<TestServer>;
+  /** A client, closed after the test. */
+  connect: (url: string, token: string) => ParleyClient;
+};
+
+/** One runtime per suite file, and servers and clients that don't outlive their test. */
+export function testSuite(directoryPrefix: string): TestSuite {
+  let runtime: TestRuntime | undefined;
+  let directory = "";
+  const cleanups: (() => unknown)[] = [];
+  beforeAll(async () => {
+    runtime = await createTestRuntime();
+    directory = await mkdtemp(join(tmpdir(), directoryPrefix));
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(async () => {
+    if (directory) await rm(directory, { recursive: true, force: true });
+    await runtime?.close();
+  });
+  const suite: TestSuite = {
+    get runtime() {
+      if (!runtime) throw new Error("the suite's runtime starts in beforeAll");
+      return runtime;
+    },
+    get directory() {
+      return directory;
+    },
+    cleanups,
+    server: async (port) => {
+      const started = await startTestServer(suite.runtime, port);
+      cleanups.push(() => started.close());
+      return started;
+    },
+    connect: (url, token) => {
+      const opened = createParleyClient({ url, token });
+      cleanups.push(() => opened.close());
+      return opened;
+    },
+  };
+  return suite;
 }
