@@ -37,7 +37,9 @@ test("the API reference renders the document, searchable, with nothing blocked a
   // Redoc's heading holds its anchor link, whose name some Chromium versions put in front of the
   // title. It renders the first operations at once and the rest later (on a busy machine, much
   // later), so the first one shows the document rendered; search below reaches the others.
-  await expect(page.getByRole("heading", { name: /Parley REST API/ })).toBeVisible();
+  // Redoc parses the whole document on the main thread before it shows anything: as the first
+  // test of a run, beside a cold server and another worker, that has taken over 15 s.
+  await expect(page.getByRole("heading", { name: /Parley REST API/ })).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole("heading", { name: /(^| )Start sign-up: send a code by SMS$/ })).toBeVisible();
   // Search runs in a worker Redoc builds from a blob: URL.
   await page.getByPlaceholder("Search...").fill("forward");
