@@ -14,6 +14,7 @@ import {
   utf8,
   type AccountKey,
   type DeviceKeys,
+  type GeneratedKeyPackage,
   type SafetyNumber,
   type StagedCommit,
   type TrustPolicy,
@@ -226,10 +227,7 @@ export async function createEncryptedClient(
       sealed_account_key: sealed,
     });
     const lastResort = await generateKeyPackage(made);
-    await writeJson(store, KEYS.keyPackage(lastResort.ref), {
-      keyPackage: toBase64(lastResort.keyPackage),
-      privateKeys: toBase64(lastResort.privateKeys),
-    } satisfies StoredKeyPackage);
+    await keepKeyPackage(lastResort);
     const stored: StoredDevice = {
       id: registered.id,
       signaturePublicKey: toBase64(made.signaturePublicKey),
@@ -246,18 +244,20 @@ export async function createEncryptedClient(
     return stored;
   }
 
+  function keepKeyPackage(item: GeneratedKeyPackage) {
+    return writeJson(store, KEYS.keyPackage(item.ref), {
+      keyPackage: toBase64(item.keyPackage),
+      privateKeys: toBase64(item.privateKeys),
+    } satisfies StoredKeyPackage);
+  }
+
   /** Keeps KEY_PACKAGE_TARGET one-time key packages published, their private halves in the store. */
   async function topUpKeyPackages() {
     const { unused } = await api.device.keyPackageCount.query();
     if (unused >= KEY_PACKAGE_TARGET / 2) return;
     const made = await Promise.all(Array.from({ length: KEY_PACKAGE_TARGET - unused }, () => generateKeyPackage(keys)));
     // Private halves first: a package handed out before its half is stored could never be joined with.
-    for (const item of made) {
-      await writeJson(store, KEYS.keyPackage(item.ref), {
-        keyPackage: toBase64(item.keyPackage),
-        privateKeys: toBase64(item.privateKeys),
-      } satisfies StoredKeyPackage);
-    }
+    for (const item of made) await keepKeyPackage(item);
     await api.device.publishKeyPackages.mutate({ key_packages: made.map((item) => toBase64(item.keyPackage)) });
   }
   await topUpKeyPackages();
@@ -428,6 +428,10 @@ export async function createEncryptedClient(
   }
 
   // ---- sending ----
+  /** Our own commit, kept so reading the conversation later skips it (MLS applied it already). */
+  const markHandshake = (conversation: string, seq: number) =>
+    writeJson(store, KEYS.message(conversation, seq), { seq, state: "handshake" } satisfies StoredMessage);
+
   type Sent = Awaited<ReturnType<typeof api.e2ee.send.mutate>>;
 
   /** Sends one MLS message at the conversation's epoch; a commit is merged once the server took it. */
@@ -447,10 +451,7 @@ export async function createEncryptedClient(
     });
     if (commit) {
       state.conversation.merge(commit.staged);
-      await writeJson(store, KEYS.message(conversationKey(target), sent.seq), {
-        seq: sent.seq,
-        state: "handshake",
-      } satisfies StoredMessage);
+      await markHandshake(conversationKey(target), sent.seq);
       if (sent.seq === state.readSeq + 1) state.readSeq = sent.seq;
       await save(conversationKey(target), state);
     }
@@ -549,10 +550,7 @@ export async function createEncryptedClient(
     conversation.merge(staged);
     const target: EncryptedTarget =
       sent.group_id !== null ? { group_id: sent.group_id } : { chat_id: sent.chat_id ?? 0 };
-    await writeJson(store, KEYS.message(conversationKey(target), sent.seq), {
-      seq: sent.seq,
-      state: "handshake",
-    } satisfies StoredMessage);
+    await markHandshake(conversationKey(target), sent.seq);
     // Whatever came before encryption was plaintext, read the ordinary way.
     await save(conversationKey(target), { conversation, readSeq: sent.seq });
     return target;

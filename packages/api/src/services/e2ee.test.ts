@@ -91,6 +91,21 @@ describe.each<TestShape>(["scaled", "embedded"])("the MLS delivery service on th
     return welcome;
   }
 
+  /** What a device hands e2ee.start: the group it made, and the commit welcoming the others. */
+  const startInput = (
+    target: { receiver_id: number } | { group_id: number },
+    conversation: Conversation,
+    staged: StagedCommit,
+    deviceIds: string[],
+  ) => ({
+    ...target,
+    client_msg_id: crypto.randomUUID(),
+    mls_group_id: toBase64(conversation.groupId),
+    commit: toBase64(staged.commit),
+    welcome: toBase64(staged.welcome ?? new Uint8Array()),
+    welcome_device_ids: deviceIds,
+  });
+
   async function startChat(from: Device, receiverId: number) {
     const conversation = await Conversation.create(
       from.keys,
@@ -99,14 +114,11 @@ describe.each<TestShape>(["scaled", "embedded"])("the MLS delivery service on th
     );
     from.conversation = conversation;
     const { staged, deviceIds } = await stageAddOf(from, conversation, [receiverId, from.userId]);
-    const sent = await e2ee.startEncryption(runtime, from.session, {
-      receiver_id: receiverId,
-      client_msg_id: crypto.randomUUID(),
-      mls_group_id: toBase64(conversation.groupId),
-      commit: toBase64(staged.commit),
-      welcome: toBase64(staged.welcome ?? new Uint8Array()),
-      welcome_device_ids: deviceIds,
-    });
+    const sent = await e2ee.startEncryption(
+      runtime,
+      from.session,
+      startInput({ receiver_id: receiverId }, conversation, staged, deviceIds),
+    );
     conversation.merge(staged);
     return sent;
   }
@@ -346,25 +358,19 @@ describe.each<TestShape>(["scaled", "embedded"])("the MLS delivery service on th
     expect(
       (
         await trpcError(
-          e2ee.startEncryption(runtime, kimPhone.session, {
-            group_id: group.id,
-            client_msg_id: crypto.randomUUID(),
-            mls_group_id: toBase64(conversation.groupId),
-            commit: toBase64(staged.commit),
-            welcome: toBase64(staged.welcome ?? new Uint8Array()),
-            welcome_device_ids: deviceIds,
-          }),
+          e2ee.startEncryption(
+            runtime,
+            kimPhone.session,
+            startInput({ group_id: group.id }, conversation, staged, deviceIds),
+          ),
         )
       ).code,
     ).toBe("FORBIDDEN");
-    const started = await e2ee.startEncryption(runtime, joPhone.session, {
-      group_id: group.id,
-      client_msg_id: crypto.randomUUID(),
-      mls_group_id: toBase64(conversation.groupId),
-      commit: toBase64(staged.commit),
-      welcome: toBase64(staged.welcome ?? new Uint8Array()),
-      welcome_device_ids: deviceIds,
-    });
+    const started = await e2ee.startEncryption(
+      runtime,
+      joPhone.session,
+      startInput({ group_id: group.id }, conversation, staged, deviceIds),
+    );
     conversation.merge(staged);
     expect(started).toMatchObject({ group_id: group.id, kind: "commit", epoch: 1 });
     for (const member of [kimPhone, leePhone]) await joinFromWelcome(member);
