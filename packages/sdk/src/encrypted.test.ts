@@ -20,12 +20,22 @@ const PATIENCE = 30_000;
 async function device(api: ParleyClient, user: TestUser, store: KeyStore, extra: { recoveryKey?: string } = {}) {
   const made = await createEncryptedClient({ client: api, userId: user.id, store, deviceName: "Test", ...extra });
   const opened: OpenedMessage[] = [];
-  const subscription = made.client.subscribe({ onMessage: (message) => opened.push(message) });
+  /** The messages edits and reactions changed, as they read after each change. */
+  const changed: OpenedMessage[] = [];
+  const subscription = made.client.subscribe({
+    onMessage: (message, change) => {
+      opened.push(message);
+      if (change) changed.push(change);
+    },
+  });
   cleanups.push(() => subscription.unsubscribe());
-  return { ...made, opened, texts: () => opened.map((m) => (m.state === "opened" ? m.body.content : m.state)) };
+  return { ...made, opened, changed, texts: () => texts(opened) };
 }
 
-const texts = (messages: OpenedMessage[]) => messages.map((m) => (m.state === "opened" ? m.body.content : m.state));
+/** What each message says (a text's words), or its state. */
+function texts(messages: OpenedMessage[]) {
+  return messages.map((m) => (m.state === "opened" && m.body.type === "text" ? m.body.content : m.state));
+}
 
 /** A send that waits out a server restart (the WebSocket reconnects on its own). */
 async function sendSoon(client: EncryptedClient, target: EncryptedTarget, text: string) {
@@ -165,6 +175,59 @@ describe("the encrypted client", { timeout: 120_000 }, () => {
       await eventually(() => member.texts().includes("and gil") && member.texts().includes("hello from fay"), PATIENCE);
     }
     expect(eveDevice.texts()).toEqual(["hello from fay", "and gil"]);
+  });
+
+  it("carries a reply's quote, a place, an edit and reactions inside the ciphertext, and forgets what was deleted", async () => {
+    const api = await server();
+    const [kim, lou] = [await signUp(suite.runtime, api, "Kim"), await signUp(suite.runtime, api, "Lou")];
+    const kimApi = connect(api.ws, kim.token);
+    const [kimDevice, louDevice] = [
+      await device(kimApi, kim, memoryKeyStore()),
+      await device(connect(api.ws, lou.token), lou, memoryKeyStore()),
+    ];
+    const { chat_id } = await kimDevice.client.startChat(lou.id);
+    const target = { chat_id };
+    const question = await kimDevice.client.sendText(target, "lunch at noon?");
+    await kimDevice.client.send(target, { type: "edit", target_seq: question.seq, content: "lunch at one?" });
+    const answer = await louDevice.client.send(target, {
+      type: "text",
+      content: "yes",
+      reply_to: {
+        id: question.id,
+        sender_id: kim.id,
+        message_type: "text",
+        content: "lunch at one?",
+        location_name: null,
+      },
+    });
+    await louDevice.client.send(target, { type: "reaction", target_seq: question.seq, emoji: "👍" });
+    await kimDevice.client.send(target, {
+      type: "location",
+      location: { latitude: 51.5, longitude: -0.12, name: "Cafe" },
+    });
+    // Someone else's edit is no edit: only the sender changes their words.
+    await louDevice.client.send(target, { type: "edit", target_seq: question.seq, content: "forged" });
+    const oops = await kimDevice.client.sendText(target, "oops, wrong chat");
+    await kimApi.message.delete.mutate({ message_id: oops.id, for_everyone: true });
+
+    await eventually(async () => (await louDevice.client.read(target, oops.seq))?.state === "deleted", PATIENCE);
+    const history = await louDevice.client.history(target);
+    expect(texts(history)).toEqual(["lunch at one?", "yes", "opened", "deleted"]);
+    const [asked, replied, place] = history;
+    expect(asked).toMatchObject({ edited_at: expect.any(String), reactions: { [lou.id]: "👍" } });
+    expect(replied).toMatchObject({ id: answer.id, body: { reply_to: { id: question.id, content: "lunch at one?" } } });
+    expect(place).toMatchObject({ body: { type: "location", location: { name: "Cafe" } } });
+    // Live, each change came with the message as it read after it.
+    await eventually(() => louDevice.changed.length >= 3, PATIENCE);
+    expect(texts(louDevice.changed)).toEqual(["lunch at one?", "lunch at one?", "lunch at one?"]);
+    // The server holds none of it.
+    const rows = (
+      await suite.runtime.db
+        .select({ chatId: schema.messages.chatId, content: schema.messages.content })
+        .from(schema.messages)
+    ).filter((row) => row.chatId === chat_id);
+    expect(rows.length).toBeGreaterThan(7);
+    expect(rows.every((row) => row.content === null)).toBe(true);
   });
 });
 

@@ -46,7 +46,16 @@ export type OpenedMessage = {
   sender_id: number;
   created_at: string;
 } & (
-  | { state: "opened"; body: EncryptedBody }
+  | {
+      state: "opened";
+      body: EncryptedBody;
+      /** When the sender last edited it (a text), from their edit messages. */
+      edited_at: string | null;
+      /** Each person's reaction to it, by user id. */
+      reactions: Record<string, string>;
+    }
+  /** Deleted for everyone: its plaintext is gone from this device too. */
+  | { state: "deleted" }
   /** Sent by a client newer than this one, in a kind this one does not know. */
   | { state: "unsupported" }
   /** Could not be opened on this device (tampered, replayed, sent before it joined). */
@@ -69,9 +78,19 @@ export type EncryptedClientOptions = {
   onIdentityChange?: (userId: number) => void;
 };
 
+/** A body to send; its version is filled in. */
+export type EncryptedBodyInput = EncryptedBody extends infer B
+  ? B extends EncryptedBody
+    ? Omit<B, "v">
+    : never
+  : never;
+
 export type EncryptedLiveOptions = Omit<LiveOptions, "onEvent"> & {
-  /** Every encrypted message, opened, in seq order per conversation; your own sends included. */
-  onMessage: (message: OpenedMessage) => void;
+  /**
+   * Every encrypted message, opened, in seq order per conversation; your own sends included. An
+   * edit or a reaction comes with `changed`: the message it changed, as it reads now.
+   */
+  onMessage: (message: OpenedMessage, changed: OpenedMessage | null) => void;
   /** Every other event, as `subscribeEvents` gives it. */
   onEvent?: LiveOptions["onEvent"];
 };
@@ -83,18 +102,34 @@ export type EncryptedClient = {
   startChat(receiverId: number): Promise<{ chat_id: number }>;
   /** Turns encryption on for a group you are an admin of. */
   encryptGroup(groupId: number): Promise<void>;
-  /** Encrypts and sends a text: devices added and removed first, retried across a racing commit. */
+  /**
+   * Encrypts and sends a message (a text, a place, or an edit of or reaction to an earlier one):
+   * devices added and removed first, retried across a racing commit.
+   */
+  send(target: EncryptedTarget, body: EncryptedBodyInput, options?: { clientMsgId?: string }): Promise<OpenedMessage>;
   sendText(target: EncryptedTarget, text: string): Promise<OpenedMessage>;
+  /** Commits departed devices out and new ones in now (after a membership change), not at the next send. */
+  syncDevices(target: EncryptedTarget): Promise<void>;
+  /** The message at `seq` as this device has it now (its edits and reactions applied). */
+  read(target: EncryptedTarget, seq: number): Promise<OpenedMessage | null>;
   /** Opens a message from the server (history page or live), fetching any it skipped first. */
   open(message: MessageOutput | GroupMessageOutput): Promise<OpenedMessage | null>;
   /** Reads the conversation up to the server's newest message. */
   sync(target: EncryptedTarget): Promise<void>;
-  /** What this device opened of a conversation, oldest first. */
+  /** What this device opened of a conversation, oldest first: messages, not the edits and reactions folded into them. */
   history(target: EncryptedTarget): Promise<OpenedMessage[]>;
   /** Joins every conversation a Welcome waits for. */
   acceptWelcomes(): Promise<void>;
+  /** The newest message this device read that is one to show (not an edit or reaction), for a chat list. */
+  latest(target: EncryptedTarget): Promise<OpenedMessage | null>;
   /** Live events with encrypted messages opened. */
   subscribe(options: EncryptedLiveOptions): LiveSubscription;
+  /**
+   * What `subscribe` does with one event, for an app that runs its own live stream (call it in
+   * event order): opens an encrypted message (with the message an edit or reaction changed),
+   * joins from a Welcome for this device, forgets a deleted message. Null when it opened nothing.
+   */
+  receive(event: ParleyEvent): Promise<{ message: OpenedMessage; changed: OpenedMessage | null } | null>;
   /** The 60 digits both people compare; null until this device has seen their key. */
   safetyNumber(userId: number): Promise<SafetyNumber | null>;
   /** Marks the person verified (after comparing safety numbers). */
@@ -118,15 +153,25 @@ type StoredKeyPackage = { keyPackage: string; privateKeys: string };
 type StoredPin = { key: string; verified: boolean; pending?: string };
 type StoredConversation = { state: string; readSeq: number };
 type StoredMessage = OpenedMessage | { seq: number; state: "handshake" };
+type StoredPlace = { conversation: string; seq: number };
 
 const KEYS = {
   account: "account",
   device: "device",
   keyPackage: (ref: string) => `kp/${ref}`,
   pin: (userId: number) => `pin/${userId}`,
-  conversation: (conversation: string) => `conv/${conversation}`,
-  message: (conversation: string, seq: number) => `msg/${conversation}/${seq}`,
 };
+
+/**
+ * What one device holds of its conversations. Named by the device: after a logout and login the
+ * browser is a new device (a new MLS leaf), and the old one's group states must not be used.
+ */
+const deviceKeys = (deviceId: string) => ({
+  conversation: (conversation: string) => `${deviceId}/conv/${conversation}`,
+  message: (conversation: string, seq: number) => `${deviceId}/msg/${conversation}/${seq}`,
+  /** Where a message id is (delete events name the id). */
+  place: (messageId: number) => `${deviceId}/mid/${messageId}`,
+});
 
 const encodeJson = (value: unknown) => utf8(JSON.stringify(value));
 
@@ -135,6 +180,12 @@ async function readJson<T>(store: KeyStore, key: string): Promise<T | undefined>
   return bytes ? (JSON.parse(fromUtf8(bytes)) as T) : undefined;
 }
 const writeJson = (store: KeyStore, key: string, value: unknown) => store.set(key, encodeJson(value));
+
+/** An edit or a reaction: a change to the message it names, not a message to show. */
+export const isChange = (
+  message: OpenedMessage,
+): message is OpenedMessage & { state: "opened"; body: { type: "edit" | "reaction"; target_seq: number } } =>
+  message.state === "opened" && (message.body.type === "edit" || message.body.type === "reaction");
 
 const conversationKey = (target: EncryptedTarget) =>
   "chat_id" in target ? `chat:${target.chat_id}` : `group:${target.group_id}`;
@@ -179,6 +230,10 @@ export async function createEncryptedClient(
   let recoveryKey: string | null = null;
   let device = await readJson<StoredDevice>(store, KEYS.device);
   let account = await loadAccount();
+  // A device kept from a session that ended (logged out, signed in again) is not this session's.
+  if (device && !(await api.device.list.query()).devices.some((item) => item.is_current && item.id === device?.id)) {
+    device = undefined;
+  }
   if (!device) device = await registerDevice();
   const keys: DeviceKeys = {
     signaturePublicKey: fromBase64(device.signaturePublicKey),
@@ -191,6 +246,7 @@ export async function createEncryptedClient(
   };
   const deviceId = device.id;
   const lastResortRef = device.lastResortRef;
+  const K = deviceKeys(deviceId);
 
   async function loadAccount(): Promise<AccountKey | undefined> {
     const stored = await readJson<StoredAccount>(store, KEYS.account);
@@ -279,7 +335,7 @@ export async function createEncryptedClient(
   async function load(conversation: string): Promise<Loaded | undefined> {
     const cached = loaded.get(conversation);
     if (cached) return cached;
-    const stored = await readJson<StoredConversation>(store, KEYS.conversation(conversation));
+    const stored = await readJson<StoredConversation>(store, K.conversation(conversation));
     if (!stored) return undefined;
     const opened = { conversation: Conversation.restore(fromBase64(stored.state), trust), readSeq: stored.readSeq };
     loaded.set(conversation, opened);
@@ -288,7 +344,7 @@ export async function createEncryptedClient(
 
   async function save(conversation: string, state: Loaded) {
     loaded.set(conversation, state);
-    await writeJson(store, KEYS.conversation(conversation), {
+    await writeJson(store, K.conversation(conversation), {
       state: toBase64(state.conversation.save()),
       readSeq: state.readSeq,
     } satisfies StoredConversation);
@@ -328,11 +384,12 @@ export async function createEncryptedClient(
   /** Reads the message right after what this device read: opens it or applies its commit. */
   async function readOne(target: EncryptedTarget, state: Loaded, message: MessageOutput | GroupMessageOutput) {
     const conversation = conversationKey(target);
-    const key = KEYS.message(conversation, message.seq);
+    const key = K.message(conversation, message.seq);
     // Our own sends (and commits) were kept when the server took them: MLS can't open them again.
-    if (!(await store.get(key)) && message.encrypted?.ciphertext) {
-      const outcome = await receiveOne(state.conversation, message);
-      await writeJson(store, key, outcome);
+    // A plaintext message (a file, until files are encrypted) is read as the server has it.
+    if (message.message_type === "encrypted" && !(await store.get(key))) {
+      if (message.encrypted?.ciphertext) await keep(conversation, await receiveOne(state.conversation, message));
+      else await writeJson(store, key, { ...placeOf(message), state: "deleted" } satisfies StoredMessage);
     }
     state.readSeq = message.seq;
     await save(conversation, state);
@@ -354,12 +411,50 @@ export async function createEncryptedClient(
       }
       const body = encryptedBodySchema.safeParse(json);
       return body.success
-        ? ({ ...place, state: "opened", body: body.data } as const)
+        ? ({ ...place, state: "opened", body: body.data, edited_at: null, reactions: {} } as const)
         : ({ ...place, state: "unsupported" } as const);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       return { ...place, state: "undecryptable", reason: error.message } as const;
     }
+  }
+
+  const readStored = (conversation: string, seq: number) =>
+    readJson<StoredMessage>(store, K.message(conversation, seq));
+
+  /** Stores what a device read (or sent), and folds an edit or a reaction into the message it names. */
+  async function keep(conversation: string, message: StoredMessage) {
+    await writeJson(store, K.message(conversation, message.seq), message);
+    if (message.state === "handshake") return;
+    await writeJson(store, K.place(message.id), { conversation, seq: message.seq } satisfies StoredPlace);
+    if (message.state !== "opened") return;
+    const { body } = message;
+    if (body.type !== "edit" && body.type !== "reaction") return;
+    const target = await readStored(conversation, body.target_seq);
+    if (target?.state !== "opened" || (target.body.type !== "text" && target.body.type !== "location")) return;
+    if (body.type === "edit") {
+      // Only the sender edits, and only a text.
+      if (target.sender_id !== message.sender_id || target.body.type !== "text") return;
+      target.body = { ...target.body, content: body.content };
+      target.edited_at = message.created_at;
+    } else if (body.emoji === null) {
+      delete target.reactions[String(message.sender_id)];
+    } else {
+      target.reactions[String(message.sender_id)] = body.emoji;
+    }
+    await writeJson(store, K.message(conversation, target.seq), target);
+  }
+
+  /** Deleted (for everyone, or for me): the plaintext goes from this device; its place stays. */
+  async function forget(messageId: number) {
+    const place = await readJson<StoredPlace>(store, K.place(messageId));
+    const stored = place && (await readStored(place.conversation, place.seq));
+    if (!place || !stored || stored.state === "handshake" || stored.state === "deleted") return;
+    const { id, seq, chat_id, group_id, sender_id, created_at } = stored;
+    await writeJson(store, K.message(place.conversation, seq), {
+      ...{ id, seq, chat_id, group_id, sender_id, created_at },
+      state: "deleted",
+    } satisfies StoredMessage);
   }
 
   async function requireConversation(target: EncryptedTarget): Promise<Loaded> {
@@ -382,7 +477,8 @@ export async function createEncryptedClient(
       if (!state) return null;
       if (message.seq > state.readSeq + 1) await readUpTo(target, state, message.seq - 1);
       if (message.seq === state.readSeq + 1) await readOne(target, state, message);
-      const stored = await readJson<StoredMessage>(store, KEYS.message(conversation, message.seq));
+      if (message.is_deleted) await forget(message.id);
+      const stored = await readStored(conversation, message.seq);
       return stored && stored.state !== "handshake" ? stored : null;
     });
   }
@@ -430,7 +526,7 @@ export async function createEncryptedClient(
   // ---- sending ----
   /** Our own commit, kept so reading the conversation later skips it (MLS applied it already). */
   const markHandshake = (conversation: string, seq: number) =>
-    writeJson(store, KEYS.message(conversation, seq), { seq, state: "handshake" } satisfies StoredMessage);
+    writeJson(store, K.message(conversation, seq), { seq, state: "handshake" } satisfies StoredMessage);
 
   type Sent = Awaited<ReturnType<typeof api.e2ee.send.mutate>>;
 
@@ -440,10 +536,11 @@ export async function createEncryptedClient(
     state: Loaded,
     message: Uint8Array,
     commit?: { staged: StagedCommit; added: string[]; removed: string[] },
+    clientMsgId: string = crypto.randomUUID(),
   ): Promise<Sent> {
     const sent = await api.e2ee.send.mutate({
       ...target,
-      client_msg_id: crypto.randomUUID(),
+      client_msg_id: clientMsgId,
       message: toBase64(message),
       welcome: commit?.staged.welcome ? toBase64(commit.staged.welcome) : undefined,
       added_device_ids: commit?.added ?? [],
@@ -505,12 +602,22 @@ export async function createEncryptedClient(
     }
   }
 
-  async function sendText(target: EncryptedTarget, text: string): Promise<OpenedMessage> {
-    const body = encryptedBodySchema.parse({ v: 1, type: "text", content: text });
+  async function send(
+    target: EncryptedTarget,
+    input: EncryptedBodyInput,
+    options: { clientMsgId?: string } = {},
+  ): Promise<OpenedMessage> {
+    const body = encryptedBodySchema.parse({ ...input, v: 1 });
     const conversation = conversationKey(target);
     return serially(conversation, () =>
       atCurrentEpoch(target, async (state) => {
-        const sent = await deliver(target, state, await state.conversation.encrypt(encodeJson(body)));
+        const sent = await deliver(
+          target,
+          state,
+          await state.conversation.encrypt(encodeJson(body)),
+          undefined,
+          options.clientMsgId,
+        );
         const opened: OpenedMessage = {
           id: sent.id,
           seq: sent.seq,
@@ -520,8 +627,10 @@ export async function createEncryptedClient(
           created_at: sent.created_at,
           state: "opened",
           body,
+          edited_at: null,
+          reactions: {},
         };
-        await writeJson(store, KEYS.message(conversation, sent.seq), opened);
+        await keep(conversation, opened);
         // Right after what this device read: read it is (no fetch of our own message later).
         if (sent.seq === state.readSeq + 1) state.readSeq = sent.seq;
         // The sender ratchet moved: keep it, or a restart would reuse a key.
@@ -570,7 +679,13 @@ export async function createEncryptedClient(
       const { members } = await api.group.get.query({ group_id: groupId });
       await start({ group_id: groupId }, [...new Set([...members.map((member) => member.user_id), userId])]);
     },
-    sendText,
+    send,
+    sendText: (target, text) => send(target, { type: "text", content: text }),
+    syncDevices: (target) => serially(conversationKey(target), () => atCurrentEpoch(target, async () => undefined)),
+    async read(target, seq) {
+      const stored = await readStored(conversationKey(target), seq);
+      return stored && stored.state !== "handshake" ? stored : null;
+    },
     open: openMessage,
     sync: (target) =>
       serially(conversationKey(target), async () => {
@@ -583,15 +698,41 @@ export async function createEncryptedClient(
       const state = await load(conversation);
       const out: OpenedMessage[] = [];
       for (let seq = 1; state && seq <= state.readSeq; seq++) {
-        const stored = await readJson<StoredMessage>(store, KEYS.message(conversation, seq));
-        if (stored && stored.state !== "handshake") out.push(stored);
+        const stored = await readStored(conversation, seq);
+        if (stored && stored.state !== "handshake" && !isChange(stored)) out.push(stored);
       }
       return out;
     },
     acceptWelcomes,
+    async latest(target) {
+      const conversation = conversationKey(target);
+      const state = await load(conversation);
+      // A chat's last few entries hold a message unless they are all changes and commits.
+      for (let seq = state?.readSeq ?? 0, looked = 0; seq > 0 && looked < PAGE; seq--, looked++) {
+        const stored = await readStored(conversation, seq);
+        if (stored && stored.state !== "handshake" && !isChange(stored)) return stored;
+      }
+      return null;
+    },
+    async receive(event) {
+      if (event.type === "mls_welcome") {
+        if (event.device_ids.includes(deviceId)) await acceptWelcomes();
+        return null;
+      }
+      if (event.type === "message_deleted" || event.type === "group_message_deleted") {
+        await forget(event.message_id);
+        return null;
+      }
+      if (event.type !== "new_message" && event.type !== "new_group_message") return null;
+      const opened = await openMessage(event.message);
+      if (!opened) return null;
+      const changed = isChange(opened) ? await client.read(targetOf(event.message), opened.body.target_seq) : null;
+      return { message: opened, changed };
+    },
     subscribe(live) {
       const { onMessage, onEvent, ...rest } = live;
       let delivered = Promise.resolve();
+      // One event at a time, in order: a send and its deletion land in that order.
       const deliverInOrder = (work: () => Promise<void>) => {
         delivered = delivered.then(work).catch((error: unknown) => rest.onError?.(error));
       };
@@ -599,18 +740,14 @@ export async function createEncryptedClient(
         ...rest,
         selfUserId: userId,
         onEvent: (event: ParleyEvent, id) => {
-          if (event.type === "new_message" || event.type === "new_group_message") {
-            const { message } = event;
-            if (message.message_type === "encrypted") {
-              deliverInOrder(async () => {
-                const opened = await openMessage(message);
-                if (opened) onMessage(opened);
-              });
-              return;
-            }
-          }
-          if (event.type === "mls_welcome" && event.device_ids.includes(deviceId)) deliverInOrder(acceptWelcomes);
-          onEvent?.(event, id);
+          deliverInOrder(async () => {
+            const opened = await client.receive(event);
+            if (opened) onMessage(opened.message, opened.changed);
+          });
+          const isEncrypted =
+            (event.type === "new_message" || event.type === "new_group_message") &&
+            event.message.message_type === "encrypted";
+          if (!isEncrypted) onEvent?.(event, id);
         },
       });
     },

@@ -18,6 +18,7 @@ export { subscribeToEvents, type GapInfo, type LiveOptions, type LiveSubscriptio
 export { createReceipts, type ChatRead, type GroupRead, type Receipts, type ReceiptsOptions } from "./receipts";
 export {
   createOutbox,
+  sendPlaintext,
   isRetryableError,
   memoryOutboxStore,
   newClientMsgId,
@@ -40,9 +41,12 @@ export {
   type EncryptedClient,
   type EncryptedClientOptions,
   type EncryptedLiveOptions,
+  type EncryptedBodyInput,
   type EncryptedTarget,
+  isChange,
   type OpenedMessage,
 } from "./encrypted";
+export { indexedDbKeyStore } from "./key-store-indexeddb";
 export { memoryKeyStore, sealedKeyStore, type KeyStore, type StoreKey } from "./key-store";
 export { TRPCClientError } from "@trpc/client";
 export type * from "@parley/validators";

@@ -83,7 +83,21 @@ export type OutboxOptions<Meta = unknown> = (
   retryDelayMs?: (attempt: number) => number;
   /** Give up (failed) after this many attempts that could have been retried; never by default. */
   maxAttempts?: number;
+  /**
+   * Sends one item once its file is up: `message.send` / `message.sendGroup` by default. An app
+   * with encrypted conversations sends those through its encrypted client here, and answers
+   * with the message as it shows it.
+   */
+  deliver?: (client: ParleyClient, record: OutboxRecord<Meta>) => Promise<MessageOutput | GroupMessageOutput>;
 };
+
+/** The plaintext send: what an outbox does without a `deliver` of its own. */
+export function sendPlaintext(client: ParleyClient, record: OutboxRecord<unknown>) {
+  const { to, message, client_msg_id } = record;
+  return "group_id" in to
+    ? client.message.sendGroup.mutate({ group_id: to.group_id, ...message, client_msg_id })
+    : client.message.send.mutate({ receiver_id: to.receiver_id, ...message, client_msg_id });
+}
 
 export type EnqueueInput<Meta = unknown> = {
   to: OutboxTarget;
@@ -327,13 +341,12 @@ export function createOutbox<Meta = unknown>(options: OutboxOptions<Meta>): Outb
   }
 
   async function send(entry: Entry<Meta>) {
-    const { to, message, client_msg_id } = entry.record;
+    const { client_msg_id } = entry.record;
+    const deliver = options.deliver ?? sendPlaintext;
     try {
       const sent = await attempt<MessageOutput | GroupMessageOutput>(entry, (client) => {
         update(entry, { state: "sending" });
-        return "group_id" in to
-          ? client.message.sendGroup.mutate({ group_id: to.group_id, ...message, client_msg_id })
-          : client.message.send.mutate({ receiver_id: to.receiver_id, ...message, client_msg_id });
+        return deliver(client, entry.record);
       });
       persist(() => store.delete(client_msg_id));
       entries.delete(client_msg_id);

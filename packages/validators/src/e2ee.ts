@@ -2,7 +2,15 @@ import { z } from "zod";
 
 import { idSchema } from "./common";
 import { base64OfLength, base64UpTo } from "./device";
-import { clientMsgIdSchema, messageContentSchema, mlsKindSchema } from "./message";
+import { LOCATION_NAME_MAX_LENGTH, locationInput } from "./media";
+import { reactionEmojiSchema } from "./message-actions";
+import {
+  clientMsgIdSchema,
+  MESSAGE_MAX_LENGTH,
+  messageContentSchema,
+  messageTypeSchema,
+  mlsKindSchema,
+} from "./message";
 
 // The delivery service's side of end-to-end encryption (ADR 0033): what clients hand the server
 // to route and order, none of which it can open.
@@ -116,14 +124,44 @@ export const welcomeOutput = z.object({
 
 export const pendingWelcomesOutput = z.object({ welcomes: z.array(welcomeOutput) });
 
+/** The message a reply quotes, as the sender saw it: the quote travels inside the ciphertext. */
+const quotedSchema = z.object({
+  id: z.number().int().positive(),
+  sender_id: z.number().int(),
+  message_type: messageTypeSchema,
+  content: z.string().max(MESSAGE_MAX_LENGTH).nullable(),
+  location_name: z.string().max(LOCATION_NAME_MAX_LENGTH).nullable(),
+});
+
+const shown = {
+  /** Set on a reply. */
+  reply_to: quotedSchema.optional(),
+  /** A copy forwarded from another conversation. */
+  forwarded: z.boolean().optional(),
+};
+
+/** Which earlier message of the conversation an edit or a reaction is about. */
+const targetSeq = z.number().int().positive();
+
 /**
  * What an application message holds once a device opens it: the message itself, which the server
  * never sees. Versioned, so a newer client's kinds are shown as "update the app", not dropped.
+ * An edit or a reaction is a message of its own that names the one it changes by seq.
  */
 export const encryptedBodySchema = z.discriminatedUnion("type", [
-  z.object({ v: z.literal(1), type: z.literal("text"), content: messageContentSchema }),
+  z.object({ v: z.literal(1), type: z.literal("text"), content: messageContentSchema, ...shown }),
+  z.object({ v: z.literal(1), type: z.literal("location"), location: locationInput, ...shown }),
+  z.object({ v: z.literal(1), type: z.literal("edit"), target_seq: targetSeq, content: messageContentSchema }),
+  z.object({
+    v: z.literal(1),
+    type: z.literal("reaction"),
+    target_seq: targetSeq,
+    emoji: reactionEmojiSchema.nullable(),
+  }),
 ]);
 
+/** What a person sees as a message (a text or a place), not a change to another one. */
+export type ShownBody = Extract<EncryptedBody, { type: "text" | "location" }>;
 export type EncryptedBody = z.infer<typeof encryptedBodySchema>;
 export type StartEncryptionInput = z.infer<typeof startEncryptionInput>;
 export type SendEncryptedInput = z.infer<typeof sendEncryptedInput>;

@@ -60,18 +60,19 @@ export const forwardMessagesOutput = z.object({
   group: z.array(groupMessageOutput),
 });
 
+/** One emoji (a whole grapheme), as a reaction takes it. */
+export const reactionEmojiSchema = z
+  .string()
+  .trim()
+  .max(32, "One emoji")
+  .refine(
+    (value) => /^\p{Extended_Pictographic}/u.test(value) && [...new Intl.Segmenter().segment(value)].length === 1,
+    "React with one emoji",
+  );
+
 export const reactInput = z.object({
   message_id: messageIdSchema,
-  emoji: z
-    .string()
-    .trim()
-    .max(32, "One emoji")
-    .refine(
-      (value) => /^\p{Extended_Pictographic}/u.test(value) && [...new Intl.Segmenter().segment(value)].length === 1,
-      "React with one emoji",
-    )
-    .nullable()
-    .meta({ description: "Your reaction; null removes it" }),
+  emoji: reactionEmojiSchema.nullable().meta({ description: "Your reaction; null removes it" }),
 });
 
 export const reactOutput = z.object({ message_id: z.number().int(), reactions: z.array(reactionSummaryOutput) });

@@ -16,7 +16,7 @@ import { blockStateBetween } from "./blocks";
 import { type ChatRow, findChatForMember, peerOf, receiptsOffIn, toMessageOutput } from "./chats";
 import { composeMessage, type ForwardOptions, messageColumns, assertRetryOf } from "./conversation/compose";
 import { assertDeletableForEveryone, blankedMessage, hideForUser } from "./conversation/deletion";
-import { plaintextRefused } from "./conversation/encryption";
+import { mayEnterEncrypted, plaintextRefused } from "./conversation/encryption";
 import { replyColumns, toReplyPreview } from "./conversation/reply";
 import { appendEvents, deliverEvents, eventColumns, type StoredEvent, takeEventSeqs } from "./events";
 import { duplicateMediaSend } from "./media/media";
@@ -139,7 +139,7 @@ export async function sendChatMessage(
             ${unreadColumn} = c.${unreadColumn} + 1,
             updated_at = excluded.updated_at
           -- Under the row lock: an encrypted chat takes only what its devices encrypted.
-          where not c.e2ee
+          where ${mayEnterEncrypted(input) ? sql`true` : sql`not c.e2ee`}
           returning c.id, c.last_seq
         ),
         message as (
@@ -178,7 +178,7 @@ export async function sendChatMessage(
   if (!row) {
     // The guard (or the chat's encryption) stopped it: say why.
     await assertCanMessage(deps, senderId, receiverId);
-    await assertPlaintextChat(deps, user1Id, user2Id);
+    if (!mayEnterEncrypted(input)) await assertPlaintextChat(deps, user1Id, user2Id);
     throw new TRPCError({ code: "CONFLICT", message: "The message could not be sent right now. Please try again." });
   }
 

@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
@@ -17,6 +18,7 @@ import {
   type TrustPolicy,
 } from "@parley/crypto";
 import { schema } from "@parley/db";
+import { createUploadInput } from "@parley/validators";
 
 import { createTestRuntime, makeUser, trpcError, type TestRuntime, type TestShape } from "../test";
 import { sendChatMessage, listMessages } from "./chat-messages";
@@ -24,6 +26,7 @@ import * as devices from "./devices";
 import * as e2ee from "./e2ee";
 import { sendGroupMessage } from "./group-messages";
 import { createGroup, leaveGroup } from "./groups";
+import { createUpload } from "./media/media";
 import { editMessage, react } from "./message-actions";
 import { createSession, type SessionAuth } from "./session";
 
@@ -337,6 +340,33 @@ describe.each<TestShape>(["scaled", "embedded"])("the MLS delivery service on th
     expect(await read(ivyPhone, ciphertext)).toBe("laptop must not see this");
     // Handed the real ciphertext, the removed device still can't open it.
     await expect(read(ivyLaptop, ciphertext)).rejects.toBeInstanceOf(CryptoError);
+  });
+
+  it("takes a file without words into an encrypted chat (files are not encrypted yet), never a caption", async () => {
+    const [ana, ben] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben")];
+    const anaPhone = await device(ana);
+    await device(ben);
+    await startChat(anaPhone, ben);
+    const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#0000ff" } })
+      .png()
+      .toBuffer();
+    async function uploaded() {
+      const input = createUploadInput.parse({ kind: "image", mime_type: "image/png", size: photo.length });
+      const ticket = await createUpload(runtime, ana, input);
+      // What the client's PUT to the upload URL does.
+      await runtime.media.write(`uploads/${ticket.media_id}`, photo, "image/png");
+      return ticket.media_id;
+    }
+    const photoTo = async (content?: string) =>
+      sendChatMessage(runtime, ana, {
+        receiver_id: ben,
+        message_type: "image",
+        media_id: await uploaded(),
+        ...(content ? { content } : {}),
+        client_msg_id: crypto.randomUUID(),
+      });
+    expect((await trpcError(photoTo("our cat"))).code).toBe("PRECONDITION_FAILED");
+    expect(await photoTo()).toMatchObject({ seq: 2, message_type: "image", content: null, encrypted: null });
   });
 
   it("encrypts a group: plaintext is refused, and a member who leaves is committed out before anyone talks", async () => {

@@ -12,7 +12,7 @@ import type {
 } from "@parley/validators";
 
 import type { Deps } from "../runtime";
-import { plaintextRefused } from "./conversation/encryption";
+import { mayEnterEncrypted, plaintextRefused } from "./conversation/encryption";
 import { composeMessage, type ForwardOptions, messageColumns, assertRetryOf } from "./conversation/compose";
 import { assertDeletableForEveryone, blankedMessage, hideForUser } from "./conversation/deletion";
 import { replyColumns, toReplyPreview } from "./conversation/reply";
@@ -144,7 +144,7 @@ export async function sendGroupMessage(
         .from(schema.groups)
         .where(eq(schema.groups.id, input.group_id))
         .for("no key update");
-      if (locked?.e2ee) throw plaintextRefused();
+      if (locked?.e2ee && !mayEnterEncrypted(input)) throw plaintextRefused();
       const [sent] = await executeRows<Row>(
         tx,
         sql`
