@@ -9,6 +9,7 @@ import {
   logOut,
   newUser,
   signUp,
+  restoreEncryption,
   startSignup,
   TEST_CODE,
 } from "./support";
@@ -125,6 +126,8 @@ test("a forgotten password is reset with a code and the new one works", async ({
   await page.getByLabel("Confirm new password", { exact: true }).fill(newPassword);
   await page.getByRole("button", { name: "Reset password" }).click();
   await expectChats(page, user);
+  // Logged out before, this browser kept no keys: it is a new device, which the recovery key restores.
+  await restoreEncryption(page, user);
 
   await logOut(page);
   await logIn(page, user);

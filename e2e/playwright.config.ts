@@ -34,6 +34,8 @@ const launchOptions: LaunchOptions = {
 
 export default defineConfig({
   testDir: ".",
+  // The server's data (database, media, log), which the encryption test scans for plaintext.
+  metadata: { dataDir },
   fullyParallel: true,
   workers: 2,
   forbidOnly: Boolean(process.env.CI),
@@ -76,7 +78,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "node apps/web/dist/server.mjs",
+    // The log goes to a file beside the data, which the encryption test scans for plaintext too.
+    command: `sh -c 'exec node apps/web/dist/server.mjs >> "$DATA_DIR/server.log"'`,
     cwd: repoRoot,
     url: `${baseURL}/healthz`,
     env: {
@@ -84,7 +87,8 @@ export default defineConfig({
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
       OTP_TEST_NUMBERS: "+1415201*:123456",
-      LOG_LEVEL: "warn",
+      // Every request is logged, as in production: what the encryption test scans must be there.
+      LOG_LEVEL: "info",
       // Every browser here is one address (127.0.0.1) and every number shares +1415201: the
       // per-address and per-block limits would stop the suite, not an attacker (their own tests are in @parley/api).
       RATE_LIMIT_REQUESTS_PER_MINUTE: "100000",

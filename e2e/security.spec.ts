@@ -2,7 +2,7 @@ import { expect, test, type APIResponse, type Page } from "@playwright/test";
 
 import { chatListItem, conversation, newPerson, openChat, sendMessage, startChat, theirMessages } from "./chat-support";
 import { png } from "./png";
-import { displayed, newUser, signUp, startSignup, TEST_CODE } from "./support";
+import { displayed, newUser, saveRecoveryKey, signUp, startSignup, TEST_CODE } from "./support";
 
 const RLO = "\u202E";
 
@@ -171,6 +171,7 @@ test("a name with a right-to-left override is shown without it, to its owner and
   const profile = page.getByRole("group", { name: "Your profile" });
   await expect(profile.getByText(shown, { exact: true })).toBeVisible();
   await expect(profile.getByText(displayed(mallory.phone), { exact: true })).toBeVisible();
+  await saveRecoveryKey(page, mallory);
 
   const grace = newUser();
   const other = await newPerson(browser, testInfo);

@@ -21,7 +21,13 @@ export function displayed(phone: string): string {
   return `${phone.slice(0, 2)} ${phone.slice(2, 5)} ${phone.slice(5, 8)} ${phone.slice(8)}`;
 }
 
-export type TestUser = { name: string; phone: string; password: string };
+export type TestUser = {
+  name: string;
+  phone: string;
+  password: string;
+  /** Shown once after sign-up, when the first device set up end-to-end encryption. */
+  recoveryKey?: string;
+};
 
 export function newUser(): TestUser {
   const suffix = Math.random().toString(36).slice(2, 7);
@@ -43,6 +49,26 @@ export async function signUp(page: Page, user: TestUser) {
   await page.getByLabel("Confirm password", { exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expectChats(page, user);
+  await saveRecoveryKey(page, user);
+}
+
+/** The first device shows the account's recovery key once: the user writes it down (here, into `user`). */
+export async function saveRecoveryKey(page: Page, user: TestUser) {
+  const dialog = page.getByRole("dialog", { name: "Your recovery key" });
+  // Making the account and device keys is the slow part of a sign-up on a busy machine.
+  await expect(dialog).toBeVisible({ timeout: 60_000 });
+  user.recoveryKey = (await dialog.getByTestId("recovery-key").textContent()) ?? "";
+  await dialog.getByRole("button", { name: "I’ve saved it" }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** A new browser of an account with encryption set up: the recovery key brings the chats here. */
+export async function restoreEncryption(page: Page, user: TestUser) {
+  const dialog = page.getByRole("dialog", { name: "Restore your encrypted chats" });
+  await expect(dialog).toBeVisible({ timeout: 60_000 });
+  await dialog.getByLabel("Recovery key").fill(user.recoveryKey ?? "");
+  await dialog.getByRole("button", { name: "Restore" }).click();
+  await expect(dialog).toBeHidden({ timeout: 60_000 });
 }
 
 export async function logIn(page: Page, user: Pick<TestUser, "phone" | "password">) {

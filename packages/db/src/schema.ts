@@ -358,7 +358,8 @@ export const messages = pgTable(
     check(
       "messages_encrypted",
       sql`(${t.messageType} = 'encrypted') = (${t.mlsKind} is not null)
-        and (${t.messageType} <> 'encrypted' or (${t.content} is null and ${t.mlsEpoch} is not null and ${t.mediaId} is null))
+        and (${t.messageType} <> 'encrypted' or (${t.content} is null and ${t.mlsEpoch} is not null))
+        and (${t.mediaId} is null or ${t.mlsKind} is null or ${t.mlsKind} = 'application')
         and (${t.ciphertext} is null or ${t.messageType} = 'encrypted')`,
     ),
     check("messages_mls_kind", sql`${t.mlsKind} is null or ${t.mlsKind} in ('application', 'commit')`),

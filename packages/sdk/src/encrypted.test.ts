@@ -118,7 +118,7 @@ describe("the encrypted client", { timeout: 120_000 }, () => {
     await expect(wrong.get("device")).rejects.toThrow(/does not open/);
   });
 
-  it("brings a new device in with the recovery key, and commits an unlinked one out before the next message", async () => {
+  it("brings a new device in with the recovery key, committed in as soon as it is linked, and an unlinked one out", async () => {
     const api = await server();
     const [cam, dee] = [await signUp(suite.runtime, api, "Cam"), await signUp(suite.runtime, api, "Dee")];
     const camDevice = await device(connect(api.ws, cam.token), cam, memoryKeyStore());
@@ -137,13 +137,21 @@ describe("the encrypted client", { timeout: 120_000 }, () => {
       recoveryKey: deePhone.recoveryKey ?? "",
     });
 
-    // Cam's next message first commits the laptop in; the laptop joins from its Welcome and reads it.
+    // The chat's devices hear the laptop was linked, and one of them commits it in: the laptop,
+    // joined from its Welcome, writes first.
+    const phoneApi = connect(api.http, dee.token);
+    const isIn = async () =>
+      (await phoneApi.e2ee.state.query({ chat_id })).devices.some(
+        (item) => item.device_id === deeLaptop.client.deviceId && item.in_group,
+      );
+    await eventually(isIn, PATIENCE);
+    await deeLaptop.client.sendText({ chat_id }, "from the laptop");
     await camDevice.client.sendText({ chat_id }, "two");
     await eventually(() => deeLaptop.texts().includes("two") && deePhone.texts().includes("two"), PATIENCE);
-    expect(deeLaptop.texts()).toEqual(["two"]);
+    expect(deeLaptop.texts()).toEqual(["from the laptop", "two"]);
+    expect(camDevice.texts()).toEqual(["one", "from the laptop", "two"]);
 
-    // Dee unlinks the laptop: the next message commits it out, and it can no longer read.
-    const phoneApi = connect(api.http, dee.token);
+    // Dee unlinks the laptop: it is committed out, and it can no longer read.
     await phoneApi.device.remove.mutate({ device_id: deeLaptop.client.deviceId });
     await camDevice.client.sendText({ chat_id }, "three");
     await eventually(() => deePhone.texts().includes("three"), PATIENCE);
@@ -151,7 +159,7 @@ describe("the encrypted client", { timeout: 120_000 }, () => {
     expect(state.devices.map((item) => item.device_id)).not.toContain(deeLaptop.client.deviceId);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(deeLaptop.texts()).not.toContain("three");
-    expect(deePhone.texts()).toEqual(["one", "two", "three"]);
+    expect(deePhone.texts()).toEqual(["one", "from the laptop", "two", "three"]);
   });
 
   it("encrypts a group for all its members' devices", async () => {

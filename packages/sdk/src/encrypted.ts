@@ -8,6 +8,7 @@ import {
   generateKeyPackage,
   generateRecoveryKey,
   openAccountKey,
+  RecoveryKeyError,
   safetyNumber,
   sealAccountKey,
   toBase64,
@@ -33,6 +34,25 @@ import type { ParleyClient } from "./client";
 import { errorCode } from "./errors";
 import type { KeyStore } from "./key-store";
 import type { LiveOptions, LiveSubscription } from "./live";
+
+/** Someone in the conversation has no device that can read encrypted messages (yet): it stays plaintext. */
+export class NotEncryptableError extends Error {
+  constructor() {
+    super("Not everyone here has a device that can receive encrypted messages yet");
+    this.name = "NotEncryptableError";
+  }
+}
+
+/**
+ * This device is not (yet) in the encrypted conversation: a new device waits for another one of
+ * the conversation to commit it in, which they do when they hear it was linked.
+ */
+export class NotInConversationError extends Error {
+  constructor(conversation: string) {
+    super(`This device is not in ${conversation} yet: another device of the chat adds it shortly`);
+    this.name = "NotInConversationError";
+  }
+}
 
 /** An encrypted conversation: a 1:1 chat or a group. */
 export type EncryptedTarget = { chat_id: number } | { group_id: number };
@@ -78,6 +98,13 @@ export type EncryptedClientOptions = {
   onIdentityChange?: (userId: number) => void;
 };
 
+export type SendOptions = {
+  /** Your own UUID for the message (an outbox's), so a retry is not sent twice. */
+  clientMsgId?: string;
+  /** An uploaded file the message carries (files are not encrypted yet; a `file` body holds its caption). */
+  mediaId?: string;
+};
+
 /** A body to send; its version is filled in. */
 export type EncryptedBodyInput = EncryptedBody extends infer B
   ? B extends EncryptedBody
@@ -106,7 +133,7 @@ export type EncryptedClient = {
    * Encrypts and sends a message (a text, a place, or an edit of or reaction to an earlier one):
    * devices added and removed first, retried across a racing commit.
    */
-  send(target: EncryptedTarget, body: EncryptedBodyInput, options?: { clientMsgId?: string }): Promise<OpenedMessage>;
+  send(target: EncryptedTarget, body: EncryptedBodyInput, options?: SendOptions): Promise<OpenedMessage>;
   sendText(target: EncryptedTarget, text: string): Promise<OpenedMessage>;
   /** Commits departed devices out and new ones in now (after a membership change), not at the next send. */
   syncDevices(target: EncryptedTarget): Promise<void>;
@@ -171,6 +198,8 @@ const deviceKeys = (deviceId: string) => ({
   message: (conversation: string, seq: number) => `${deviceId}/msg/${conversation}/${seq}`,
   /** Where a message id is (delete events name the id). */
   place: (messageId: number) => `${deviceId}/mid/${messageId}`,
+  /** Every conversation the device is in, to bring a linked or removed device into each. */
+  conversations: `${deviceId}/conversations`,
 });
 
 const encodeJson = (value: unknown) => utf8(JSON.stringify(value));
@@ -193,6 +222,8 @@ const conversationKey = (target: EncryptedTarget) =>
 const targetOf = (message: MessageOutput | GroupMessageOutput): EncryptedTarget =>
   "group_id" in message ? { group_id: message.group_id } : { chat_id: message.chat_id };
 
+// Devices hearing of a linked or removed device spread their commits over this long.
+const DEVICE_SYNC_SPREAD_MS = 1_500;
 // A commit may race another member's: the loser catches up and tries again, a few times.
 const MAX_COMMIT_RACES = 5;
 const PAGE = 200;
@@ -259,8 +290,11 @@ export async function createEncryptedClient(
       const { sealed_account_key: existing } = await api.device.sealedAccountKey.query();
       if (existing) {
         if (!options.recoveryKey) {
-          throw new Error("This account already has a key: give the recovery key (or approve from another device)");
+          throw new RecoveryKeyError(
+            "This account's encryption is set up on another device: enter the recovery key you were given there.",
+          );
         }
+        // A mistyped or wrong key is a RecoveryKeyError too, with what was wrong.
         account = await openAccountKey(fromBase64(existing), options.recoveryKey, userId);
       } else {
         account = await generateAccountKey();
@@ -342,7 +376,18 @@ export async function createEncryptedClient(
     return opened;
   }
 
+  let known: Set<string> | null = null;
+  async function knownConversations(): Promise<Set<string>> {
+    known ??= new Set(await readJson<string[]>(store, K.conversations));
+    return known;
+  }
+
   async function save(conversation: string, state: Loaded) {
+    const conversations = await knownConversations();
+    if (!conversations.has(conversation)) {
+      conversations.add(conversation);
+      await writeJson(store, K.conversations, [...conversations]);
+    }
     loaded.set(conversation, state);
     await writeJson(store, K.conversation(conversation), {
       state: toBase64(state.conversation.save()),
@@ -431,7 +476,7 @@ export async function createEncryptedClient(
     const { body } = message;
     if (body.type !== "edit" && body.type !== "reaction") return;
     const target = await readStored(conversation, body.target_seq);
-    if (target?.state !== "opened" || (target.body.type !== "text" && target.body.type !== "location")) return;
+    if (target?.state !== "opened" || isChange(target)) return;
     if (body.type === "edit") {
       // Only the sender edits, and only a text.
       if (target.sender_id !== message.sender_id || target.body.type !== "text") return;
@@ -464,7 +509,7 @@ export async function createEncryptedClient(
       await acceptWelcomes();
       state = await load(conversation);
     }
-    if (!state) throw new Error(`This device is not in ${conversation}`);
+    if (!state) throw new NotInConversationError(conversation);
     return state;
   }
 
@@ -536,11 +581,12 @@ export async function createEncryptedClient(
     state: Loaded,
     message: Uint8Array,
     commit?: { staged: StagedCommit; added: string[]; removed: string[] },
-    clientMsgId: string = crypto.randomUUID(),
+    options: SendOptions = {},
   ): Promise<Sent> {
     const sent = await api.e2ee.send.mutate({
       ...target,
-      client_msg_id: clientMsgId,
+      client_msg_id: options.clientMsgId ?? crypto.randomUUID(),
+      ...(options.mediaId ? { media_id: options.mediaId } : {}),
       message: toBase64(message),
       welcome: commit?.staged.welcome ? toBase64(commit.staged.welcome) : undefined,
       added_device_ids: commit?.added ?? [],
@@ -605,7 +651,7 @@ export async function createEncryptedClient(
   async function send(
     target: EncryptedTarget,
     input: EncryptedBodyInput,
-    options: { clientMsgId?: string } = {},
+    options: SendOptions = {},
   ): Promise<OpenedMessage> {
     const body = encryptedBodySchema.parse({ ...input, v: 1 });
     const conversation = conversationKey(target);
@@ -616,7 +662,7 @@ export async function createEncryptedClient(
           state,
           await state.conversation.encrypt(encodeJson(body)),
           undefined,
-          options.clientMsgId,
+          options,
         );
         const opened: OpenedMessage = {
           id: sent.id,
@@ -645,7 +691,7 @@ export async function createEncryptedClient(
     const conversation = await Conversation.create(keys, crypto.getRandomValues(new Uint8Array(32)), trust);
     const claimed = await api.device.claimKeyPackages.mutate({ user_ids: memberIds });
     if (claimed.users_without_devices.some((id) => id !== userId)) {
-      throw new Error(`Not everyone here has a device that can receive encrypted messages yet`);
+      throw new NotEncryptableError();
     }
     const staged = await conversation.stageAdd(claimed.key_packages.map((item) => fromBase64(item.key_package)));
     const sent = await api.e2ee.start.mutate({
@@ -667,6 +713,17 @@ export async function createEncryptedClient(
 
   async function pinOf(owner: number) {
     return readJson<StoredPin>(store, KEYS.pin(owner));
+  }
+
+  /** Brings every conversation's devices in line with the server (someone linked or removed one). */
+  async function syncAllDevices() {
+    for (const conversation of await knownConversations()) {
+      const [kind, id] = conversation.split(":");
+      const target: EncryptedTarget = kind === "group" ? { group_id: Number(id) } : { chat_id: Number(id) };
+      await serially(conversation, () => atCurrentEpoch(target, async () => undefined)).catch(() => {
+        // Out of that conversation now, or offline: its next send reconciles.
+      });
+    }
   }
 
   const client: EncryptedClient = {
@@ -721,6 +778,13 @@ export async function createEncryptedClient(
       }
       if (event.type === "message_deleted" || event.type === "group_message_deleted") {
         await forget(event.message_id);
+        return null;
+      }
+      if (event.type === "devices_changed") {
+        // Every device of the conversations hears this: after a random pause most find one of
+        // them already committed the change, and commit nothing.
+        const pause = Math.random() * DEVICE_SYNC_SPREAD_MS;
+        setTimeout(() => void syncAllDevices().catch(() => {}), pause);
         return null;
       }
       if (event.type !== "new_message" && event.type !== "new_group_message") return null;

@@ -44,8 +44,12 @@ export {
   type EncryptedBodyInput,
   type EncryptedTarget,
   isChange,
+  NotEncryptableError,
+  NotInConversationError,
   type OpenedMessage,
+  type SendOptions,
 } from "./encrypted";
+export { RecoveryKeyError } from "@parley/crypto";
 export { indexedDbKeyStore } from "./key-store-indexeddb";
 export { memoryKeyStore, sealedKeyStore, type KeyStore, type StoreKey } from "./key-store";
 export { TRPCClientError } from "@trpc/client";

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { idSchema } from "./common";
 import { base64OfLength, base64UpTo } from "./device";
-import { LOCATION_NAME_MAX_LENGTH, locationInput } from "./media";
+import { CAPTION_MAX_LENGTH, LOCATION_NAME_MAX_LENGTH, locationInput } from "./media";
 import { reactionEmojiSchema } from "./message-actions";
 import {
   clientMsgIdSchema,
@@ -52,6 +52,10 @@ export const sendEncryptedInput = z
     welcome: welcomeSchema.optional(),
     added_device_ids: deviceIdsSchema.default([]),
     removed_device_ids: deviceIdsSchema.default([]),
+    media_id: z.uuid({ error: "media_id is the UUID of an upload" }).optional().meta({
+      description:
+        "A file sent with this application message. Files are not encrypted yet: the file goes as today, its caption inside the ciphertext.",
+    }),
   })
   .refine(...oneConversation)
   .refine((input) => (input.welcome === undefined) === (input.added_device_ids.length === 0), {
@@ -151,6 +155,13 @@ const targetSeq = z.number().int().positive();
 export const encryptedBodySchema = z.discriminatedUnion("type", [
   z.object({ v: z.literal(1), type: z.literal("text"), content: messageContentSchema, ...shown }),
   z.object({ v: z.literal(1), type: z.literal("location"), location: locationInput, ...shown }),
+  /** The file the message row carries (not encrypted yet), with its caption. */
+  z.object({
+    v: z.literal(1),
+    type: z.literal("file"),
+    caption: z.string().max(CAPTION_MAX_LENGTH).optional(),
+    ...shown,
+  }),
   z.object({ v: z.literal(1), type: z.literal("edit"), target_seq: targetSeq, content: messageContentSchema }),
   z.object({
     v: z.literal(1),
@@ -160,8 +171,8 @@ export const encryptedBodySchema = z.discriminatedUnion("type", [
   }),
 ]);
 
-/** What a person sees as a message (a text or a place), not a change to another one. */
-export type ShownBody = Extract<EncryptedBody, { type: "text" | "location" }>;
+/** What a person sees as a message (a text, a place, a file), not a change to another one. */
+export type ShownBody = Extract<EncryptedBody, { type: "text" | "location" | "file" }>;
 export type EncryptedBody = z.infer<typeof encryptedBodySchema>;
 export type StartEncryptionInput = z.infer<typeof startEncryptionInput>;
 export type SendEncryptedInput = z.infer<typeof sendEncryptedInput>;

@@ -154,6 +154,12 @@ export const mlsWelcomeEvent = z.object({
 /** Your contacts changed (on another device, or an import): refetch `contact.list`. */
 export const contactsChangedEvent = z.object({ type: z.literal("contacts_changed") });
 
+/**
+ * Someone you share an encrypted conversation with (or you) linked or removed a device: your
+ * devices commit it in or out of those conversations, so it reads (or stops reading) at once.
+ */
+export const devicesChangedEvent = z.object({ type: z.literal("devices_changed"), user_id: z.number().int() });
+
 export const resyncEvent = z.object({
   type: z.literal("resync"),
   reason: z.string().meta({ description: "The stream position is older than what the server keeps: refetch chats" }),
@@ -175,6 +181,7 @@ const durableEvents = [
   messageStarredEvent,
   contactsChangedEvent,
   mlsWelcomeEvent,
+  devicesChangedEvent,
 ] as const;
 const ephemeralEvents = [
   presenceEvent,

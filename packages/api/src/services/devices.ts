@@ -2,10 +2,11 @@ import { TRPCError } from "@trpc/server";
 import { and, asc, count, eq, gt, inArray, isNull, ne, type SQL, sql } from "drizzle-orm";
 
 import { CryptoError, fromBase64, readKeyPackage, toBase64, verifyDeviceCertificate } from "@parley/crypto";
-import { schema, type Transaction } from "@parley/db";
+import { executeRows, schema, type Transaction } from "@parley/db";
 import type { PublishKeyPackagesInput, RegisterDeviceInput } from "@parley/validators";
 
 import type { Deps } from "../runtime";
+import { appendEvents, deliverEvents } from "./events";
 import type { SessionAuth } from "./session";
 import { assertTies } from "./ties";
 
@@ -58,7 +59,7 @@ export async function registerDevice(deps: Deps, session: SessionAuth, input: Re
       message: "The certificate is not the account key's signature of this device.",
     });
   }
-  return deps.db.transaction(async (tx) => {
+  const registered = await deps.db.transaction(async (tx) => {
     const [accountKey] = await tx
       .select()
       .from(schema.accountKeys)
@@ -80,7 +81,7 @@ export async function registerDevice(deps: Deps, session: SessionAuth, input: Re
     const [existing] = await tx.select().from(schema.devices).where(eq(schema.devices.sessionId, session.sessionId));
     if (existing) {
       if (existing.signaturePublicKey === input.signature_public_key && !existing.removedAt) {
-        return toDeviceOutput(existing, existing.id);
+        return { device: toDeviceOutput(existing, existing.id), isNew: false };
       }
       throw new TRPCError({ code: "CONFLICT", message: "This session is a device already, with another key." });
     }
@@ -100,8 +101,38 @@ export async function registerDevice(deps: Deps, session: SessionAuth, input: Re
       })
       .returning();
     if (!device) throw new Error("device insert returned nothing");
-    return toDeviceOutput(device, device.id);
+    return { device: toDeviceOutput(device, device.id), isNew: true };
   });
+  if (registered.isNew) await announceDevicesChanged(deps, session.userId);
+  return registered.device;
+}
+
+/**
+ * Tells everyone who shares an encrypted conversation with the user (and the user's own other
+ * devices) that the user's devices changed: their devices commit the new one in, or the removed
+ * one out, right away instead of at their next message.
+ */
+async function announceDevicesChanged(deps: Deps, userId: number) {
+  const rows = await executeRows<{ user_id: number }>(
+    deps.db,
+    sql`
+      select ${userId}::int as user_id
+      union select case when c.user1_id = ${userId} then c.user2_id else c.user1_id end
+        from ${schema.chats} c where c.e2ee and (c.user1_id = ${userId} or c.user2_id = ${userId})
+      union select other.user_id
+        from ${schema.groupMembers} mine
+        join ${schema.groups} g on g.id = mine.group_id and g.e2ee
+        join ${schema.groupMembers} other on other.group_id = mine.group_id and other.left_seq is null
+        where mine.user_id = ${userId} and mine.left_seq is null
+    `,
+  );
+  const stored = await deps.db.transaction((tx) =>
+    appendEvents(
+      tx,
+      rows.map((row) => ({ userId: row.user_id, event: { type: "devices_changed", user_id: userId } })),
+    ),
+  );
+  await deliverEvents(deps, stored);
 }
 
 /** Your devices that can still receive: signed in and not removed. */
@@ -143,6 +174,7 @@ export async function removeDevice(deps: Deps, session: SessionAuth, deviceId: s
     .returning({ id: schema.devices.id });
   if (!device) throw new TRPCError({ code: "NOT_FOUND", message: "You have no such device." });
   await deps.db.delete(schema.keyPackages).where(eq(schema.keyPackages.deviceId, device.id));
+  await announceDevicesChanged(deps, session.userId);
   return { message: "Device removed" };
 }
 

@@ -20,7 +20,8 @@ import {
 import { schema } from "@parley/db";
 import { createUploadInput } from "@parley/validators";
 
-import { createTestRuntime, makeUser, trpcError, type TestRuntime, type TestShape } from "../test";
+import { createTestRuntime, eventsOf, makeUser, trpcError, type TestRuntime, type TestShape } from "../test";
+import { blockUser } from "./blocks";
 import { sendChatMessage, listMessages } from "./chat-messages";
 import * as devices from "./devices";
 import * as e2ee from "./e2ee";
@@ -342,11 +343,45 @@ describe.each<TestShape>(["scaled", "embedded"])("the MLS delivery service on th
     await expect(read(ivyLaptop, ciphertext)).rejects.toBeInstanceOf(CryptoError);
   });
 
-  it("takes a file without words into an encrypted chat (files are not encrypted yet), never a caption", async () => {
+  it("tells the people in a person's encrypted conversations when that person links or removes a device", async () => {
+    const [ana, ben, cam] = [
+      await makeUser(runtime, "Ana"),
+      await makeUser(runtime, "Ben"),
+      await makeUser(runtime, "Cam"),
+    ];
+    const anaPhone = await device(ana);
+    await device(ben);
+    await device(cam);
+    await startChat(anaPhone, ben);
+    const changed = async (userId: number) =>
+      (await eventsOf(runtime, userId))
+        .filter((stored) => stored.event.type === "devices_changed")
+        .map((stored) => stored.event);
+    const benLaptop = await device(ben, "Laptop");
+    // Ana shares an encrypted chat with Ben, and Ben's own devices hear too; Cam shares nothing with him.
+    expect(await changed(ana)).toContainEqual({ type: "devices_changed", user_id: ben });
+    expect(await changed(ben)).toContainEqual({ type: "devices_changed", user_id: ben });
+    expect((await changed(cam)).filter((event) => "user_id" in event && event.user_id === ben)).toEqual([]);
+    const before = (await changed(ana)).length;
+    await devices.removeDevice(runtime, benLaptop.session, benLaptop.id);
+    expect((await changed(ana)).length).toBe(before + 1);
+  });
+
+  it("refuses an encrypted message across a block, as it does a plaintext one", async () => {
     const [ana, ben] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben")];
     const anaPhone = await device(ana);
     await device(ben);
-    await startChat(anaPhone, ben);
+    const started = await startChat(anaPhone, ben);
+    await blockUser(runtime, ben, ana);
+    const refused = await trpcError(say(anaPhone, { chat_id: started.chat_id ?? 0 }, "let me explain"));
+    expect(refused).toMatchObject({ code: "FORBIDDEN", message: "You can't send messages to this person." });
+  });
+
+  it("takes a file into an encrypted chat (files are not encrypted yet), its caption only inside the ciphertext", async () => {
+    const [ana, ben] = [await makeUser(runtime, "Ana"), await makeUser(runtime, "Ben")];
+    const anaPhone = await device(ana);
+    await device(ben);
+    const started = await startChat(anaPhone, ben);
     const photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#0000ff" } })
       .png()
       .toBuffer();
@@ -367,6 +402,24 @@ describe.each<TestShape>(["scaled", "embedded"])("the MLS delivery service on th
       });
     expect((await trpcError(photoTo("our cat"))).code).toBe("PRECONDITION_FAILED");
     expect(await photoTo()).toMatchObject({ seq: 2, message_type: "image", content: null, encrypted: null });
+
+    // Or the file rides on an encrypted message, which holds its caption.
+    const ciphertext = await (anaPhone.conversation as Conversation).encrypt(utf8("our cat"));
+    const withFile = {
+      chat_id: started.chat_id ?? 0,
+      message: toBase64(ciphertext),
+      added_device_ids: [],
+      removed_device_ids: [],
+      media_id: await uploaded(),
+    };
+    const sent = await e2ee.sendEncrypted(runtime, anaPhone.session, {
+      ...withFile,
+      client_msg_id: crypto.randomUUID(),
+    });
+    const [listed] = (await listMessages(runtime, ben, { chat_id: sent.chat_id ?? 0, after_seq: 2, limit: 1 }))
+      .messages;
+    expect(listed).toMatchObject({ message_type: "encrypted", content: null, media: { kind: "image" } });
+    expect(JSON.stringify(listed)).not.toContain("our cat");
   });
 
   it("encrypts a group: plaintext is refused, and a member who leaves is committed out before anyone talks", async () => {

@@ -18,6 +18,7 @@ import { type ChatRow, noSuchChat, toMessageOutput } from "./chats";
 import { activeDevices, requireDevice } from "./devices";
 import { appendEvents, deliverEvents, publishToGroup, type StoredEvent } from "./events";
 import { appendGroupUpdates, findMembership, type GroupRow, toGroupMessageOutput } from "./groups";
+import { type MediaRow, resolveFile } from "./media/media";
 import { notifyOffline } from "./notifier";
 import type { SessionAuth } from "./session";
 
@@ -161,8 +162,20 @@ async function storeMessage(
   tx: Transaction,
   conversation: Conversation,
   sender: { userId: number; deviceId: string },
-  input: { client_msg_id: string; ciphertext: string; kind: "application" | "commit"; epoch: number },
-): Promise<{ message: StoredMessage; events: { userId: number; event: DurableEvent }[]; group?: GroupRow }> {
+  input: {
+    client_msg_id: string;
+    ciphertext: string;
+    kind: "application" | "commit";
+    epoch: number;
+    /** A file sent with it (not encrypted yet); its caption is in the ciphertext. */
+    media?: MediaRow | null;
+  },
+): Promise<{
+  message: StoredMessage;
+  events: { userId: number; event: DurableEvent }[];
+  group?: GroupRow;
+  media?: MediaRow | null;
+}> {
   const now = new Date();
   const seq = conversation.row.lastSeq + 1;
   const epoch = input.kind === "commit" ? input.epoch + 1 : input.epoch;
@@ -179,6 +192,7 @@ async function storeMessage(
       mlsEpoch: input.epoch,
       senderDeviceId: sender.deviceId,
       ciphertext: input.ciphertext,
+      mediaId: input.media?.id ?? null,
       createdAt: now,
       updatedAt: now,
     })
@@ -205,7 +219,7 @@ async function storeMessage(
       status: "sent",
       user1Id: row.user1Id,
       user2Id: row.user2Id,
-      media: null,
+      media: input.media ?? null,
       reply: null,
       receiptsOff: false,
     });
@@ -226,7 +240,7 @@ async function storeMessage(
       .set({ deliveredSeq: seq, readSeq: seq })
       .where(and(eq(schema.groupMembers.groupId, group.id), eq(schema.groupMembers.userId, sender.userId)));
   }
-  return { message, events: [], group };
+  return { message, events: [], group, media: input.media ?? null };
 }
 
 /** Records a commit's effect on who is in the group, and keeps its Welcome for the new devices. */
@@ -291,13 +305,16 @@ async function announce(
   deps: Deps,
   conversation: Conversation,
   stored: StoredEvent[],
-  sent: { message: StoredMessage; group?: GroupRow },
+  sent: { message: StoredMessage; group?: GroupRow; media?: MediaRow | null },
   senderId: number,
 ) {
   const others = conversation.memberIds.filter((id) => id !== senderId);
   const delivered = deliverEvents(deps, stored);
   if (conversation.type === "group" && sent.group) {
-    const event = { type: "new_group_message", message: toGroupMessageOutput(sent.message, sent.group, null) } as const;
+    const event = {
+      type: "new_group_message",
+      message: toGroupMessageOutput(sent.message, sent.group, null, sent.media ?? null),
+    } as const;
     await Promise.all([
       delivered,
       publishToGroup(deps, event),
@@ -462,6 +479,16 @@ async function openForEncryption(
  * One MLSMessage into an encrypted conversation: an application message, or a commit with the
  * devices it adds (and their Welcome) or removes. Accepted only at the conversation's epoch.
  */
+/** The other person of a chat the user is in, or null (then the send itself says what is wrong). */
+async function chatPeerOf(deps: Deps, userId: number, chatId: number): Promise<number | null> {
+  const [chat] = await deps.db
+    .select({ user1Id: schema.chats.user1Id, user2Id: schema.chats.user2Id })
+    .from(schema.chats)
+    .where(eq(schema.chats.id, chatId));
+  if (!chat || (chat.user1Id !== userId && chat.user2Id !== userId)) return null;
+  return chat.user1Id === userId ? chat.user2Id : chat.user1Id;
+}
+
 export async function sendEncrypted(deps: Deps, session: SessionAuth, input: SendEncryptedInput) {
   const device = await requireDevice(deps, session);
   const frame = readFrame(input.message, "message");
@@ -481,9 +508,19 @@ export async function sendEncrypted(deps: Deps, session: SessionAuth, input: Sen
   if (kind === "application" && (input.added_device_ids.length > 0 || input.removed_device_ids.length > 0)) {
     throw new TRPCError({ code: "BAD_REQUEST", message: "Only a commit adds or removes devices." });
   }
+  if (kind === "commit" && input.media_id !== undefined) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Only a message carries a file, not a commit." });
+  }
   if (input.welcome !== undefined) assertWelcome(input.welcome);
   const retry = await findRetry(deps, session.userId, input.client_msg_id, input.message);
   if (retry) return retry;
+  // Checked (and its upload completed) before the conversation is locked.
+  const media = input.media_id === undefined ? null : await resolveFile(deps, session.userId, input.media_id);
+  // A block stops messages either way, encrypted or not (a commit, which carries none, still goes).
+  if (kind === "application" && input.chat_id !== undefined) {
+    const peerId = await chatPeerOf(deps, session.userId, input.chat_id);
+    if (peerId !== null) await assertCanMessage(deps, session.userId, peerId);
+  }
 
   let result: { stored: StoredEvent[]; conversation: Conversation; sent: Awaited<ReturnType<typeof storeMessage>> };
   try {
@@ -533,7 +570,13 @@ export async function sendEncrypted(deps: Deps, session: SessionAuth, input: Sen
         tx,
         conversation,
         { userId: session.userId, deviceId: device.id },
-        { client_msg_id: input.client_msg_id, ciphertext: input.message, kind: kind, epoch: row.mlsEpoch },
+        {
+          client_msg_id: input.client_msg_id,
+          ciphertext: input.message,
+          kind: kind,
+          epoch: row.mlsEpoch,
+          media,
+        },
       );
       const welcomes =
         kind === "commit"

@@ -20,6 +20,7 @@ type AccountMenuProps = {
   onContacts: () => void;
   onProfile: () => void;
   onPrivacy: () => void;
+  onDevices: () => void;
   onLogOut: () => void;
   onLogOutEverywhere: () => void;
   isLoggingOut: boolean;
@@ -31,6 +32,7 @@ export function AccountMenu({
   onContacts,
   onProfile,
   onPrivacy,
+  onDevices,
   onLogOut,
   onLogOutEverywhere,
   isLoggingOut,
@@ -47,6 +49,7 @@ export function AccountMenu({
         { label: "Contacts", icon: <ContactsIcon className="size-5" />, onSelect: onContacts },
         { label: "Profile", icon: <PersonIcon className="size-5" />, onSelect: onProfile },
         { label: "Privacy", icon: <LockIcon className="size-5" />, onSelect: onPrivacy },
+        { label: "Linked devices", icon: <DevicesIcon className="size-5" />, onSelect: onDevices },
         { label: "Log out", icon: <LogOutIcon className="size-5" />, onSelect: onLogOut, disabled: isLoggingOut },
         {
           label: "Log out on all devices",

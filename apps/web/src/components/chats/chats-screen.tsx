@@ -12,6 +12,7 @@ import { Alert } from "~/components/ui/alert";
 import { cx } from "~/components/ui/cx";
 import { toApiProblem } from "~/lib/api-error";
 import { directKey, parseKey } from "~/lib/chat/state";
+import { forgetDeviceKeys } from "~/lib/chat/engine/encryption";
 import { endWebSession } from "~/lib/end-web-session";
 import { useTRPC } from "~/trpc/react";
 
@@ -19,6 +20,7 @@ import { ChatEngineProvider } from "./chat-engine";
 import { ChatList } from "./chat-list";
 import { ChatPlaceholder } from "./chat-placeholder";
 import { ConnectionBanner } from "./connection-banner";
+import { EncryptionDialogs, LinkedDevicesPanel } from "./encryption";
 import { Conversation } from "./conversation";
 import { GroupConversation } from "./group-conversation";
 import { NewChatPanel } from "./new-chat-panel";
@@ -51,11 +53,12 @@ type Panel =
   | { kind: "new-group" }
   | { kind: "contacts" }
   | { kind: "profile" }
-  | { kind: "privacy" };
+  | { kind: "privacy" }
+  | { kind: "devices" };
 
 function ChatsLayout({ user }: { user: Profile }) {
   const profile = useProfile(user);
-  const { isLoggingOut, logOut, logOutEverywhere, error } = useLogOut();
+  const { isLoggingOut, logOut, logOutEverywhere, error } = useLogOut(Number(user.id));
   const { active, openChat, closeChat } = useOpenChat();
   const [panel, setPanel] = useState<Panel | null>(null);
   const opened = active === null ? null : parseKey(active);
@@ -82,11 +85,13 @@ function ChatsLayout({ user }: { user: Profile }) {
             onContacts={() => setPanel({ kind: "contacts" })}
             onProfile={() => setPanel({ kind: "profile" })}
             onPrivacy={() => setPanel({ kind: "privacy" })}
+            onDevices={() => setPanel({ kind: "devices" })}
             onLogOut={logOut}
             onLogOutEverywhere={logOutEverywhere}
             isLoggingOut={isLoggingOut}
           />
           <ConnectionBanner />
+          <EncryptionDialogs />
           {error && <Alert className="m-3">{error}</Alert>}
           <ChatList
             active={active}
@@ -123,6 +128,7 @@ function ChatsLayout({ user }: { user: Profile }) {
           )}
           {panel?.kind === "profile" && <ProfilePanel onClose={closePanel} />}
           {panel?.kind === "privacy" && <PrivacyPanel onClose={closePanel} />}
+          {panel?.kind === "devices" && <LinkedDevicesPanel onClose={closePanel} />}
         </aside>
         {opened === null ? (
           <ChatPlaceholder />
@@ -157,7 +163,7 @@ function useProfile(user: Profile): Profile {
   };
 }
 
-function useLogOut() {
+function useLogOut(selfId: number) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const logoutEverywhere = useMutation(trpc.auth.logout.mutationOptions());
@@ -168,6 +174,8 @@ function useLogOut() {
     setIsLoggingOut(true);
     setError(null);
     queryClient.clear();
+    // Nothing of the encrypted chats stays in this browser: signing in again is a new device.
+    await forgetDeviceKeys(selfId);
     // Revokes the API token too (events.signOut), then loads the login page afresh.
     await endWebSession();
   }

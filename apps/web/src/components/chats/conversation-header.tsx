@@ -4,7 +4,7 @@ import type { PublicProfile } from "@parley/sdk";
 
 import { Avatar } from "~/components/ui/avatar";
 import { cx } from "~/components/ui/cx";
-import { BlockIcon, CloseIcon, MoreIcon } from "~/components/ui/icons";
+import { BlockIcon, CloseIcon, LockIcon, MoreIcon } from "~/components/ui/icons";
 import { Menu } from "~/components/ui/menu";
 import { Name } from "~/components/ui/name";
 import { formatLastSeen } from "~/lib/chat/format";
@@ -22,6 +22,8 @@ type ConversationHeaderProps = {
   onBack: () => void;
   onBlock: () => void;
   onUnblock: () => void;
+  /** Set for an encrypted chat: opens the security code to compare. */
+  onSecurityCode: (() => void) | null;
 };
 
 /** Who the chat is with, whether they are here ("online", "typing…", "last seen …"), and the chat's menu. */
@@ -33,6 +35,7 @@ export function ConversationHeader({
   onBack,
   onBlock,
   onUnblock,
+  onSecurityCode,
 }: ConversationHeaderProps) {
   const name = displayName(profile);
   const status = isTyping
@@ -69,6 +72,9 @@ export function ConversationHeader({
         buttonClassName={headerButtonClass}
         openButtonClassName={headerButtonOpenClass}
         items={[
+          ...(onSecurityCode
+            ? [{ label: "Security code", icon: <LockIcon className="size-5" />, onSelect: onSecurityCode }]
+            : []),
           isBlocked
             ? { label: "Unblock contact", icon: <BlockIcon className="size-5" />, onSelect: onUnblock }
             : { label: "Block contact", icon: <BlockIcon className="size-5" />, onSelect: onBlock, tone: "danger" },

@@ -3,7 +3,7 @@
 import { useState } from "react";
 
 import { SelectionBar } from "~/components/messages/selection-bar";
-import { directKey } from "~/lib/chat/state";
+import { directKey, isEncryptedChat } from "~/lib/chat/state";
 
 import { BlockDialog } from "./block-dialog";
 import { BlockedBar } from "./blocked-bar";
@@ -14,6 +14,7 @@ import { ConnectionBanner } from "./connection-banner";
 import { ConversationHeader } from "./conversation-header";
 import { ConversationNotice } from "./conversation-notice";
 import { displayName } from "./display-name";
+import { IdentityChangedBar, SafetyNumberDialog } from "./encryption";
 import { MessageList } from "./message-list";
 import { useFileDrop } from "./use-attachments";
 import { MessageDialogs, useConversationPane } from "./use-conversation-pane";
@@ -33,6 +34,8 @@ export function Conversation({ peerId, onBack }: ConversationProps) {
   const isTyping = useChatState((state) => Boolean(state.typing[key]?.length));
   const isBlocked = useChatState((state) => Boolean(state.blocked[peerId]));
   const [isBlocking, setIsBlocking] = useState(false);
+  const [isShowingCode, setIsShowingCode] = useState(false);
+  const isEncrypted = useChatState((state) => isEncryptedChat(state.chats[key]) === true);
   const name = displayName(profile);
   const isEmpty = conversation.messages.length === 0 && conversation.outbox.length === 0;
   const canCompose = !isBlocked && !(failedToOpen && !profile);
@@ -52,7 +55,9 @@ export function Conversation({ peerId, onBack }: ConversationProps) {
         onBack={onBack}
         onBlock={() => setIsBlocking(true)}
         onUnblock={() => void engine.setBlocked(peerId, false).catch(() => {})}
+        onSecurityCode={isEncrypted ? () => setIsShowingCode(true) : null}
       />
+      <IdentityChangedBar peerId={peerId} peerName={name} onVerify={() => setIsShowingCode(true)} />
       <ConnectionBanner className="md:hidden" />
       {failedToOpen ? (
         <ConversationNotice
@@ -104,6 +109,7 @@ export function Conversation({ peerId, onBack }: ConversationProps) {
       )}
       <MessageDialogs pane={pane} />
       {isBlocking && <BlockDialog peerId={peerId} peerName={name} onClose={() => setIsBlocking(false)} />}
+      {isShowingCode && <SafetyNumberDialog peerId={peerId} peerName={name} onClose={() => setIsShowingCode(false)} />}
     </section>
   );
 }

@@ -8,6 +8,7 @@ import {
   CopyIcon,
   ForwardIcon,
   InfoIcon,
+  LockIcon,
   PencilIcon,
   ReplyIcon,
   RetryIcon,
@@ -61,6 +62,8 @@ type MessageBubbleProps = {
   /** Messages are being picked (to forward or star several). */
   isSelecting: boolean;
   isSelected: boolean;
+  /** In an end-to-end encrypted conversation, where a file (not encrypted yet) says so. */
+  isInEncryptedChat: boolean;
 };
 
 /** Memoised: a new message or tick re-renders only the bubbles it changes. */
@@ -78,6 +81,7 @@ export const MessageBubble = memo(function MessageBubble({
   canReact,
   isSelecting,
   isSelected,
+  isInEncryptedChat,
 }: MessageBubbleProps) {
   const menuButtonRef = useRef<HTMLButtonElement>(null);
   const meta: BubbleMeta = { isEdited: message.edited_at !== null && !message.is_deleted, isStarred };
@@ -214,6 +218,13 @@ export const MessageBubble = memo(function MessageBubble({
           {isMine ? "You deleted this message" : "This message was deleted"}
           <MetaSpacer isMine={false} />
         </p>
+      ) : message.message_type === "encrypted" ? (
+        // Tampered with, replayed, or sent before this device was in the conversation.
+        <p data-testid="undecryptable" className="flex items-center gap-1.5 pr-1 text-bubble-meta italic">
+          <LockIcon className="size-4 shrink-0" />
+          Couldn&rsquo;t decrypt this message
+          <MetaSpacer isMine={isMine} meta={meta} />
+        </p>
       ) : message.media || message.location ? (
         <WithAttachment
           width={mediaWidth(message.media)}
@@ -223,6 +234,9 @@ export const MessageBubble = memo(function MessageBubble({
           hasMetaOnMedia={isCaptionless}
         >
           <MessageMedia media={message.media} location={message.location} caption={message.content} isMine={isMine} />
+          {isInEncryptedChat && message.media && (
+            <p className="mt-1 flex items-center gap-1 text-[11px] text-bubble-meta">Not end-to-end encrypted</p>
+          )}
         </WithAttachment>
       ) : (
         <p data-testid="message-text" className="pr-1 break-words whitespace-pre-wrap [overflow-wrap:anywhere]">

@@ -8,9 +8,10 @@ import { formatDayLabel } from "~/lib/chat/format";
 import { describeSystemEvent, senderColour, type NameOf } from "~/lib/chat/group-text";
 import { canEdit } from "~/lib/chat/message-actions";
 import { buildRows } from "~/lib/chat/rows";
-import type { Conversation, ConversationKey } from "~/lib/chat/state";
+import { isEncryptedChat, type Conversation, type ConversationKey } from "~/lib/chat/state";
 
 import { useChatEngine, useChatState } from "./chat-engine";
+import { EncryptionNote } from "./encryption";
 import { MessageBubble, OutgoingBubble, type MessageActions } from "./message-bubble";
 import { OlderSentinel } from "./older-sentinel";
 import { useChatScroll } from "./use-chat-scroll";
@@ -50,6 +51,7 @@ export function MessageList({
 }: MessageListProps) {
   const engine = useChatEngine();
   const starred = useChatState((state) => state.starred);
+  const isEncrypted = useChatState((state) => isEncryptedChat(state.chats[conversationKey]));
   const focus = useChatState((state) => (state.focus?.key === conversationKey ? state.focus : null));
   const selected = useMemo(() => (selection ? new Set(selection) : noSelection), [selection]);
   const { messages, outbox, history, hasOlder, isLoadingOlder } = conversation;
@@ -116,9 +118,12 @@ export function MessageList({
           />
         )}
         {isReady && !hasOlder && (
-          <p className="mx-auto mt-4 max-w-[85%] rounded-lg bg-warn-soft px-3 py-1.5 text-center text-xs leading-4 text-warn-ink shadow-sm">
-            {intro}
-          </p>
+          <>
+            <EncryptionNote conversationKey={conversationKey} />
+            <p className="mx-auto mt-4 max-w-[85%] rounded-lg bg-warn-soft px-3 py-1.5 text-center text-xs leading-4 text-warn-ink shadow-sm">
+              {intro}
+            </p>
+          </>
         )}
         {history === "loading" && messages.length === 0 && (
           <div className="flex flex-1 items-center justify-center text-ink-faint">
@@ -182,6 +187,7 @@ export function MessageList({
                     canReact={canReact}
                     isSelecting={selection !== null}
                     isSelected={selected.has(message.id)}
+                    isInEncryptedChat={isEncrypted === true}
                   />
                 );
               }

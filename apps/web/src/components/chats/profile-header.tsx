@@ -20,6 +20,7 @@ type ProfileHeaderProps = {
   onContacts: () => void;
   onProfile: () => void;
   onPrivacy: () => void;
+  onDevices: () => void;
   onLogOut: () => void;
   onLogOutEverywhere: () => void;
   isLoggingOut: boolean;

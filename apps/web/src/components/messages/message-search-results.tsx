@@ -6,7 +6,7 @@ import { useChatEngine, useChatState } from "~/components/chats/chat-engine";
 import { useNameOf } from "~/components/chats/use-name-of";
 import { Alert } from "~/components/ui/alert";
 import { Spinner } from "~/components/ui/spinner";
-import type { ConversationKey } from "~/lib/chat/state";
+import { isEncryptedChat, type ConversationKey } from "~/lib/chat/state";
 
 import { FoundMessageRow } from "./found-message-row";
 import type { useMessageSearch } from "./use-message-search";
@@ -22,6 +22,7 @@ type MessageSearchResultsProps = {
 export function MessageSearchResults({ query, search, now, onOpen }: MessageSearchResultsProps) {
   const engine = useChatEngine();
   const selfId = useChatState((state) => state.selfId);
+  const hasEncryptedChats = useChatState((state) => Object.values(state.chats).some((chat) => isEncryptedChat(chat)));
   const nameOf = useNameOf();
 
   function open(key: ConversationKey, found: FoundMessage) {
@@ -33,6 +34,11 @@ export function MessageSearchResults({ query, search, now, onOpen }: MessageSear
     <section aria-label="Messages" aria-busy={search.isSearching} className="pb-4">
       <h3 className="px-4 pt-4 pb-2 text-[13px] font-medium tracking-wide text-accent-strong uppercase">Messages</h3>
       {search.error && <Alert className="mx-3 mb-2">{search.error}</Alert>}
+      {hasEncryptedChats && (
+        <p role="note" className="px-4 pb-2 text-[13px] leading-5 text-ink-faint">
+          Messages in end-to-end encrypted chats aren&rsquo;t searched yet: only their chat names are.
+        </p>
+      )}
       {search.isSearching ? (
         <div className="flex justify-center py-4 text-ink-faint">
           <Spinner className="size-5" />

@@ -287,15 +287,21 @@ export async function resolveAttachment(
   mediaId: string,
   messageType: MessageType,
 ): Promise<MediaRow> {
-  const row = await findOwnUpload(deps, senderId, mediaId);
-  if (row.purpose !== "message")
-    throw new TRPCError({ code: "BAD_REQUEST", message: "This upload is a picture, not a file to send." });
+  const row = await resolveFile(deps, senderId, mediaId);
   if (KIND_OF_MESSAGE[messageType] !== row.kind) {
     throw new TRPCError({
       code: "BAD_REQUEST",
       message: `This upload is ${row.kind === "image" || row.kind === "audio" ? "an" : "a"} ${row.kind}; send it with message_type ${row.kind}.`,
     });
   }
+  return row;
+}
+
+/** A checked upload of the sender's made to go in a message, whatever its kind (an encrypted message names none). */
+export async function resolveFile(deps: Deps, senderId: number, mediaId: string): Promise<MediaRow> {
+  const row = await findOwnUpload(deps, senderId, mediaId);
+  if (row.purpose !== "message")
+    throw new TRPCError({ code: "BAD_REQUEST", message: "This upload is a picture, not a file to send." });
   return row.status === "ready" ? row : completeUpload(deps, senderId, mediaId);
 }
 

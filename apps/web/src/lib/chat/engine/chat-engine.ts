@@ -19,6 +19,7 @@ import { ChatStore } from "../store";
 import { resolveWsUrl } from "../ws-url";
 import { ChatList } from "./chat-list";
 import type { ChatContext } from "./context";
+import { Encryption } from "./encryption";
 import { Groups } from "./groups";
 import { History } from "./history";
 import { LiveStream } from "./live-stream";
@@ -66,6 +67,9 @@ export class ChatEngine {
   readonly #outbox: Outbox;
   readonly #messages: MessageActions;
   readonly #live: LiveStream;
+  readonly #encryption: Encryption;
+  /** Live events, handled one at a time in order: an encrypted one waits to be opened. */
+  #events: Promise<void> = Promise.resolve();
 
   constructor(options: ChatEngineOptions) {
     this.#options = options;
@@ -87,11 +91,16 @@ export class ChatEngine {
     const receiveGroup = (messages: GroupMessageOutput[]) =>
       this.#run(receiveGroupMessages(this.store.getState(), messages));
 
+    const encryption = (this.#encryption = new Encryption(ctx, {
+      reload: () => this.#carryOut({ type: "reload" }),
+    }));
     const typing = (this.#typing = new Typing(ctx));
     const stopTyping = (key: ConversationKey) => typing.stop(key);
     const people = (this.#people = new People(ctx, { stopTyping }));
     const groups = (this.#groups = new Groups(ctx, {
       onLeft: (groupId, reason) => this.#run(groupLeft(this.store.getState(), groupId, reason)),
+      encryptGroup: (groupId) => encryption.encryptGroup(groupId),
+      syncDevices: (groupId) => encryption.syncDevices(groupId),
     }));
     const receipts = (this.#receipts = new Receipts(ctx));
     const acknowledge = receipts.acknowledge.bind(receipts);
@@ -104,11 +113,14 @@ export class ChatEngine {
         if ("group_id" in message) this.#live.noteGroupSeq(message.group_id, message.seq);
         else this.#live.noteChatSeq(message.chat_id, message.seq);
       },
+      reveal: (messages) => encryption.reveal(messages),
+      revealListed: (items) => encryption.revealListed(items),
     }));
     this.#chatList = new ChatList(ctx, {
       noteGroupSeq: (groupId, seq) => this.#live.noteGroupSeq(groupId, seq),
       acknowledgeListed: (items) => receipts.acknowledgeListed(items),
       loadConversation: (key) => history.load(key),
+      revealListed: (items) => encryption.revealListed(items),
     });
     this.#outbox = new Outbox(ctx, {
       previews: this.#previews,
@@ -116,17 +128,24 @@ export class ChatEngine {
       stopTyping,
       receive,
       receiveGroup,
+      deliver: (client, record) => encryption.deliver(client, record),
     });
     this.#messages = new MessageActions(ctx, {
       ensureProfiles: (userIds) => people.ensureProfiles(userIds),
       receive,
       receiveGroup,
+      encryption,
     });
     this.#live = new LiveStream(ctx, {
       handleEvent: (event) => this.#handleEvent(event),
       receipts: () => receipts.current(),
       onReconnected: (generation) => this.#reconnected(generation),
     });
+  }
+
+  /** This browser as an encrypted device: its status, the restore and verification screens' requests. */
+  get encryption(): Encryption {
+    return this.#encryption;
   }
 
   setToken(token: string | null) {
@@ -144,6 +163,7 @@ export class ChatEngine {
       token: () => this.#token,
     });
     this.#receipts.open(this.#client);
+    this.#encryption.open(this.#client);
     this.#cleanups.push(this.#live.watchPage());
     // Read receipts go out whenever the open chat has something unread and the page is seen.
     this.#cleanups.push(this.store.subscribe(() => this.#receipts.markActiveChatRead()));
@@ -183,7 +203,13 @@ export class ChatEngine {
   }
 
   #handleEvent(event: ParleyEvent) {
-    this.#run(routeEvent(event, this.store.getState()));
+    const generation = this.#generation;
+    this.#events = this.#events.then(async () => {
+      const routed = await this.#encryption.receive(event);
+      if (routed && generation === this.#generation) this.#run(routeEvent(routed, this.store.getState()));
+    });
+    // One event that failed must not stop the ones after it.
+    this.#events = this.#events.catch((error: unknown) => reportError(error));
   }
 
   #run(steps: Step[]) {

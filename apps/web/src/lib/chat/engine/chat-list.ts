@@ -12,6 +12,8 @@ type ChatListDeps = {
   noteGroupSeq: (groupId: number, seq: number) => void;
   acknowledgeListed: (items: ChatListItem[]) => void;
   loadConversation: (key: ConversationKey) => Promise<void>;
+  /** Rows with their previews opened on this device (encrypted chats). */
+  revealListed: (items: ChatListItem[]) => Promise<ChatListItem[]>;
 };
 
 /** The chat list: its first page (again after a reconnect), more on scrolling, and single chats named by a message. */
@@ -30,9 +32,10 @@ export class ChatList {
     const ctx = this.#ctx;
     try {
       const page = await ctx.api().chat.list.query({ limit: CHAT_PAGE_SIZE });
+      const chats = await this.#deps.revealListed(page.chats);
       if (!ctx.isCurrent(generation)) return;
-      this.#listed(page.chats, page.next_cursor);
-      await this.#fetchUndelivered(page.chats);
+      this.#listed(chats, page.next_cursor);
+      await this.#fetchUndelivered(chats);
     } catch (error) {
       if (ctx.isSessionEnded(error)) return;
       if (ctx.isCurrent(generation)) ctx.dispatch({ type: "chats_failed", error: toApiProblem(error).message });
@@ -46,8 +49,9 @@ export class ChatList {
     this.#isLoadingMore = true;
     try {
       const page = await this.#ctx.api().chat.list.query({ limit: CHAT_PAGE_SIZE, cursor });
-      this.#listed(page.chats, page.next_cursor);
-      await this.#fetchUndelivered(page.chats);
+      const chats = await this.#deps.revealListed(page.chats);
+      this.#listed(chats, page.next_cursor);
+      await this.#fetchUndelivered(chats);
     } catch {
       // The list keeps what it has; scrolling again retries.
     } finally {
@@ -88,8 +92,8 @@ export class ChatList {
     if (this.#chatsLoading.has(chatId)) return;
     this.#chatsLoading.add(chatId);
     try {
-      const chat = await this.#ctx.api().chat.get.query({ chat_id: chatId });
-      this.#ctx.dispatch({ type: "chat_upserted", chat });
+      const [chat] = await this.#deps.revealListed([await this.#ctx.api().chat.get.query({ chat_id: chatId })]);
+      if (chat) this.#ctx.dispatch({ type: "chat_upserted", chat });
     } catch {
       // The message is shown anyway; the name fills in with the next chat list refresh.
     } finally {

@@ -7,15 +7,23 @@ import type { ChatContext } from "./context";
 
 type GroupChanges = { name?: string; description?: string | null; picture_media_id?: string | null };
 
+type GroupsDeps = {
+  onLeft: (groupId: number, reason: "left" | "deleted") => void;
+  /** A new group is encrypted before its first message (when everyone in it has a device). */
+  encryptGroup: (groupId: number) => Promise<void>;
+  /** Members came or went: commit their devices in or out of the encrypted group now. */
+  syncDevices: (groupId: number) => Promise<void>;
+};
+
 /** Groups: fetching one with its roster, and the admin's requests. */
 export class Groups {
   readonly #ctx: ChatContext;
-  readonly #onLeft: (groupId: number, reason: "left" | "deleted") => void;
+  readonly #deps: GroupsDeps;
   readonly #loading = new Set<number>();
 
-  constructor(ctx: ChatContext, deps: { onLeft: (groupId: number, reason: "left" | "deleted") => void }) {
+  constructor(ctx: ChatContext, deps: GroupsDeps) {
     this.#ctx = ctx;
-    this.#onLeft = deps.onLeft;
+    this.#deps = deps;
   }
 
   /** The group with its roster; a group that is gone (deleted, never ours) leaves the list. */
@@ -52,6 +60,8 @@ export class Groups {
       member_ids: input.memberIds,
     });
     this.#ctx.dispatch({ type: "group_loaded", group });
+    await this.#deps.encryptGroup(group.id);
+    await this.fetchGroup(group.id);
     return groupKey(group.id);
   }
 
@@ -63,11 +73,13 @@ export class Groups {
   async addMembers(groupId: number, userIds: number[]) {
     const group = await this.#ctx.api().group.addMembers.mutate({ group_id: groupId, user_ids: userIds });
     this.#ctx.dispatch({ type: "group_loaded", group });
+    await this.#deps.syncDevices(groupId);
   }
 
   async removeMember(groupId: number, userId: number) {
     await this.#ctx.api().group.removeMember.mutate({ group_id: groupId, user_id: userId });
     await this.fetchGroup(groupId);
+    await this.#deps.syncDevices(groupId);
   }
 
   async setRole(groupId: number, userId: number, role: GroupRole) {
@@ -77,11 +89,11 @@ export class Groups {
 
   async leaveGroup(groupId: number) {
     await this.#ctx.api().group.leave.mutate({ group_id: groupId });
-    this.#onLeft(groupId, "left");
+    this.#deps.onLeft(groupId, "left");
   }
 
   async deleteGroup(groupId: number) {
     await this.#ctx.api().group.delete.mutate({ group_id: groupId });
-    this.#onLeft(groupId, "deleted");
+    this.#deps.onLeft(groupId, "deleted");
   }
 }

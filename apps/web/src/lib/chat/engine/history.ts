@@ -1,4 +1,4 @@
-import type { GroupOutput, PublicProfile } from "@parley/sdk";
+import type { ChatListItem, GroupOutput, PublicProfile } from "@parley/sdk";
 
 import { parseKey, type ConversationKey, type ThreadMessage } from "../state";
 import { peopleIn } from "../state/messages";
@@ -18,6 +18,9 @@ type HistoryDeps = {
   acknowledge: (key: ConversationKey, messages: ThreadMessage[]) => void;
   /** The newest page of a conversation is shown: the live stream fills any gap after its newest message. */
   noteNewest: (message: ThreadMessage) => void;
+  /** Messages as they show: encrypted ones opened on this device, commits and changes left out. */
+  reveal: <M extends ThreadMessage>(messages: M[]) => Promise<M[]>;
+  revealListed: (items: ChatListItem[]) => Promise<ChatListItem[]>;
 };
 
 /** A conversation's history: its first page, older pages on scrolling up, and paging back to a message asked for. */
@@ -48,7 +51,7 @@ export class History {
     const generation = ctx.generation();
     ctx.dispatch({ type: "history_loading", key });
     try {
-      const page = await this.#firstPage(key);
+      const page = await this.#revealed(await this.#firstPage(key));
       if (!ctx.isCurrent(generation)) return;
       ctx.dispatch({ type: "history_loaded", key, messages: page.messages, hasOlder: page.next_cursor !== null });
       const newest = page.messages.reduce<ThreadMessage | null>(
@@ -63,6 +66,10 @@ export class History {
       if (!ctx.isCurrent(generation)) return;
       if (ctx.getState().conversations[key]?.history !== "gone") ctx.dispatch({ type: "history_failed", key });
     }
+  }
+
+  async #revealed(page: MessagePage): Promise<MessagePage> {
+    return { ...page, messages: await this.#deps.reveal(page.messages) };
   }
 
   #loaded(key: ConversationKey, messages: ThreadMessage[]) {
@@ -82,8 +89,9 @@ export class History {
     if (!ctx.getState().profiles[id]) await this.#deps.fetchProfile(id);
     let chatId = chatIdOf(ctx.getState(), key);
     if (chatId === null) {
-      const chat = await ctx.api().chat.findWith.query({ user_id: id });
-      if (chat) ctx.dispatch({ type: "chat_upserted", chat });
+      const found = await ctx.api().chat.findWith.query({ user_id: id });
+      const [chat] = found ? await this.#deps.revealListed([found]) : [];
+      if (chat?.type === "direct") ctx.dispatch({ type: "chat_upserted", chat });
       chatId = chat?.id ?? null;
     }
     if (chatId === null) return { messages: [], next_cursor: null };
@@ -98,8 +106,9 @@ export class History {
     if (!conversation?.hasOlder || conversation.isLoadingOlder || !oldest) return;
     ctx.dispatch({ type: "older_loading", key });
     try {
-      const page = await fetchPage(ctx, key, { before_seq: oldest.seq }, PAGE_SIZE);
-      if (!page) throw new Error("No chat to page through");
+      const fetched = await fetchPage(ctx, key, { before_seq: oldest.seq }, PAGE_SIZE);
+      if (!fetched) throw new Error("No chat to page through");
+      const page = await this.#revealed(fetched);
       ctx.dispatch({ type: "older_loaded", key, messages: page.messages, hasOlder: page.next_cursor !== null });
       this.#loaded(key, page.messages);
     } catch {
@@ -133,8 +142,9 @@ export class History {
       }
       ctx.dispatch({ type: "older_loading", key });
       try {
-        const page = await fetchPage(ctx, key, { before_seq: oldest.seq }, REVEAL_PAGE_SIZE);
-        if (!page) throw new Error("No chat to page through");
+        const fetched = await fetchPage(ctx, key, { before_seq: oldest.seq }, REVEAL_PAGE_SIZE);
+        if (!fetched) throw new Error("No chat to page through");
+        const page = await this.#revealed(fetched);
         ctx.dispatch({ type: "older_loaded", key, messages: page.messages, hasOlder: page.next_cursor !== null });
         this.#loaded(key, page.messages);
       } catch (error) {

@@ -6,9 +6,11 @@ import {
   type MessageOutput,
 } from "@parley/sdk";
 
+import { isEncryptedMessage } from "../encrypted-messages";
 import { myReaction, withReaction } from "../message-actions";
 import { parseKey, type ConversationKey, type ThreadMessage } from "../state";
 import type { ChatContext } from "./context";
+import type { Encryption } from "./encryption";
 
 // The starred set is loaded this far at start; older stars show once their message is starred again or listed.
 const STARRED_PAGES = 5;
@@ -25,6 +27,7 @@ type MessageActionsDeps = {
   ensureProfiles: (userIds: number[]) => void;
   receive: (messages: MessageOutput[]) => void;
   receiveGroup: (messages: GroupMessageOutput[]) => void;
+  encryption: Encryption;
 };
 
 /** Whom a starred message or search result names: the other person of a 1:1 chat, and the sender. */
@@ -55,6 +58,11 @@ export class MessageActions {
 
   /** Changes the text of one of my messages; everyone in the conversation sees it live. */
   async editMessage(key: ConversationKey, message: ThreadMessage, content: string) {
+    if (isEncryptedMessage(message)) {
+      const edited = await this.#deps.encryption.edit(message, content);
+      this.#ctx.dispatch({ type: "message_edited", key, messageId: message.id, ...edited });
+      return;
+    }
     const result = await this.#ctx.api().message.edit.mutate({ message_id: message.id, content });
     if (result.edited_at === null) return;
     this.#ctx.dispatch({
@@ -74,8 +82,12 @@ export class MessageActions {
     const previous = myReaction(current(), selfId);
     ctx.dispatch({ type: "reactions_updated", key, messageId, reactions: withReaction(current(), selfId, emoji) });
     try {
-      const result = await ctx.api().message.react.mutate({ message_id: messageId, emoji });
-      ctx.dispatch({ type: "reactions_updated", key, messageId, reactions: result.reactions });
+      const message = this.#findMessage(key, messageId);
+      const reactions =
+        message && isEncryptedMessage(message)
+          ? await this.#deps.encryption.react(message, emoji)
+          : (await ctx.api().message.react.mutate({ message_id: messageId, emoji })).reactions;
+      ctx.dispatch({ type: "reactions_updated", key, messageId, reactions });
     } catch (error) {
       ctx.dispatch({ type: "reactions_updated", key, messageId, reactions: withReaction(current(), selfId, previous) });
       throw error;
@@ -93,23 +105,55 @@ export class MessageActions {
   /** Sends copies of messages (in the order given) to chats and groups; they arrive marked "Forwarded". */
   async forward(messageIds: number[], targets: ConversationKey[]) {
     const ctx = this.#ctx;
+    const { encryption } = this.#deps;
+    const picked = messageIds.map((id) => this.#anyMessage(id));
+    // What the server copies itself: plaintext messages into plaintext conversations, and files
+    // (which keep today's path) anywhere. The words of an encrypted message, or any words into
+    // an encrypted conversation, are sent again from here.
+    const byServer = (message: ThreadMessage | undefined, target: ConversationKey) =>
+      !message ||
+      (!isEncryptedMessage(message) &&
+        (!encryption.isEncrypted(target) || (message.media !== null && !message.content)));
     const userIds: number[] = [];
     const groupIds: number[] = [];
+    const copies: { target: ConversationKey; messages: ThreadMessage[] }[] = [];
     for (const target of targets) {
       const { kind, id } = parseKey(target);
-      (kind === "group" ? groupIds : userIds).push(id);
+      if (picked.some((message) => byServer(message, target))) (kind === "group" ? groupIds : userIds).push(id);
+      const again = picked.filter((message): message is ThreadMessage => !byServer(message, target));
+      if (again.length > 0) copies.push({ target, messages: again });
     }
     const generation = ctx.generation();
-    const result = await ctx.api().message.forward.mutate({
-      message_ids: messageIds,
-      user_ids: userIds,
-      group_ids: groupIds,
-      // One id per forward: a retry of a forward that did arrive returns the same copies.
-      client_batch_id: newClientMsgId(),
-    });
-    if (!ctx.isCurrent(generation)) return;
-    if (result.direct.length > 0) this.#deps.receive(result.direct);
-    if (result.group.length > 0) this.#deps.receiveGroup(result.group);
+    const serverIds = messageIds.filter((id, index) => targets.some((target) => byServer(picked[index], target)));
+    if (serverIds.length > 0 && userIds.length + groupIds.length > 0) {
+      const result = await ctx.api().message.forward.mutate({
+        message_ids: serverIds,
+        user_ids: userIds,
+        group_ids: groupIds,
+        // One id per forward: a retry of a forward that did arrive returns the same copies.
+        client_batch_id: newClientMsgId(),
+      });
+      if (!ctx.isCurrent(generation)) return;
+      if (result.direct.length > 0) this.#deps.receive(result.direct);
+      if (result.group.length > 0) this.#deps.receiveGroup(result.group);
+    }
+    for (const { target, messages } of copies) {
+      const sent = await encryption.forwardCopies(ctx.api(), messages, target);
+      if (!ctx.isCurrent(generation)) return;
+      for (const message of sent) {
+        if ("group_id" in message) this.#deps.receiveGroup([message]);
+        else this.#deps.receive([message]);
+      }
+    }
+  }
+
+  /** A message shown in any conversation (forwarding names messages by id). */
+  #anyMessage(messageId: number): ThreadMessage | undefined {
+    for (const conversation of Object.values(this.#ctx.getState().conversations)) {
+      const found = conversation?.messages.find((message) => message.id === messageId);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** Stars or unstars a message (shown at once, taken back if the server refuses). */
@@ -149,7 +193,7 @@ export class MessageActions {
   async starredMessages(cursor: string | null): Promise<FoundPage<StarredMessage>> {
     const page = await this.#ctx.api().message.starred.query({ limit: FOUND_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
     this.#deps.ensureProfiles(page.messages.flatMap(foundPeople));
-    return page;
+    return { ...page, messages: await this.#deps.encryption.revealFound(page.messages) };
   }
 
   /** Messages whose words start with the search's words, newest first. */

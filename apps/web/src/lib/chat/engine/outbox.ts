@@ -10,6 +10,7 @@ import {
   type MessageOutput,
   type Outbox as SdkOutbox,
   type OutboxItem,
+  type OutboxRecord,
   type OutboxTarget,
   type ParleyClient,
 } from "@parley/sdk";
@@ -55,6 +56,8 @@ type OutboxDeps = {
   /** The server's copy of a sent message, in through the same path as live ones. */
   receive: (messages: MessageOutput[]) => void;
   receiveGroup: (messages: GroupMessageOutput[]) => void;
+  /** Sends one item: encrypted into an encrypted conversation. */
+  deliver: (client: ParleyClient, record: OutboxRecord<OutboxMeta>) => Promise<MessageOutput | GroupMessageOutput>;
 };
 
 export const targetOf = (key: ConversationKey): OutboxTarget => {
@@ -259,6 +262,7 @@ export class Outbox {
         }
       },
       onUpdate: (item) => this.#updated(item),
+      deliver: this.#deps.deliver,
     });
     return this.#sdk;
   }

@@ -192,7 +192,8 @@ export function routeEvent(event: ParleyEvent, view: RouterView): Step[] {
     case "contacts_changed":
       return [request({ type: "contacts_changed" })];
     case "mls_welcome":
-      // For an encrypted device's MLS state; this tab holds none.
+    case "devices_changed":
+      // For the device's MLS state, which the encryption module keeps (it saw the event first).
       return [];
     case "resync":
       return [dispatch({ type: "resynced" }), request({ type: "reload" })];

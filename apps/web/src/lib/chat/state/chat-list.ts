@@ -34,6 +34,7 @@ function summaryFromItem(item: ChatListItem): ChatSummary {
       chatId: item.id,
       peerId: item.peer.id,
       lastMessage: item.last_message,
+      e2ee: item.e2ee,
     };
   }
   return {
@@ -63,7 +64,10 @@ function mergeSummary(local: ChatSummary | undefined, server: ChatSummary): Chat
     return { ...server, ...kept, lastMessage: mergeMessage(local.lastMessage, server.lastMessage) } as ChatSummary;
   }
   const unreadCount = Math.max(local.unreadCount, server.unreadCount);
-  if (server.kind === "direct" && local.kind === "direct") return { ...local, chatId: server.chatId, unreadCount };
+  if (server.kind === "direct" && local.kind === "direct") {
+    // Encryption never turns off: whichever copy knows it is on is right.
+    return { ...local, chatId: server.chatId, unreadCount, e2ee: local.e2ee || server.e2ee };
+  }
   if (server.kind === "group" && local.kind === "group") return { ...local, group: server.group, unreadCount };
   return server;
 }
@@ -160,10 +164,14 @@ function receiveMessage(state: ChatState, slice: ChatListSlice, message: Message
     lastMessageAt: null,
     unreadCount: 0,
     lastSeq: 0,
+    e2ee: false,
   };
+  const before = summaryAfter(state, known?.kind === "direct" ? known : empty, message);
+  // An encrypted message (opened or not, it keeps its MLS framing) says the chat is encrypted.
   const summary: DirectChatSummary = {
-    ...summaryAfter(state, known?.kind === "direct" ? known : empty, message),
+    ...before,
     chatId: message.chat_id,
+    e2ee: before.e2ee || message.encrypted !== null,
   };
   const next = { ...slice, chats: { ...slice.chats, [key]: summary } };
   if (next.chatPeers[message.chat_id] === peerId) return next;
@@ -246,6 +254,7 @@ export function reduceChatList(state: ChatState, action: ChatAction): ChatListSl
         lastMessageAt: action.message.created_at,
         unreadCount: 0,
         lastSeq: 0,
+        e2ee: false,
       };
       return withChats({ ...slice.chats, [action.key]: chat });
     }

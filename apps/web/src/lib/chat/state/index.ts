@@ -2,4 +2,4 @@ export * from "./types";
 export { emptyConversation } from "./conversations";
 export { isSystemMessage, laterStatus, mergeMessages, peerOf, toReplyPreview } from "./messages";
 export { chatReducer, initialChatState } from "./reducer";
-export { sortedChats } from "./selectors";
+export { isEncryptedChat, sortedChats } from "./selectors";

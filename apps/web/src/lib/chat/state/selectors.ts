@@ -1,5 +1,12 @@
 import type { ChatState, ChatSummary } from "./types";
 
+/** Whether what is said in the conversation is end-to-end encrypted; null while that isn't known (no chat yet). */
+export function isEncryptedChat(chat: ChatSummary | undefined): boolean | null {
+  if (!chat) return null;
+  if (chat.kind === "direct") return chat.chatId === null && !chat.e2ee ? null : chat.e2ee;
+  return chat.group ? chat.group.e2ee : null;
+}
+
 /** Chats and groups newest first, a message still on its way counting as the newest. */
 export function sortedChats(state: Pick<ChatState, "chats" | "conversations">): ChatSummary[] {
   const activity = (chat: ChatSummary) => {

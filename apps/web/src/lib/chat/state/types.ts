@@ -89,6 +89,8 @@ export type DirectChatSummary = SummaryBase & {
   chatId: number | null;
   peerId: number;
   lastMessage: MessageOutput | null;
+  /** End-to-end encrypted: what is said is opened only on the devices (a group says so in `group.e2ee`). */
+  e2ee: boolean;
 };
 
 export type GroupChatSummary = SummaryBase & {
