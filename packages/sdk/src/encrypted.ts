@@ -162,6 +162,8 @@ export type EncryptedClient = {
   /** Marks the person verified (after comparing safety numbers). */
   markVerified(userId: number): Promise<void>;
   isVerified(userId: number): Promise<boolean>;
+  /** Whether a new account key of theirs waits for `acceptIdentity` (their new devices are refused until then). */
+  hasIdentityChanged(userId: number): Promise<boolean>;
   /** Trusts a person's new account key (their identity changed); clears verification. */
   acceptIdentity(userId: number): Promise<void>;
 };
@@ -249,10 +251,9 @@ export async function createEncryptedClient(
         return true;
       }
       if (pin.key === key) return true;
-      if (pin.pending !== key) {
-        await writeJson(store, KEYS.pin(owner), { ...pin, pending: key } satisfies StoredPin);
-        options.onIdentityChange?.(owner);
-      }
+      if (pin.pending !== key) await writeJson(store, KEYS.pin(owner), { ...pin, pending: key } satisfies StoredPin);
+      // Each time, not only the first: an app that restarted shows the notice again.
+      options.onIdentityChange?.(owner);
       return false;
     },
   };
@@ -830,6 +831,9 @@ export async function createEncryptedClient(
     },
     async isVerified(owner) {
       return (await pinOf(owner))?.verified === true;
+    },
+    async hasIdentityChanged(owner) {
+      return (await pinOf(owner))?.pending !== undefined;
     },
     async acceptIdentity(owner) {
       const pin = await pinOf(owner);

@@ -294,6 +294,8 @@ export function IdentityChangedBar({
   peerName: string;
   onVerify: () => void;
 }) {
+  const { encryption } = useChatEngine();
+  useEffect(() => void encryption.checkIdentity(peerId), [encryption, peerId]);
   const status = useEncryptionStatus();
   if (status.state !== "ready" || !status.identityChanged.includes(peerId)) return null;
   return (

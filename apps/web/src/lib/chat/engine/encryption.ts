@@ -188,6 +188,12 @@ export class Encryption {
     if (status.state === "ready") this.#setStatus({ ...status, identityChanged: [...known, userId] });
   }
 
+  /** Shows the changed-code notice for someone whose new key waits (after a reload, too). */
+  async checkIdentity(userId: number) {
+    const client = await this.#client;
+    if (client && (await client.hasIdentityChanged(userId))) this.#identityChanged(userId);
+  }
+
   async #requireClient(): Promise<EncryptedClient> {
     const client = await this.#client;
     if (!client) throw new Error("End-to-end encryption isn't set up on this device yet.");
@@ -390,6 +396,12 @@ export class Encryption {
       }
     }
     const client = await this.#requireClient();
+    // Their new identity key isn't trusted yet: the person looks at the security code first.
+    if (!("group_id" in record.to) && (await client.hasIdentityChanged(record.to.receiver_id))) {
+      throw new Error(
+        "Their security code changed: check it (chat menu, Security code) and accept it, then send again.",
+      );
+    }
     const { message, meta } = record;
     const reply = meta?.reply_to ? { reply_to: quoteToSend(meta.reply_to) } : {};
     if (message.media_id) {
