@@ -192,7 +192,9 @@ async function throughServer() {
     const live = receiver.client.subscribe({
       lastEventId: FROM_THE_START,
       onMessage: (message) => {
-        if (message.state === "opened") encryptedDelivered.get(indexOf(message.body.content))?.();
+        if (message.state === "opened" && message.body.type === "text") {
+          encryptedDelivered.get(indexOf(message.body.content))?.();
+        }
       },
     });
     const { chat_id } = await sender.client.startChat(b.id);
@@ -286,7 +288,7 @@ async function groupFanOut(members: BenchUser[], connect: (user: BenchUser) => P
         device.subscribe({
           lastEventId: FROM_THE_START,
           onMessage: (message) => {
-            if (message.state === "opened") arrived(indexOf(message.body.content));
+            if (message.state === "opened" && message.body.type === "text") arrived(indexOf(message.body.content));
           },
         }),
       );
