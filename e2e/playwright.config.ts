@@ -67,6 +67,11 @@ export default defineConfig({
       // Sign-up, contacts and security are the same pages either way, so they run once, on
       // desktop, which keeps the suite inside CI's time on a 2-core machine.
       testMatch: ["chat.spec.ts", "media.spec.ts", "group.spec.ts", "message-actions.spec.ts"],
+      // Of those, the ones about delivery and the media pipeline rather than the screen (catching
+      // up after being away, paging a long history, a cancelled upload, profile and group
+      // pictures) run once, on desktop: CI's time goes to the paths the phone layout has its own.
+      grepInvert:
+        /arrive once, in order, when they come back|loads page by page|a cancelled upload|a group picture and a photo|a profile photo goes through/,
       use: {
         browserName: "chromium",
         viewport: { width: 390, height: 844 },
