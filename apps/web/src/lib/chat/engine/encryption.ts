@@ -226,13 +226,17 @@ export class Encryption {
     const client = await this.#client;
     const inOrder = [...messages].sort((a, b) => a.seq - b.seq);
     const opened = new Map<number, OpenedMessage | null>();
+    // A message as the page's later edits and reactions left it, by seq.
+    const changedBySeq = new Map<number, OpenedMessage>();
     for (const message of inOrder) {
       if (message.message_type !== "encrypted" || !client) continue;
       const result = await client.open(message).catch(() => null);
       opened.set(message.id, result);
       if (result?.state === "opened" && (result.body.type === "edit" || result.body.type === "reaction")) {
         const changed = await client.read(this.#targetOf(message), result.body.target_seq);
-        if (changed) this.#showChange(this.#keyOf(message), changed);
+        if (!changed) continue;
+        changedBySeq.set(changed.seq, changed);
+        this.#showChange(this.#keyOf(message), changed);
       }
     }
     const shown: M[] = [];
@@ -241,10 +245,8 @@ export class Encryption {
         shown.push(message);
         continue;
       }
-      // Read again: an edit later in the page changed what the first read gave.
       const first = opened.get(message.id) ?? null;
-      const now = first && client ? ((await client.read(this.#targetOf(message), message.seq)) ?? first) : first;
-      const revealed = shownMessage(message, now);
+      const revealed = shownMessage(message, first && (changedBySeq.get(message.seq) ?? first));
       if (revealed) shown.push(revealed);
     }
     return shown;
