@@ -221,7 +221,8 @@ export const isChange = (
 const conversationKey = (target: EncryptedTarget) =>
   "chat_id" in target ? `chat:${target.chat_id}` : `group:${target.group_id}`;
 
-const targetOf = (message: MessageOutput | GroupMessageOutput): EncryptedTarget =>
+/** The conversation a server message belongs to, as encrypted sends and reads name it. */
+export const encryptedTargetOf = (message: MessageOutput | GroupMessageOutput): EncryptedTarget =>
   "group_id" in message ? { group_id: message.group_id } : { chat_id: message.chat_id };
 
 // Devices hearing of a linked or removed device spread their commits over this long.
@@ -516,7 +517,7 @@ export async function createEncryptedClient(
 
   async function openMessage(message: MessageOutput | GroupMessageOutput): Promise<OpenedMessage | null> {
     if (message.message_type !== "encrypted") return null;
-    const target = targetOf(message);
+    const target = encryptedTargetOf(message);
     const conversation = conversationKey(target);
     return serially(conversation, async () => {
       const state = (await load(conversation)) ?? (await acceptWelcomes().then(() => load(conversation)));
@@ -791,7 +792,9 @@ export async function createEncryptedClient(
       if (event.type !== "new_message" && event.type !== "new_group_message") return null;
       const opened = await openMessage(event.message);
       if (!opened) return null;
-      const changed = isChange(opened) ? await client.read(targetOf(event.message), opened.body.target_seq) : null;
+      const changed = isChange(opened)
+        ? await client.read(encryptedTargetOf(event.message), opened.body.target_seq)
+        : null;
       return { message: opened, changed };
     },
     subscribe(live) {

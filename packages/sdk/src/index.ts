@@ -43,6 +43,7 @@ export {
   type EncryptedLiveOptions,
   type EncryptedBodyInput,
   type EncryptedTarget,
+  encryptedTargetOf,
   isChange,
   NotEncryptableError,
   NotInConversationError,

@@ -92,7 +92,10 @@ export type OutboxOptions<Meta = unknown> = (
 };
 
 /** The plaintext send: what an outbox does without a `deliver` of its own. */
-export function sendPlaintext(client: ParleyClient, record: OutboxRecord<unknown>) {
+export function sendPlaintext(
+  client: ParleyClient,
+  record: Pick<OutboxRecord<unknown>, "to" | "message" | "client_msg_id">,
+) {
   const { to, message, client_msg_id } = record;
   return "group_id" in to
     ? client.message.sendGroup.mutate({ group_id: to.group_id, ...message, client_msg_id })

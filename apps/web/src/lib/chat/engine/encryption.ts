@@ -1,5 +1,6 @@
 import {
   createEncryptedClient,
+  encryptedTargetOf,
   errorCode,
   indexedDbKeyStore,
   NotEncryptableError,
@@ -23,7 +24,8 @@ import { toApiProblem } from "../../api-error";
 import { isEncryptedMessage, quoteToSend, reactionSummaries, shownMessage } from "../encrypted-messages";
 import { directKey, groupKey, parseKey, peerOf, type ConversationKey, type ThreadMessage } from "../state";
 import { sleep, type ChatContext } from "./context";
-import type { OutboxMeta } from "./outbox";
+import { targetOf, type OutboxMeta } from "./outbox";
+import { fetchTargetPage } from "./pages";
 
 /** Where this device is with end-to-end encryption, for the screens that say so. */
 export type EncryptionStatus =
@@ -209,10 +211,6 @@ export class Encryption {
     return chat.kind === "direct" ? chat.e2ee : (chat.group?.e2ee ?? false);
   }
 
-  #targetOf(message: ThreadMessage): EncryptedTarget {
-    return "group_id" in message ? { group_id: message.group_id } : { chat_id: message.chat_id };
-  }
-
   #keyOf(message: ThreadMessage): ConversationKey {
     return "group_id" in message ? groupKey(message.group_id) : directKey(peerOf(message, this.#ctx.selfId));
   }
@@ -233,7 +231,7 @@ export class Encryption {
       const result = await client.open(message).catch(() => null);
       opened.set(message.id, result);
       if (result?.state === "opened" && (result.body.type === "edit" || result.body.type === "reaction")) {
-        const changed = await client.read(this.#targetOf(message), result.body.target_seq);
+        const changed = await client.read(encryptedTargetOf(message), result.body.target_seq);
         if (!changed) continue;
         changedBySeq.set(changed.seq, changed);
         this.#showChange(this.#keyOf(message), changed);
@@ -292,7 +290,7 @@ export class Encryption {
   /** The newest shown message before `last` (a commit or a change), as the device kept it. */
   async #latestShown<M extends ThreadMessage>(last: M): Promise<M | null> {
     const client = await this.#client;
-    const latest = client ? await client.latest(this.#targetOf(last)) : null;
+    const latest = client ? await client.latest(encryptedTargetOf(last)) : null;
     if (!latest) return null;
     // The server's copy of it isn't at hand: its ticks are the newest message's.
     const { id, seq, sender_id: senderId, created_at: createdAt } = latest;
@@ -426,11 +424,7 @@ export class Encryption {
 
   /** The server's copy of one of our sends (a file's details are the server's), as it shows. */
   async #serverCopy(api: ParleyClient, target: EncryptedTarget, opened: OpenedMessage) {
-    const after = { after_seq: opened.seq - 1, limit: 1 };
-    const page =
-      "group_id" in target
-        ? await api.message.listGroup.query({ group_id: target.group_id, ...after })
-        : await api.message.list.query({ chat_id: target.chat_id, ...after });
+    const page = await fetchTargetPage(api, target, { after_seq: opened.seq - 1 }, 1);
     const [shown] = await this.reveal<MessageOutput | GroupMessageOutput>(page.messages);
     if (!shown) throw new Error(messageNotOpened);
     return shown;
@@ -474,7 +468,7 @@ export class Encryption {
   /** An edit of my own encrypted message: a message of its own that names it. */
   async edit(message: ThreadMessage, content: string): Promise<{ content: string; editedAt: string }> {
     const client = await this.#requireClient();
-    const sent = await sendWhenIn(client, this.#targetOf(message), {
+    const sent = await sendWhenIn(client, encryptedTargetOf(message), {
       type: "edit",
       target_seq: message.seq,
       content,
@@ -485,7 +479,7 @@ export class Encryption {
   /** My reaction to an encrypted message (null takes it back); answers everyone's reactions now. */
   async react(message: ThreadMessage, emoji: string | null) {
     const client = await this.#requireClient();
-    const target = this.#targetOf(message);
+    const target = encryptedTargetOf(message);
     await sendWhenIn(client, target, { type: "reaction", target_seq: message.seq, emoji });
     const now = await client.read(target, message.seq);
     return now?.state === "opened" ? reactionSummaries(now.reactions) : [];
@@ -524,15 +518,10 @@ export class Encryption {
         sent.push(this.#sentMessage(key, target, opened, clientMsgId));
         continue;
       }
-      const { kind, id } = parseKey(key);
       const body = location
         ? { message_type: "location" as const, location }
         : { message_type: "text" as const, content: message.content ?? "" };
-      sent.push(
-        kind === "group"
-          ? await api.message.sendGroup.mutate({ group_id: id, ...body, client_msg_id: clientMsgId })
-          : await api.message.send.mutate({ receiver_id: id, ...body, client_msg_id: clientMsgId }),
-      );
+      sent.push(await sendPlaintext(api, { to: targetOf(key), message: body, client_msg_id: clientMsgId }));
     }
     return sent;
   }
